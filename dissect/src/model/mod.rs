@@ -1,5 +1,11 @@
 //! The data model every consumer reads: packets, layers, fields, values, expert items.
 
+pub mod expert;
+pub mod field;
+pub mod packet;
 pub mod time;
 
+pub use expert::{Expert, Group, Severity};
+pub use field::{render_display, render_value, Base, FieldDef, FieldKind, Span, Value, ValueNames};
+pub use packet::{Address, FieldNode, Layer, Packet, Protocol, Summary};
 pub use time::{Duration, Timestamp};

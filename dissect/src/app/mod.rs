@@ -1,0 +1,3 @@
+//! Application protocols, one module each.
+
+pub mod data;

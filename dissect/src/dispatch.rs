@@ -1,0 +1,127 @@
+//! How one layer hands its payload to the next: by link type, EtherType,
+//! IP protocol number and port. Every hand-off goes through here, so adding a
+//! protocol means one line in one table.
+
+use crate::app;
+use crate::dissector::{Cx, MAX_NESTING};
+use crate::link::{self, LinkType};
+use crate::model::{Group, Severity, Span};
+use crate::net;
+use crate::transport;
+use crate::tunnel;
+
+/// Dissects a whole frame by its link type.
+pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
+    match link_type {
+        LinkType::ETHERNET => {
+            link::ethernet::dissect(cx, 0, frame);
+        }
+        LinkType::LINUX_SLL => {
+            link::sll::dissect_v1(cx, 0, frame);
+        }
+        LinkType::LINUX_SLL2 => {
+            link::sll::dissect_v2(cx, 0, frame);
+        }
+        LinkType::NULL => {
+            link::null::dissect(cx, 0, frame, link::null::Order::Host);
+        }
+        LinkType::LOOP => {
+            link::null::dissect(cx, 0, frame, link::null::Order::Network);
+        }
+        LinkType::RAW => {
+            link::raw::dissect(cx, 0, frame);
+        }
+        LinkType::IPV4 => {
+            net::ipv4::dissect(cx, 0, frame);
+        }
+        LinkType::IPV6 => {
+            net::ipv6::dissect(cx, 0, frame);
+        }
+        _ => {
+            app::data::dissect(cx, 0, frame);
+            cx.pkt.expert(
+                Severity::Note,
+                Group::Undecoded,
+                Span::new(0, frame.len()),
+                format!("link type {link_type} is not dissected yet"),
+            );
+        }
+    }
+}
+
+/// Dissects the payload of a layer that names it by EtherType (Ethernet, VLAN, SLL).
+/// Returns how many bytes the payload's protocol claimed.
+pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
+    cx.pkt.push_protocol_name("ethertype");
+    if !enter(cx, off, buf) {
+        return buf.len();
+    }
+    let used = match etype {
+        0x0800 => net::ipv4::dissect(cx, off, buf),
+        0x86dd => net::ipv6::dissect(cx, off, buf),
+        0x0806 => net::arp::dissect(cx, off, buf),
+        0x8100 | 0x88a8 | 0x9100 => link::vlan::dissect(cx, off, buf, etype),
+        0x6558 => link::ethernet::dissect(cx, off, buf),
+        _ => app::data::dissect(cx, off, buf),
+    };
+    cx.nesting -= 1;
+    used
+}
+
+/// Dissects the payload of an IP header by protocol number. Returns the bytes claimed.
+pub fn ip_proto(cx: &mut Cx<'_>, proto: u8, off: usize, buf: &[u8]) -> usize {
+    if !enter(cx, off, buf) {
+        return buf.len();
+    }
+    let used = match proto {
+        1 => net::icmp::dissect(cx, off, buf),
+        4 => net::ipv4::dissect(cx, off, buf),
+        6 => transport::tcp::dissect(cx, off, buf),
+        17 => transport::udp::dissect(cx, off, buf),
+        41 => net::ipv6::dissect(cx, off, buf),
+        58 => net::icmpv6::dissect(cx, off, buf),
+        _ => app::data::dissect(cx, off, buf),
+    };
+    cx.nesting -= 1;
+    used
+}
+
+/// Dissects a UDP payload by port (lower port first, as Wireshark tries).
+pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, buf: &[u8]) {
+    if buf.is_empty() {
+        return;
+    }
+    if !enter(cx, off, buf) {
+        return;
+    }
+    if src_port == tunnel::vxlan::PORT || dst_port == tunnel::vxlan::PORT {
+        tunnel::vxlan::dissect(cx, off, buf);
+    } else {
+        app::data::dissect(cx, off, buf);
+    }
+    cx.nesting -= 1;
+}
+
+/// Dissects a TCP segment's payload by port. Application protocols arrive with their issues.
+pub fn tcp_payload(cx: &mut Cx<'_>, _src_port: u16, _dst_port: u16, off: usize, buf: &[u8]) {
+    if buf.is_empty() {
+        return;
+    }
+    app::data::dissect(cx, off, buf);
+}
+
+/// Counts one more level of encapsulation; past the limit the rest is shown as data.
+fn enter(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> bool {
+    if cx.nesting >= MAX_NESTING {
+        cx.pkt.expert(
+            Severity::Warn,
+            Group::Undecoded,
+            Span::new(off, buf.len()),
+            format!("encapsulation deeper than {MAX_NESTING} levels is not dissected"),
+        );
+        app::data::dissect(cx, off, buf);
+        return false;
+    }
+    cx.nesting += 1;
+    true
+}

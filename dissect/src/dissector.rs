@@ -1,0 +1,128 @@
+//! The dissection driver: one `Dissector` per capture carries the state that
+//! stateful analysis needs from frame to frame, and runs the layer chain.
+
+use crate::flow::State;
+use crate::frame::{self, FrameMeta};
+use crate::model::{Address, Packet};
+
+/// User preferences that change what dissection reports, named after
+/// tshark's `-o` preferences where tshark has one.
+#[derive(Clone, Debug)]
+pub struct Prefs {
+    /// `ip.check_checksum`: verify the IPv4 header checksum.
+    pub ip_check_checksum: bool,
+    /// `tcp.check_checksum`: verify TCP checksums.
+    pub tcp_check_checksum: bool,
+    /// `udp.check_checksum`: verify UDP checksums.
+    pub udp_check_checksum: bool,
+    /// `tcp.relative_sequence_numbers`: show sequence numbers relative to the ISN.
+    pub tcp_relative_seq: bool,
+}
+
+impl Default for Prefs {
+    /// wirelens verifies every checksum by default (tshark does not).
+    fn default() -> Self {
+        Prefs {
+            ip_check_checksum: true,
+            tcp_check_checksum: true,
+            udp_check_checksum: true,
+            tcp_relative_seq: true,
+        }
+    }
+}
+
+impl Prefs {
+    /// Sets a preference from tshark's `-o name:value` syntax.
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let (name, value) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("preference '{spec}' is not of the form name:value"))?;
+        let flag = match value.to_ascii_uppercase().as_str() {
+            "TRUE" | "1" | "YES" => true,
+            "FALSE" | "0" | "NO" => false,
+            _ => return Err(format!("preference '{name}' takes TRUE or FALSE, not '{value}'")),
+        };
+        let slot = match name {
+            "ip.check_checksum" => &mut self.ip_check_checksum,
+            "tcp.check_checksum" => &mut self.tcp_check_checksum,
+            "udp.check_checksum" => &mut self.udp_check_checksum,
+            "tcp.relative_sequence_numbers" => &mut self.tcp_relative_seq,
+            _ => return Err(format!("unknown preference '{name}'")),
+        };
+        *slot = flag;
+        Ok(())
+    }
+}
+
+/// Network-layer facts the transport layer needs (pseudo-header, columns).
+#[derive(Clone, Copy, Debug)]
+pub struct IpContext {
+    pub src: Address,
+    pub dst: Address,
+    /// The datagram is a fragment other than a complete one; transport checksums cannot be verified.
+    pub fragment: bool,
+}
+
+/// Everything a layer dissector may read or write while a frame is dissected.
+pub struct Cx<'a> {
+    /// The whole frame.
+    pub data: &'a [u8],
+    pub pkt: &'a mut Packet,
+    pub state: &'a mut State,
+    pub prefs: &'a Prefs,
+    pub meta: &'a FrameMeta<'a>,
+    /// Encapsulation depth (tunnels, ICMP quotes), bounded by [`MAX_NESTING`].
+    pub nesting: u8,
+    /// The innermost IP header seen so far.
+    pub ip: Option<IpContext>,
+    /// True while dissecting the IP packet quoted inside an ICMP error.
+    pub in_icmp_error: bool,
+}
+
+/// Deepest encapsulation followed (tunnels within tunnels, VLAN stacks, ICMP quotes);
+/// deeper payloads are shown as data with an expert item.
+pub const MAX_NESTING: u8 = 16;
+
+/// Dissects the frames of one capture, keeping the state between them.
+#[derive(Default)]
+pub struct Dissector {
+    pub prefs: Prefs,
+    state: State,
+}
+
+impl Dissector {
+    pub fn new(prefs: Prefs) -> Self {
+        Dissector {
+            prefs,
+            state: State::default(),
+        }
+    }
+
+    /// The stateful analysis gathered so far (conversations, streams).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Dissects one frame into `pkt` (cleared first). Frames must come in capture order.
+    pub fn dissect(&mut self, meta: &FrameMeta<'_>, data: &[u8], pkt: &mut Packet) {
+        pkt.clear();
+        let first = *self.state.first_ts.get_or_insert(meta.ts);
+        let prev = self.state.prev_ts.replace(meta.ts).unwrap_or(meta.ts);
+        self.state.frame_number = meta.number;
+        self.state.frame_ts = meta.ts;
+        frame::dissect(pkt, meta, data.len(), first, prev);
+        let frame_layer = pkt.current_layer();
+        let mut cx = Cx {
+            data,
+            pkt,
+            state: &mut self.state,
+            prefs: &self.prefs,
+            meta,
+            nesting: 0,
+            ip: None,
+            in_icmp_error: false,
+        };
+        crate::dispatch::link(&mut cx, meta.link_type, data);
+        frame::finish(pkt, frame_layer);
+    }
+}

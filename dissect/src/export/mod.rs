@@ -1,0 +1,4 @@
+//! Exports: tshark-shaped JSON and text renderings.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,91 @@
+//! Text renderings as tshark prints them: the one-line summary, the `-V` tree,
+//! the `-x` hex dump and `-T fields` columns.
+
+use std::fmt::Write as _;
+
+use crate::frame::FrameMeta;
+use crate::model::{render_display, render_value, Packet, Severity, Value};
+
+/// The default one-line summary: `1 0.000000000 10.0.0.1 → 10.0.0.2 TCP 78 80 → 443 [SYN] …`.
+pub fn summary_line(out: &mut String, meta: &FrameMeta<'_>, rel_time: crate::model::Duration, pkt: &Packet) {
+    let s = &pkt.summary;
+    let _ = write!(
+        out,
+        "{:>5} {:>12} {} → {} {} {} {}",
+        meta.number,
+        rel_time.to_string(),
+        s.src,
+        s.dst,
+        s.protocol,
+        meta.orig_len,
+        s.info
+    );
+}
+
+/// The full detail tree, as `tshark -V` prints it.
+pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
+    let mut value = String::new();
+    for (i, layer) in pkt.layers.iter().enumerate() {
+        if layer.title.is_empty() {
+            out.push_str(layer.proto.label);
+        } else {
+            out.push_str(&layer.title);
+        }
+        out.push('\n');
+        for f in pkt.layer_fields(i as u8) {
+            for _ in 0..=f.depth {
+                out.push_str("    ");
+            }
+            value.clear();
+            if matches!(f.value, Value::None) {
+                out.push_str(f.def.label);
+            } else {
+                render_display(&mut value, f.def, &f.value, f.span, data);
+                let _ = write!(out, "{}: {}", f.def.label, value);
+            }
+            out.push('\n');
+        }
+        for e in pkt.experts.iter().filter(|e| e.layer as usize == i) {
+            let _ = writeln!(out, "    [Expert Info ({}/{}): {}]", severity_label(e.severity), e.group.name(), e.message);
+        }
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    s.name()
+}
+
+/// The hex dump of `-x`: 16 bytes a line, offset, hex, and printable ASCII.
+pub fn hex_dump(out: &mut String, data: &[u8]) {
+    for (row, chunk) in data.chunks(16).enumerate() {
+        let _ = write!(out, "{:04x}  ", row * 16);
+        for i in 0..16 {
+            match chunk.get(i) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+            if i == 7 {
+                out.push(' ');
+            }
+        }
+        out.push_str("  ");
+        for &b in chunk {
+            out.push(if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' });
+        }
+        out.push('\n');
+    }
+}
+
+/// The values of one field in a packet, joined by `,` as `-E aggregator=,` does.
+pub fn field_values(out: &mut String, pkt: &Packet, name: &str, data: &[u8]) {
+    let mut first = true;
+    for f in pkt.find_all(name) {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        render_value(out, f.def, &f.value, f.span, data);
+    }
+}

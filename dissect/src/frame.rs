@@ -1,0 +1,162 @@
+//! The `frame` pseudo-layer: what the capture file says about a frame
+//! (number, times, lengths, interface, comments), as tshark shows it.
+
+use std::fmt::Write as _;
+
+use crate::declare_fields;
+use crate::link::LinkType;
+use crate::model::{Packet, Protocol, Span, Timestamp, Value};
+
+pub static FRAME: Protocol = Protocol {
+    name: "frame",
+    label: "Frame",
+    short: "Frame",
+};
+
+pub static PKT_COMMENT: Protocol = Protocol {
+    name: "pkt_comment",
+    label: "Packet comments",
+    short: "Comment",
+};
+
+declare_fields! {
+    COMMENT = "frame.comment", "Comment", String;
+    INTERFACE_ID = "frame.interface_id", "Interface id", U32;
+    INTERFACE_NAME = "frame.interface_name", "Interface name", String;
+    ENCAP_TYPE = "frame.encap_type", "Encapsulation type", I32;
+    TIME = "frame.time", "Arrival Time", String;
+    TIME_EPOCH = "frame.time_epoch", "Epoch Time", AbsTime;
+    TIME_DELTA = "frame.time_delta", "Time delta from previous captured frame", RelTime;
+    TIME_RELATIVE = "frame.time_relative", "Time since reference or first frame", RelTime;
+    NUMBER = "frame.number", "Frame Number", U32;
+    LEN = "frame.len", "Frame Length", U32;
+    CAP_LEN = "frame.cap_len", "Capture Length", U32;
+    MARKED = "frame.marked", "Frame is marked", Bool;
+    IGNORED = "frame.ignored", "Frame is ignored", Bool;
+    PROTOCOLS = "frame.protocols", "Protocols in frame", String;
+}
+
+/// What the capture engine knows about a frame before dissection.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameMeta<'a> {
+    /// 1-based frame number.
+    pub number: u64,
+    pub ts: Timestamp,
+    /// Length on the wire; the captured length is the data's length.
+    pub orig_len: u32,
+    pub link_type: LinkType,
+    /// pcapng interface index, when the file has interfaces.
+    pub interface_id: Option<u32>,
+    pub interface_name: Option<&'a str>,
+    pub comments: &'a [&'a str],
+}
+
+/// Adds the comment and frame layers. `first` and `prev` are the times of the
+/// first and the previous frame, for the relative and delta times.
+pub fn dissect(
+    pkt: &mut Packet,
+    meta: &FrameMeta<'_>,
+    cap_len: usize,
+    first: Timestamp,
+    prev: Timestamp,
+) {
+    let all = Span::new(0, cap_len);
+    if !meta.comments.is_empty() {
+        pkt.begin_layer(&PKT_COMMENT, all);
+        for c in meta.comments {
+            pkt.add_with(&COMMENT, Span::default(), || Value::Str((*c).into()));
+        }
+        // The comment layer is not a protocol of the frame.
+        pkt.protocols.pop();
+    }
+    pkt.begin_layer(&FRAME, all);
+    pkt.protocols.pop();
+    pkt.set_title(|t| {
+        let _ = write!(
+            t,
+            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
+            meta.number,
+            meta.orig_len,
+            meta.orig_len as u64 * 8,
+            cap_len,
+            cap_len * 8
+        );
+    });
+    if !pkt.tree {
+        return;
+    }
+    if let Some(id) = meta.interface_id {
+        pkt.add(&INTERFACE_ID, Span::default(), Value::Uint(id as u64));
+        if let Some(name) = meta.interface_name {
+            pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
+        }
+    }
+    if let Some(encap) = meta.link_type.wtap_encap() {
+        pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
+    }
+    pkt.add(&TIME, Span::default(), Value::Str(format_utc(meta.ts).into()));
+    pkt.add(&TIME_EPOCH, Span::default(), Value::Time(meta.ts));
+    pkt.add(&TIME_DELTA, Span::default(), Value::RelTime(meta.ts.since(prev)));
+    pkt.add(&TIME_RELATIVE, Span::default(), Value::RelTime(meta.ts.since(first)));
+    pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
+    pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
+    pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
+    pkt.add(&MARKED, Span::default(), Value::Bool(false));
+    pkt.add(&IGNORED, Span::default(), Value::Bool(false));
+}
+
+/// Adds `frame.protocols` once every layer has been dissected.
+pub fn finish(pkt: &mut Packet, frame_layer: u8) {
+    if pkt.tree {
+        let chain = pkt.protocols.join(":");
+        pkt.add_to_layer(frame_layer, &PROTOCOLS, Span::default(), Value::Str(chain.into()));
+    }
+}
+
+/// Formats a timestamp as tshark's `frame.time` in UTC: `Mar  7, 2013 21:42:06.869344000 UTC`.
+pub fn format_utc(ts: Timestamp) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = ts.secs.div_euclid(86_400);
+    let secs_of_day = ts.secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{} {:>2}, {} {:02}:{:02}:{:02}.{:09} UTC",
+        MONTHS[(m - 1) as usize],
+        d,
+        y,
+        secs_of_day / 3600,
+        secs_of_day / 60 % 60,
+        secs_of_day % 60,
+        ts.nanos
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's algorithm.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_tshark() {
+        // frame 1 of mixed/http_get.pcap
+        let ts = Timestamp::new(1_362_692_526, 869_344_000);
+        assert_eq!(format_utc(ts), "Mar  7, 2013 21:42:06.869344000 UTC");
+        let ts = Timestamp::new(1_593_626_138, 922_595_000);
+        assert_eq!(format_utc(ts), "Jul  1, 2020 17:55:38.922595000 UTC");
+    }
+}

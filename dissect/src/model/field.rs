@@ -1,0 +1,264 @@
+//! Field definitions (the registry of display-filter names) and typed values.
+
+use std::fmt::{self, Write as _};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::time::{Duration, Timestamp};
+
+/// The type of a field, as the display-filter language and `wirelens fields` see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A protocol or a text label: present or absent, no value.
+    None,
+    Bool,
+    U8,
+    U16,
+    U32,
+    U64,
+    I32,
+    I64,
+    Float,
+    Ipv4,
+    Ipv6,
+    Mac,
+    Bytes,
+    String,
+    AbsTime,
+    RelTime,
+    /// A frame number that refers to another packet.
+    FrameNum,
+}
+
+impl FieldKind {
+    /// Wireshark's name for the type (as `tshark -G fields` prints it).
+    pub fn ws_name(self) -> &'static str {
+        match self {
+            FieldKind::None => "FT_NONE",
+            FieldKind::Bool => "FT_BOOLEAN",
+            FieldKind::U8 => "FT_UINT8",
+            FieldKind::U16 => "FT_UINT16",
+            FieldKind::U32 => "FT_UINT32",
+            FieldKind::U64 => "FT_UINT64",
+            FieldKind::I32 => "FT_INT32",
+            FieldKind::I64 => "FT_INT64",
+            FieldKind::Float => "FT_DOUBLE",
+            FieldKind::Ipv4 => "FT_IPv4",
+            FieldKind::Ipv6 => "FT_IPv6",
+            FieldKind::Mac => "FT_ETHER",
+            FieldKind::Bytes => "FT_BYTES",
+            FieldKind::String => "FT_STRING",
+            FieldKind::AbsTime => "FT_ABSOLUTE_TIME",
+            FieldKind::RelTime => "FT_RELATIVE_TIME",
+            FieldKind::FrameNum => "FT_FRAMENUM",
+        }
+    }
+}
+
+/// How an integer value is written: tshark shows `ip.id` as `0xdf8e` but `ip.ttl` as `64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    Dec,
+    /// Hexadecimal with this many digits, zero-padded.
+    Hex(u8),
+}
+
+/// A named value of an integer field (`ip.proto` 6 is "TCP").
+pub type ValueNames = fn(u64) -> Option<&'static str>;
+
+/// One entry of the field registry: a display-filter name with its type and label.
+#[derive(Debug)]
+pub struct FieldDef {
+    /// Wireshark's display-filter name, e.g. `ip.src`.
+    pub name: &'static str,
+    /// Human label used in the detail tree, e.g. `Source Address`.
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub base: Base,
+    pub names: Option<ValueNames>,
+}
+
+impl FieldDef {
+    /// The protocol this field belongs to: the part of the name before the first dot.
+    pub fn protocol(&self) -> &'static str {
+        self.name.split('.').next().unwrap_or(self.name)
+    }
+}
+
+/// Declares field definitions as statics plus a `FIELDS` list for the registry.
+///
+/// ```ignore
+/// declare_fields! {
+///     SRC = "ip.src", "Source Address", Ipv4;
+///     ID = "ip.id", "Identification", U16, Hex(4);
+///     PROTO = "ip.proto", "Protocol", U8, Dec, names::ip_proto;
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_fields {
+    ($($id:ident = $name:literal, $label:literal, $kind:ident $(, $base:ident $(($digits:literal))? $(, $names:path)?)? ;)*) => {
+        $(
+            pub static $id: $crate::model::FieldDef = $crate::model::FieldDef {
+                name: $name,
+                label: $label,
+                kind: $crate::model::FieldKind::$kind,
+                base: $crate::declare_fields!(@base $($base $(($digits))?)?),
+                names: $crate::declare_fields!(@names $($($names)?)?),
+            };
+        )*
+        /// Every field this module emits, for the registry.
+        pub static FIELDS: &[&$crate::model::FieldDef] = &[$(&$id),*];
+    };
+    (@base) => { $crate::model::Base::Dec };
+    (@base Dec) => { $crate::model::Base::Dec };
+    (@base Hex($d:literal)) => { $crate::model::Base::Hex($d) };
+    (@names) => { None };
+    (@names $p:path) => { Some($p) };
+}
+
+/// A byte range within a data source (the frame, or a reassembled buffer).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, len: usize) -> Self {
+        Span {
+            start: start as u32,
+            len: len as u32,
+        }
+    }
+
+    pub fn end(self) -> usize {
+        self.start as usize + self.len as usize
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end()
+    }
+
+    /// The bytes this span covers, or none when it runs past `data`.
+    pub fn slice(self, data: &[u8]) -> &[u8] {
+        data.get(self.range()).unwrap_or(&[])
+    }
+}
+
+/// A typed field value. Values are small and mostly `Copy`-like so the fast path
+/// allocates nothing; byte strings refer to the packet through the field's span.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A protocol or label node.
+    None,
+    Bool(bool),
+    Uint(u64),
+    Int(i64),
+    Float(f64),
+    Ipv4([u8; 4]),
+    Ipv6([u8; 16]),
+    Mac([u8; 6]),
+    /// The bytes covered by the field's own span.
+    SpanBytes,
+    /// Bytes that are not in the span as they are (computed or reassembled).
+    Bytes(Box<[u8]>),
+    Str(Box<str>),
+    Static(&'static str),
+    Time(Timestamp),
+    RelTime(Duration),
+}
+
+impl Value {
+    /// The numeric value of integer-like values, for filters and sorting.
+    pub fn as_u64(&self) -> Option<u64> {
+        match *self {
+            Value::Uint(v) => Some(v),
+            Value::Bool(b) => Some(b as u64),
+            Value::Int(v) => u64::try_from(v).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Writes bytes as colon-separated lowercase hex, the way tshark renders FT_BYTES.
+pub fn write_hex_colon(out: &mut String, bytes: &[u8]) {
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        let _ = write!(out, "{b:02x}");
+    }
+}
+
+/// Writes a MAC address as tshark does: `00:10:db:88:d2:ef`.
+pub fn write_mac(out: &mut String, mac: &[u8; 6]) {
+    write_hex_colon(out, mac);
+}
+
+/// Renders `value` of field `def` as tshark's JSON and `-T fields` show it.
+/// `data` is the data source the span refers to.
+pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
+    match value {
+        Value::None => {}
+        Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Value::Uint(v) => match def.base {
+            Base::Dec => {
+                let _ = write!(out, "{v}");
+            }
+            Base::Hex(d) => {
+                let _ = write!(out, "0x{v:0width$x}", width = d as usize);
+            }
+        },
+        Value::Int(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Value::Float(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Value::Ipv4(a) => {
+            let _ = write!(out, "{}", Ipv4Addr::from(*a));
+        }
+        Value::Ipv6(a) => {
+            let _ = write!(out, "{}", Ipv6Addr::from(*a));
+        }
+        Value::Mac(m) => write_mac(out, m),
+        Value::SpanBytes => write_hex_colon(out, span.slice(data)),
+        Value::Bytes(b) => write_hex_colon(out, b),
+        Value::Str(s) => out.push_str(s),
+        Value::Static(s) => out.push_str(s),
+        Value::Time(t) => {
+            let _ = write!(out, "{t}");
+        }
+        Value::RelTime(d) => {
+            let _ = write!(out, "{d}");
+        }
+    }
+}
+
+/// Renders a value for the human detail tree: numbers with their names, e.g. `TCP (6)`.
+pub fn render_display(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
+    if let (Some(names), Some(v)) = (def.names, value.as_u64()) {
+        if let Some(name) = names(v) {
+            out.push_str(name);
+            out.push_str(" (");
+            render_value(out, def, value, span, data);
+            out.push(')');
+            return;
+        }
+    }
+    match value {
+        Value::Bool(b) => out.push_str(if *b { "Set" } else { "Not set" }),
+        Value::Time(t) => {
+            let _ = write!(out, "{t}");
+        }
+        Value::RelTime(d) => {
+            let _ = write!(out, "{d} seconds");
+        }
+        _ => render_value(out, def, value, span, data),
+    }
+}
+
+impl fmt::Display for FieldKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.ws_name())
+    }
+}

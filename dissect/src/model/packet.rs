@@ -1,0 +1,314 @@
+//! A dissected packet: layers, the field tree, expert items and the summary line.
+//!
+//! One `Packet` is reused from frame to frame so that dissection allocates
+//! nothing in steady state. With `tree` off (the fast path used for the packet
+//! list, statistics and flows) field nodes are not recorded at all; the
+//! summary, the protocol chain and the expert items always are.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use super::expert::{Expert, Group, Severity};
+use super::field::{FieldDef, Span, Value};
+
+/// A protocol: a layer's identity in the tree, the JSON and the Protocol column.
+#[derive(Debug)]
+pub struct Protocol {
+    /// Display-filter name, e.g. `ip`.
+    pub name: &'static str,
+    /// Long name, e.g. `Internet Protocol Version 4`.
+    pub label: &'static str,
+    /// Protocol column text, e.g. `IPv4`.
+    pub short: &'static str,
+}
+
+/// One protocol layer of a packet.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub proto: &'static Protocol,
+    pub span: Span,
+    /// The layer's tree line (`Internet Protocol Version 4, Src: …, Dst: …`); tree mode only.
+    pub title: String,
+    pub malformed: bool,
+}
+
+/// One node of the field tree, stored flat in pre-order; `depth` gives the nesting.
+#[derive(Clone, Debug)]
+pub struct FieldNode {
+    pub def: &'static FieldDef,
+    pub span: Span,
+    pub value: Value,
+    pub layer: u8,
+    pub depth: u8,
+}
+
+/// A network or link address for the Source and Destination columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Address {
+    #[default]
+    None,
+    Mac([u8; 6]),
+    Ipv4([u8; 4]),
+    Ipv6([u8; 16]),
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Address::None => Ok(()),
+            Address::Mac(m) => {
+                let mut s = String::with_capacity(17);
+                super::field::write_mac(&mut s, m);
+                f.write_str(&s)
+            }
+            Address::Ipv4(a) => std::net::Ipv4Addr::from(*a).fmt(f),
+            Address::Ipv6(a) => std::net::Ipv6Addr::from(*a).fmt(f),
+        }
+    }
+}
+
+/// The packet-list line, computed on the fast path.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub src: Address,
+    pub dst: Address,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+    /// Protocol column: the short name of the topmost layer that claimed it.
+    pub protocol: &'static str,
+    pub info: String,
+}
+
+/// Nesting limit for the field tree; deeper additions are flattened onto this level.
+const MAX_DEPTH: u8 = 32;
+
+/// Upper bound on field nodes per packet, so a hostile packet cannot grow the tree without bound.
+pub const MAX_FIELDS_PER_PACKET: usize = 100_000;
+
+/// A dissected packet and the builder dissectors write into.
+#[derive(Debug, Default)]
+pub struct Packet {
+    /// Record the field tree (slow path) or only the summary (fast path).
+    pub tree: bool,
+    pub layers: Vec<Layer>,
+    pub fields: Vec<FieldNode>,
+    pub experts: Vec<Expert>,
+    /// The protocol chain, as tshark's `frame.protocols` lists it.
+    pub protocols: Vec<&'static str>,
+    pub summary: Summary,
+    depth: u8,
+    fields_capped: bool,
+}
+
+impl Packet {
+    /// A packet buffer that records the full tree when `tree` is set.
+    pub fn new(tree: bool) -> Self {
+        Packet {
+            tree,
+            ..Default::default()
+        }
+    }
+
+    /// Empties the buffers for the next frame, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.layers.clear();
+        self.fields.clear();
+        self.experts.clear();
+        self.protocols.clear();
+        self.summary.src = Address::None;
+        self.summary.dst = Address::None;
+        self.summary.src_port = None;
+        self.summary.dst_port = None;
+        self.summary.protocol = "";
+        self.summary.info.clear();
+        self.depth = 0;
+        self.fields_capped = false;
+    }
+
+    /// Starts a new layer covering `span` and makes it current. Returns its index.
+    pub fn begin_layer(&mut self, proto: &'static Protocol, span: Span) -> u8 {
+        self.protocols.push(proto.name);
+        self.layers.push(Layer {
+            proto,
+            span,
+            title: String::new(),
+            malformed: false,
+        });
+        self.summary.protocol = proto.short;
+        self.depth = 0;
+        (self.layers.len() - 1) as u8
+    }
+
+    /// Adds a name to the protocol chain without a layer of its own (tshark's `ethertype`).
+    pub fn push_protocol_name(&mut self, name: &'static str) {
+        self.protocols.push(name);
+    }
+
+    /// The index of the current layer.
+    pub fn current_layer(&self) -> u8 {
+        self.layers.len().saturating_sub(1) as u8
+    }
+
+    /// Shrinks or grows the current layer's span once its real length is known.
+    pub fn set_layer_len(&mut self, len: usize) {
+        if let Some(l) = self.layers.last_mut() {
+            l.span.len = len as u32;
+        }
+    }
+
+    /// Sets the current layer's tree line (tree mode only).
+    pub fn set_title(&mut self, f: impl FnOnce(&mut String)) {
+        if self.tree {
+            if let Some(l) = self.layers.last_mut() {
+                l.title.clear();
+                f(&mut l.title);
+            }
+        }
+    }
+
+    /// Adds a field to the current layer at the current depth.
+    #[inline]
+    pub fn add(&mut self, def: &'static FieldDef, span: Span, value: Value) {
+        if self.tree {
+            let layer = self.current_layer();
+            self.push_node(def, span, value, layer, self.depth);
+        }
+    }
+
+    /// Adds a field whose value is costly to build; `value` runs only in tree mode.
+    #[inline]
+    pub fn add_with(&mut self, def: &'static FieldDef, span: Span, value: impl FnOnce() -> Value) {
+        if self.tree {
+            self.add(def, span, value());
+        }
+    }
+
+    /// Adds a field to an earlier layer at its top level (an Ethernet trailer found
+    /// only once the inner protocol said how long it was).
+    pub fn add_to_layer(&mut self, layer: u8, def: &'static FieldDef, span: Span, value: Value) {
+        if self.tree {
+            self.push_node(def, span, value, layer, 0);
+        }
+    }
+
+    fn push_node(&mut self, def: &'static FieldDef, span: Span, value: Value, layer: u8, depth: u8) {
+        if self.fields.len() >= MAX_FIELDS_PER_PACKET {
+            if !self.fields_capped {
+                self.fields_capped = true;
+                self.experts.push(Expert {
+                    severity: Severity::Warn,
+                    group: Group::Undecoded,
+                    message: Cow::Owned(format!(
+                        "field limit reached: only the first {MAX_FIELDS_PER_PACKET} fields are shown"
+                    )),
+                    layer,
+                    span,
+                });
+            }
+            return;
+        }
+        self.fields.push(FieldNode {
+            def,
+            span,
+            value,
+            layer,
+            depth,
+        });
+    }
+
+    /// Runs `f` with following fields nested under the last one added.
+    #[inline]
+    pub fn subtree<R>(&mut self, f: impl FnOnce(&mut Packet) -> R) -> R {
+        let saved = self.depth;
+        self.depth = (self.depth + 1).min(MAX_DEPTH);
+        let r = f(self);
+        self.depth = saved;
+        r
+    }
+
+    /// Adds a field and nests what `f` adds under it.
+    #[inline]
+    pub fn add_tree<R>(
+        &mut self,
+        def: &'static FieldDef,
+        span: Span,
+        value: Value,
+        f: impl FnOnce(&mut Packet) -> R,
+    ) -> R {
+        self.add(def, span, value);
+        self.subtree(f)
+    }
+
+    /// Records an expert item on the current layer.
+    pub fn expert(
+        &mut self,
+        severity: Severity,
+        group: Group,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) {
+        let layer = self.current_layer();
+        self.experts.push(Expert {
+            severity,
+            group,
+            message: message.into(),
+            layer,
+            span,
+        });
+    }
+
+    /// Marks the current layer malformed with an error expert item; what was decoded stays.
+    pub fn malformed(&mut self, span: Span, message: impl Into<Cow<'static, str>>) {
+        if let Some(l) = self.layers.last_mut() {
+            l.malformed = true;
+        }
+        self.expert(Severity::Error, Group::Malformed, span, message);
+    }
+
+    /// Replaces the Info column text.
+    pub fn set_info(&mut self, f: impl FnOnce(&mut String)) {
+        self.summary.info.clear();
+        f(&mut self.summary.info);
+    }
+
+    /// Appends to the Info column text.
+    pub fn append_info(&mut self, text: &str) {
+        self.summary.info.push_str(text);
+    }
+
+    /// Appends formatted text to the Info column.
+    pub fn append_info_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        let _ = self.summary.info.write_fmt(args);
+    }
+
+    /// Sets the addresses shown in the Source and Destination columns.
+    pub fn set_addresses(&mut self, src: Address, dst: Address) {
+        self.summary.src = src;
+        self.summary.dst = dst;
+    }
+
+    /// The fields of one layer, in tree order.
+    pub fn layer_fields(&self, layer: u8) -> impl Iterator<Item = &FieldNode> {
+        self.fields.iter().filter(move |f| f.layer == layer)
+    }
+
+    /// The first value of a field by name, searching the whole tree.
+    pub fn find(&self, name: &str) -> Option<&FieldNode> {
+        self.fields.iter().find(|f| f.def.name == name)
+    }
+
+    /// Every value of a field by name.
+    pub fn find_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a FieldNode> + 'a {
+        self.fields.iter().filter(move |f| f.def.name == name)
+    }
+
+    /// Whether any layer is marked malformed.
+    pub fn is_malformed(&self) -> bool {
+        self.layers.iter().any(|l| l.malformed)
+    }
+
+    /// The worst expert severity in the packet.
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.experts.iter().map(|e| e.severity).max()
+    }
+}

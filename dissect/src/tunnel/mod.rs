@@ -1,0 +1,3 @@
+//! Tunnels that carry whole frames or packets inside another protocol.
+
+pub mod vxlan;
