@@ -8,6 +8,10 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::frame::FIELDS,
     crate::link::ethernet::FIELDS,
     crate::app::data::FIELDS,
+    crate::transport::tcp::FIELDS,
+    crate::transport::tcp::options::FIELDS,
+    crate::transport::udp::FIELDS,
+    crate::tunnel::vxlan::FIELDS,
 ];
 
 /// Every registered field.

@@ -1,8 +1,9 @@
 //! Stateful analysis across frames: conversations and streams.
 
 pub mod tcp;
+pub mod udp;
 
-use crate::model::Timestamp;
+use crate::model::{Address, Timestamp};
 
 /// Everything remembered from earlier frames of the capture.
 #[derive(Debug, Default)]
@@ -13,4 +14,114 @@ pub struct State {
     pub frame_number: u64,
     pub frame_ts: Timestamp,
     pub tcp: tcp::TcpTable,
+    pub udp: udp::UdpTable,
+}
+
+/// One side of a transport conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    pub addr: Address,
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// A total order on endpoints, so that both directions of a conversation share one key.
+    fn order_key(&self) -> (u8, [u8; 16], u16) {
+        let mut bytes = [0u8; 16];
+        let tag = match self.addr {
+            Address::None => 0,
+            Address::Mac(m) => {
+                bytes[..6].copy_from_slice(&m);
+                1
+            }
+            Address::Ipv4(a) => {
+                bytes[..4].copy_from_slice(&a);
+                2
+            }
+            Address::Ipv6(a) => {
+                bytes = a;
+                3
+            }
+        };
+        (tag, bytes, self.port)
+    }
+}
+
+/// The key of a bidirectional conversation: its two endpoints in a canonical order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConvKey {
+    lo: Endpoint,
+    hi: Endpoint,
+}
+
+impl ConvKey {
+    /// The key of the conversation a `src → dst` packet belongs to, and the index
+    /// (0 or 1) of that packet's direction within the conversation.
+    pub fn new(src: Endpoint, dst: Endpoint) -> (ConvKey, usize) {
+        if src.order_key() <= dst.order_key() {
+            (ConvKey { lo: src, hi: dst }, 0)
+        } else {
+            (ConvKey { lo: dst, hi: src }, 1)
+        }
+    }
+}
+
+/// Removes the least recently used eighth of a full table's entries, so that the
+/// scan is paid once per many insertions. Returns how many entries were removed.
+pub(crate) fn evict_least_recent<V>(
+    map: &mut std::collections::HashMap<ConvKey, V>,
+    last_frame: impl Fn(&V) -> u64,
+) -> usize {
+    let mut ages: Vec<u64> = map.values().map(&last_frame).collect();
+    let n = (ages.len() / 8).max(1).min(ages.len());
+    if n == 0 {
+        return 0;
+    }
+    let (_, cutoff, _) = ages.select_nth_unstable(n - 1);
+    let cutoff = *cutoff;
+    let before = map.len();
+    let mut budget = n;
+    map.retain(|_, v| {
+        if budget > 0 && last_frame(v) <= cutoff {
+            budget -= 1;
+            false
+        } else {
+            true
+        }
+    });
+    before - map.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(a: [u8; 4], port: u16) -> Endpoint {
+        Endpoint {
+            addr: Address::Ipv4(a),
+            port,
+        }
+    }
+
+    #[test]
+    fn both_directions_share_a_key() {
+        let a = ep([10, 0, 0, 1], 1234);
+        let b = ep([10, 0, 0, 2], 80);
+        let (k1, d1) = ConvKey::new(a, b);
+        let (k2, d2) = ConvKey::new(b, a);
+        assert_eq!(k1, k2);
+        assert_ne!(d1, d2);
+    }
+
+    #[test]
+    fn eviction_removes_the_oldest_eighth() {
+        let mut map = std::collections::HashMap::new();
+        for i in 0..16u16 {
+            let (k, _) = ConvKey::new(ep([1, 1, 1, 1], i), ep([2, 2, 2, 2], 1));
+            map.insert(k, i as u64);
+        }
+        assert_eq!(evict_least_recent(&mut map, |v| *v), 2);
+        assert_eq!(map.len(), 14);
+        assert!(map.values().all(|v| *v >= 2));
+    }
 }

@@ -1,0 +1,82 @@
+//! UDP conversations: Wireshark's `udp.stream` numbering and per-stream times.
+
+use std::collections::HashMap;
+
+use super::{evict_least_recent, ConvKey};
+use crate::model::{Duration, Timestamp};
+
+/// Most UDP conversations remembered at once; past it the least recently active
+/// are forgotten (a forgotten conversation that shows up again gets a new stream index).
+pub const MAX_CONVERSATIONS: usize = 1 << 18;
+
+/// One UDP conversation (both directions).
+#[derive(Clone, Debug)]
+pub struct UdpConversation {
+    /// `udp.stream`: index in order of first appearance.
+    pub stream: u32,
+    /// Time of the conversation's first datagram.
+    pub ts_first: Timestamp,
+    /// Time of the last datagram that carried a payload.
+    pub ts_prev: Timestamp,
+    last_frame: u64,
+}
+
+impl UdpConversation {
+    /// Records a datagram with payload at `ts`; returns the time since the previous one.
+    pub fn advance(&mut self, ts: Timestamp) -> Duration {
+        let delta = ts.since(self.ts_prev);
+        self.ts_prev = ts;
+        delta
+    }
+}
+
+/// Every UDP conversation seen so far.
+#[derive(Debug, Default)]
+pub struct UdpTable {
+    convs: HashMap<ConvKey, UdpConversation>,
+    next_stream: u32,
+}
+
+/// What looking a conversation up did besides finding it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// Conversations forgotten to make room (the table was full).
+    pub evicted: usize,
+}
+
+impl UdpTable {
+    /// Finds the conversation of `key`, creating it (with the next stream index) if new.
+    pub fn find_or_create(
+        &mut self,
+        key: ConvKey,
+        frame: u64,
+        ts: Timestamp,
+    ) -> (&mut UdpConversation, Lookup) {
+        let mut lookup = Lookup::default();
+        if !self.convs.contains_key(&key) && self.convs.len() >= MAX_CONVERSATIONS {
+            lookup.evicted = evict_least_recent(&mut self.convs, |c| c.last_frame);
+        }
+        let next = &mut self.next_stream;
+        let conv = self.convs.entry(key).or_insert_with(|| {
+            let stream = *next;
+            *next = next.wrapping_add(1);
+            UdpConversation {
+                stream,
+                ts_first: ts,
+                ts_prev: ts,
+                last_frame: frame,
+            }
+        });
+        conv.last_frame = frame;
+        (conv, lookup)
+    }
+
+    /// How many conversations are remembered.
+    pub fn len(&self) -> usize {
+        self.convs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.convs.is_empty()
+    }
+}
