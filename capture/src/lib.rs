@@ -7,7 +7,7 @@
 //! [`ReadError`] that names the byte offset; every packet before it is
 //! delivered first.
 //!
-//! [`write`] holds the pcap and pcapng writers and [`write::save`].
+//! [`write`](mod@write) holds the pcap and pcapng writers and [`write::save()`].
 //!
 //! ```no_run
 //! use std::path::Path;

@@ -238,6 +238,31 @@ fn sections_of_unknown_versions_are_skipped_by_their_length() {
 }
 
 #[test]
+fn a_first_section_of_an_unknown_version_is_skipped_too() {
+    let mut unknown = Ng::new(false);
+    unknown.idb(1, 0, &[]);
+    let mut ng = Ng::new(false);
+    ng.shb(2, unknown.bytes.len() as i64).append(&unknown);
+    ng.shb(1, -1).idb(101, 0, &[]).epb(0, 0, b"kept", &[]);
+    let file = ng.file();
+    let (frames, error) = read_all(&file);
+    assert_eq!(error, None);
+    assert_eq!(
+        (frames[0].data, frames[0].link_type),
+        (&b"kept"[..], LinkType::RAW)
+    );
+    assert_eq!(file.interfaces()[0].section, 1);
+
+    // Without a length, the file cannot be opened at all.
+    let mut ng = Ng::new(false);
+    ng.shb(2, -1).idb(1, 0, &[]);
+    let Err(OpenError::BadHeader { offset: 0, reason }) = CaptureFile::from_bytes(ng.bytes) else {
+        panic!("an unreadable first section must be refused");
+    };
+    assert!(reason.contains("version 2.0"), "{reason}");
+}
+
+#[test]
 fn a_skipped_section_must_be_followed_by_a_section_header() {
     let mut ng = Ng::new(false);
     ng.shb(1, -1).shb(3, 0).idb(1, 0, &[]);

@@ -10,6 +10,35 @@
 //! resolution (NRBs) in blocks between the packets, so that information is
 //! discovered while iterating: [`Packets::interfaces`] and friends show what
 //! was seen so far, and [`CaptureFile::metadata`] what a full pass finds.
+//!
+//! # Reading rules
+//!
+//! - Damage (a record or block running past the end of the file, a block
+//!   whose length fields disagree, a packet block naming an interface that
+//!   was never described, an option overrunning its block, ...) ends the
+//!   iteration with one [`ReadError`] naming the offset of the record or
+//!   block; every packet before it has been yielded. Problems that lose no
+//!   packet (a statistics block for an unknown interface, a comment that is
+//!   not UTF-8, a skipped section) become [`Metadata::warnings`].
+//! - pcapng sections whose major version is not 1 are skipped, as the
+//!   specification asks, when their section header gives the section
+//!   length; otherwise reading stops there with an error (tshark stops there
+//!   too).
+//! - pcapng interfaces are numbered across sections in order of appearance
+//!   ([`Frame::interface_id`]); [`Interface::id_in_section`] is the number
+//!   within the section, which tshark prints as `frame.interface_id`.
+//! - Simple Packet Blocks use interface 0 of their section; their captured
+//!   length is the smallest of original length, block room and snaplen, and
+//!   they have no timestamp ([`Frame::has_ts`] is false).
+//! - pcap: only major version 2 is read; before 2.3 the two length fields
+//!   are swapped (and in 2.3 when the captured length is the larger), as
+//!   libpcap and Wireshark read them. Bits 16-25 of the link-type field
+//!   must be zero; bits 26-31 give the FCS length ([`Interface::fcs_len`]).
+//!   A record claiming more than both the snaplen and 262144 bytes is taken
+//!   for corruption, like libpcap and Wireshark do.
+//! - A pcap fraction field of one second or more (`tv_usec >= 1e6`) is kept
+//!   and carried into the seconds, giving the instant the fields describe;
+//!   tshark prints such fields unnormalised.
 
 mod error;
 mod pcap;
@@ -142,22 +171,20 @@ impl Interface {
     }
 
     /// Converts a tick count in this interface's resolution to a timestamp.
-    ///
-    /// Sub-nanosecond parts are cut off, as tshark does.
+    /// Sub-nanosecond parts are cut off.
     pub fn timestamp(&self, ticks: u64) -> Timestamp {
-        let units = self.ts_units_per_sec.max(1);
-        let fraction = ticks % units;
-        // The two resolutions nearly every file uses avoid 128-bit division
-        // on the hot path.
-        let nanos = match units {
-            1_000_000 => fraction * 1_000,
-            1_000_000_000 => fraction,
-            _ => {
-                let nanos = u128::from(fraction) * 1_000_000_000 / u128::from(units);
-                u64::try_from(nanos).unwrap_or(0)
+        // Constant divisors for the two resolutions nearly every file uses
+        // turn the divisions into multiplications on the hot path.
+        let (secs, nanos) = match self.ts_units_per_sec {
+            1_000_000 => (ticks / 1_000_000, ticks % 1_000_000 * 1_000),
+            1_000_000_000 => (ticks / 1_000_000_000, ticks % 1_000_000_000),
+            units => {
+                let units = units.max(1);
+                let nanos = u128::from(ticks % units) * 1_000_000_000 / u128::from(units);
+                (ticks / units, u64::try_from(nanos).unwrap_or(0))
             }
         };
-        let secs = i64::try_from(ticks / units).unwrap_or(i64::MAX);
+        let secs = i64::try_from(secs).unwrap_or(i64::MAX);
         Timestamp::new(secs.saturating_add(self.ts_offset_secs), nanos)
     }
 }

@@ -141,7 +141,7 @@ impl<'a> Block<'a> {
     }
 
     fn error(&self, what: impl std::fmt::Display) -> ReadError {
-        ReadError::new(self.offset, format!("{} {what}", block_name(self.kind)))
+        damaged(self.offset, format_args!("{} {what}", BlockName(self.kind)))
     }
 
     fn require_len(&self, min: usize) -> Result<(), ReadError> {
@@ -163,18 +163,24 @@ impl<'a> Block<'a> {
     }
 }
 
-fn block_name(kind: u32) -> String {
-    match kind {
-        SHB_MAGIC => "section header block".into(),
-        IDB_MAGIC => "interface description block".into(),
-        OPB_MAGIC => "obsolete packet block".into(),
-        SPB_MAGIC => "simple packet block".into(),
-        NRB_MAGIC => "name resolution block".into(),
-        ISB_MAGIC => "interface statistics block".into(),
-        EPB_MAGIC => "enhanced packet block".into(),
-        DSB_MAGIC => "decryption secrets block".into(),
-        CB_MAGIC | DCB_MAGIC => "custom block".into(),
-        other => format!("block of type {other:#010x}"),
+/// A block type as people call it, for messages; formats without
+/// allocating because `read_block` runs once per block.
+struct BlockName(u32);
+
+impl std::fmt::Display for BlockName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            SHB_MAGIC => "section header block",
+            IDB_MAGIC => "interface description block",
+            OPB_MAGIC => "obsolete packet block",
+            SPB_MAGIC => "simple packet block",
+            NRB_MAGIC => "name resolution block",
+            ISB_MAGIC => "interface statistics block",
+            EPB_MAGIC => "enhanced packet block",
+            DSB_MAGIC => "decryption secrets block",
+            CB_MAGIC | DCB_MAGIC => "custom block",
+            other => return write!(f, "block of type {other:#010x}"),
+        })
     }
 }
 
@@ -185,9 +191,9 @@ fn read_block(bytes: &[u8], pos: usize, endian: Endian) -> Result<Option<Block<'
         return Ok(None);
     }
     let truncated_header = || {
-        ReadError::new(
+        damaged(
             pos,
-            format!(
+            format_args!(
                 "the file ends {} into a block header: file truncated",
                 byte_count(rest.len())
             ),
@@ -206,18 +212,21 @@ fn read_block(bytes: &[u8], pos: usize, endian: Endian) -> Result<Option<Block<'
     let (Some(kind), Some(len)) = (endian.u32_at(rest, 0), endian.u32_at(rest, 4)) else {
         return Err(truncated_header());
     };
-    let name = block_name(kind);
+    let name = BlockName(kind);
     let len = len as usize;
     if len < BLOCK_OVERHEAD || len % 4 != 0 {
-        return Err(ReadError::new(
+        return Err(damaged(
             pos,
-            format!("{name} has length {len}, which is not a multiple of 4 of at least 12: file corrupt"),
+            format_args!(
+                "{name} has length {len}, which is not a multiple of 4 of at least 12: \
+                 file corrupt"
+            ),
         ));
     }
     let Some(block) = rest.get(..len) else {
-        return Err(ReadError::new(
+        return Err(damaged(
             pos,
-            format!(
+            format_args!(
                 "{name} claims {len} bytes but only {} remain: file truncated or corrupt",
                 rest.len()
             ),
@@ -225,9 +234,11 @@ fn read_block(bytes: &[u8], pos: usize, endian: Endian) -> Result<Option<Block<'
     };
     let trailer = endian.u32_at(block, len - 4).unwrap_or_default() as usize;
     if trailer != len {
-        return Err(ReadError::new(
+        return Err(damaged(
             pos,
-            format!("{name} starts with length {len} but ends with length {trailer}: file corrupt"),
+            format_args!(
+                "{name} starts with length {len} but ends with length {trailer}: file corrupt"
+            ),
         ));
     }
     Ok(Some(Block {
@@ -237,6 +248,14 @@ fn read_block(bytes: &[u8], pos: usize, endian: Endian) -> Result<Option<Block<'
         bytes: block,
         body: &block[8..len - 4],
     }))
+}
+
+/// Builds the error for damage at `pos`; cold and out of line, so the
+/// formatting stays off the per-block path.
+#[cold]
+#[inline(never)]
+fn damaged(pos: usize, message: std::fmt::Arguments<'_>) -> ReadError {
+    ReadError::new(pos, message.to_string())
 }
 
 fn section_byte_order(rest: &[u8], pos: usize) -> Result<Endian, ReadError> {
@@ -431,7 +450,8 @@ impl BlockReader {
     /// with the next section, so no readable packet is lost. Without a
     /// length (the usual -1) there is no safe way to find the next section,
     /// so reading stops with an error naming the SHB's offset, where tshark
-    /// stops as well.
+    /// stops as well. Minor versions are not checked: they only add to
+    /// what version 1.0 defines.
     fn begin_section(
         &mut self,
         block: &Block<'_>,
@@ -629,6 +649,7 @@ impl BlockReader {
                     interface.set_ts_units_per_sec(units);
                 }
                 IF_FCSLEN => interface.fcs_len = value.first().copied(),
+                // A signed 64-bit count of seconds.
                 IF_TSOFFSET => match block.endian.u64_at(value, 0) {
                     Some(offset) if value.len() == 8 => interface.ts_offset_secs = offset as i64,
                     _ => meta.warnings.push(block.error(format_args!(
@@ -667,21 +688,23 @@ impl BlockReader {
             ts: interface.timestamp(ticks),
             ..InterfaceStats::default()
         };
-        let endian = block.endian;
+        let counter = |value: &[u8]| block.endian.u64_at(value, 0);
+        let time = |value: &[u8]| {
+            let ticks = block.endian.ticks_at(value, 0)?;
+            Some(interface.timestamp(ticks))
+        };
         // Interface, timestamp high and low come before the options.
         for option in block.options(12) {
             let RawOption { code, value } = option.map_err(|e| block.error(e))?;
-            let counter = endian.u64_at(value, 0);
-            let time = endian.ticks_at(value, 0).map(|t| interface.timestamp(t));
             match code {
                 OPT_COMMENT => stats.comments.push(owned_text(value)),
-                ISB_STARTTIME => stats.start = time,
-                ISB_ENDTIME => stats.end = time,
-                ISB_IFRECV => stats.received = counter,
-                ISB_IFDROP => stats.if_dropped = counter,
-                ISB_FILTERACCEPT => stats.filter_accepted = counter,
-                ISB_OSDROP => stats.os_dropped = counter,
-                ISB_USRDELIV => stats.delivered = counter,
+                ISB_STARTTIME => stats.start = time(value),
+                ISB_ENDTIME => stats.end = time(value),
+                ISB_IFRECV => stats.received = counter(value),
+                ISB_IFDROP => stats.if_dropped = counter(value),
+                ISB_FILTERACCEPT => stats.filter_accepted = counter(value),
+                ISB_OSDROP => stats.os_dropped = counter(value),
+                ISB_USRDELIV => stats.delivered = counter(value),
                 _ => {}
             }
         }

@@ -1,7 +1,7 @@
 //! Writing pcap and pcapng files.
 //!
 //! [`PcapWriter`] and [`PcapNgWriter`] write to any [`std::io::Write`]
-//! (wrap files in a `BufWriter`); both write little-endian files. [`save`]
+//! (wrap files in a `BufWriter`); both write little-endian files. [`save()`]
 //! writes frames read from a [`CaptureFile`](crate::CaptureFile) to a path,
 //! atomically.
 
