@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "wirelens", version, about = "Packet analyzer and protocol dissector")]
+#[command(
+    name = "wirelens",
+    version,
+    about = "Packet analyzer and protocol dissector"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

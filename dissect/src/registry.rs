@@ -22,9 +22,7 @@ pub fn field(name: &str) -> Option<&'static FieldDef> {
 
 /// Protocol names usable where a field name is expected (`-e ip`, filters `tcp`).
 pub fn protocol(name: &str) -> Option<&'static str> {
-    fields()
-        .map(|f| f.protocol())
-        .find(|p| *p == name)
+    fields().map(|f| f.protocol()).find(|p| *p == name)
 }
 
 /// Up to `n` registered names closest to `name`, for "did you mean" hints.

@@ -17,7 +17,11 @@ pub fn corpus_dir() -> PathBuf {
 /// The tshark comparison tool shipped with the corpus.
 pub fn tshark_compare_tool() -> PathBuf {
     let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/tshark-compare");
-    assert!(tool.is_file(), "missing {}: the shared tools folder must sit beside the repository", tool.display());
+    assert!(
+        tool.is_file(),
+        "missing {}: the shared tools folder must sit beside the repository",
+        tool.display()
+    );
     tool
 }
 
@@ -40,7 +44,12 @@ pub fn captures(dir: &Path, exclude: &[&str]) -> Vec<PathBuf> {
             .expect("read area dir")
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("pcap" | "pcapng")
+                )
+            })
             .collect();
         files.sort();
         out.extend(files);

@@ -33,7 +33,11 @@ fn parse_table(out: &str) -> BTreeMap<String, Counts> {
         if cols.len() != 4 || cols[0] == "proto" {
             continue;
         }
-        let (Ok(t), Ok(c), Ok(a)) = (cols[1].parse::<f64>(), cols[2].parse::<f64>(), cols[3].parse::<f64>()) else {
+        let (Ok(t), Ok(c), Ok(a)) = (
+            cols[1].parse::<f64>(),
+            cols[2].parse::<f64>(),
+            cols[3].parse::<f64>(),
+        ) else {
             continue;
         };
         let covered = (t * c / 100.0).round();
@@ -103,11 +107,17 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             file_sum.covered += c.covered;
             file_sum.agreed += c.agreed;
         }
-        per_file.push((cap.strip_prefix(&dir).unwrap_or(&cap).display().to_string(), file_sum));
+        per_file.push((
+            cap.strip_prefix(&dir).unwrap_or(&cap).display().to_string(),
+            file_sum,
+        ));
     }
     let _ = std::fs::remove_dir_all(&tmp);
 
-    println!("{:<12}{:>10}{:>11}{:>12}", "proto", "truth", "coverage%", "agreement%");
+    println!(
+        "{:<12}{:>10}{:>11}{:>12}",
+        "proto", "truth", "coverage%", "agreement%"
+    );
     let mut sum = Counts::default();
     for (proto, c) in &total {
         println!(
@@ -115,7 +125,11 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             proto,
             c.truth,
             100.0 * c.covered / c.truth,
-            if c.covered > 0.0 { 100.0 * c.agreed / c.covered } else { 0.0 }
+            if c.covered > 0.0 {
+                100.0 * c.agreed / c.covered
+            } else {
+                0.0
+            }
         );
         sum.truth += c.truth;
         sum.covered += c.covered;
@@ -123,7 +137,10 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
     }
     let coverage = 100.0 * sum.covered / sum.truth;
     let agreement = 100.0 * sum.agreed / sum.covered;
-    println!("corpus: coverage {coverage:.2}% agreement {agreement:.2}% over {} truth values", sum.truth);
+    println!(
+        "corpus: coverage {coverage:.2}% agreement {agreement:.2}% over {} truth values",
+        sum.truth
+    );
     println!("files below the bar on their own:");
     for (name, c) in &per_file {
         let cov = 100.0 * c.covered / c.truth.max(1.0);

@@ -11,7 +11,14 @@ use crate::Error;
 pub fn run(args: &FieldsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let prefix = args.prefix.as_deref().unwrap_or("");
     for f in registry::fields().filter(|f| f.name.starts_with(prefix)) {
-        writeln!(out, "{}\t{}\t{}\t{}", f.name, f.kind.ws_name(), f.protocol(), f.label)?;
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            f.name,
+            f.kind.ws_name(),
+            f.protocol(),
+            f.label
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

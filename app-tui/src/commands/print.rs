@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use wirelens_capture::Frame;
+use wirelens_capture::{Frame, Interface};
 use wirelens_dissect::export::{json::JsonWriter, text};
 use wirelens_dissect::{registry, Dissector, FrameMeta, Packet, Prefs};
 
@@ -54,7 +54,11 @@ impl FieldLayout {
                         "f" => Occurrence::First,
                         "l" => Occurrence::Last,
                         "a" => Occurrence::All,
-                        _ => return Err(Error(format!("-E occurrence takes f, l or a, not '{value}'"))),
+                        _ => {
+                            return Err(Error(format!(
+                                "-E occurrence takes f, l or a, not '{value}'"
+                            )))
+                        }
                     }
                 }
                 "quote" | "bom" | "escape" => {}
@@ -131,9 +135,10 @@ fn print_packets(
     let mut header_pending = args.format == Format::Fields && layout.header;
     let mut first_ts = None;
     let mut status = ExitCode::SUCCESS;
+    let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();
     let mut count = 0u64;
-    for item in &mut packets {
+    while let Some(item) = packets.next() {
         if args.count.is_some_and(|c| count >= c) {
             break;
         }
@@ -144,13 +149,16 @@ fn print_packets(
                     w.finish(out)?;
                 }
                 out.flush()?;
-                eprintln!("wirelens: {}: the file is damaged or truncated {e}", args.file.display());
+                eprintln!(
+                    "wirelens: {}: the file is damaged or truncated {e}",
+                    args.file.display()
+                );
                 status = ExitCode::from(2);
                 break;
             }
         };
         count += 1;
-        let meta = frame_meta(&frame);
+        let meta = frame_meta(&frame, packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
         line.clear();
@@ -197,19 +205,35 @@ fn print_packets(
     Ok(status)
 }
 
-fn frame_meta<'a>(frame: &'a Frame<'a>) -> FrameMeta<'a> {
+/// What the dissector needs to know of a frame; pcapng frames also carry their
+/// section and interface (numbered within the section, as tshark numbers them).
+pub fn frame_meta<'a>(
+    frame: &'a Frame<'a>,
+    interfaces: &'a [Interface],
+    pcapng: bool,
+) -> FrameMeta<'a> {
+    let iface = interfaces
+        .get(frame.interface_id as usize)
+        .filter(|_| pcapng);
     FrameMeta {
         number: frame.number,
         ts: frame.ts,
         orig_len: frame.orig_len,
         link_type: frame.link_type,
-        interface_id: None,
-        interface_name: None,
+        section: iface.map(|i| i.section + 1),
+        interface_id: iface.map(|i| i.id_in_section),
+        interface_name: iface.and_then(|i| i.name.as_deref()),
         comments: &frame.comments,
     }
 }
 
-fn fields_row(line: &mut String, args: &PrintArgs, layout: &FieldLayout, pkt: &Packet, data: &[u8]) {
+fn fields_row(
+    line: &mut String,
+    args: &PrintArgs,
+    layout: &FieldLayout,
+    pkt: &Packet,
+    data: &[u8],
+) {
     let mut values = String::new();
     for (i, name) in args.fields.iter().enumerate() {
         if i > 0 {
