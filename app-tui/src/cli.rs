@@ -31,6 +31,9 @@ pub struct PrintArgs {
     /// Stop after this many packets.
     #[arg(short = 'c', value_name = "N")]
     pub count: Option<u64>,
+    /// Quiet: dissect every packet but print nothing (to time or validate a file).
+    #[arg(short = 'q')]
+    pub quiet: bool,
     /// Print the full detail tree of each packet.
     #[arg(short = 'V')]
     pub verbose: bool,

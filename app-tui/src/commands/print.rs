@@ -124,12 +124,12 @@ fn print_packets(
     file: &wirelens_capture::CaptureFile,
     out: &mut impl Write,
 ) -> io::Result<ExitCode> {
-    let tree = args.verbose || args.format != Format::Text;
+    let tree = !args.quiet && (args.verbose || args.format != Format::Text);
     let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(tree);
     let mut line = String::with_capacity(4096);
     let mut json = match args.format {
-        Format::Json => Some(JsonWriter::begin(out)?),
+        Format::Json if !args.quiet => Some(JsonWriter::begin(out)?),
         _ => None,
     };
     let mut header_pending = args.format == Format::Fields && layout.header;
@@ -161,6 +161,9 @@ fn print_packets(
         let meta = frame_meta(&frame, packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
+        if args.quiet {
+            continue;
+        }
         line.clear();
         match args.format {
             Format::Json => {
