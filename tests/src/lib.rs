@@ -63,26 +63,19 @@ pub fn sidecar(capture: &Path, suffix: &str) -> PathBuf {
     capture.with_file_name(format!("{stem}.{suffix}"))
 }
 
-/// Runs `wirelens print` in-process with the given arguments after `print`.
-/// Returns (exit status as u8, stdout).
-pub fn wirelens_print(args: &[&str]) -> (u8, Vec<u8>) {
+/// Runs `wirelens print` in-process with the arguments that follow `print`.
+/// Returns what it read and what it printed, or the one-line error it would show.
+pub fn wirelens_print(
+    args: &[&str],
+) -> Result<(wirelens::commands::print::Outcome, Vec<u8>), String> {
     use clap::Parser as _;
     let mut argv = vec!["wirelens", "print"];
     argv.extend_from_slice(args);
-    let cli = wirelens::cli::Cli::parse_from(argv);
+    let cli = wirelens::cli::Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
     let wirelens::cli::Command::Print(p) = cli.command else {
-        unreachable!("print was requested")
+        return Err("not a print command".into());
     };
     let mut out = Vec::new();
-    let code = wirelens::commands::print::run(&p, &mut out).expect("print runs");
-    (exit_code_byte(code), out)
-}
-
-fn exit_code_byte(code: std::process::ExitCode) -> u8 {
-    // ExitCode has no accessor; compare with the two values print returns.
-    if code == std::process::ExitCode::SUCCESS {
-        0
-    } else {
-        2
-    }
+    let outcome = wirelens::commands::print::print(&p, &mut out).map_err(|e| e.to_string())?;
+    Ok((outcome, out))
 }

@@ -78,7 +78,8 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             "tcp.check_checksum:FALSE",
             "-o",
             "udp.check_checksum:FALSE",
-        ]);
+        ])
+        .unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
         let ours = tmp.join("ours.json");
         std::fs::write(&ours, &json).expect("write json");
         let out = Command::new("python3")

@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use wirelens_capture::{Frame, Interface};
+use wirelens_capture::{Frame, Interface, ReadError};
 use wirelens_dissect::export::{json::JsonWriter, text};
 use wirelens_dissect::{registry, Dissector, FrameMeta, Packet, Prefs};
 
@@ -77,9 +77,34 @@ fn unescape_separator(v: &str) -> String {
     }
 }
 
-/// Runs `print`, writing to `out`. Returns exit status 2 when the file was damaged
-/// part-way (every packet before the damage is printed first).
+/// What a `print` run went through.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Packets dissected (and printed, unless `-q`).
+    pub packets: u64,
+    /// Where and why reading stopped early, when the file is damaged.
+    pub damage: Option<ReadError>,
+}
+
+/// Runs `print`, writing to `out`. Exit status 2 means the file was damaged
+/// part-way; every packet before the damage is printed first, then the reason.
 pub fn run(args: &PrintArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
+    let outcome = print(args, out)?;
+    match outcome.damage {
+        Some(e) => {
+            eprintln!(
+                "wirelens: {}: the file is damaged or truncated {e}; {} packets before that point were read",
+                args.file.display(),
+                outcome.packets
+            );
+            Ok(ExitCode::from(2))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Runs `print` and reports what it read, for callers that want more than an exit status.
+pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
     let mut prefs = Prefs::default();
     for p in &args.prefs {
         prefs.set(p).map_err(Error)?;
@@ -96,10 +121,13 @@ pub fn run(args: &PrintArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let file = input::open(&args.file)?;
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let result = print_packets(args, &layout, prefs, &file, &mut out);
-    match result.and_then(|status| out.flush().map(|_| status)) {
-        Ok(status) => Ok(status),
+    match result.and_then(|outcome| out.flush().map(|_| outcome)) {
+        Ok(outcome) => Ok(outcome),
         // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome {
+            packets: 0,
+            damage: None,
+        }),
         Err(e) => Err(e.into()),
     }
 }
@@ -123,7 +151,7 @@ fn print_packets(
     prefs: Prefs,
     file: &wirelens_capture::CaptureFile,
     out: &mut impl Write,
-) -> io::Result<ExitCode> {
+) -> io::Result<Outcome> {
     let tree = !args.quiet && (args.verbose || args.format != Format::Text);
     let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(tree);
@@ -134,7 +162,7 @@ fn print_packets(
     };
     let mut header_pending = args.format == Format::Fields && layout.header;
     let mut first_ts = None;
-    let mut status = ExitCode::SUCCESS;
+    let mut damage = None;
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();
     let mut count = 0u64;
@@ -145,15 +173,7 @@ fn print_packets(
         let frame = match item {
             Ok(f) => f,
             Err(e) => {
-                if let Some(w) = json.take() {
-                    w.finish(out)?;
-                }
-                out.flush()?;
-                eprintln!(
-                    "wirelens: {}: the file is damaged or truncated {e}",
-                    args.file.display()
-                );
-                status = ExitCode::from(2);
+                damage = Some(e);
                 break;
             }
         };
@@ -205,7 +225,10 @@ fn print_packets(
     if let Some(w) = json.take() {
         w.finish(out)?;
     }
-    Ok(status)
+    Ok(Outcome {
+        packets: count,
+        damage,
+    })
 }
 
 /// What the dissector needs to know of a frame; pcapng frames also carry their
