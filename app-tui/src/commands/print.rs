@@ -246,10 +246,12 @@ pub fn frame_meta<'a>(
         ts: frame.ts,
         orig_len: frame.orig_len,
         link_type: frame.link_type,
-        section: iface.map(|i| i.section + 1),
+        section: pcapng.then_some(frame.section + 1),
         interface_id: iface.map(|i| i.id_in_section),
         interface_name: iface.and_then(|i| i.name.as_deref()),
         comments: &frame.comments,
+        has_ts: frame.has_ts,
+        custom: frame.custom.map(|c| (c.pen, c.copyable)),
     }
 }
 
