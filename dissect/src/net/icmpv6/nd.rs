@@ -666,7 +666,7 @@ fn search_list(p: &mut Packet, off: usize, buf: &[u8], from: usize, end: usize) 
 /// A DNS name of length-prefixed labels at `at`: the dotted text and the bytes
 /// it takes, its final zero included. A compression pointer (not allowed in the
 /// option) ends the name.
-fn dns_name(buf: &[u8], at: usize) -> Option<(String, usize)> {
+pub(super) fn dns_name(buf: &[u8], at: usize) -> Option<(String, usize)> {
     let mut name = String::new();
     let mut pos = at;
     loop {
