@@ -12,17 +12,28 @@ pub fn dissect_frame_for_test(link: LinkType, bytes: &[u8]) -> Packet {
 /// Like [`dissect_frame_for_test`] for a frame the capture cut short: `orig_len`
 /// is its length on the wire.
 pub fn dissect_frame_with_orig_len(link: LinkType, bytes: &[u8], orig_len: u32) -> Packet {
+    dissect(link, bytes, orig_len, true)
+}
+
+/// Dissects one frame on the fast path (summary, protocol chain and expert
+/// items only), as the packet list does.
+pub fn dissect_frame_fast(link: LinkType, bytes: &[u8]) -> Packet {
+    dissect(link, bytes, bytes.len() as u32, false)
+}
+
+fn dissect(link: LinkType, bytes: &[u8], orig_len: u32, tree: bool) -> Packet {
     let mut dissector = Dissector::default();
     let meta = FrameMeta {
         number: 1,
         ts: Timestamp::new(0, 0),
         orig_len,
         link_type: link,
+        section: None,
         interface_id: None,
         interface_name: None,
         comments: &[],
     };
-    let mut pkt = Packet::new(true);
+    let mut pkt = Packet::new(tree);
     dissector.dissect(&meta, bytes, &mut pkt);
     pkt
 }

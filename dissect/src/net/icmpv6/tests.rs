@@ -439,3 +439,42 @@ fn ipv6_icmpv6(msg: &mut [u8]) -> Vec<u8> {
     p.extend_from_slice(msg);
     p
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds: Vec<Vec<u8>> = [RA, NA, MLDV2_QUERY, ECHO]
+            .iter()
+            .map(|h| hex(h)[14..].to_vec())
+            .collect();
+        let mut error = vec![1, 4, 0, 0, 0, 0, 0, 0];
+        error.extend_from_slice(&hex(ECHO)[14..]);
+        seeds.push(ipv6_icmpv6(&mut error));
+        seeds
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Mutations that keep the IPv6 header sane, so the ICMPv6 body gets the damage.
+        #[test]
+        fn mutated_messages_never_panic(
+            seed in 0usize..5,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            let mut data = seeds()[seed].clone();
+            // Where the ICMPv6 message starts (after a Hop-by-Hop header, if any).
+            let start = if data[6] == 0 { 48 } else { 40 };
+            for (at, byte) in flips {
+                let i = start + at % (data.len() - start);
+                data[i] = byte;
+            }
+            data.truncate(start + cut % (data.len() - start + 1));
+            let pkt = dissect_frame_for_test(LinkType::IPV6, &data);
+            prop_assert!(pkt.protocols.contains(&"icmpv6"));
+        }
+    }
+}

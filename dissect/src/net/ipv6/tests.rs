@@ -1,7 +1,9 @@
 use super::*;
 use crate::link::LinkType;
 use crate::model::{Packet, Severity};
-use crate::testutil::{dissect_frame_for_test, dissect_frame_with_orig_len, hex, values};
+use crate::testutil::{
+    dissect_frame_fast, dissect_frame_for_test, dissect_frame_with_orig_len, hex, values,
+};
 
 fn v(pkt: &Packet, name: &str, data: &[u8]) -> Vec<String> {
     values(pkt, name, data)
@@ -481,17 +483,7 @@ fn summary_is_the_same_without_the_tree() {
     for frame in [HBH_MLDV2, RT0_ECHO, SRH_ECHO, DSTOPTS_HOME] {
         let data = hex(frame);
         let full = dissect_frame_for_test(LinkType::ETHERNET, &data);
-        let mut fast = Packet::new(false);
-        let meta = crate::FrameMeta {
-            number: 1,
-            ts: crate::Timestamp::new(0, 0),
-            orig_len: data.len() as u32,
-            link_type: LinkType::ETHERNET,
-            interface_id: None,
-            interface_name: None,
-            comments: &[],
-        };
-        crate::Dissector::default().dissect(&meta, &data, &mut fast);
+        let fast = dissect_frame_fast(LinkType::ETHERNET, &data);
         assert!(fast.fields.is_empty());
         assert_eq!(fast.protocols, full.protocols);
         assert_eq!(fast.summary.info, full.summary.info);
@@ -544,4 +536,49 @@ fn header_parses_from_nom() {
     assert_eq!(h.hlim, 64);
     assert_eq!(h.src, SRC);
     assert!(parse_header(&data[..39]).is_none());
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Real datagrams (without link headers) to mutate: every extension header
+    /// kind and every ICMPv6 family the dissectors know.
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds: Vec<Vec<u8>> = [HBH_MLDV2, RT0_ECHO, SRH_ECHO, DSTOPTS_HOME]
+            .iter()
+            .map(|h| hex(h)[14..].to_vec())
+            .collect();
+        seeds.push(hex(HBH_RT0_UDP));
+        seeds
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn mutated_datagrams_never_panic(
+            seed in 0usize..5,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            let mut data = seeds()[seed].clone();
+            for (at, byte) in flips {
+                let i = at % data.len();
+                data[i] = byte;
+            }
+            data.truncate(cut % (data.len() + 1));
+            let pkt = dissect_frame_for_test(LinkType::IPV6, &data);
+            prop_assert!(pkt.layers.len() >= 2);
+        }
+
+        #[test]
+        fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut data = data;
+            if let Some(b) = data.first_mut() {
+                *b = 0x60 | (*b & 0x0f);
+            }
+            dissect_frame_for_test(LinkType::IPV6, &data);
+        }
+    }
 }
