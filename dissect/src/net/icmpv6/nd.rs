@@ -171,23 +171,25 @@ pub(super) fn neighbor_advertisement(cx: &mut Cx<'_>, off: usize, buf: &[u8]) ->
     let target = addr_at(buf, 8)?;
     cx.pkt
         .add(&NA_TARGET, Span::new(off + 8, 16), Value::Ipv6(target));
+    // Info: the target and its flags, "(rtr, sol, ovr)" or "(none)".
+    cx.pkt
+        .append_info_fmt(format_args!(" {} (", Ipv6Addr::from(target)));
     let names = [
         (0x8000_0000, "rtr"),
         (0x4000_0000, "sol"),
         (0x2000_0000, "ovr"),
     ];
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(bit, _)| flags & bit != 0)
-        .map(|&(_, n)| n)
-        .collect();
-    let flag_text = if set.is_empty() {
-        "none".to_string()
-    } else {
-        set.join(", ")
-    };
-    cx.pkt
-        .append_info_fmt(format_args!(" {} ({flag_text})", Ipv6Addr::from(target)));
+    let mut any = false;
+    for (bit, name) in names {
+        if flags & bit != 0 {
+            if any {
+                cx.pkt.append_info(", ");
+            }
+            cx.pkt.append_info(name);
+            any = true;
+        }
+    }
+    cx.pkt.append_info(if any { ")" } else { "none)" });
     options(cx, off, buf, 24)
 }
 
