@@ -8,6 +8,11 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::frame::FIELDS,
     crate::link::ethernet::FIELDS,
     crate::app::data::FIELDS,
+    crate::net::ipv6::FIELDS,
+    crate::net::ipv6::EXT_FIELDS,
+    crate::net::ipv6::ipsec::FIELDS,
+    crate::net::icmpv6::FIELDS,
+    crate::net::icmpv6::ND_FIELDS,
 ];
 
 /// Every registered field.
