@@ -77,7 +77,7 @@ declare_fields! {
     MLD_NB_SOURCES = "icmpv6.mld.nb_sources", "Number of Sources", U16;
     MLD_SOURCE = "icmpv6.mld.source_address", "Source Address", Ipv6;
     MLDR_NB_RECORDS = "icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", U16;
-    MLDR_MAR = "icmpv6.mldr.mar", "icmpv6.mldr.mar", None;
+    MLDR_MAR = "icmpv6.mldr.mar", "Multicast Address Record", None;
     MAR_RECORD_TYPE = "icmpv6.mldr.mar.record_type", "Record Type", U8, Dec, record_type_name;
     MAR_AUX_LEN = "icmpv6.mldr.mar.aux_data_len", "Aux Data Len", U8;
     MAR_NB_SOURCES = "icmpv6.mldr.mar.nb_sources", "Number of Sources", U16;

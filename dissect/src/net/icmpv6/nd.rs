@@ -32,7 +32,7 @@ declare_fields! {
     NA_TARGET = "icmpv6.nd.na.target_address", "Target Address", Ipv6;
     RD_TARGET = "icmpv6.nd.rd.target_address", "Target Address", Ipv6;
     RD_DESTINATION = "icmpv6.rd.na.destination_address", "Destination Address", Ipv6;
-    OPT = "icmpv6.opt", "icmpv6.opt", None;
+    OPT = "icmpv6.opt", "ICMPv6 Option", None;
     OPT_TYPE = "icmpv6.opt.type", "Type", U8, Dec, option_name;
     OPT_LENGTH = "icmpv6.opt.length", "Length", U8;
     OPT_INVALID_LENGTH = "icmpv6.invalid_option_length", "Invalid option length", None;

@@ -27,16 +27,16 @@ const EXPERIMENT_2: u8 = 254;
 const FRAGMENT_HEADER_LEN: usize = 8;
 
 declare_fields! {
-    HOPOPTS_NODE = "ipv6.hopopts", "ipv6.hopopts", None;
+    HOPOPTS_NODE = "ipv6.hopopts", "IPv6 Hop-by-Hop Option", None;
     HOPOPTS_NXT = "ipv6.hopopts.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     HOPOPTS_LEN = "ipv6.hopopts.len", "Length", U8;
     HOPOPTS_LEN_OCT = "ipv6.hopopts.len_oct", "Length (bytes)", U16;
     HOPOPTS_NOT_FIRST = "ipv6.hopopts.not_first", "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header", None;
-    DSTOPTS_NODE = "ipv6.dstopts", "ipv6.dstopts", None;
+    DSTOPTS_NODE = "ipv6.dstopts", "Destination Options for IPv6", None;
     DSTOPTS_NXT = "ipv6.dstopts.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     DSTOPTS_LEN = "ipv6.dstopts.len", "Length", U8;
     DSTOPTS_LEN_OCT = "ipv6.dstopts.len_oct", "Length (bytes)", U16;
-    OPT = "ipv6.opt", "ipv6.opt", None;
+    OPT = "ipv6.opt", "IPv6 Option", None;
     OPT_TYPE = "ipv6.opt.type", "Type", U8, Hex(2), option_name;
     OPT_TYPE_ACTION = "ipv6.opt.type.action", "Action", U8, Dec, option_action;
     OPT_TYPE_CHANGE = "ipv6.opt.type.change", "May Change", Bool;
@@ -67,7 +67,7 @@ declare_fields! {
     OPT_JUMBO_TRUNCATED = "ipv6.opt.jumbo.truncated", "Jumbo Payload option present and jumbo length < 65536", None;
     OPT_JUMBO_FRAGMENT = "ipv6.opt.jumbo.fragment", "Jumbo Payload option cannot be used with a fragment header", None;
     OPT_HEADER_MISMATCH = "ipv6.opt.header_mismatch", "Wrong options extension header for type", None;
-    ROUTING_NODE = "ipv6.routing", "ipv6.routing", None;
+    ROUTING_NODE = "ipv6.routing", "Routing Header for IPv6", None;
     ROUTING_NXT = "ipv6.routing.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     ROUTING_LEN = "ipv6.routing.len", "Length", U8;
     ROUTING_LEN_OCT = "ipv6.routing.len_oct", "Length (bytes)", U16;
@@ -94,14 +94,14 @@ declare_fields! {
     SRH_FLAGS = "ipv6.routing.srh.flags", "Flags", U8, Hex(2);
     SRH_TAG = "ipv6.routing.srh.tag", "Tag", Bytes;
     SRH_ADDR = "ipv6.routing.srh.addr", "Address", Ipv6;
-    FRAGHDR_NODE = "ipv6.fraghdr", "ipv6.fraghdr", None;
+    FRAGHDR_NODE = "ipv6.fraghdr", "Fragment Header for IPv6", None;
     FRAGHDR_NXT = "ipv6.fraghdr.nxt", "Next header", U8, Dec, crate::names::ip_proto;
     FRAGHDR_RESERVED_OCTET = "ipv6.fraghdr.reserved_octet", "Reserved octet", U8, Hex(2);
     FRAGHDR_OFFSET = "ipv6.fraghdr.offset", "Offset", U16;
     FRAGHDR_RESERVED_BITS = "ipv6.fraghdr.reserved_bits", "Reserved bits", U16;
     FRAGHDR_MORE = "ipv6.fraghdr.more", "More Fragments", Bool;
     FRAGHDR_IDENT = "ipv6.fraghdr.ident", "Identification", U32, Hex(8);
-    UNKNOWN_HDR = "ipv6.unknown_hdr", "ipv6.unknown_hdr", None;
+    UNKNOWN_HDR = "ipv6.unknown_hdr", "Unknown Extension Header", None;
     UNKNOWN_HDR_NXT = "ipv6.unknown_hdr.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     UNKNOWN_HDR_LEN = "ipv6.unknown_hdr.len", "Length", U8;
 }
