@@ -79,6 +79,8 @@ pub fn ip_proto(cx: &mut Cx<'_>, proto: u8, off: usize, buf: &[u8]) -> usize {
         6 => transport::tcp::dissect(cx, off, buf),
         17 => transport::udp::dissect(cx, off, buf),
         41 => net::ipv6::dissect(cx, off, buf),
+        50 => net::ipv6::ipsec::dissect_esp(cx, off, buf),
+        51 => net::ipv6::ipsec::dissect_ah(cx, off, buf),
         58 => net::icmpv6::dissect(cx, off, buf),
         _ => app::data::dissect(cx, off, buf),
     };
@@ -97,17 +99,28 @@ pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, bu
     if src_port == tunnel::vxlan::PORT || dst_port == tunnel::vxlan::PORT {
         tunnel::vxlan::dissect(cx, off, buf);
     } else {
-        app::data::dissect(cx, off, buf);
+        match app::recognise(app::Transport::Udp, src_port, dst_port, buf) {
+            // As for TCP: recognised protocols show as data until their dissectors land.
+            Some(_) | None => {
+                app::data::dissect(cx, off, buf);
+            }
+        }
     }
     cx.nesting -= 1;
 }
 
-/// Dissects a TCP segment's payload by port. Application protocols arrive with their issues.
-pub fn tcp_payload(cx: &mut Cx<'_>, _src_port: u16, _dst_port: u16, off: usize, buf: &[u8]) {
+/// Dissects a TCP segment's payload by port and content.
+pub fn tcp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, buf: &[u8]) {
     if buf.is_empty() {
         return;
     }
-    app::data::dissect(cx, off, buf);
+    match app::recognise(app::Transport::Tcp, src_port, dst_port, buf) {
+        // Each application protocol takes over here as its dissector lands;
+        // until then its bytes are shown as data.
+        Some(_) | None => {
+            app::data::dissect(cx, off, buf);
+        }
+    }
 }
 
 /// Counts one more level of encapsulation; past the limit the rest is shown as data.

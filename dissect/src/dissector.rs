@@ -40,7 +40,11 @@ impl Prefs {
         let flag = match value.to_ascii_uppercase().as_str() {
             "TRUE" | "1" | "YES" => true,
             "FALSE" | "0" | "NO" => false,
-            _ => return Err(format!("preference '{name}' takes TRUE or FALSE, not '{value}'")),
+            _ => {
+                return Err(format!(
+                    "preference '{name}' takes TRUE or FALSE, not '{value}'"
+                ))
+            }
         };
         let slot = match name {
             "ip.check_checksum" => &mut self.ip_check_checksum,
@@ -122,7 +126,12 @@ impl Dissector {
             ip: None,
             in_icmp_error: false,
         };
-        crate::dispatch::link(&mut cx, meta.link_type, data);
+        if meta.custom.is_some() {
+            // A pcapng custom block: its contents belong to its owner, not to a link layer.
+            crate::app::data::dissect(&mut cx, 0, data);
+        } else {
+            crate::dispatch::link(&mut cx, meta.link_type, data);
+        }
         frame::finish(pkt, frame_layer);
     }
 }

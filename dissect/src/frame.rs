@@ -21,6 +21,7 @@ pub static PKT_COMMENT: Protocol = Protocol {
 
 declare_fields! {
     COMMENT = "frame.comment", "Comment", String;
+    SECTION_NUMBER = "frame.section_number", "Section number", U32;
     INTERFACE_ID = "frame.interface_id", "Interface id", U32;
     INTERFACE_NAME = "frame.interface_name", "Interface name", String;
     ENCAP_TYPE = "frame.encap_type", "Encapsulation type", I32;
@@ -34,6 +35,8 @@ declare_fields! {
     MARKED = "frame.marked", "Frame is marked", Bool;
     IGNORED = "frame.ignored", "Frame is ignored", Bool;
     PROTOCOLS = "frame.protocols", "Protocols in frame", String;
+    CB_PEN = "frame.cb_pen", "Private Enterprise Number (PEN)", U32;
+    CB_COPY = "frame.cb_copy", "Allowed to be copied", Bool;
 }
 
 /// What the capture engine knows about a frame before dissection.
@@ -45,10 +48,17 @@ pub struct FrameMeta<'a> {
     /// Length on the wire; the captured length is the data's length.
     pub orig_len: u32,
     pub link_type: LinkType,
-    /// pcapng interface index, when the file has interfaces.
+    /// pcapng section number (1-based), when the file has sections.
+    pub section: Option<u32>,
+    /// pcapng interface index within its section, when the file has interfaces.
     pub interface_id: Option<u32>,
     pub interface_name: Option<&'a str>,
     pub comments: &'a [&'a str],
+    /// False for records without a time (pcapng simple packet and custom blocks).
+    pub has_ts: bool,
+    /// For a pcapng custom block shown as a frame: its enterprise number and
+    /// whether it may be copied.
+    pub custom: Option<(u32, bool)>,
 }
 
 /// Adds the comment and frame layers. `first` and `prev` are the times of the
@@ -85,31 +95,52 @@ pub fn dissect(
     if !pkt.tree {
         return;
     }
+    if let Some(section) = meta.section {
+        pkt.add(
+            &SECTION_NUMBER,
+            Span::default(),
+            Value::Uint(section as u64),
+        );
+    }
     if let Some(id) = meta.interface_id {
         pkt.add(&INTERFACE_ID, Span::default(), Value::Uint(id as u64));
         if let Some(name) = meta.interface_name {
             pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
         }
     }
-    if let Some(encap) = meta.link_type.wtap_encap() {
-        pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
+    if meta.custom.is_none() {
+        if let Some(encap) = meta.link_type.wtap_encap() {
+            pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
+        }
     }
-    pkt.add(&TIME, Span::default(), Value::Str(format_utc(meta.ts).into()));
-    pkt.add(&TIME_EPOCH, Span::default(), Value::Time(meta.ts));
-    pkt.add(&TIME_DELTA, Span::default(), Value::RelTime(meta.ts.since(prev)));
-    pkt.add(&TIME_RELATIVE, Span::default(), Value::RelTime(meta.ts.since(first)));
+    if meta.has_ts {
+        let none = Span::default();
+        pkt.add(&TIME, none, Value::Str(format_utc(meta.ts).into()));
+        pkt.add(&TIME_EPOCH, none, Value::Time(meta.ts));
+        pkt.add(&TIME_DELTA, none, Value::RelTime(meta.ts.since(prev)));
+        pkt.add(&TIME_RELATIVE, none, Value::RelTime(meta.ts.since(first)));
+    }
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
     pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
     pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
     pkt.add(&MARKED, Span::default(), Value::Bool(false));
     pkt.add(&IGNORED, Span::default(), Value::Bool(false));
+    if let Some((pen, copy)) = meta.custom {
+        pkt.add(&CB_PEN, Span::default(), Value::Uint(pen as u64));
+        pkt.add(&CB_COPY, Span::default(), Value::Bool(copy));
+    }
 }
 
 /// Adds `frame.protocols` once every layer has been dissected.
 pub fn finish(pkt: &mut Packet, frame_layer: u8) {
     if pkt.tree {
         let chain = pkt.protocols.join(":");
-        pkt.add_to_layer(frame_layer, &PROTOCOLS, Span::default(), Value::Str(chain.into()));
+        pkt.add_to_layer(
+            frame_layer,
+            &PROTOCOLS,
+            Span::default(),
+            Value::Str(chain.into()),
+        );
     }
 }
 
@@ -157,6 +188,7 @@ mod tests {
         let ts = Timestamp::new(1_362_692_526, 869_344_000);
         assert_eq!(format_utc(ts), "Mar  7, 2013 21:42:06.869344000 UTC");
         let ts = Timestamp::new(1_593_626_138, 922_595_000);
+        // link/sll_arp.pcap frame 1
         assert_eq!(format_utc(ts), "Jul  1, 2020 17:55:38.922595000 UTC");
     }
 }
