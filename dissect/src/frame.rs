@@ -61,6 +61,24 @@ pub struct FrameMeta<'a> {
     pub custom: Option<(u32, bool)>,
 }
 
+impl FrameMeta<'_> {
+    /// A plain packet record: no pcapng section, interface or comments.
+    pub fn new(number: u64, ts: Timestamp, orig_len: u32, link_type: LinkType) -> Self {
+        FrameMeta {
+            number,
+            ts,
+            orig_len,
+            link_type,
+            section: None,
+            interface_id: None,
+            interface_name: None,
+            comments: &[],
+            has_ts: true,
+            custom: None,
+        }
+    }
+}
+
 /// Adds the comment and frame layers. `first` and `prev` are the times of the
 /// first and the previous frame, for the relative and delta times.
 pub fn dissect(

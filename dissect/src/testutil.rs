@@ -23,16 +23,7 @@ pub fn dissect_frame_fast(link: LinkType, bytes: &[u8]) -> Packet {
 
 fn dissect(link: LinkType, bytes: &[u8], orig_len: u32, tree: bool) -> Packet {
     let mut dissector = Dissector::default();
-    let meta = FrameMeta {
-        number: 1,
-        ts: Timestamp::new(0, 0),
-        orig_len,
-        link_type: link,
-        section: None,
-        interface_id: None,
-        interface_name: None,
-        comments: &[],
-    };
+    let meta = FrameMeta::new(1, Timestamp::new(0, 0), orig_len, link);
     let mut pkt = Packet::new(tree);
     dissector.dissect(&meta, bytes, &mut pkt);
     pkt
