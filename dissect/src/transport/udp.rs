@@ -28,7 +28,7 @@ declare_fields! {
     CHECKSUM_CALCULATED = "udp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
     CHECKSUM_STATUS = "udp.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
     STREAM = "udp.stream", "Stream index", U32;
-    TIMESTAMPS = "udp.timestamps", "Timestamps", None;
+    TIMESTAMPS = "udp_timestamps", "Timestamps", None;
     TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime;
     TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime;
     PAYLOAD = "udp.payload", "Payload", Bytes;

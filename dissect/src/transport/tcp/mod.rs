@@ -64,7 +64,7 @@ declare_fields! {
     CHECKSUM_CALCULATED = "tcp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
     URGENT_POINTER = "tcp.urgent_pointer", "Urgent Pointer", U16;
     OPTIONS = "tcp.options", "Options", Bytes;
-    TIMESTAMPS = "tcp.timestamps", "Timestamps", None;
+    TIMESTAMPS = "tcp_timestamps", "Timestamps", None;
     TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime;
     TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime;
     ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None;
@@ -1057,15 +1057,12 @@ pub(crate) mod testing {
 
         pub fn run(&mut self, seg: Seg<'_>, dissect: Dissect) -> Packet {
             self.frame += 1;
-            let meta = FrameMeta {
-                number: self.frame,
-                ts: Timestamp::new(seg.ts.0, seg.ts.1 * 1000),
-                orig_len: seg.wire_len.unwrap_or(seg.bytes.len()) as u32,
-                link_type: LinkType::IPV4,
-                interface_id: None,
-                interface_name: None,
-                comments: &[],
-            };
+            let meta = FrameMeta::new(
+                self.frame,
+                Timestamp::new(seg.ts.0, seg.ts.1 * 1000),
+                seg.wire_len.unwrap_or(seg.bytes.len()) as u32,
+                LinkType::IPV4,
+            );
             let mut pkt = Packet::new(true);
             let mut cx = Cx {
                 data: seg.bytes,

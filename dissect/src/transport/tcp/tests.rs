@@ -542,15 +542,12 @@ fn flags_strings() {
 #[test]
 fn fast_path_builds_the_summary_only() {
     let mut s = Session::tshark();
-    let meta = crate::frame::FrameMeta {
-        number: 1,
-        ts: crate::model::Timestamp::new(1362692526, 869344000),
-        orig_len: GET_SYN.len() as u32,
-        link_type: crate::link::LinkType::IPV4,
-        interface_id: None,
-        interface_name: None,
-        comments: &[],
-    };
+    let meta = crate::frame::FrameMeta::new(
+        1,
+        crate::model::Timestamp::new(1362692526, 869344000),
+        GET_SYN.len() as u32,
+        crate::link::LinkType::IPV4,
+    );
     let mut pkt = Packet::new(false);
     let mut cx = Cx {
         data: GET_SYN,
