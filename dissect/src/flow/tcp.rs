@@ -669,13 +669,29 @@ fn take(next: &mut u32) -> u32 {
 }
 
 /// Every TCP connection seen so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TcpTable {
     convs: HashMap<ConvKey, Box<Conversation>>,
     next_stream: u32,
+    limit: usize,
+}
+
+impl Default for TcpTable {
+    fn default() -> Self {
+        TcpTable::with_limit(MAX_CONVERSATIONS)
+    }
 }
 
 impl TcpTable {
+    /// A table remembering at most `limit` conversations.
+    pub fn with_limit(limit: usize) -> Self {
+        TcpTable {
+            convs: HashMap::new(),
+            next_stream: 0,
+            limit: limit.max(1),
+        }
+    }
+
     /// Finds the conversation of a segment, creating it if new, and applies Wireshark's
     /// port-reuse rules: a SYN whose sequence number differs from the base sequence
     /// number already seen in its direction starts a new conversation (a new stream);
@@ -690,7 +706,7 @@ impl TcpTable {
         ts: Timestamp,
     ) -> (&mut Conversation, Lookup) {
         let mut lookup = Lookup::default();
-        if !self.convs.contains_key(&key) && self.convs.len() >= MAX_CONVERSATIONS {
+        if !self.convs.contains_key(&key) && self.convs.len() >= self.limit {
             lookup.evicted = evict_least_recent(&mut self.convs, |c| c.last_frame);
         }
         let next_stream = &mut self.next_stream;
@@ -823,6 +839,51 @@ mod tests {
         let t = ta.expect("flagged");
         assert_ne!(t.flags & analysis::RETRANSMISSION, 0);
         assert_eq!(t.rto_frame, 1);
+    }
+
+    #[test]
+    fn completeness_counts_a_pure_syn_only_when_it_opens_the_conversation() {
+        // tcp/tcp_handshake_reorder.pcap: the SYN-ACK is captured before the SYN.
+        let mut t = TcpTable::default();
+        let (k, d) = key();
+        let (c, l) = t.lookup(k, 1 - d, th::SYN | th::ACK, 9000, 1, Timestamp::default());
+        c.update_completeness(l.created, th::SYN | th::ACK, 0);
+        assert_eq!(c.completeness, 0);
+        let (c, l) = t.lookup(k, d, th::SYN, 1000, 2, Timestamp::default());
+        c.update_completeness(l.created, th::SYN, 0);
+        assert_eq!(c.completeness, 0);
+        let (c, l) = t.lookup(k, d, th::ACK, 1001, 3, Timestamp::default());
+        c.update_completeness(l.created, th::ACK, 0);
+        c.update_completeness(false, th::ACK | th::PUSH, 10);
+        c.update_completeness(false, th::FIN, 0);
+        assert_eq!(c.completeness, completeness::ACK | completeness::DATA);
+        c.update_completeness(false, th::FIN | th::ACK, 0);
+        c.update_completeness(false, th::RST, 0);
+        assert_eq!(c.completeness, 0x3c);
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_least_recently_active() {
+        let mut t = TcpTable::with_limit(8);
+        for port in 0..8u16 {
+            let (k, d) = ConvKey::new(
+                Endpoint {
+                    addr: Address::Ipv4([10, 0, 0, 1]),
+                    port,
+                },
+                Endpoint {
+                    addr: Address::Ipv4([10, 0, 0, 2]),
+                    port: 80,
+                },
+            );
+            let (_, l) = t.lookup(k, d, th::SYN, 1, port as u64 + 1, Timestamp::default());
+            assert_eq!(l.evicted, 0);
+        }
+        let (k, d) = key();
+        let (c, l) = t.lookup(k, d, th::SYN, 1, 100, Timestamp::default());
+        assert_eq!(l.evicted, 1);
+        assert_eq!(c.stream, 8);
+        assert_eq!(t.len(), 8);
     }
 
     #[test]

@@ -31,10 +31,17 @@ impl UdpConversation {
 }
 
 /// Every UDP conversation seen so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct UdpTable {
     convs: HashMap<ConvKey, UdpConversation>,
     next_stream: u32,
+    limit: usize,
+}
+
+impl Default for UdpTable {
+    fn default() -> Self {
+        UdpTable::with_limit(MAX_CONVERSATIONS)
+    }
 }
 
 /// What looking a conversation up did besides finding it.
@@ -45,6 +52,15 @@ pub struct Lookup {
 }
 
 impl UdpTable {
+    /// A table remembering at most `limit` conversations.
+    pub fn with_limit(limit: usize) -> Self {
+        UdpTable {
+            convs: HashMap::new(),
+            next_stream: 0,
+            limit: limit.max(1),
+        }
+    }
+
     /// Finds the conversation of `key`, creating it (with the next stream index) if new.
     pub fn find_or_create(
         &mut self,
@@ -53,7 +69,7 @@ impl UdpTable {
         ts: Timestamp,
     ) -> (&mut UdpConversation, Lookup) {
         let mut lookup = Lookup::default();
-        if !self.convs.contains_key(&key) && self.convs.len() >= MAX_CONVERSATIONS {
+        if !self.convs.contains_key(&key) && self.convs.len() >= self.limit {
             lookup.evicted = evict_least_recent(&mut self.convs, |c| c.last_frame);
         }
         let next = &mut self.next_stream;
@@ -78,5 +94,46 @@ impl UdpTable {
 
     pub fn is_empty(&self) -> bool {
         self.convs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Endpoint;
+    use crate::model::Address;
+
+    fn key(port: u16) -> ConvKey {
+        let a = Endpoint {
+            addr: Address::Ipv6([0xfe; 16]),
+            port,
+        };
+        let b = Endpoint {
+            addr: Address::Ipv6([0x20; 16]),
+            port: 53,
+        };
+        ConvKey::new(a, b).0
+    }
+
+    #[test]
+    fn streams_in_order_of_first_appearance() {
+        let mut t = UdpTable::default();
+        let ts = Timestamp::new(5, 0);
+        assert_eq!(t.find_or_create(key(1), 1, ts).0.stream, 0);
+        assert_eq!(t.find_or_create(key(2), 2, ts).0.stream, 1);
+        assert_eq!(t.find_or_create(key(1), 3, ts).0.stream, 0);
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_least_recently_active() {
+        let mut t = UdpTable::with_limit(4);
+        let ts = Timestamp::default();
+        for p in 0..4 {
+            t.find_or_create(key(p), p as u64, ts);
+        }
+        let (c, l) = t.find_or_create(key(9), 10, ts);
+        assert_eq!((c.stream, l.evicted), (4, 1));
+        // Port 0 was the oldest: it comes back as a new stream.
+        assert_eq!(t.find_or_create(key(0), 11, ts).0.stream, 5);
     }
 }

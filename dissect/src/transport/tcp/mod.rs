@@ -289,8 +289,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         &mut ta,
     );
 
-    let flags_text = flags_to_str(h.flags);
-    pkt.append_info_fmt(format_args!(" [{flags_text}] Seq={}", shown.seq));
+    pkt.append_info_fmt(format_args!(" [{}] Seq={}", FlagNames(h.flags), shown.seq));
     if h.flags & th::ACK != 0 {
         pkt.append_info_fmt(format_args!(" Ack={}", shown.ack));
     }
@@ -602,28 +601,32 @@ fn add_flags(pkt: &mut Packet, h: &Header, off: usize) {
     });
 }
 
-/// The flags as the Info column lists them: `SYN, ACK`.
-fn flags_to_str(flags: u16) -> String {
-    const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
-    let mut s = String::new();
-    for (i, name) in NAMES.iter().enumerate() {
-        if flags & (1 << i) != 0 {
-            if !s.is_empty() {
-                s.push_str(", ");
+/// The flags as the Info column lists them: `SYN, ACK`. Written straight into the
+/// column, without an intermediate string.
+struct FlagNames(u16);
+
+impl std::fmt::Display for FlagNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const NAMES: [&str; 9] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+        let set = NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .chain((self.0 & th::RES != 0).then_some("Reserved"));
+        let mut any = false;
+        for name in set {
+            if any {
+                f.write_str(", ")?;
             }
-            s.push_str(name);
+            f.write_str(name)?;
+            any = true;
         }
-    }
-    if flags & th::RES != 0 {
-        if !s.is_empty() {
-            s.push_str(", ");
+        if !any {
+            f.write_str("<None>")?;
         }
-        s.push_str("Reserved");
+        Ok(())
     }
-    if s.is_empty() {
-        s.push_str("<None>");
-    }
-    s
 }
 
 /// `tcp.flags.str`: one letter per set bit, a middle dot per clear one (`·······A··S·`).
