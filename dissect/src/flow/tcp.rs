@@ -3,10 +3,12 @@
 //! the SEQ/ACK analysis (unacknowledged segments, RTT, bytes in flight, and the
 //! retransmission / duplicate-ACK / window classifications).
 //!
-//! Everything here follows `packet-tcp.c` of Wireshark 4.0 rule for rule, because
-//! users compare these numbers with Wireshark's: the same packet must get the same
+//! Everything here follows Wireshark's `packet-tcp.c` rule for rule, because users
+//! compare these numbers with Wireshark's: the same packet must get the same
 //! `tcp.stream`, the same relative `tcp.seq` and the same `tcp.analysis.*` values.
-//! Wireshark does this in its first, sequential pass; so do we.
+//! Wireshark does this in its first, sequential pass; so do we. Where the source
+//! read and tshark 4.0.17's output disagree, the output won (noted in place): every
+//! analysis field and flag over the shared corpus matches it.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -73,6 +75,9 @@ pub const WIN_SCALE_UNKNOWN: i8 = -1;
 /// The handshake showed that window scaling is not used.
 pub const WIN_SCALE_NONE: i8 = -2;
 
+/// `dupacknum` after an "ACKed unseen segment" (Wireshark's -1 in an unsigned field).
+const ACKED_UNSEEN: u32 = u32::MAX;
+
 const BASE_SEQ_SET: u8 = 0x01;
 const SAW_SYN: u8 = 0x03;
 const SAW_SYNACK: u8 = 0x05;
@@ -114,7 +119,9 @@ pub struct SeqInfo {
     pub lastack: u32,
     lastacktime: Timestamp,
     lastnondupack: u64,
-    dupacknum: i32,
+    /// Duplicate ACKs in a row. Unsigned as in Wireshark, where the "ACKed unseen
+    /// segment" marker -1 is stored as `u32::MAX` and so counts as many duplicates.
+    dupacknum: u32,
     pub nextseq: u32,
     nextseqframe: u64,
     nextseqtime: Timestamp,
@@ -410,14 +417,14 @@ impl Conversation {
             }
             if seglen == 0 && window != 0 && same_window && repeats_ack && no_sfr {
                 // -1 marks an "ACKed unseen segment" already reported; restart counting.
-                fwd.seq.dupacknum = if fwd.seq.dupacknum == -1 {
+                fwd.seq.dupacknum = if fwd.seq.dupacknum == ACKED_UNSEEN {
                     1
                 } else {
-                    fwd.seq.dupacknum.saturating_add(1)
+                    fwd.seq.dupacknum.wrapping_add(1)
                 };
                 let t = ta.get_or_insert_with(Acked::default);
                 t.flags |= a::DUPLICATE_ACK;
-                t.dupack_num = fwd.seq.dupacknum.max(0) as u32;
+                t.dupack_num = fwd.seq.dupacknum;
                 t.dupack_frame = fwd.seq.lastnondupack;
             }
         }
@@ -433,14 +440,16 @@ impl Conversation {
             && flags & th::ACK != 0
         {
             let t = ta.get_or_insert_with(Acked::default);
-            if rev.seq.maxseqtobeacked > rev.seq.nextseq {
+            // The other side moved on past a hole since the last report: report again.
+            // (tshark 4.0.17's output over the corpus needs `<` here; later sources read `>`.)
+            if rev.seq.maxseqtobeacked < rev.seq.nextseq {
                 rev.seq.maxseqtobeacked = rev.seq.nextseq;
                 t.flags |= a::ACK_LOST_PACKET;
             } else {
                 if rev.seq.dupacknum == 0 {
                     t.flags |= a::ACK_LOST_PACKET;
                 }
-                rev.seq.dupacknum = -1;
+                rev.seq.dupacknum = ACKED_UNSEEN;
             }
         }
 
@@ -695,7 +704,8 @@ impl TcpTable {
     /// Finds the conversation of a segment, creating it if new, and applies Wireshark's
     /// port-reuse rules: a SYN whose sequence number differs from the base sequence
     /// number already seen in its direction starts a new conversation (a new stream);
-    /// a SYN-ACK with a different one resets that direction's base.
+    /// a SYN-ACK with a different one resets that direction's base. (Checked against
+    /// tshark 4.0: a SYN sent again with the same number is not "ports reused".)
     pub fn lookup(
         &mut self,
         key: ConvKey,
@@ -718,13 +728,14 @@ impl TcpTable {
         let syn_ack = flags & (th::SYN | th::ACK);
         let fwd = &conv.flows[dir];
         if syn_ack == th::SYN && fwd.base_seq_set() {
-            lookup.reused_ports = true;
             if seq != fwd.base_seq {
+                lookup.reused_ports = true;
                 **conv = Conversation::new(take(next_stream), frame, ts);
                 // A new conversation that starts with a SYN.
                 conv.completeness = completeness::SYN_SENT;
             } else {
-                // The same SYN again: forget a RST that moved nextseq (Wireshark issue 17616).
+                // The same SYN again (a retransmission, not a new connection): forget
+                // a RST that moved nextseq (Wireshark issue 17616).
                 let s = &mut conv.flows[dir].seq;
                 s.nextseq = s.maxseqtobeacked;
             }
@@ -793,12 +804,13 @@ mod tests {
         assert_eq!(c.stream, 0);
         let mut ta = None;
         c.analyze(d, &seg(1, 100, 0, 0, th::SYN), &mut ta);
-        // Same ISN: a retransmitted SYN, same stream.
+        // Same ISN: a retransmitted SYN, same stream, not a reuse.
         let (c, l) = t.lookup(k, d, th::SYN, 100, 2, ts);
-        assert!(l.reused_ports && !l.created);
+        assert!(!l.reused_ports && !l.created);
         assert_eq!(c.stream, 0);
         // Another ISN: a new connection on the same ports.
-        let (c, _) = t.lookup(k, d, th::SYN, 5000, 3, ts);
+        let (c, l) = t.lookup(k, d, th::SYN, 5000, 3, ts);
+        assert!(l.reused_ports);
         assert_eq!(c.stream, 1);
         assert_eq!(c.completeness, completeness::SYN_SENT);
     }

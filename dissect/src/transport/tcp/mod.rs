@@ -860,72 +860,100 @@ fn add_analysis(pkt: &mut Packet, t: &Acked, initial_rtt: Duration, off: usize) 
 
 /// The expert items of the analysis flags, in Wireshark's order.
 fn analysis_experts(t: &Acked) -> Vec<(Severity, String)> {
-    let f = t.flags;
+    const RETRANSMITTED: &str = "This frame is a (suspected) retransmission";
+    // Wireshark adds the plain retransmission item to fast and spurious ones too.
+    const ITEMS: &[(u32, Severity, &str, bool)] = &[
+        (
+            an::REUSED_PORTS,
+            Severity::Note,
+            "A new tcp session is started with the same ports as an earlier session in this trace",
+            false,
+        ),
+        (an::RETRANSMISSION, Severity::Note, RETRANSMITTED, false),
+        (
+            an::FAST_RETRANSMISSION,
+            Severity::Note,
+            "This frame is a (suspected) fast retransmission",
+            true,
+        ),
+        (
+            an::SPURIOUS_RETRANSMISSION,
+            Severity::Note,
+            "This frame is a (suspected) spurious retransmission",
+            true,
+        ),
+        (
+            an::OUT_OF_ORDER,
+            Severity::Warn,
+            "This frame is a (suspected) out-of-order segment",
+            false,
+        ),
+        (
+            an::LOST_PACKET,
+            Severity::Warn,
+            "Previous segment(s) not captured (common at capture start)",
+            false,
+        ),
+        (
+            an::ACK_LOST_PACKET,
+            Severity::Warn,
+            "ACKed segment that wasn't captured (common at capture start)",
+            false,
+        ),
+        (
+            an::WINDOW_UPDATE,
+            Severity::Chat,
+            "TCP window update",
+            false,
+        ),
+        (
+            an::WINDOW_FULL,
+            Severity::Warn,
+            "TCP window specified by the receiver is now completely full",
+            false,
+        ),
+        (
+            an::KEEP_ALIVE,
+            Severity::Note,
+            "TCP keep-alive segment",
+            false,
+        ),
+        (
+            an::KEEP_ALIVE_ACK,
+            Severity::Note,
+            "ACK to a TCP keep-alive segment",
+            false,
+        ),
+        (
+            an::ZERO_WINDOW_PROBE,
+            Severity::Note,
+            "TCP Zero Window Probe",
+            false,
+        ),
+        (
+            an::ZERO_WINDOW,
+            Severity::Warn,
+            "TCP Zero Window segment",
+            false,
+        ),
+        (
+            an::ZERO_WINDOW_PROBE_ACK,
+            Severity::Note,
+            "ACK to a TCP Zero Window Probe",
+            false,
+        ),
+    ];
     let mut v = Vec::new();
-    let mut push = |flag: u32, sev: Severity, msg: &str| {
-        if f & flag != 0 {
-            v.push((sev, msg.to_string()));
+    for &(flag, severity, msg, also_retransmission) in ITEMS {
+        if t.flags & flag == 0 {
+            continue;
         }
-    };
-    push(
-        an::REUSED_PORTS,
-        Severity::Note,
-        "A new tcp session is started with the same ports as an earlier session in this trace",
-    );
-    push(
-        an::RETRANSMISSION,
-        Severity::Note,
-        "This frame is a (suspected) retransmission",
-    );
-    push(
-        an::FAST_RETRANSMISSION,
-        Severity::Note,
-        "This frame is a (suspected) fast retransmission",
-    );
-    push(
-        an::SPURIOUS_RETRANSMISSION,
-        Severity::Note,
-        "This frame is a (suspected) spurious retransmission",
-    );
-    push(
-        an::OUT_OF_ORDER,
-        Severity::Warn,
-        "This frame is a (suspected) out-of-order segment",
-    );
-    push(
-        an::LOST_PACKET,
-        Severity::Warn,
-        "Previous segment(s) not captured (common at capture start)",
-    );
-    push(
-        an::ACK_LOST_PACKET,
-        Severity::Warn,
-        "ACKed segment that wasn't captured (common at capture start)",
-    );
-    push(an::WINDOW_UPDATE, Severity::Chat, "TCP window update");
-    push(
-        an::WINDOW_FULL,
-        Severity::Warn,
-        "TCP window specified by the receiver is now completely full",
-    );
-    push(an::KEEP_ALIVE, Severity::Note, "TCP keep-alive segment");
-    push(
-        an::KEEP_ALIVE_ACK,
-        Severity::Note,
-        "ACK to a TCP keep-alive segment",
-    );
-    push(
-        an::ZERO_WINDOW_PROBE,
-        Severity::Note,
-        "TCP Zero Window Probe",
-    );
-    push(an::ZERO_WINDOW, Severity::Warn, "TCP Zero Window segment");
-    push(
-        an::ZERO_WINDOW_PROBE_ACK,
-        Severity::Note,
-        "ACK to a TCP Zero Window Probe",
-    );
-    if f & an::DUPLICATE_ACK != 0 && t.dupack_num != 0 {
+        v.push((severity, msg.to_string()));
+        if also_retransmission {
+            v.push((Severity::Note, RETRANSMITTED.to_string()));
+        }
+    }
+    if t.flags & an::DUPLICATE_ACK != 0 && t.dupack_num != 0 {
         v.push((Severity::Note, format!("Duplicate ACK (#{})", t.dupack_num)));
     }
     v
