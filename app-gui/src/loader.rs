@@ -13,9 +13,9 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread;
 use std::time::{Duration as StdDuration, Instant};
 
-use wirelens_capture::{CaptureFile, FileFormat, Frame, Interface, ReadError};
+use wirelens_capture::{CaptureFile, FileFormat, ReadError};
 use wirelens_dissect::model::Address;
-use wirelens_dissect::{Dissector, Duration, FrameMeta, Packet, Prefs, Timestamp};
+use wirelens_dissect::{Dissector, Duration, Packet, Prefs, Timestamp};
 
 /// One line of the packet list, kept compact: addresses and the time stay
 /// typed and are formatted only when the row is on screen.
@@ -180,7 +180,7 @@ fn load<F: Fn()>(path: &Path, sink: &Sink<F>) {
                 break;
             }
         };
-        let meta = frame_meta(&frame, packets.interfaces(), pcapng);
+        let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(frame.ts);
         let summary = &pkt.summary;
@@ -218,31 +218,6 @@ fn load<F: Fn()>(path: &Path, sink: &Sink<F>) {
         return;
     }
     sink.send(LoadEvent::Finished { damage });
-}
-
-/// What the dissector needs to know of a frame, as `wirelens print` builds
-/// it: pcapng frames also carry their section and interface (numbered
-/// within the section, as tshark numbers them); pcap has neither.
-fn frame_meta<'a>(
-    frame: &'a Frame<'a>,
-    interfaces: &'a [Interface],
-    pcapng: bool,
-) -> FrameMeta<'a> {
-    let iface = interfaces
-        .get(frame.interface_id as usize)
-        .filter(|_| pcapng);
-    FrameMeta {
-        number: frame.number,
-        ts: frame.ts,
-        orig_len: frame.orig_len,
-        link_type: frame.link_type,
-        section: pcapng.then_some(frame.section + 1),
-        interface_id: iface.map(|i| i.id_in_section),
-        interface_name: iface.and_then(|i| i.name.as_deref()),
-        comments: &frame.comments,
-        has_ts: frame.has_ts,
-        custom: frame.custom.map(|c| (c.pen, c.copyable)),
-    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use wirelens_capture::write::{save_with_interfaces, SaveFormat};
-use wirelens_capture::{Frame, Interface, ReadError};
+use wirelens_capture::ReadError;
 use wirelens_dissect::export::{json::JsonWriter, text};
-use wirelens_dissect::{registry, Dissector, FrameMeta, Packet, Prefs};
+use wirelens_dissect::{registry, Dissector, Packet, Prefs};
 
 use crate::cli::{Format, PrintArgs, SaveFormatArg};
 use crate::{input, Error};
@@ -182,7 +182,7 @@ fn print_packets(
             }
         };
         count += 1;
-        let meta = frame_meta(&frame, packets.interfaces(), pcapng);
+        let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
         if args.quiet {
@@ -265,30 +265,6 @@ fn write_packets(
         packets: frames.len() as u64,
         damage,
     })
-}
-
-/// What the dissector needs to know of a frame; pcapng frames also carry their
-/// section and interface (numbered within the section, as tshark numbers them).
-pub fn frame_meta<'a>(
-    frame: &'a Frame<'a>,
-    interfaces: &'a [Interface],
-    pcapng: bool,
-) -> FrameMeta<'a> {
-    let iface = interfaces
-        .get(frame.interface_id as usize)
-        .filter(|_| pcapng);
-    FrameMeta {
-        number: frame.number,
-        ts: frame.ts,
-        orig_len: frame.orig_len,
-        link_type: frame.link_type,
-        section: pcapng.then_some(frame.section + 1),
-        interface_id: iface.map(|i| i.id_in_section),
-        interface_name: iface.and_then(|i| i.name.as_deref()),
-        comments: &frame.comments,
-        has_ts: frame.has_ts,
-        custom: frame.custom.map(|c| (c.pen, c.copyable)),
-    }
 }
 
 fn fields_row(
