@@ -59,7 +59,7 @@ pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     let used = match etype {
         0x0800 => net::ipv4::dissect(cx, off, buf),
         0x86dd => net::ipv6::dissect(cx, off, buf),
-        0x0806 => net::arp::dissect(cx, off, buf),
+        0x0806 | 0x8035 => net::arp::dissect(cx, off, buf),
         0x8100 | 0x88a8 | 0x9100 => link::vlan::dissect(cx, off, buf, etype),
         0x6558 => link::ethernet::dissect(cx, off, buf),
         _ => app::data::dissect(cx, off, buf),

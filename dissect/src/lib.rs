@@ -15,6 +15,8 @@ pub mod model;
 pub mod names;
 pub mod net;
 pub mod registry;
+#[cfg(test)]
+pub mod testutil;
 pub mod transport;
 pub mod tunnel;
 

@@ -13,4 +13,5 @@ pub struct State {
     pub frame_number: u64,
     pub frame_ts: Timestamp,
     pub tcp: tcp::TcpTable,
+    pub icmp: crate::net::icmp::EchoTable,
 }

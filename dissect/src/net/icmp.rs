@@ -1,8 +1,663 @@
-//! ICMP.
+//! ICMP for IPv4 (RFC 792, 1191, 1256, 4884): the header, echo request/reply
+//! matching, the timestamp ping puts in its data, and the IP packet an error
+//! message quotes, dissected as a nested IP layer.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use nom::bytes::complete::take;
+use nom::number::complete::{be_u16, be_u8};
+use nom::Parser;
+
+use crate::declare_fields;
 use crate::dissector::Cx;
+use crate::model::{Address, Group, Packet, Protocol, Severity, Span, Timestamp, Value};
+use crate::net::ipv4;
+use crate::transport::checksum;
 
-/// Not yet dissected: shown as data.
+pub static ICMP: Protocol = Protocol {
+    name: "icmp",
+    label: "Internet Control Message Protocol",
+    short: "ICMP",
+};
+
+declare_fields! {
+    TYPE = "icmp.type", "Type", U8, Dec, type_name;
+    CODE = "icmp.code", "Code", U8;
+    CHECKSUM = "icmp.checksum", "Checksum", U16, Hex(4);
+    CHECKSUM_STATUS = "icmp.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
+    UNUSED = "icmp.unused", "Unused", Bytes;
+    IDENT = "icmp.ident", "Identifier (BE)", U16;
+    IDENT_LE = "icmp.ident_le", "Identifier (LE)", U16;
+    SEQ = "icmp.seq", "Sequence Number (BE)", U16;
+    SEQ_LE = "icmp.seq_le", "Sequence Number (LE)", U16;
+    MTU = "icmp.mtu", "MTU of next hop", U16;
+    LENGTH = "icmp.length", "Length", U8;
+    LENGTH_ORIGINAL = "icmp.length.original_datagram", "Length of original datagram", U16;
+    POINTER = "icmp.pointer", "Pointer", U32;
+    REDIR_GW = "icmp.redir_gw", "Gateway Address", Ipv4;
+    NUM_ADDRS = "icmp.num_addrs", "Number of addresses", U8;
+    ADDR_ENTRY_SIZE = "icmp.addr_entry_size", "Address entry size", U8;
+    LIFETIME = "icmp.lifetime", "Lifetime", U16;
+    ROUTER_ADDRESS = "icmp.router_address", "Router address", Ipv4;
+    PREF_LEVEL = "icmp.pref_level", "Preference level", I32;
+    ORIGINATE_TIMESTAMP = "icmp.originate_timestamp", "Originate Timestamp", U32;
+    RECEIVE_TIMESTAMP = "icmp.receive_timestamp", "Receive Timestamp", U32;
+    TRANSMIT_TIMESTAMP = "icmp.transmit_timestamp", "Transmit Timestamp", U32;
+    ADDRESS_MASK = "icmp.address_mask", "Address Mask", Ipv4;
+    RESP_TO = "icmp.resp_to", "Request frame", FrameNum;
+    RESPTIME = "icmp.resptime", "Response time", Float;
+    DATA_TIME = "icmp.data_time", "Timestamp from icmp data", String;
+    DATA_TIME_RELATIVE = "icmp.data_time_relative", "Timestamp from icmp data (relative)", RelTime;
+    CHECKSUM_BAD = "icmp.checksum_bad", "Bad checksum", None;
+}
+
+const ECHO_REPLY: u8 = 0;
+const UNREACHABLE: u8 = 3;
+const SOURCE_QUENCH: u8 = 4;
+const REDIRECT: u8 = 5;
+const ECHO: u8 = 8;
+const ROUTER_ADVERT: u8 = 9;
+const TIME_EXCEEDED: u8 = 11;
+const PARAMETER_PROBLEM: u8 = 12;
+const TIMESTAMP: u8 = 13;
+const TIMESTAMP_REPLY: u8 = 14;
+const INFO_REQUEST: u8 = 15;
+const INFO_REPLY: u8 = 16;
+const MASK_REQUEST: u8 = 17;
+const MASK_REPLY: u8 = 18;
+const EXT_ECHO: u8 = 42;
+const EXT_ECHO_REPLY: u8 = 43;
+
+const FRAG_NEEDED: u8 = 4;
+const HEADER_LEN: usize = 8;
+
+/// Largest number of unanswered echo requests remembered; beyond it new requests
+/// are not matched, so a flood of pings cannot grow memory without bound.
+pub const MAX_PENDING_ECHOES: usize = 1 << 18;
+
+/// The eight-byte header as it is on the wire.
+#[derive(Clone, Copy, Debug)]
+struct Header {
+    kind: u8,
+    code: u8,
+    checksum: u16,
+    /// The second word, whose meaning depends on the type.
+    rest: [u8; 4],
+}
+
+impl Header {
+    fn word(&self, i: usize) -> u16 {
+        u16::from_be_bytes([self.rest[2 * i], self.rest[2 * i + 1]])
+    }
+    fn word_le(&self, i: usize) -> u16 {
+        u16::from_le_bytes([self.rest[2 * i], self.rest[2 * i + 1]])
+    }
+    /// RFC 4884: length of the quoted datagram in 32-bit words, or 0.
+    fn original_length_words(&self) -> u8 {
+        self.rest[1]
+    }
+}
+
+fn parse_header(b: &[u8; HEADER_LEN]) -> Option<Header> {
+    let (_, (kind, code, checksum, rest)) = (
+        be_u8::<_, nom::error::Error<&[u8]>>,
+        be_u8,
+        be_u16,
+        take(4usize),
+    )
+        .parse(&b[..])
+        .ok()?;
+    Some(Header {
+        kind,
+        code,
+        checksum,
+        rest: rest.try_into().ok()?,
+    })
+}
+
+/// Dissects an ICMP message; returns the bytes it covers (all of `buf`).
 pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
-    crate::app::data::dissect(cx, off, buf)
+    let carrier_ttl = carrier_ipv4_ttl(cx);
+    cx.pkt.begin_layer(&ICMP, Span::new(off, buf.len()));
+    cx.pkt.set_info(|_| {});
+    cx.pkt.set_title(|t| t.push_str(ICMP.label));
+    if buf.is_empty() {
+        cx.pkt
+            .malformed(Span::new(off, 0), "ICMP header missing: no bytes captured");
+        return 0;
+    }
+    // A zero-padded copy lets a truncated header show the fields it has.
+    let avail = buf.len().min(HEADER_LEN);
+    let mut fixed = [0u8; HEADER_LEN];
+    fixed[..avail].copy_from_slice(&buf[..avail]);
+    let Some(h) = parse_header(&fixed) else {
+        cx.pkt
+            .malformed(Span::new(off, buf.len()), "ICMP header could not be parsed");
+        return buf.len();
+    };
+    let type_str = type_info_name(h.kind, h.code);
+    let code_str = if avail >= 2 {
+        code_name(h.kind, h.code)
+    } else {
+        None
+    };
+    cx.pkt.set_info(|s| {
+        let _ = write!(s, "{type_str:<20}");
+        if let Some(c) = &code_str {
+            let _ = write!(s, " ({c})");
+        }
+    });
+    cx.pkt
+        .add(&TYPE, Span::new(off, 1), Value::Uint(h.kind as u64));
+    if avail < 2 {
+        return truncated(cx.pkt, off, buf.len());
+    }
+    cx.pkt
+        .add(&CODE, Span::new(off + 1, 1), Value::Uint(h.code as u64));
+    if avail < 4 {
+        return truncated(cx.pkt, off, buf.len());
+    }
+    add_checksum(cx, off, buf, &h);
+    if avail < HEADER_LEN {
+        return truncated(cx.pkt, off, buf.len());
+    }
+    add_second_word(cx.pkt, off + 4, &h, carrier_ttl);
+    let body = &buf[HEADER_LEN..];
+    let body_off = off + HEADER_LEN;
+    match h.kind {
+        UNREACHABLE | TIME_EXCEEDED | PARAMETER_PROBLEM | SOURCE_QUENCH | REDIRECT => {
+            dissect_quote(cx, off, buf, &h)
+        }
+        ECHO | ECHO_REPLY => {
+            if !cx.in_icmp_error {
+                match_echo(cx, off, &h);
+            }
+            dissect_echo_data(cx, body_off, body);
+        }
+        ROUTER_ADVERT => router_addresses(cx, body_off, body, &h),
+        TIMESTAMP | TIMESTAMP_REPLY => {
+            let stamps = [
+                &ORIGINATE_TIMESTAMP,
+                &RECEIVE_TIMESTAMP,
+                &TRANSMIT_TIMESTAMP,
+            ];
+            for (i, def) in stamps.into_iter().enumerate() {
+                let Some(v) = be_u32_at(body, 4 * i) else {
+                    return truncated(cx.pkt, body_off + 4 * i, body.len().saturating_sub(4 * i));
+                };
+                cx.pkt
+                    .add(def, Span::new(body_off + 4 * i, 4), Value::Uint(v as u64));
+            }
+        }
+        MASK_REQUEST | MASK_REPLY => match body.get(..4) {
+            Some(m) => {
+                let mask = [m[0], m[1], m[2], m[3]];
+                cx.pkt
+                    .add(&ADDRESS_MASK, Span::new(body_off, 4), Value::Ipv4(mask));
+            }
+            None => return truncated(cx.pkt, body_off, body.len()),
+        },
+        _ => {}
+    }
+    buf.len()
+}
+
+fn truncated(p: &mut Packet, off: usize, len: usize) -> usize {
+    p.malformed(
+        Span::new(off, len),
+        format!("ICMP message truncated: {len} bytes captured, the header needs {HEADER_LEN}"),
+    );
+    len
+}
+
+/// The TTL of the IPv4 header that carries this message, for the Info column;
+/// none when ICMP arrived some other way (Wireshark then shows no TTL either).
+fn carrier_ipv4_ttl(cx: &Cx<'_>) -> Option<u8> {
+    let layer = cx.pkt.layers.last()?;
+    if !std::ptr::eq(layer.proto, &ipv4::IP) {
+        return None;
+    }
+    cx.data.get(layer.span.start as usize + 8).copied()
+}
+
+/// Verifies the checksum unless the message is quoted in an error, part of a
+/// fragment, or cut short by the capture: tshark always verifies ICMP.
+fn add_checksum(cx: &mut Cx<'_>, off: usize, buf: &[u8], h: &Header) {
+    let span = Span::new(off + 2, 2);
+    cx.pkt.add(&CHECKSUM, span, Value::Uint(h.checksum as u64));
+    let reported = ipv4::reported_len(cx.data.len(), cx.meta.orig_len as usize, off, buf.len());
+    let fragment = cx.ip.is_some_and(|ip| ip.fragment);
+    if cx.in_icmp_error || fragment || buf.len() < reported {
+        cx.pkt.add(&CHECKSUM_STATUS, span, Value::Uint(2));
+        return;
+    }
+    let good = checksum::checksum(buf) == 0;
+    if !good {
+        let expected = ipv4::checksum_should_be(buf, 2);
+        ipv4::expert_field(
+            cx.pkt,
+            &CHECKSUM_BAD,
+            span,
+            Severity::Warn,
+            Group::Checksum,
+            format!("Bad checksum [should be 0x{expected:04x}]"),
+        );
+    }
+    cx.pkt.add(&CHECKSUM_STATUS, span, Value::Uint(good as u64));
+}
+
+/// Bytes 4..8, whose meaning depends on the type.
+fn add_second_word(p: &mut Packet, off: usize, h: &Header, carrier_ttl: Option<u8>) {
+    let words = h.original_length_words();
+    match h.kind {
+        ECHO_REPLY | ECHO | TIMESTAMP | TIMESTAMP_REPLY | INFO_REQUEST | INFO_REPLY
+        | MASK_REQUEST | MASK_REPLY => {
+            add_ident(p, off, h);
+            p.add(&SEQ, Span::new(off + 2, 2), Value::Uint(h.word(1) as u64));
+            p.add(
+                &SEQ_LE,
+                Span::new(off + 2, 2),
+                Value::Uint(h.word_le(1) as u64),
+            );
+            p.append_info_fmt(format_args!(
+                " id=0x{:04x}, seq={}/{}",
+                h.word(0),
+                h.word(1),
+                h.word_le(1)
+            ));
+            if let Some(ttl) = carrier_ttl {
+                p.append_info_fmt(format_args!(", ttl={ttl}"));
+            }
+        }
+        UNREACHABLE => {
+            if words > 0 {
+                add_original_length(p, off, words, true);
+                if h.code == FRAG_NEEDED {
+                    p.add(&MTU, Span::new(off + 2, 2), Value::Uint(h.word(1) as u64));
+                } else {
+                    p.add(&UNUSED, Span::new(off + 2, 2), Value::SpanBytes);
+                }
+            } else if h.code == FRAG_NEEDED {
+                p.add(&UNUSED, Span::new(off, 2), Value::SpanBytes);
+                p.add(&MTU, Span::new(off + 2, 2), Value::Uint(h.word(1) as u64));
+            } else {
+                p.add(&UNUSED, Span::new(off, 4), Value::SpanBytes);
+            }
+        }
+        ROUTER_ADVERT => {
+            p.add(&NUM_ADDRS, Span::new(off, 1), Value::Uint(h.rest[0] as u64));
+            p.add(
+                &ADDR_ENTRY_SIZE,
+                Span::new(off + 1, 1),
+                Value::Uint(h.rest[1] as u64),
+            );
+            p.add(
+                &LIFETIME,
+                Span::new(off + 2, 2),
+                Value::Uint(h.word(1) as u64),
+            );
+        }
+        PARAMETER_PROBLEM => {
+            p.add(&POINTER, Span::new(off, 1), Value::Uint(h.rest[0] as u64));
+            if words > 0 {
+                add_original_length(p, off, words, false);
+                p.add(&UNUSED, Span::new(off + 2, 2), Value::SpanBytes);
+            } else {
+                p.add(&UNUSED, Span::new(off + 1, 3), Value::SpanBytes);
+            }
+        }
+        REDIRECT => p.add(&REDIR_GW, Span::new(off, 4), Value::Ipv4(h.rest)),
+        TIME_EXCEEDED => {
+            if words > 0 {
+                add_original_length(p, off, words, true);
+                p.add(&UNUSED, Span::new(off + 2, 2), Value::SpanBytes);
+            } else {
+                p.add(&UNUSED, Span::new(off, 4), Value::SpanBytes);
+            }
+        }
+        EXT_ECHO | EXT_ECHO_REPLY => add_ident(p, off, h),
+        _ => {}
+    }
+}
+
+fn add_ident(p: &mut Packet, off: usize, h: &Header) {
+    p.add(&IDENT, Span::new(off, 2), Value::Uint(h.word(0) as u64));
+    p.add(
+        &IDENT_LE,
+        Span::new(off, 2),
+        Value::Uint(h.word_le(0) as u64),
+    );
+}
+
+/// RFC 4884's length byte (at `off + 1`), preceded by an unused byte when `unused_first`.
+fn add_original_length(p: &mut Packet, off: usize, words: u8, unused_first: bool) {
+    if unused_first {
+        p.add(&UNUSED, Span::new(off, 1), Value::SpanBytes);
+    }
+    let span = Span::new(off + 1, 1);
+    p.add(&LENGTH, span, Value::Uint(words as u64));
+    p.add(&LENGTH_ORIGINAL, span, Value::Uint(words as u64 * 4));
+}
+
+/// Dissects the IP header and leading payload bytes an error message quotes, as a
+/// nested IP layer. The columns keep describing the ICMP message itself.
+fn dissect_quote(cx: &mut Cx<'_>, off: usize, buf: &[u8], h: &Header) {
+    let Some(quote) = buf.get(HEADER_LEN..).filter(|q| !q.is_empty()) else {
+        return;
+    };
+    let inner_hdr_len = quote.first().map_or(0, |b| (b & 0x0f) as usize * 4);
+    let inner_total_len = be_u16_at(quote, 2).unwrap_or(0) as usize;
+    let words = h.original_length_words() as usize * 4;
+    let reported = ipv4::reported_len(cx.data.len(), cx.meta.orig_len as usize, off, buf.len());
+    let len = if h.kind == REDIRECT {
+        // A redirect quotes the header plus 64 bits and has no length field.
+        inner_hdr_len + 8
+    } else if words > 0 && reported > HEADER_LEN + words && inner_total_len > words {
+        inner_hdr_len + words
+    } else {
+        quote.len()
+    };
+    let quote = &quote[..len.min(quote.len())];
+    let saved_summary = cx.pkt.summary.clone();
+    let saved_ip = cx.ip;
+    let saved_in_error = cx.in_icmp_error;
+    cx.in_icmp_error = true;
+    ipv4::dissect_any_version(cx, off + HEADER_LEN, quote);
+    cx.in_icmp_error = saved_in_error;
+    cx.ip = saved_ip;
+    cx.pkt.summary = saved_summary;
+}
+
+/// Echo data: a `struct timeval` from ping when one fits near the capture time
+/// (big-endian first, then little-endian, as Wireshark 4.0 guesses), then data.
+fn dissect_echo_data(cx: &mut Cx<'_>, off: usize, body: &[u8]) {
+    if body.len() < 8 {
+        crate::app::data::dissect(cx, off, body);
+        return;
+    }
+    let frame_ts = cx.meta.ts;
+    let Some(ts) = ping_timestamp(body, frame_ts) else {
+        crate::app::data::dissect(cx, off, body);
+        return;
+    };
+    let span = Span::new(off, 8);
+    cx.pkt.add_with(&DATA_TIME, span, || {
+        Value::Str(crate::frame::format_utc(ts).into())
+    });
+    cx.pkt.add(
+        &DATA_TIME_RELATIVE,
+        span,
+        Value::RelTime(frame_ts.since(ts)),
+    );
+    crate::app::data::dissect(cx, off + 8, &body[8..]);
+}
+
+fn ping_timestamp(body: &[u8], frame_ts: Timestamp) -> Option<Timestamp> {
+    let plausible = |secs: u32, usecs: u32| {
+        // Wireshark compares the difference truncated to a C int.
+        let diff = (secs as i64).wrapping_sub(frame_ts.secs) as i32;
+        diff.unsigned_abs() < 86_400 && usecs < 1_000_000
+    };
+    let be = (be_u32_at(body, 0)?, be_u32_at(body, 4)?);
+    let le = (le_u32_at(body, 0)?, le_u32_at(body, 4)?);
+    let (secs, usecs) = if plausible(be.0, be.1) { be } else { le };
+    plausible(secs, usecs).then(|| Timestamp::new(secs as i64, usecs as u64 * 1000))
+}
+
+fn router_addresses(cx: &mut Cx<'_>, off: usize, body: &[u8], h: &Header) {
+    let (count, entry_words) = (h.rest[0] as usize, h.rest[1]);
+    if entry_words != 2 {
+        crate::app::data::dissect(cx, off, body);
+        return;
+    }
+    for i in 0..count {
+        let at = 8 * i;
+        let (Some(addr), Some(pref)) = (body.get(at..at + 4), be_u32_at(body, at + 4)) else {
+            truncated(cx.pkt, off + at, body.len().saturating_sub(at));
+            return;
+        };
+        let addr = [addr[0], addr[1], addr[2], addr[3]];
+        cx.pkt
+            .add(&ROUTER_ADDRESS, Span::new(off + at, 4), Value::Ipv4(addr));
+        cx.pkt.add(
+            &PREF_LEVEL,
+            Span::new(off + at + 4, 4),
+            Value::Int(pref as i32 as i64),
+        );
+    }
+}
+
+fn be_u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|x| u16::from_be_bytes([x[0], x[1]]))
+}
+
+fn be_u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+fn le_u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+// ---- Echo request/reply matching -------------------------------------------
+
+/// Echo requests waiting for their reply. A reply matches the request between the
+/// same two hosts with the same identifier and sequence number whose checksum
+/// differs only by the type change, as Wireshark pairs them.
+#[derive(Debug, Default)]
+pub struct EchoTable {
+    pending: HashMap<EchoKey, PendingEcho>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct EchoKey {
+    hosts: (Address, Address),
+    /// The checksum the reply will carry.
+    reply_checksum: u16,
+    ident_seq: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct PendingEcho {
+    frame: u64,
+    ts: Timestamp,
+}
+
+impl EchoTable {
+    /// Number of requests still waiting for a reply.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+/// The two addresses in a fixed order, so that a request and its reply share a key.
+fn host_pair(a: Address, b: Address) -> (Address, Address) {
+    let rank = |x: &Address| match *x {
+        Address::None => (0, [0u8; 16]),
+        Address::Mac(m) => {
+            let mut k = [0u8; 16];
+            k[..6].copy_from_slice(&m);
+            (1, k)
+        }
+        Address::Ipv4(v) => {
+            let mut k = [0u8; 16];
+            k[..4].copy_from_slice(&v);
+            (2, k)
+        }
+        Address::Ipv6(v) => (3, v),
+    };
+    if rank(&a) <= rank(&b) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn match_echo(cx: &mut Cx<'_>, off: usize, h: &Header) {
+    let Some(ip) = cx.ip else {
+        return;
+    };
+    let hosts = host_pair(ip.src, ip.dst);
+    let ident_seq = u32::from_be_bytes(h.rest);
+    if h.kind == ECHO {
+        // A reply differs from its request only in the type byte (8 -> 0), so its
+        // checksum is the request's plus 0x0800 in one's complement arithmetic.
+        let key = EchoKey {
+            hosts,
+            reply_checksum: checksum::finish(!h.checksum as u32 + !0x0800u16 as u32),
+            ident_seq,
+        };
+        let table = &mut cx.state.icmp.pending;
+        if table.len() < MAX_PENDING_ECHOES || table.contains_key(&key) {
+            table.insert(
+                key,
+                PendingEcho {
+                    frame: cx.meta.number,
+                    ts: cx.meta.ts,
+                },
+            );
+        }
+        return;
+    }
+    let key = EchoKey {
+        hosts,
+        reply_checksum: if h.checksum == 0xffff { 0 } else { h.checksum },
+        ident_seq,
+    };
+    let Some(req) = cx.state.icmp.pending.remove(&key) else {
+        return;
+    };
+    let rtt = cx.meta.ts.since(req.ts);
+    // Wireshark reports the response time in milliseconds.
+    let ms = rtt.0 as f64 / 1e6;
+    let span = Span::new(off, 0);
+    cx.pkt.add(&RESP_TO, span, Value::Uint(req.frame));
+    cx.pkt.add(&RESPTIME, span, Value::Float(ms));
+    cx.pkt
+        .append_info_fmt(format_args!(" (request in {})", req.frame));
+}
+
+// ---- Names ---------------------------------------------------------------
+
+/// ICMP type names, as Wireshark labels them.
+pub fn type_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "Echo (ping) reply",
+        1 | 2 => "Reserved",
+        3 => "Destination unreachable",
+        4 => "Source quench (flow control)",
+        5 => "Redirect",
+        6 => "Alternate host address",
+        8 => "Echo (ping) request",
+        9 => "Router advertisement",
+        10 => "Router solicitation",
+        11 => "Time-to-live exceeded",
+        12 => "Parameter problem",
+        13 => "Timestamp request",
+        14 => "Timestamp reply",
+        15 => "Information request",
+        16 => "Information reply",
+        17 => "Address mask request",
+        18 => "Address mask reply",
+        19 => "Reserved (for security)",
+        30 => "Traceroute",
+        31 => "Datagram Conversion Error",
+        32 => "Mobile Host Redirect",
+        33 => "IPv6 Where-Are-You",
+        34 => "IPv6 I-Am-Here",
+        35 => "Mobile Registration Request",
+        36 => "Mobile Registration Reply",
+        37 => "Domain Name Request",
+        38 => "Domain Name Reply",
+        39 => "SKIP",
+        40 => "Photuris",
+        41 => "Experimental mobility protocols",
+        42 => "Extended Echo request",
+        43 => "Extended Echo reply",
+        _ => return None,
+    })
+}
+
+/// The type as the Info column names it (router advertisements with code 0 or 16
+/// are Mobile IP advertisements there).
+fn type_info_name(kind: u8, code: u8) -> &'static str {
+    if kind == ROUTER_ADVERT && (code == 0 || code == 16) {
+        return "Mobile IP Advertisement";
+    }
+    type_name(kind as u64).unwrap_or("Unknown ICMP (obsolete or malformed?)")
+}
+
+/// The code's meaning for the types that define codes.
+fn code_name(kind: u8, code: u8) -> Option<std::borrow::Cow<'static, str>> {
+    let known: Option<&'static str> = match kind {
+        UNREACHABLE => match code {
+            0 => Some("Network unreachable"),
+            1 => Some("Host unreachable"),
+            2 => Some("Protocol unreachable"),
+            3 => Some("Port unreachable"),
+            4 => Some("Fragmentation needed"),
+            5 => Some("Source route failed"),
+            6 => Some("Destination network unknown"),
+            7 => Some("Destination host unknown"),
+            8 => Some("Source host isolated"),
+            9 => Some("Network administratively prohibited"),
+            10 => Some("Host administratively prohibited"),
+            11 => Some("Network unreachable for TOS"),
+            12 => Some("Host unreachable for TOS"),
+            13 => Some("Communication administratively filtered"),
+            14 => Some("Host precedence violation"),
+            15 => Some("Precedence cutoff in effect"),
+            _ => None,
+        },
+        REDIRECT => match code {
+            0 => Some("Redirect for network"),
+            1 => Some("Redirect for host"),
+            2 => Some("Redirect for TOS and network"),
+            3 => Some("Redirect for TOS and host"),
+            _ => None,
+        },
+        6 => (code == 0).then_some("Alternate address for host"),
+        ROUTER_ADVERT => match code {
+            0 => Some("Normal router advertisement"),
+            16 => Some("Does not route common traffic"),
+            _ => None,
+        },
+        TIME_EXCEEDED => match code {
+            0 => Some("Time to live exceeded in transit"),
+            1 => Some("Fragment reassembly time exceeded"),
+            _ => None,
+        },
+        PARAMETER_PROBLEM => match code {
+            0 => Some("Pointer indicates the error"),
+            1 => Some("Required option missing"),
+            2 => Some("Bad length"),
+            _ => None,
+        },
+        40 => match code {
+            0 => Some("Bad SPI"),
+            1 => Some("Authentication Failed"),
+            2 => Some("Decompression Failed"),
+            3 => Some("Decryption Failed"),
+            4 => Some("Need Authentication"),
+            5 => Some("Need Authorization"),
+            _ => None,
+        },
+        EXT_ECHO => (code == 0).then_some("No error"),
+        EXT_ECHO_REPLY => match code {
+            0 => Some("No error"),
+            1 => Some("Malformed Query"),
+            2 => Some("No Such Interface"),
+            3 => Some("No Such Table Entry"),
+            4 => Some("Multiple Interfaces Satisfy Query"),
+            _ => None,
+        },
+        _ => return None,
+    };
+    Some(match known {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(format!("Unknown code: {code}")),
+    })
 }
