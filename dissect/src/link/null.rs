@@ -129,3 +129,94 @@ fn family_name(v: u64) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value};
+    use crate::LinkType;
+
+    /// Frame 1 of link/null_ipv4_http2_deflate.pcap (link type 0, captured at 1625474648.108554000).
+    const NULL_IPV4: [u8; 68] = [
+        0x02, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x40, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x00,
+        0x00, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xef, 0x89, 0x1f, 0x90, 0x92, 0xa6,
+        0x21, 0x87, 0x00, 0x00, 0x00, 0x00, 0xb0, 0x02, 0xff, 0xff, 0xfe, 0x34, 0x00, 0x00, 0x02,
+        0x04, 0x3f, 0xd8, 0x01, 0x03, 0x03, 0x05, 0x01, 0x01, 0x08, 0x0a, 0x95, 0x13, 0x52, 0xaa,
+        0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x00, 0x00,
+    ];
+
+    #[test]
+    fn little_endian_af_inet() {
+        let pkt = dissect_frame_for_test(LinkType::NULL, &NULL_IPV4);
+        assert!(chain(&pkt).starts_with("null:ip:"));
+        assert_eq!(value(&pkt, &NULL_IPV4, "null.family").as_deref(), Some("2"));
+        assert_eq!(pkt.layers[1].title, "Null/Loopback");
+    }
+
+    #[test]
+    fn big_endian_header_is_byte_swapped() {
+        let mut f = NULL_IPV4;
+        f[..4].copy_from_slice(&[0, 0, 0, 2]);
+        let pkt = dissect_frame_for_test(LinkType::NULL, &f);
+        assert_eq!(value(&pkt, &f, "null.family").as_deref(), Some("2"));
+        assert!(chain(&pkt).starts_with("null:ip:"));
+    }
+
+    #[test]
+    fn header_decoding_like_wireshark() {
+        assert_eq!(decode_host_order([30, 0, 0, 0]), Next::Family(30));
+        assert_eq!(decode_host_order([0, 0, 0, 24]), Next::Family(24));
+        // IRIX: a 16-bit family in the upper half, either byte order.
+        assert_eq!(decode_host_order([0, 0, 2, 0]), Next::Family(2));
+        assert_eq!(decode_host_order([0, 2, 0, 0]), Next::Family(2));
+        // Old Linux: two zero bytes and an EtherType.
+        assert_eq!(
+            decode_host_order([0, 0, 0x08, 0x00]),
+            Next::EtherType(0x0800)
+        );
+    }
+
+    #[test]
+    fn loop_is_network_order() {
+        let mut f = NULL_IPV4;
+        f[..4].copy_from_slice(&[0, 0, 0, 2]);
+        let pkt = dissect_frame_for_test(LinkType::LOOP, &f);
+        assert_eq!(value(&pkt, &f, "null.family").as_deref(), Some("2"));
+        assert!(chain(&pkt).starts_with("null:ip:"));
+    }
+
+    #[test]
+    fn ipv6_families_and_unknown_ones() {
+        for family in [24u8, 28, 30] {
+            let mut f = NULL_IPV4;
+            f[..4].copy_from_slice(&[family, 0, 0, 0]);
+            let pkt = dissect_frame_for_test(LinkType::NULL, &f);
+            assert_eq!(value(&pkt, &f, "null.family"), Some(family.to_string()));
+            assert!(!chain(&pkt).starts_with("null:ip:"));
+        }
+        let mut f = NULL_IPV4;
+        f[..4].copy_from_slice(&[7, 0, 0, 0]);
+        let pkt = dissect_frame_for_test(LinkType::NULL, &f);
+        assert_eq!(chain(&pkt), "null:data");
+    }
+
+    #[test]
+    fn ethertype_in_the_header_skips_the_ethertype_layer() {
+        let mut f = NULL_IPV4;
+        f[..4].copy_from_slice(&[0, 0, 0x08, 0x00]);
+        let pkt = dissect_frame_for_test(LinkType::NULL, &f);
+        assert_eq!(value(&pkt, &f, "null.type").as_deref(), Some("0x0800"));
+        assert!(chain(&pkt).starts_with("null:ip:"));
+    }
+
+    #[test]
+    fn truncated_header_is_malformed() {
+        for cut in 0..HEADER_LEN {
+            let pkt = dissect_frame_for_test(LinkType::NULL, &NULL_IPV4[..cut]);
+            assert!(
+                has_expert(&pkt, "loopback header needs 4 bytes"),
+                "cut at {cut}"
+            );
+        }
+    }
+}

@@ -293,3 +293,168 @@ fn linux_protocol_name(v: u64) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value};
+    use crate::LinkType;
+
+    /// Frame 1 of link/sll_arp.pcap (link type 113, captured at 1593626138.922595000).
+    const SLL_ARP: [u8; 62] = [
+        0x00, 0x01, 0x00, 0x01, 0x00, 0x06, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99, 0x00, 0x00, 0x08,
+        0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99,
+        0xc0, 0xa8, 0x16, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xa8, 0x16, 0xa0, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+    ];
+    /// Frame 5 of link/sll_arp.pcap (link type 113, captured at 1593626142.076691000).
+    const SLL_ANNOUNCEMENT: [u8; 62] = [
+        0x00, 0x01, 0x00, 0x01, 0x00, 0x06, 0x00, 0x50, 0x56, 0x8b, 0x3f, 0x0d, 0x00, 0x00, 0x08,
+        0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x00, 0x50, 0x56, 0x8b, 0x3f, 0x0d,
+        0xc0, 0xa8, 0x16, 0x51, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xa8, 0x16, 0x51, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00,
+    ];
+    /// Frame 5 of link/sll2_arp_icmp_icmpv6.pcap (link type 276, captured at 1660535793.578961000).
+    const SLL2_ARP: [u8; 48] = [
+        0x08, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x01, 0x04, 0x06, 0x8e, 0x36, 0x06,
+        0x44, 0xac, 0xaf, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x8e, 0x36,
+        0x06, 0x44, 0xac, 0xaf, 0xc0, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
+        0x00, 0x02, 0x02,
+    ];
+    /// Frame 6 of link/sll2_arp_icmp_icmpv6.pcap (link type 276, captured at 1660535793.578961000).
+    const SLL2_RARP: [u8; 48] = [
+        0x80, 0x35, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x01, 0x04, 0x06, 0x8e, 0x36, 0x06,
+        0x44, 0xac, 0xaf, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x03, 0x8e, 0x36,
+        0x06, 0x44, 0xac, 0xaf, 0xc0, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
+        0x00, 0x02, 0x02,
+    ];
+
+    #[test]
+    fn version_1_matches_tshark() {
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ARP);
+        let v = |n| value(&pkt, &SLL_ARP, n);
+        assert_eq!(chain(&pkt), "sll:ethertype:arp");
+        assert_eq!(v("sll.pkttype").as_deref(), Some("1"));
+        assert_eq!(v("sll.hatype").as_deref(), Some("1"));
+        assert_eq!(v("sll.halen").as_deref(), Some("6"));
+        assert_eq!(v("sll.src.eth").as_deref(), Some("cc:2d:e0:26:19:99"));
+        assert_eq!(v("sll.unused").as_deref(), Some("00:00"));
+        assert_eq!(v("sll.etype").as_deref(), Some("0x0806"));
+        // The ARP reply is padded to 60 bytes, then two more bytes follow.
+        assert_eq!(v("eth.padding").as_deref(), Some(&*["00"; 16].join(":")));
+        assert_eq!(v("sll.trailer").as_deref(), Some("00:00"));
+        assert_eq!(pkt.layers[1].title, "Linux cooked capture v1");
+        assert_eq!(
+            pkt.summary.src,
+            Address::Mac([0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99])
+        );
+    }
+
+    #[test]
+    fn announcement_over_sll() {
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ANNOUNCEMENT);
+        assert_eq!(
+            value(&pkt, &SLL_ANNOUNCEMENT, "arp.isannouncement").as_deref(),
+            Some("1")
+        );
+        assert_eq!(pkt.summary.info, "ARP Announcement for 192.168.22.81");
+    }
+
+    #[test]
+    fn version_2_matches_tshark() {
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_ARP);
+        let v = |n| value(&pkt, &SLL2_ARP, n);
+        assert_eq!(chain(&pkt), "sll:ethertype:arp");
+        assert_eq!(v("sll.etype").as_deref(), Some("0x0806"));
+        assert_eq!(v("sll.ifindex").as_deref(), Some("26"));
+        assert_eq!(v("sll.hatype").as_deref(), Some("1"));
+        assert_eq!(v("sll.pkttype").as_deref(), Some("4"));
+        assert_eq!(v("sll.halen").as_deref(), Some("6"));
+        assert_eq!(v("sll.src.eth").as_deref(), Some("8e:36:06:44:ac:af"));
+        assert_eq!(v("sll.unused").as_deref(), Some("00:00"));
+        assert!(pkt.find("sll.trailer").is_none());
+        // Field order as tshark has it.
+        let names: Vec<_> = pkt.layer_fields(1).map(|n| n.def.name).collect();
+        assert_eq!(
+            names,
+            [
+                "sll.etype",
+                "sll.ifindex",
+                "sll.hatype",
+                "sll.pkttype",
+                "sll.halen",
+                "sll.src.eth",
+                "sll.unused"
+            ]
+        );
+    }
+
+    #[test]
+    fn reverse_arp_ethertype_goes_to_arp() {
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_RARP);
+        assert_eq!(chain(&pkt), "sll:ethertype:arp");
+        assert_eq!(
+            value(&pkt, &SLL2_RARP, "sll.etype").as_deref(),
+            Some("0x8035")
+        );
+    }
+
+    #[test]
+    fn truncated_headers_are_malformed() {
+        for cut in 0..V1_HEADER_LEN {
+            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ARP[..cut]);
+            assert!(
+                has_expert(&pkt, "Linux cooked capture v1 header needs 16 bytes"),
+                "cut at {cut}"
+            );
+        }
+        for cut in 0..V2_HEADER_LEN {
+            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_ARP[..cut]);
+            assert!(
+                has_expert(&pkt, "Linux cooked capture v2 header needs 20 bytes"),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn address_lengths_other_than_ethernet() {
+        let mut f = SLL_ARP;
+        f[5] = 4;
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
+        assert_eq!(
+            value(&pkt, &f, "sll.src.ipv4").as_deref(),
+            Some("204.45.224.38")
+        );
+        assert_eq!(
+            value(&pkt, &f, "sll.unused").as_deref(),
+            Some("19:99:00:00")
+        );
+        f[5] = 0;
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
+        assert_eq!(pkt.find("sll.src.eth").map(|_| ()), None);
+        assert_eq!(
+            value(&pkt, &f, "sll.unused").map(|s| s.len()),
+            Some(8 * 3 - 1)
+        );
+        f[5] = 9;
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
+        assert_eq!(
+            value(&pkt, &f, "sll.src.other").map(|s| s.len()),
+            Some(8 * 3 - 1)
+        );
+        assert!(pkt.find("sll.unused").is_none());
+    }
+
+    #[test]
+    fn linux_protocol_numbers_are_not_ethertypes() {
+        let mut f = SLL_ARP;
+        f[14..16].copy_from_slice(&[0x00, 0x04]);
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
+        assert_eq!(value(&pkt, &f, "sll.ltype").as_deref(), Some("0x0004"));
+        assert_eq!(chain(&pkt), "sll:llc");
+        assert!(pkt.find("sll.trailer").is_none());
+    }
+}

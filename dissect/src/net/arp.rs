@@ -122,18 +122,25 @@ struct Kind {
     announcement: bool,
 }
 
-fn classify(f: &Fixed, a: &Addresses<'_>) -> Kind {
+/// Wireshark's classification. It compares the whole protocol addresses but reads
+/// six bytes at the target hardware address and four at the sender protocol
+/// address whatever the sizes say; so do we, counting bytes not there as non-zero.
+fn classify(f: &Fixed, a: &Addresses<'_>, buf: &[u8]) -> Kind {
     let mut k = Kind::default();
     if f.opcode != OP_REQUEST && f.opcode != OP_REPLY {
         return k;
     }
-    let tha_zero = a.tha.get(..6).is_some_and(|m| m.iter().all(|&b| b == 0));
+    let [_, spa, tha, _] = f.offsets();
+    let all_zero = |at: usize, n: usize| {
+        buf.get(at..at + n)
+            .is_some_and(|b| b.iter().all(|&x| x == 0))
+    };
+    let tha_zero = all_zero(tha, 6);
     if a.spa == a.tpa {
         k.gratuitous = true;
         k.announcement = f.opcode == OP_REQUEST && tha_zero;
     } else {
-        let spa_zero = a.spa.get(..4).is_some_and(|m| m.iter().all(|&b| b == 0));
-        k.probe = f.opcode == OP_REQUEST && tha_zero && spa_zero;
+        k.probe = f.opcode == OP_REQUEST && tha_zero && all_zero(spa, 4);
     }
     k
 }
@@ -179,7 +186,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         );
         return buf.len();
     };
-    let kind = classify(&f, &a);
+    let kind = classify(&f, &a, buf);
     set_info(p, &f, &a, kind);
     p.set_title(|t| {
         t.push_str(ARP.label);
@@ -408,4 +415,177 @@ pub fn hardware_type_name(v: u64) -> Option<&'static str> {
         256 => "Experimental Ethernet",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{
+        chain, dissect_frame_for_test, dissect_frames, has_expert, value, TestFrame,
+    };
+    use crate::{LinkType, Prefs};
+
+    /// Frame 1 of link/eth_arp_who_has.pcap (link type 1, captured at 1461764814.520906000).
+    const WHO_HAS: [u8; 42] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x08, 0x06, 0x00,
+        0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x0a, 0x00,
+        0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    ];
+    /// Frame 2 of link/eth_arp_who_has.pcap (link type 1, captured at 1461764814.526359000).
+    const IS_AT: [u8; 60] = [
+        0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0xf8, 0xed, 0xa5, 0xc0, 0xa4, 0xf1, 0x08, 0x06, 0x00,
+        0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, 0xf8, 0xed, 0xa5, 0xc0, 0xa4, 0xf1, 0x0a, 0x00,
+        0x00, 0x01, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x0a, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0x0b, 0x60, 0xce,
+    ];
+    /// Frame 1 of malformed/arp_too_long_tha.pcap (link type 1, captured at 1994721059.680304000, 262144 bytes on the wire).
+    const TOO_LONG_THA: [u8; 64] = [
+        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x88, 0xa8, 0x30,
+        0x30, 0x08, 0x06, 0x30, 0x30, 0x08, 0x00, 0x0e, 0x04, 0x00, 0x01, 0x30, 0x30, 0x30, 0x30,
+        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+        0x30, 0x30, 0x30, 0x30,
+    ];
+
+    /// The ARP packet of `WHO_HAS` behind a fresh Ethernet header, with `edit` applied.
+    fn arp_frame(edit: impl FnOnce(&mut [u8])) -> Vec<u8> {
+        let mut f = WHO_HAS.to_vec();
+        edit(&mut f[14..]);
+        f
+    }
+
+    #[test]
+    fn request_matches_tshark() {
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &WHO_HAS);
+        let v = |n| value(&pkt, &WHO_HAS, n);
+        assert_eq!(chain(&pkt), "eth:ethertype:arp");
+        assert_eq!(v("arp.hw.type").as_deref(), Some("1"));
+        assert_eq!(v("arp.proto.type").as_deref(), Some("0x0800"));
+        assert_eq!(v("arp.hw.size").as_deref(), Some("6"));
+        assert_eq!(v("arp.proto.size").as_deref(), Some("4"));
+        assert_eq!(v("arp.opcode").as_deref(), Some("1"));
+        assert_eq!(v("arp.src.hw_mac").as_deref(), Some("78:31:c1:c6:3f:c2"));
+        assert_eq!(v("arp.src.proto_ipv4").as_deref(), Some("10.0.0.2"));
+        assert_eq!(v("arp.dst.hw_mac").as_deref(), Some("00:00:00:00:00:00"));
+        assert_eq!(v("arp.dst.proto_ipv4").as_deref(), Some("10.0.0.1"));
+        assert_eq!(v("arp.isgratuitous"), None);
+        assert_eq!(pkt.summary.info, "Who has 10.0.0.1? Tell 10.0.0.2");
+        assert_eq!(pkt.summary.protocol, "ARP");
+        assert_eq!(pkt.layers[2].title, "Address Resolution Protocol (request)");
+    }
+
+    #[test]
+    fn reply_leaves_the_rest_of_the_frame_to_ethernet() {
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &IS_AT);
+        assert_eq!(pkt.summary.info, "10.0.0.1 is at f8:ed:a5:c0:a4:f1");
+        assert_eq!(pkt.layers[2].span, Span::new(14, 28));
+        assert_eq!(
+            value(&pkt, &IS_AT, "eth.trailer").as_deref(),
+            Some("00:00:00:00:00:00:00:00:00:00:00:00:00:00:1f:0b:60:ce")
+        );
+    }
+
+    #[test]
+    fn oversized_hardware_addresses_are_bytes() {
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TOO_LONG_THA);
+        let v = |n| value(&pkt, &TOO_LONG_THA, n);
+        assert_eq!(chain(&pkt), "eth:ethertype:ieee8021ad:ethertype:arp");
+        assert_eq!(v("arp.hw.type").as_deref(), Some("12336"));
+        assert_eq!(v("arp.hw.size").as_deref(), Some("14"));
+        assert_eq!(v("arp.isgratuitous").as_deref(), Some("1"));
+        assert_eq!(v("arp.src.hw").as_deref(), Some(&*["30"; 14].join(":")));
+        assert_eq!(v("arp.dst.hw").as_deref(), Some(&*["30"; 14].join(":")));
+        assert_eq!(v("arp.src.proto_ipv4").as_deref(), Some("48.48.48.48"));
+        assert_eq!(v("arp.src.hw_mac"), None);
+        assert_eq!(v("ieee8021ah.trailer").as_deref(), Some("30:30"));
+        assert_eq!(pkt.summary.info, "Gratuitous ARP for 48.48.48.48 (Request)");
+    }
+
+    #[test]
+    fn announcement_probe_and_gratuitous_reply() {
+        // Request for its own address with a zero target MAC: an announcement.
+        let f = arp_frame(|a| a[24..28].copy_from_slice(&[10, 0, 0, 2]));
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
+        assert_eq!(value(&pkt, &f, "arp.isgratuitous").as_deref(), Some("1"));
+        assert_eq!(value(&pkt, &f, "arp.isannouncement").as_deref(), Some("1"));
+        assert_eq!(pkt.summary.info, "ARP Announcement for 10.0.0.2");
+
+        // From 0.0.0.0 with a zero target MAC: a probe.
+        let f = arp_frame(|a| a[14..18].copy_from_slice(&[0, 0, 0, 0]));
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
+        assert_eq!(value(&pkt, &f, "arp.isprobe").as_deref(), Some("1"));
+        assert_eq!(pkt.summary.info, "Who has 10.0.0.1? (ARP Probe)");
+
+        let f = arp_frame(|a| {
+            a[7] = 2;
+            a[24..28].copy_from_slice(&[10, 0, 0, 2]);
+        });
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
+        assert_eq!(pkt.summary.info, "Gratuitous ARP for 10.0.0.2 (Reply)");
+        assert!(pkt.layers[2].title.ends_with("(reply/gratuitous ARP)"));
+    }
+
+    #[test]
+    fn reverse_arp_sets_its_own_protocol_column() {
+        let f = arp_frame(|a| a[7] = 3);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
+        assert_eq!(pkt.summary.protocol, "RARP");
+        assert_eq!(
+            pkt.summary.info,
+            "Who is 00:00:00:00:00:00? Tell 78:31:c1:c6:3f:c2"
+        );
+    }
+
+    #[test]
+    fn truncation_at_every_boundary_keeps_decoded_fields() {
+        let arp = &WHO_HAS[14..];
+        let order = [
+            (2, "arp.hw.type"),
+            (4, "arp.proto.type"),
+            (5, "arp.hw.size"),
+            (6, "arp.proto.size"),
+            (8, "arp.opcode"),
+            (14, "arp.src.hw_mac"),
+            (18, "arp.src.proto_ipv4"),
+            (24, "arp.dst.hw_mac"),
+        ];
+        for cut in 0..arp.len() {
+            let mut f = WHO_HAS[..14].to_vec();
+            f.extend_from_slice(&arp[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
+            assert!(pkt.is_malformed(), "cut at {cut}");
+            assert!(has_expert(&pkt, "captured"), "cut at {cut}");
+            for (need, name) in order {
+                assert_eq!(
+                    pkt.find(name).is_some(),
+                    cut >= need,
+                    "{name} with {cut} bytes"
+                );
+            }
+            assert!(pkt.find("arp.dst.proto_ipv4").is_none());
+        }
+    }
+
+    #[test]
+    fn zero_sizes_give_no_address_fields() {
+        let f = arp_frame(|a| {
+            a[4] = 0;
+            a[5] = 0;
+        });
+        let pkt = dissect_frames(
+            LinkType::ETHERNET,
+            Prefs::default(),
+            true,
+            &[TestFrame::new(&f)],
+        )
+        .remove(0);
+        assert!(!pkt.is_malformed());
+        assert!(pkt.find("arp.src.hw").is_none() && pkt.find("arp.src.hw_mac").is_none());
+        // Empty addresses are equal: Wireshark calls that gratuitous.
+        assert_eq!(
+            pkt.summary.info,
+            "Gratuitous ARP for <No address> (Request)"
+        );
+        assert_eq!(pkt.layers[2].span, Span::new(14, 8));
+    }
 }

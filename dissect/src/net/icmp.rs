@@ -661,3 +661,366 @@ fn code_name(kind: u8, code: u8) -> Option<std::borrow::Cow<'static, str>> {
         None => std::borrow::Cow::Owned(format!("Unknown code: {code}")),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{
+        chain, dissect_frame_for_test, dissect_frames, has_expert, value, values, TestFrame,
+    };
+    use crate::{LinkType, Prefs};
+
+    /// Frame 1 of ip/icmp_ping.pcap (link type 1, captured at 1334173763.977955000).
+    const PING_REQUEST: [u8; 98] = [
+        0x00, 0x10, 0xdb, 0x00, 0x00, 0x00, 0xc8, 0xbc, 0xc8, 0x00, 0x00, 0x00, 0x08, 0x00, 0x45,
+        0x00, 0x00, 0x54, 0x14, 0xe7, 0x00, 0x00, 0x40, 0x01, 0x2f, 0xe1, 0x0a, 0x00, 0x00, 0x01,
+        0x4a, 0x7d, 0xe1, 0x63, 0x08, 0x00, 0x69, 0x09, 0x88, 0x1c, 0x00, 0x00, 0x4f, 0x85, 0xe0,
+        0x43, 0x00, 0x0e, 0xeb, 0xff, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
+        0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+        0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+        0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
+    ];
+    /// Frame 2 of ip/icmp_ping.pcap (link type 1, captured at 1334173763.981906000).
+    const PING_REPLY: [u8; 98] = [
+        0xc8, 0xbc, 0xc8, 0x00, 0x00, 0x00, 0x00, 0x10, 0xdb, 0x00, 0x00, 0x00, 0x08, 0x00, 0x45,
+        0x00, 0x00, 0x54, 0xa5, 0x38, 0x00, 0x00, 0x38, 0x01, 0xa7, 0x8f, 0x4a, 0x7d, 0xe1, 0x63,
+        0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x71, 0x09, 0x88, 0x1c, 0x00, 0x00, 0x4f, 0x85, 0xe0,
+        0x43, 0x00, 0x0e, 0xeb, 0xff, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
+        0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+        0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+        0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
+    ];
+    /// Frame 1 of ip/icmp_timeexceeded.pcap (link type 1, captured at 1334171878.154102000).
+    const TIME_EXCEEDED: [u8; 74] = [
+        0x00, 0x10, 0xdb, 0x88, 0xd2, 0xef, 0xc8, 0xbc, 0xc8, 0x96, 0xd2, 0xa0, 0x08, 0x00, 0x45,
+        0x00, 0x00, 0x3c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0x66, 0xbe, 0x0a, 0x00, 0x00, 0x01,
+        0x0a, 0x00, 0x00, 0x02, 0x0b, 0x00, 0x09, 0x20, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00,
+        0x20, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x66, 0xca, 0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00,
+        0x00, 0x01, 0x75, 0x30, 0x32, 0xc8, 0x00, 0x0c, 0x93, 0x2a, 0x58, 0x58, 0x58, 0x58,
+    ];
+    /// Frame 1 of ip/icmp_destunreach_udp.pcap (link type 1, captured at 1258568548.135731000).
+    const PORT_UNREACHABLE: [u8; 194] = [
+        0x00, 0x19, 0xe3, 0xe7, 0x5d, 0x23, 0x00, 0x0b, 0xdb, 0x63, 0x58, 0xa6, 0x08, 0x00, 0x45,
+        0x00, 0x00, 0xb0, 0x28, 0x1e, 0x00, 0x00, 0x80, 0x01, 0x8e, 0x77, 0xc0, 0xa8, 0x01, 0x66,
+        0xc0, 0xa8, 0x01, 0x01, 0x03, 0x03, 0x03, 0xbb, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00,
+        0xa3, 0x37, 0x11, 0x00, 0x00, 0x40, 0x11, 0xbf, 0x81, 0xc0, 0xa8, 0x01, 0x01, 0xc0, 0xa8,
+        0x01, 0x66, 0x00, 0x35, 0xe7, 0x47, 0x00, 0x8f, 0x76, 0xd2, 0x98, 0xa4, 0x81, 0x80, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x04, 0x00, 0x00, 0x06, 0x73, 0x65, 0x63, 0x75, 0x72, 0x65, 0x03,
+        0x65, 0x64, 0x34, 0x03, 0x6e, 0x65, 0x74, 0x00, 0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 0xd0, 0x5e, 0x14, 0x0e, 0xc0, 0x13,
+        0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x0f, 0x05, 0x64, 0x6e, 0x73, 0x30,
+        0x32, 0x06, 0x65, 0x78, 0x6f, 0x64, 0x75, 0x73, 0xc0, 0x17, 0xc0, 0x13, 0x00, 0x02, 0x00,
+        0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x08, 0x05, 0x64, 0x6e, 0x73, 0x30, 0x31, 0xc0, 0x42,
+        0xc0, 0x13, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x08, 0x05, 0x64, 0x6e,
+        0x73, 0x30, 0x34, 0xc0, 0x42, 0xc0, 0x13, 0x00, 0x02, 0x00, 0xc9, 0x14, 0x6f, 0x2d,
+    ];
+
+    /// `message` behind the IPv4 header of `TIME_EXCEEDED` (10.0.0.1 -> 10.0.0.2, TTL 64),
+    /// with the ICMP checksum filled in.
+    fn over_ipv4(message: &[u8]) -> Vec<u8> {
+        let mut p = TIME_EXCEEDED[14..34].to_vec();
+        let total = (20 + message.len()) as u16;
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p.extend_from_slice(message);
+        if message.len() >= 4 {
+            p[22..24].copy_from_slice(&[0, 0]);
+            let sum = checksum::checksum(&p[20..]);
+            p[22..24].copy_from_slice(&sum.to_be_bytes());
+        }
+        p
+    }
+
+    fn ping_frames() -> [TestFrame<'static>; 2] {
+        [
+            TestFrame::at(&PING_REQUEST, 1_334_173_763, 977_955_000),
+            TestFrame::at(&PING_REPLY, 1_334_173_763, 981_906_000),
+        ]
+    }
+
+    #[test]
+    fn echo_request_matches_tshark() {
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
+        let pkt = &pkts[0];
+        let v = |n| value(pkt, &PING_REQUEST, n);
+        assert_eq!(v("icmp.type").as_deref(), Some("8"));
+        assert_eq!(v("icmp.code").as_deref(), Some("0"));
+        assert_eq!(v("icmp.checksum").as_deref(), Some("0x6909"));
+        assert_eq!(v("icmp.checksum.status").as_deref(), Some("1"));
+        assert_eq!(v("icmp.ident").as_deref(), Some("34844"));
+        assert_eq!(v("icmp.ident_le").as_deref(), Some("7304"));
+        assert_eq!(v("icmp.seq").as_deref(), Some("0"));
+        assert_eq!(v("icmp.seq_le").as_deref(), Some("0"));
+        assert_eq!(
+            v("icmp.data_time").as_deref(),
+            Some("Apr 11, 2012 19:49:23.977919000 UTC")
+        );
+        assert_eq!(v("icmp.data_time_relative").as_deref(), Some("0.000036000"));
+        assert_eq!(v("data.len").as_deref(), Some("48"));
+        assert_eq!(v("icmp.resp_to"), None);
+        assert_eq!(
+            pkt.summary.info,
+            "Echo (ping) request  id=0x881c, seq=0/0, ttl=64"
+        );
+        assert_eq!(pkt.layers[3].title, "Internet Control Message Protocol");
+    }
+
+    #[test]
+    fn echo_reply_points_back_to_its_request() {
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
+        let pkt = &pkts[1];
+        assert_eq!(
+            value(pkt, &PING_REPLY, "icmp.resp_to").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            value(pkt, &PING_REPLY, "icmp.resptime").as_deref(),
+            Some("3.951")
+        );
+        assert_eq!(
+            value(pkt, &PING_REPLY, "icmp.data_time_relative").as_deref(),
+            Some("0.003987000")
+        );
+        assert_eq!(
+            pkt.summary.info,
+            "Echo (ping) reply    id=0x881c, seq=0/0, ttl=56 (request in 1)"
+        );
+        // Matching happens on the fast path too, so the packet list gets the same Info.
+        let fast = dissect_frames(LinkType::ETHERNET, Prefs::default(), false, &ping_frames());
+        assert_eq!(fast[1].summary.info, pkt.summary.info);
+    }
+
+    #[test]
+    fn a_reply_is_matched_once_and_needs_the_same_ids() {
+        let frames = [ping_frames()[0], ping_frames()[1], ping_frames()[1]];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
+        assert!(pkts[1].find("icmp.resp_to").is_some());
+        assert!(pkts[2].find("icmp.resp_to").is_none());
+
+        let mut other_seq = PING_REPLY;
+        other_seq[41] = 1;
+        let frames = [ping_frames()[0], TestFrame::new(&other_seq)];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
+        assert!(pkts[1].find("icmp.resp_to").is_none());
+    }
+
+    #[test]
+    fn time_exceeded_quotes_the_datagram() {
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TIME_EXCEEDED);
+        assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
+        assert_eq!(
+            value(&pkt, &TIME_EXCEEDED, "icmp.checksum.status").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            value(&pkt, &TIME_EXCEEDED, "icmp.unused").as_deref(),
+            Some("00:00:00:00")
+        );
+        assert_eq!(values(&pkt, &TIME_EXCEEDED, "ip.len"), ["60", "32"]);
+        assert_eq!(
+            values(&pkt, &TIME_EXCEEDED, "ip.src"),
+            ["10.0.0.1", "10.0.0.2"]
+        );
+        // The columns still describe the ICMP message, not the quoted packet.
+        assert_eq!(pkt.summary.protocol, "ICMP");
+        assert_eq!(
+            pkt.summary.info,
+            "Time-to-live exceeded (Time to live exceeded in transit)"
+        );
+        assert_eq!(pkt.summary.src, Address::Ipv4([10, 0, 0, 1]));
+        assert_eq!(pkt.summary.src_port, None);
+        assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
+    }
+
+    #[test]
+    fn port_unreachable_quotes_a_whole_udp_datagram() {
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PORT_UNREACHABLE);
+        assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
+        assert_eq!(values(&pkt, &PORT_UNREACHABLE, "ip.len"), ["176", "163"]);
+        assert_eq!(
+            value(&pkt, &PORT_UNREACHABLE, "icmp.checksum").as_deref(),
+            Some("0x03bb")
+        );
+        assert_eq!(
+            value(&pkt, &PORT_UNREACHABLE, "icmp.checksum.status").as_deref(),
+            Some("1")
+        );
+        // The quoted IP header's length runs past the quote; that is no error in a quote.
+        assert!(pkt.find("ip.bogus_ip_length").is_none());
+        assert_eq!(
+            pkt.summary.info,
+            "Destination unreachable (Port unreachable)"
+        );
+        assert_eq!(pkt.summary.dst, Address::Ipv4([192, 168, 1, 1]));
+    }
+
+    #[test]
+    fn quoted_icmp_is_not_verified_or_matched() {
+        // An echo request quoted in a time-exceeded message.
+        let echo = [8, 0, 0xf7, 0xfe, 0x00, 0x01, 0x00, 0x01];
+        let mut quoted = TIME_EXCEEDED[14..34].to_vec();
+        quoted[9] = 1;
+        quoted[2..4].copy_from_slice(&28u16.to_be_bytes());
+        quoted.extend_from_slice(&echo);
+        let mut msg = vec![11, 0, 0, 0, 0, 0, 0, 0];
+        msg.extend_from_slice(&quoted);
+        let frame = over_ipv4(&msg);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(values(&pkt, &frame, "icmp.checksum.status"), ["1", "2"]);
+        assert_eq!(values(&pkt, &frame, "icmp.type"), ["11", "8"]);
+        assert_eq!(
+            pkt.summary.info,
+            "Time-to-live exceeded (Time to live exceeded in transit)"
+        );
+    }
+
+    #[test]
+    fn bad_checksum_is_flagged() {
+        let mut frame = PING_REQUEST;
+        frame[37] ^= 1;
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
+        assert_eq!(
+            value(&pkt, &frame, "icmp.checksum.status").as_deref(),
+            Some("0")
+        );
+        assert!(pkt.find("icmp.checksum_bad").is_some());
+        assert!(has_expert(&pkt, "Bad checksum [should be 0x6909]"));
+    }
+
+    #[test]
+    fn checksum_of_a_cut_message_is_not_verified() {
+        let frames = [TestFrame {
+            wire_len: Some(200),
+            ..TestFrame::new(&PING_REQUEST)
+        }];
+        let pkt = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames).remove(0);
+        assert_eq!(
+            value(&pkt, &PING_REQUEST, "icmp.checksum.status").as_deref(),
+            Some("2")
+        );
+    }
+
+    #[test]
+    fn truncation_at_every_header_boundary_keeps_decoded_fields() {
+        let message = &PING_REQUEST[34..];
+        for cut in 1..HEADER_LEN {
+            let frame = over_ipv4(&message[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+            assert!(pkt.is_malformed(), "cut at {cut}");
+            assert!(has_expert(&pkt, "ICMP message truncated"), "cut at {cut}");
+            assert!(pkt.find("icmp.type").is_some());
+            assert_eq!(pkt.find("icmp.code").is_some(), cut >= 2, "cut at {cut}");
+            assert_eq!(
+                pkt.find("icmp.checksum").is_some(),
+                cut >= 4,
+                "cut at {cut}"
+            );
+            assert!(pkt.find("icmp.ident").is_none());
+        }
+        let frame = over_ipv4(&message[..HEADER_LEN]);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert!(!pkt.is_malformed());
+        assert_eq!(value(&pkt, &frame, "icmp.seq").as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn echo_without_a_plausible_timestamp_is_all_data() {
+        let mut msg = PING_REQUEST[34..].to_vec();
+        msg[8..16].copy_from_slice(&[0xff; 8]);
+        let frame = over_ipv4(&msg);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert!(pkt.find("icmp.data_time").is_none());
+        assert_eq!(value(&pkt, &frame, "data.len").as_deref(), Some("56"));
+    }
+
+    #[test]
+    fn ping_timestamp_is_read_in_either_byte_order() {
+        let frame_ts = Timestamp::new(1_334_173_763, 977_955_000);
+        let be = [0x4f, 0x85, 0xe0, 0x43, 0x00, 0x0e, 0xec, 0x0f];
+        let le = [0x43, 0xe0, 0x85, 0x4f, 0x0f, 0xec, 0x0e, 0x00];
+        let want = Some(Timestamp::new(1_334_173_763, 977_935_000));
+        assert_eq!(ping_timestamp(&be, frame_ts), want);
+        assert_eq!(ping_timestamp(&le, frame_ts), want);
+        let far = Timestamp::new(1_334_173_763 + 86_400, 0);
+        assert_eq!(ping_timestamp(&be, far), None);
+    }
+
+    #[test]
+    fn redirect_timestamp_and_mask_messages() {
+        let mut redirect = vec![5, 1, 0, 0, 10, 0, 0, 254];
+        redirect.extend_from_slice(&TIME_EXCEEDED[42..]);
+        let frame = over_ipv4(&redirect);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(
+            value(&pkt, &frame, "icmp.redir_gw").as_deref(),
+            Some("10.0.0.254")
+        );
+        assert_eq!(pkt.summary.info, "Redirect             (Redirect for host)");
+        assert_eq!(values(&pkt, &frame, "ip.version").len(), 2);
+
+        let ts = [13, 0, 0, 0, 0, 7, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3];
+        let frame = over_ipv4(&ts);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(
+            value(&pkt, &frame, "icmp.originate_timestamp").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            value(&pkt, &frame, "icmp.transmit_timestamp").as_deref(),
+            Some("3")
+        );
+        assert!(pkt
+            .summary
+            .info
+            .starts_with("Timestamp request    id=0x0007, seq=1/256"));
+
+        let mask = [18, 0, 0, 0, 0, 1, 0, 2, 255, 255, 255, 0];
+        let frame = over_ipv4(&mask);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(
+            value(&pkt, &frame, "icmp.address_mask").as_deref(),
+            Some("255.255.255.0")
+        );
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame[..frame.len() - 1]);
+        assert!(pkt.is_malformed());
+    }
+
+    #[test]
+    fn fragmentation_needed_shows_the_mtu() {
+        let mut msg = vec![3, 4, 0, 0, 0, 0, 0x05, 0xd4];
+        msg.extend_from_slice(&TIME_EXCEEDED[42..]);
+        let frame = over_ipv4(&msg);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(value(&pkt, &frame, "icmp.mtu").as_deref(), Some("1492"));
+        assert_eq!(value(&pkt, &frame, "icmp.unused").as_deref(), Some("00:00"));
+    }
+
+    #[test]
+    fn rfc4884_length_limits_the_quote() {
+        // Time exceeded saying the quote is 2 words (8 bytes) after the header, then 4 more bytes.
+        let mut msg = vec![11, 0, 0, 0, 0, 2, 0, 0];
+        msg.extend_from_slice(&TIME_EXCEEDED[42..]);
+        let frame = over_ipv4(&msg);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(value(&pkt, &frame, "icmp.length").as_deref(), Some("2"));
+        assert_eq!(
+            value(&pkt, &frame, "icmp.length.original_datagram").as_deref(),
+            Some("8")
+        );
+        let inner_ip = pkt
+            .layers
+            .iter()
+            .filter(|l| l.proto.name == "ip")
+            .nth(1)
+            .map(|l| l.span);
+        assert_eq!(inner_ip, Some(Span::new(28, 20)));
+    }
+
+    #[test]
+    fn reply_key_is_the_request_checksum_plus_the_type_change() {
+        // Request 0x6909 (frame 1 of ip/icmp_ping.pcap) is answered by 0x7109 (frame 2).
+        assert_eq!(
+            checksum::finish(!0x6909u16 as u32 + !0x0800u16 as u32),
+            0x7109
+        );
+    }
+}

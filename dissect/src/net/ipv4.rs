@@ -1668,4 +1668,79 @@ mod tests {
         assert_eq!(reported_len(100, 1500, 14, 50), 50);
         assert_eq!(reported_len(100, 100, 14, 86), 86);
     }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        const LINKS: [LinkType; 7] = [
+            LinkType::ETHERNET,
+            LinkType::RAW,
+            LinkType::IPV4,
+            LinkType::NULL,
+            LinkType::LOOP,
+            LinkType::LINUX_SLL,
+            LinkType::LINUX_SLL2,
+        ];
+
+        /// Mutations of real frames reach deeper than random bytes alone.
+        fn seeded_frame() -> impl Strategy<Value = (usize, Vec<u8>)> {
+            let seeds: Vec<Vec<u8>> = vec![
+                PING_REQUEST.to_vec(),
+                FIRST_FRAGMENT.to_vec(),
+                RAW_DNS.to_vec(),
+            ];
+            (
+                0..seeds.len(),
+                proptest::collection::vec((0..98usize, any::<u8>()), 0..8),
+                0..100usize,
+            )
+                .prop_map(move |(i, edits, cut)| {
+                    let mut f = seeds[i].clone();
+                    for (at, b) in edits {
+                        if let Some(x) = f.get_mut(at) {
+                            *x = b;
+                        }
+                    }
+                    f.truncate(cut.max(1));
+                    (i, f)
+                })
+        }
+
+        fn check(link: LinkType, bytes: &[u8]) {
+            for tree in [true, false] {
+                let pkt = dissect_frames(link, Prefs::default(), tree, &[TestFrame::new(bytes)])
+                    .remove(0);
+                for n in &pkt.fields {
+                    assert!(
+                        n.span.end() <= bytes.len(),
+                        "{} span {:?} past {} bytes",
+                        n.def.name,
+                        n.span,
+                        bytes.len()
+                    );
+                }
+                for l in &pkt.layers {
+                    assert!(
+                        l.span.end() <= bytes.len(),
+                        "layer {} past the frame",
+                        l.proto.name
+                    );
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn random_frames_never_panic(link in 0..LINKS.len(), bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+                check(LINKS[link], &bytes);
+            }
+
+            #[test]
+            fn mutated_real_frames_never_panic((seed, bytes) in seeded_frame()) {
+                let link = if seed == 2 { LinkType::IPV4 } else { LinkType::ETHERNET };
+                check(link, &bytes);
+            }
+        }
+    }
 }
