@@ -94,22 +94,10 @@ pub fn dissect(
     if let Some(encap) = meta.link_type.wtap_encap() {
         pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
     }
-    pkt.add(
-        &TIME,
-        Span::default(),
-        Value::Str(format_utc(meta.ts).into()),
-    );
+    pkt.add(&TIME, Span::default(), Value::Str(format_utc(meta.ts).into()));
     pkt.add(&TIME_EPOCH, Span::default(), Value::Time(meta.ts));
-    pkt.add(
-        &TIME_DELTA,
-        Span::default(),
-        Value::RelTime(meta.ts.since(prev)),
-    );
-    pkt.add(
-        &TIME_RELATIVE,
-        Span::default(),
-        Value::RelTime(meta.ts.since(first)),
-    );
+    pkt.add(&TIME_DELTA, Span::default(), Value::RelTime(meta.ts.since(prev)));
+    pkt.add(&TIME_RELATIVE, Span::default(), Value::RelTime(meta.ts.since(first)));
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
     pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
     pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
@@ -121,12 +109,7 @@ pub fn dissect(
 pub fn finish(pkt: &mut Packet, frame_layer: u8) {
     if pkt.tree {
         let chain = pkt.protocols.join(":");
-        pkt.add_to_layer(
-            frame_layer,
-            &PROTOCOLS,
-            Span::default(),
-            Value::Str(chain.into()),
-        );
+        pkt.add_to_layer(frame_layer, &PROTOCOLS, Span::default(), Value::Str(chain.into()));
     }
 }
 

@@ -26,12 +26,7 @@ impl<W: Write> JsonWriter<W> {
     }
 
     /// Appends one dissected packet (dissected with `tree` on).
-    pub fn write_packet(
-        &mut self,
-        meta: &FrameMeta<'_>,
-        pkt: &Packet,
-        data: &[u8],
-    ) -> io::Result<()> {
+    pub fn write_packet(&mut self, meta: &FrameMeta<'_>, pkt: &Packet, data: &[u8]) -> io::Result<()> {
         self.buf.clear();
         if !self.first {
             self.buf.push_str(",\n");

@@ -74,10 +74,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let Some(h) = parse_header(buf) else {
         cx.pkt.malformed(
             Span::new(off, buf.len()),
-            format!(
-                "Ethernet header needs {HEADER_LEN} bytes, frame has {}",
-                buf.len()
-            ),
+            format!("Ethernet header needs {HEADER_LEN} bytes, frame has {}", buf.len()),
         );
         return buf.len();
     };
@@ -95,19 +92,12 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let type_span = Span::new(off + 12, 2);
     let used = if h.type_or_len <= 1500 {
         // IEEE 802.3: a length, and an LLC header follows (shown as data for now).
-        cx.pkt
-            .add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
+        cx.pkt.add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
         let len = (h.type_or_len as usize).min(payload.len());
-        crate::app::data::dissect_as(
-            cx,
-            off + HEADER_LEN,
-            &payload[..len],
-            &crate::app::data::LLC,
-        );
+        crate::app::data::dissect_as(cx, off + HEADER_LEN, &payload[..len], &crate::app::data::LLC);
         len
     } else {
-        cx.pkt
-            .add(&TYPE, type_span, Value::Uint(h.type_or_len as u64));
+        cx.pkt.add(&TYPE, type_span, Value::Uint(h.type_or_len as u64));
         dispatch::ethertype(cx, h.type_or_len, off + HEADER_LEN, payload)
     };
     let end = HEADER_LEN + used.min(payload.len());
