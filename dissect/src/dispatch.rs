@@ -97,17 +97,28 @@ pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, bu
     if src_port == tunnel::vxlan::PORT || dst_port == tunnel::vxlan::PORT {
         tunnel::vxlan::dissect(cx, off, buf);
     } else {
-        app::data::dissect(cx, off, buf);
+        match app::recognise(app::Transport::Udp, src_port, dst_port, buf) {
+            // As for TCP: recognised protocols show as data until their dissectors land.
+            Some(_) | None => {
+                app::data::dissect(cx, off, buf);
+            }
+        }
     }
     cx.nesting -= 1;
 }
 
-/// Dissects a TCP segment's payload by port. Application protocols arrive with their issues.
-pub fn tcp_payload(cx: &mut Cx<'_>, _src_port: u16, _dst_port: u16, off: usize, buf: &[u8]) {
+/// Dissects a TCP segment's payload by port and content.
+pub fn tcp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, buf: &[u8]) {
     if buf.is_empty() {
         return;
     }
-    app::data::dissect(cx, off, buf);
+    match app::recognise(app::Transport::Tcp, src_port, dst_port, buf) {
+        // Each application protocol takes over here as its dissector lands;
+        // until then its bytes are shown as data.
+        Some(_) | None => {
+            app::data::dissect(cx, off, buf);
+        }
+    }
 }
 
 /// Counts one more level of encapsulation; past the limit the rest is shown as data.

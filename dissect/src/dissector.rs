@@ -40,7 +40,11 @@ impl Prefs {
         let flag = match value.to_ascii_uppercase().as_str() {
             "TRUE" | "1" | "YES" => true,
             "FALSE" | "0" | "NO" => false,
-            _ => return Err(format!("preference '{name}' takes TRUE or FALSE, not '{value}'")),
+            _ => {
+                return Err(format!(
+                    "preference '{name}' takes TRUE or FALSE, not '{value}'"
+                ))
+            }
         };
         let slot = match name {
             "ip.check_checksum" => &mut self.ip_check_checksum,

@@ -21,6 +21,7 @@ pub static PKT_COMMENT: Protocol = Protocol {
 
 declare_fields! {
     COMMENT = "frame.comment", "Comment", String;
+    SECTION_NUMBER = "frame.section_number", "Section number", U32;
     INTERFACE_ID = "frame.interface_id", "Interface id", U32;
     INTERFACE_NAME = "frame.interface_name", "Interface name", String;
     ENCAP_TYPE = "frame.encap_type", "Encapsulation type", I32;
@@ -45,7 +46,9 @@ pub struct FrameMeta<'a> {
     /// Length on the wire; the captured length is the data's length.
     pub orig_len: u32,
     pub link_type: LinkType,
-    /// pcapng interface index, when the file has interfaces.
+    /// pcapng section number (1-based), when the file has sections.
+    pub section: Option<u32>,
+    /// pcapng interface index within its section, when the file has interfaces.
     pub interface_id: Option<u32>,
     pub interface_name: Option<&'a str>,
     pub comments: &'a [&'a str],
@@ -85,6 +88,13 @@ pub fn dissect(
     if !pkt.tree {
         return;
     }
+    if let Some(section) = meta.section {
+        pkt.add(
+            &SECTION_NUMBER,
+            Span::default(),
+            Value::Uint(section as u64),
+        );
+    }
     if let Some(id) = meta.interface_id {
         pkt.add(&INTERFACE_ID, Span::default(), Value::Uint(id as u64));
         if let Some(name) = meta.interface_name {
@@ -94,10 +104,22 @@ pub fn dissect(
     if let Some(encap) = meta.link_type.wtap_encap() {
         pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
     }
-    pkt.add(&TIME, Span::default(), Value::Str(format_utc(meta.ts).into()));
+    pkt.add(
+        &TIME,
+        Span::default(),
+        Value::Str(format_utc(meta.ts).into()),
+    );
     pkt.add(&TIME_EPOCH, Span::default(), Value::Time(meta.ts));
-    pkt.add(&TIME_DELTA, Span::default(), Value::RelTime(meta.ts.since(prev)));
-    pkt.add(&TIME_RELATIVE, Span::default(), Value::RelTime(meta.ts.since(first)));
+    pkt.add(
+        &TIME_DELTA,
+        Span::default(),
+        Value::RelTime(meta.ts.since(prev)),
+    );
+    pkt.add(
+        &TIME_RELATIVE,
+        Span::default(),
+        Value::RelTime(meta.ts.since(first)),
+    );
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
     pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
     pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
@@ -109,7 +131,12 @@ pub fn dissect(
 pub fn finish(pkt: &mut Packet, frame_layer: u8) {
     if pkt.tree {
         let chain = pkt.protocols.join(":");
-        pkt.add_to_layer(frame_layer, &PROTOCOLS, Span::default(), Value::Str(chain.into()));
+        pkt.add_to_layer(
+            frame_layer,
+            &PROTOCOLS,
+            Span::default(),
+            Value::Str(chain.into()),
+        );
     }
 }
 

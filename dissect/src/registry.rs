@@ -25,3 +25,35 @@ pub fn fields() -> impl Iterator<Item = &'static FieldDef> {
 pub fn field(name: &str) -> Option<&'static FieldDef> {
     fields().find(|f| f.name == name)
 }
+
+/// Protocol names usable where a field name is expected (`-e ip`, filters `tcp`).
+pub fn protocol(name: &str) -> Option<&'static str> {
+    fields().map(|f| f.protocol()).find(|p| *p == name)
+}
+
+/// Up to `n` registered names closest to `name`, for "did you mean" hints.
+pub fn suggest(name: &str, n: usize) -> Vec<&'static str> {
+    let mut scored: Vec<(usize, &'static str)> = fields()
+        .map(|f| (edit_distance(name, f.name), f.name))
+        .filter(|(d, _)| *d <= name.len() / 3 + 1)
+        .collect();
+    scored.sort();
+    scored.dedup_by_key(|(_, n)| *n);
+    scored.into_iter().take(n).map(|(_, n)| n).collect()
+}
+
+/// Levenshtein distance over bytes, for short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

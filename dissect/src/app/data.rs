@@ -39,6 +39,7 @@ pub fn dissect_as(cx: &mut Cx<'_>, off: usize, buf: &[u8], proto: &'static Proto
         let _ = write!(t, "{} ({} bytes)", proto.label, buf.len());
     });
     cx.pkt.add(&DATA_DATA, span, Value::SpanBytes);
-    cx.pkt.subtree(|p| p.add(&DATA_LEN, span, Value::Uint(buf.len() as u64)));
+    cx.pkt
+        .subtree(|p| p.add(&DATA_LEN, span, Value::Uint(buf.len() as u64)));
     buf.len()
 }

@@ -1,3 +1,133 @@
-//! Application protocols, one module each.
+//! Application protocols, one module each, and how a transport payload is
+//! recognised as one of them: by well-known port first, then by heuristics on
+//! the first bytes (so SSH on port 2222 or an h2c connection on any port is found).
 
 pub mod data;
+
+/// The transport an application payload arrived on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Tcp,
+    Udp,
+}
+
+/// Application protocols wirelens knows how to recognise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppProtocol {
+    Dns,
+    Mdns,
+    Llmnr,
+    Tls,
+    Ssh,
+    Http,
+    Http2,
+    Bgp,
+    Dhcp,
+    Ntp,
+}
+
+impl AppProtocol {
+    /// Wireshark's protocol name.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppProtocol::Dns => "dns",
+            AppProtocol::Mdns => "mdns",
+            AppProtocol::Llmnr => "llmnr",
+            AppProtocol::Tls => "tls",
+            AppProtocol::Ssh => "ssh",
+            AppProtocol::Http => "http",
+            AppProtocol::Http2 => "http2",
+            AppProtocol::Bgp => "bgp",
+            AppProtocol::Dhcp => "dhcp",
+            AppProtocol::Ntp => "ntp",
+        }
+    }
+}
+
+/// Well-known ports, as Wireshark registers its dissectors on them.
+const PORTS: &[(Transport, u16, AppProtocol)] = &[
+    (Transport::Udp, 53, AppProtocol::Dns),
+    (Transport::Tcp, 53, AppProtocol::Dns),
+    (Transport::Udp, 5353, AppProtocol::Mdns),
+    (Transport::Udp, 5355, AppProtocol::Llmnr),
+    (Transport::Udp, 67, AppProtocol::Dhcp),
+    (Transport::Udp, 68, AppProtocol::Dhcp),
+    (Transport::Udp, 123, AppProtocol::Ntp),
+    (Transport::Tcp, 443, AppProtocol::Tls),
+    (Transport::Tcp, 853, AppProtocol::Tls),
+    (Transport::Tcp, 22, AppProtocol::Ssh),
+    (Transport::Tcp, 80, AppProtocol::Http),
+    (Transport::Tcp, 8080, AppProtocol::Http),
+    (Transport::Tcp, 179, AppProtocol::Bgp),
+];
+
+/// The HTTP/2 connection preface (RFC 9113 section 3.4).
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// Which application protocol a payload between these ports most likely is.
+/// The lower port is tried first, as Wireshark does; heuristics come after ports.
+pub fn recognise(
+    transport: Transport,
+    src_port: u16,
+    dst_port: u16,
+    payload: &[u8],
+) -> Option<AppProtocol> {
+    let (low, high) = if src_port <= dst_port {
+        (src_port, dst_port)
+    } else {
+        (dst_port, src_port)
+    };
+    let by_port = |port| {
+        PORTS
+            .iter()
+            .find(|(t, p, _)| *t == transport && *p == port)
+            .map(|(_, _, proto)| *proto)
+    };
+    by_port(low)
+        .or_else(|| by_port(high))
+        .or_else(|| recognise_by_content(transport, payload))
+}
+
+/// Heuristics on the first bytes of a payload.
+fn recognise_by_content(transport: Transport, payload: &[u8]) -> Option<AppProtocol> {
+    if transport != Transport::Tcp {
+        return None;
+    }
+    if payload.starts_with(b"SSH-") {
+        return Some(AppProtocol::Ssh);
+    }
+    if payload.starts_with(H2_PREFACE) {
+        return Some(AppProtocol::Http2);
+    }
+    // A TLS handshake record: content type 22, version 3.x, then a handshake type.
+    if let [22, 3, 0..=4, _, _, 1 | 2, ..] = payload {
+        return Some(AppProtocol::Tls);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_port_wins_then_heuristics() {
+        assert_eq!(
+            recognise(Transport::Udp, 53, 40000, b""),
+            Some(AppProtocol::Dns)
+        );
+        assert_eq!(
+            recognise(Transport::Tcp, 59856, 80, b""),
+            Some(AppProtocol::Http)
+        );
+        assert_eq!(
+            recognise(Transport::Tcp, 2222, 50000, b"SSH-2.0-OpenSSH_9.6\r\n"),
+            Some(AppProtocol::Ssh)
+        );
+        assert_eq!(
+            recognise(Transport::Tcp, 6233, 50000, H2_PREFACE),
+            Some(AppProtocol::Http2)
+        );
+        assert_eq!(recognise(Transport::Tcp, 1, 2, b"hello"), None);
+    }
+}

@@ -8,52 +8,54 @@ use std::io::{self, Write};
 use crate::frame::FrameMeta;
 use crate::model::{render_value, FieldNode, Packet, Value};
 
-/// Writes the packets of a capture as one JSON array, packet by packet.
-pub struct JsonWriter<W: Write> {
-    out: W,
+/// Writes the packets of a capture as one JSON array, packet by packet, into
+/// whatever writer the caller passes (so the caller keeps using it in between).
+pub struct JsonWriter {
     first: bool,
     buf: String,
 }
 
-impl<W: Write> JsonWriter<W> {
-    pub fn new(mut out: W) -> io::Result<Self> {
+impl JsonWriter {
+    /// Opens the array.
+    pub fn begin(out: &mut impl Write) -> io::Result<Self> {
         out.write_all(b"[\n")?;
         Ok(JsonWriter {
-            out,
             first: true,
             buf: String::with_capacity(16 * 1024),
         })
     }
 
     /// Appends one dissected packet (dissected with `tree` on).
-    pub fn write_packet(&mut self, meta: &FrameMeta<'_>, pkt: &Packet, data: &[u8]) -> io::Result<()> {
+    pub fn write_packet(
+        &mut self,
+        out: &mut impl Write,
+        meta: &FrameMeta<'_>,
+        pkt: &Packet,
+        data: &[u8],
+    ) -> io::Result<()> {
         self.buf.clear();
         if !self.first {
             self.buf.push_str(",\n");
         }
         self.first = false;
         render_packet(&mut self.buf, meta, pkt, data);
-        self.out.write_all(self.buf.as_bytes())
+        out.write_all(self.buf.as_bytes())
     }
 
-    /// Closes the array and returns the writer.
-    pub fn finish(mut self) -> io::Result<W> {
-        self.out.write_all(b"\n]\n")?;
-        self.out.flush()?;
-        Ok(self.out)
+    /// Closes the array.
+    pub fn finish(self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(b"\n]\n")
     }
 }
 
 /// Renders one packet object into `out`.
 pub fn render_packet(out: &mut String, meta: &FrameMeta<'_>, pkt: &Packet, data: &[u8]) {
-    let date = crate::frame::format_utc(meta.ts);
-    // "Mar  7, 2013 ..." -> index "packets-2013-03-07", as tshark names it.
+    // tshark names the index after the capture date: "packets-2013-03-07".
     let index = index_name(meta);
     let _ = write!(
         out,
         "  {{\n    \"_index\": \"{index}\",\n    \"_type\": \"doc\",\n    \"_score\": null,\n    \"_source\": {{\n      \"layers\": {{"
     );
-    drop(date);
     let mut first_layer = true;
     for (i, layer) in pkt.layers.iter().enumerate() {
         let fields: Vec<&FieldNode> = pkt.layer_fields(i as u8).collect();

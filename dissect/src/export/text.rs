@@ -7,7 +7,12 @@ use crate::frame::FrameMeta;
 use crate::model::{render_display, render_value, Packet, Severity, Value};
 
 /// The default one-line summary: `1 0.000000000 10.0.0.1 → 10.0.0.2 TCP 78 80 → 443 [SYN] …`.
-pub fn summary_line(out: &mut String, meta: &FrameMeta<'_>, rel_time: crate::model::Duration, pkt: &Packet) {
+pub fn summary_line(
+    out: &mut String,
+    meta: &FrameMeta<'_>,
+    rel_time: crate::model::Duration,
+    pkt: &Packet,
+) {
     let s = &pkt.summary;
     let _ = write!(
         out,
@@ -46,7 +51,13 @@ pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
             out.push('\n');
         }
         for e in pkt.experts.iter().filter(|e| e.layer as usize == i) {
-            let _ = writeln!(out, "    [Expert Info ({}/{}): {}]", severity_label(e.severity), e.group.name(), e.message);
+            let _ = writeln!(
+                out,
+                "    [Expert Info ({}/{}): {}]",
+                severity_label(e.severity),
+                e.group.name(),
+                e.message
+            );
         }
     }
 }
@@ -72,7 +83,11 @@ pub fn hex_dump(out: &mut String, data: &[u8]) {
         }
         out.push_str("  ");
         for &b in chunk {
-            out.push(if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' });
+            out.push(if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            });
         }
         out.push('\n');
     }

@@ -18,16 +18,19 @@ declare_fields! {
     DST = "eth.dst", "Destination", Mac;
     DST_RESOLVED = "eth.dst_resolved", "Destination (resolved)", String;
     DST_OUI = "eth.dst.oui", "Destination OUI", U32;
+    DST_OUI_RESOLVED = "eth.dst.oui_resolved", "Destination OUI (resolved)", String;
     DST_LG = "eth.dst.lg", "LG bit", Bool;
     DST_IG = "eth.dst.ig", "IG bit", Bool;
     SRC = "eth.src", "Source", Mac;
     SRC_RESOLVED = "eth.src_resolved", "Source (resolved)", String;
     SRC_OUI = "eth.src.oui", "Source OUI", U32;
+    SRC_OUI_RESOLVED = "eth.src.oui_resolved", "Source OUI (resolved)", String;
     SRC_LG = "eth.src.lg", "LG bit", Bool;
     SRC_IG = "eth.src.ig", "IG bit", Bool;
     ADDR = "eth.addr", "Address", Mac;
     ADDR_RESOLVED = "eth.addr_resolved", "Address (resolved)", String;
     ADDR_OUI = "eth.addr.oui", "Address OUI", U32;
+    ADDR_OUI_RESOLVED = "eth.addr.oui_resolved", "Address OUI (resolved)", String;
     LG = "eth.lg", "LG bit", Bool;
     IG = "eth.ig", "IG bit", Bool;
     TYPE = "eth.type", "Type", U16, Hex(4), crate::names::ethertype;
@@ -74,7 +77,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let Some(h) = parse_header(buf) else {
         cx.pkt.malformed(
             Span::new(off, buf.len()),
-            format!("Ethernet header needs {HEADER_LEN} bytes, frame has {}", buf.len()),
+            format!(
+                "Ethernet header needs {HEADER_LEN} bytes, frame has {}",
+                buf.len()
+            ),
         );
         return buf.len();
     };
@@ -92,12 +98,19 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let type_span = Span::new(off + 12, 2);
     let used = if h.type_or_len <= 1500 {
         // IEEE 802.3: a length, and an LLC header follows (shown as data for now).
-        cx.pkt.add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
+        cx.pkt
+            .add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
         let len = (h.type_or_len as usize).min(payload.len());
-        crate::app::data::dissect_as(cx, off + HEADER_LEN, &payload[..len], &crate::app::data::LLC);
+        crate::app::data::dissect_as(
+            cx,
+            off + HEADER_LEN,
+            &payload[..len],
+            &crate::app::data::LLC,
+        );
         len
     } else {
-        cx.pkt.add(&TYPE, type_span, Value::Uint(h.type_or_len as u64));
+        cx.pkt
+            .add(&TYPE, type_span, Value::Uint(h.type_or_len as u64));
         dispatch::ethertype(cx, h.type_or_len, off + HEADER_LEN, payload)
     };
     let end = HEADER_LEN + used.min(payload.len());
@@ -124,9 +137,23 @@ enum Role {
 
 fn add_address(p: &mut Packet, off: usize, m: &[u8; 6], role: Role) {
     let span = Span::new(off, 6);
-    let (addr, resolved, oui, lg, ig) = match role {
-        Role::Dst => (&DST, &DST_RESOLVED, &DST_OUI, &DST_LG, &DST_IG),
-        Role::Src => (&SRC, &SRC_RESOLVED, &SRC_OUI, &SRC_LG, &SRC_IG),
+    let (addr, resolved, oui, oui_resolved, lg, ig) = match role {
+        Role::Dst => (
+            &DST,
+            &DST_RESOLVED,
+            &DST_OUI,
+            &DST_OUI_RESOLVED,
+            &DST_LG,
+            &DST_IG,
+        ),
+        Role::Src => (
+            &SRC,
+            &SRC_RESOLVED,
+            &SRC_OUI,
+            &SRC_OUI_RESOLVED,
+            &SRC_LG,
+            &SRC_IG,
+        ),
     };
     if !p.tree {
         return;
@@ -141,12 +168,19 @@ fn add_address(p: &mut Packet, off: usize, m: &[u8; 6], role: Role) {
     let ig_bit = Value::Bool(m[0] & 0x01 != 0);
     let oui_span = Span::new(off, 3);
     let bit_span = Span::new(off, 3);
+    let vendor = super::oui::vendor(m);
     p.add_tree(addr, span, Value::Mac(*m), |p| {
         p.add(resolved, span, text());
         p.add(oui, oui_span, oui_value.clone());
+        if let Some(v) = &vendor {
+            p.add(oui_resolved, oui_span, Value::Str(v.as_ref().into()));
+        }
         p.add(&ADDR, span, Value::Mac(*m));
         p.add(&ADDR_RESOLVED, span, text());
         p.add(&ADDR_OUI, oui_span, oui_value.clone());
+        if let Some(v) = &vendor {
+            p.add(&ADDR_OUI_RESOLVED, oui_span, Value::Str(v.as_ref().into()));
+        }
         p.add(lg, bit_span, lg_bit.clone());
         p.add(&LG, bit_span, lg_bit.clone());
         p.add(ig, bit_span, ig_bit.clone());

@@ -43,7 +43,9 @@ impl LinkType {
     pub fn wtap_encap(self) -> Option<u32> {
         Some(match self {
             LinkType::ETHERNET => 1,
-            LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => 7,
+            LinkType::RAW => 7,
+            LinkType::IPV4 => 129,
+            LinkType::IPV6 => 130,
             LinkType::NULL => 15,
             LinkType::LOOP => 15,
             LinkType::LINUX_SLL => 25,

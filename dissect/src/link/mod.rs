@@ -3,6 +3,7 @@
 pub mod ethernet;
 pub mod linktype;
 pub mod null;
+pub mod oui;
 pub mod raw;
 pub mod sll;
 pub mod vlan;

@@ -191,7 +191,14 @@ impl Packet {
         }
     }
 
-    fn push_node(&mut self, def: &'static FieldDef, span: Span, value: Value, layer: u8, depth: u8) {
+    fn push_node(
+        &mut self,
+        def: &'static FieldDef,
+        span: Span,
+        value: Value,
+        layer: u8,
+        depth: u8,
+    ) {
         if self.fields.len() >= MAX_FIELDS_PER_PACKET {
             if !self.fields_capped {
                 self.fields_capped = true;

@@ -78,7 +78,13 @@ mod tests {
     #[test]
     fn carries_oversized_fraction() {
         let t = Timestamp::new(10, 1_500_000_000);
-        assert_eq!(t, Timestamp { secs: 11, nanos: 500_000_000 });
+        assert_eq!(
+            t,
+            Timestamp {
+                secs: 11,
+                nanos: 500_000_000
+            }
+        );
         assert_eq!(t.to_string(), "11.500000000");
     }
 

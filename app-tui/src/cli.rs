@@ -1,0 +1,68 @@
+//! Command-line syntax. Flags follow tshark's where the meaning is the same.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wirelens",
+    version,
+    about = "Packet analyzer and protocol dissector"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print packets like tshark: summaries, the full tree, hex, JSON or fields.
+    Print(PrintArgs),
+    /// List every field name with its type and description (like `tshark -G fields`).
+    Fields(FieldsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PrintArgs {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', long = "read", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Stop after this many packets.
+    #[arg(short = 'c', value_name = "N")]
+    pub count: Option<u64>,
+    /// Quiet: dissect every packet but print nothing (to time or validate a file).
+    #[arg(short = 'q')]
+    pub quiet: bool,
+    /// Print the full detail tree of each packet.
+    #[arg(short = 'V')]
+    pub verbose: bool,
+    /// Print a hex and ASCII dump of each packet.
+    #[arg(short = 'x')]
+    pub hex: bool,
+    /// Output format.
+    #[arg(short = 'T', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A field to print with `-T fields` (repeatable).
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Options for `-T fields`: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n.
+    #[arg(short = 'E', value_name = "OPTION")]
+    pub field_options: Vec<String>,
+    /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
+    #[arg(short = 'o', value_name = "PREF")]
+    pub prefs: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Fields,
+}
+
+#[derive(Args, Debug)]
+pub struct FieldsArgs {
+    /// Only fields whose name starts with this.
+    pub prefix: Option<String>,
+}

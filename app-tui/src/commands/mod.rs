@@ -1,0 +1,4 @@
+//! Headless subcommands.
+
+pub mod fields;
+pub mod print;

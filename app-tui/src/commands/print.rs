@@ -1,0 +1,277 @@
+//! `wirelens print`: tshark's packet output (`-r`, `-c`, `-V`, `-x`, `-T text|json|fields`).
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use wirelens_capture::{Frame, Interface, ReadError};
+use wirelens_dissect::export::{json::JsonWriter, text};
+use wirelens_dissect::{registry, Dissector, FrameMeta, Packet, Prefs};
+
+use crate::cli::{Format, PrintArgs};
+use crate::{input, Error};
+
+/// How `-T fields` lays out its columns (`-E` options).
+#[derive(Debug, Clone)]
+pub struct FieldLayout {
+    pub header: bool,
+    pub separator: String,
+    pub occurrence: Occurrence,
+    pub aggregator: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occurrence {
+    First,
+    Last,
+    All,
+}
+
+impl Default for FieldLayout {
+    fn default() -> Self {
+        FieldLayout {
+            header: false,
+            separator: "\t".into(),
+            occurrence: Occurrence::All,
+            aggregator: ",".into(),
+        }
+    }
+}
+
+impl FieldLayout {
+    /// Parses tshark's `-E name=value` options.
+    pub fn parse(options: &[String]) -> Result<Self, Error> {
+        let mut layout = FieldLayout::default();
+        for opt in options {
+            let (name, value) = opt
+                .split_once('=')
+                .ok_or_else(|| Error(format!("-E option '{opt}' is not of the form name=value")))?;
+            match name {
+                "header" => layout.header = matches!(value, "y" | "Y" | "yes"),
+                "separator" => layout.separator = unescape_separator(value),
+                "aggregator" => layout.aggregator = unescape_separator(value),
+                "occurrence" => {
+                    layout.occurrence = match value {
+                        "f" => Occurrence::First,
+                        "l" => Occurrence::Last,
+                        "a" => Occurrence::All,
+                        _ => {
+                            return Err(Error(format!(
+                                "-E occurrence takes f, l or a, not '{value}'"
+                            )))
+                        }
+                    }
+                }
+                "quote" | "bom" | "escape" => {}
+                _ => return Err(Error(format!("unknown -E option '{name}'"))),
+            }
+        }
+        Ok(layout)
+    }
+}
+
+fn unescape_separator(v: &str) -> String {
+    match v {
+        "/t" => "\t".into(),
+        "/s" => " ".into(),
+        other => other.into(),
+    }
+}
+
+/// What a `print` run went through.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Packets dissected (and printed, unless `-q`).
+    pub packets: u64,
+    /// Where and why reading stopped early, when the file is damaged.
+    pub damage: Option<ReadError>,
+}
+
+/// Runs `print`, writing to `out`. Exit status 2 means the file was damaged
+/// part-way; every packet before the damage is printed first, then the reason.
+pub fn run(args: &PrintArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
+    let outcome = print(args, out)?;
+    match outcome.damage {
+        Some(e) => {
+            eprintln!(
+                "wirelens: {}: the file is damaged or truncated {e}; {} packets before that point were read",
+                args.file.display(),
+                outcome.packets
+            );
+            Ok(ExitCode::from(2))
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Runs `print` and reports what it read, for callers that want more than an exit status.
+pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
+    let mut prefs = Prefs::default();
+    for p in &args.prefs {
+        prefs.set(p).map_err(Error)?;
+    }
+    if args.format == Format::Fields {
+        if args.fields.is_empty() {
+            return Err(Error("-T fields needs at least one -e FIELD".into()));
+        }
+        for name in &args.fields {
+            check_field_name(name)?;
+        }
+    }
+    let layout = FieldLayout::parse(&args.field_options)?;
+    let file = input::open(&args.file)?;
+    let mut out = BufWriter::with_capacity(1 << 16, out);
+    let result = print_packets(args, &layout, prefs, &file, &mut out);
+    match result.and_then(|outcome| out.flush().map(|_| outcome)) {
+        Ok(outcome) => Ok(outcome),
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome {
+            packets: 0,
+            damage: None,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn check_field_name(name: &str) -> Result<(), Error> {
+    if registry::field(name).is_some() || registry::protocol(name).is_some() {
+        return Ok(());
+    }
+    let close: Vec<&str> = registry::suggest(name, 3);
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    };
+    Err(Error(format!("unknown field '{name}'{hint}")))
+}
+
+fn print_packets(
+    args: &PrintArgs,
+    layout: &FieldLayout,
+    prefs: Prefs,
+    file: &wirelens_capture::CaptureFile,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
+    let tree = !args.quiet && (args.verbose || args.format != Format::Text);
+    let mut dissector = Dissector::new(prefs);
+    let mut pkt = Packet::new(tree);
+    let mut line = String::with_capacity(4096);
+    let mut json = match args.format {
+        Format::Json if !args.quiet => Some(JsonWriter::begin(out)?),
+        _ => None,
+    };
+    let mut header_pending = args.format == Format::Fields && layout.header;
+    let mut first_ts = None;
+    let mut damage = None;
+    let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+    let mut packets = file.packets();
+    let mut count = 0u64;
+    while let Some(item) = packets.next() {
+        if args.count.is_some_and(|c| count >= c) {
+            break;
+        }
+        let frame = match item {
+            Ok(f) => f,
+            Err(e) => {
+                damage = Some(e);
+                break;
+            }
+        };
+        count += 1;
+        let meta = frame_meta(&frame, packets.interfaces(), pcapng);
+        dissector.dissect(&meta, frame.data, &mut pkt);
+        let first = *first_ts.get_or_insert(meta.ts);
+        if args.quiet {
+            continue;
+        }
+        line.clear();
+        match args.format {
+            Format::Json => {
+                if let Some(w) = json.as_mut() {
+                    w.write_packet(out, &meta, &pkt, frame.data)?;
+                }
+                continue;
+            }
+            Format::Fields => {
+                if header_pending {
+                    header_pending = false;
+                    writeln!(out, "{}", args.fields.join(&layout.separator))?;
+                }
+                fields_row(&mut line, args, layout, &pkt, frame.data);
+            }
+            Format::Text => {
+                text::summary_line(&mut line, &meta, meta.ts.since(first), &pkt);
+                line.push('\n');
+                if args.verbose {
+                    line.clear();
+                    text::tree(&mut line, &pkt, frame.data);
+                }
+                if args.hex {
+                    if args.verbose {
+                        line.push('\n');
+                    }
+                    text::hex_dump(&mut line, frame.data);
+                }
+                if args.verbose || args.hex {
+                    line.push('\n');
+                }
+            }
+        }
+        out.write_all(line.as_bytes())?;
+        if args.format == Format::Fields {
+            out.write_all(b"\n")?;
+        }
+    }
+    if let Some(w) = json.take() {
+        w.finish(out)?;
+    }
+    Ok(Outcome {
+        packets: count,
+        damage,
+    })
+}
+
+/// What the dissector needs to know of a frame; pcapng frames also carry their
+/// section and interface (numbered within the section, as tshark numbers them).
+pub fn frame_meta<'a>(
+    frame: &'a Frame<'a>,
+    interfaces: &'a [Interface],
+    pcapng: bool,
+) -> FrameMeta<'a> {
+    let iface = interfaces
+        .get(frame.interface_id as usize)
+        .filter(|_| pcapng);
+    FrameMeta {
+        number: frame.number,
+        ts: frame.ts,
+        orig_len: frame.orig_len,
+        link_type: frame.link_type,
+        section: iface.map(|i| i.section + 1),
+        interface_id: iface.map(|i| i.id_in_section),
+        interface_name: iface.and_then(|i| i.name.as_deref()),
+        comments: &frame.comments,
+    }
+}
+
+fn fields_row(
+    line: &mut String,
+    args: &PrintArgs,
+    layout: &FieldLayout,
+    pkt: &Packet,
+    data: &[u8],
+) {
+    let mut values = String::new();
+    for (i, name) in args.fields.iter().enumerate() {
+        if i > 0 {
+            line.push_str(&layout.separator);
+        }
+        values.clear();
+        text::field_values(&mut values, pkt, name, data);
+        let picked = match layout.occurrence {
+            Occurrence::All => values.replace(',', &layout.aggregator),
+            Occurrence::First => values.split(',').next().unwrap_or("").to_string(),
+            Occurrence::Last => values.rsplit(',').next().unwrap_or("").to_string(),
+        };
+        line.push_str(&picked);
+    }
+}

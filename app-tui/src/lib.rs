@@ -1,0 +1,35 @@
+//! The `wirelens` binary's commands, as a library so tests can drive them in-process.
+
+pub mod cli;
+pub mod commands;
+pub mod input;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// An error for the user: one clear line, printed by `main`.
+#[derive(Debug)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error(e.to_string())
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Print(args) => commands::print::run(&args, &mut std::io::stdout().lock()),
+        Command::Fields(args) => commands::fields::run(&args, &mut std::io::stdout().lock()),
+    }
+}

@@ -1,0 +1,573 @@
+//! Reading pcap and pcapng files.
+//!
+//! A [`CaptureFile`] owns the file's bytes (a read-only memory map, or a
+//! buffer for stdin) and knows its [`FileFormat`]. [`CaptureFile::packets`]
+//! starts a [`Packets`] iterator at the first record; it reads one record or
+//! block per step, so the first packets are available at once and memory
+//! stays flat whatever the file size.
+//!
+//! pcapng files describe their interfaces (IDBs), statistics (ISBs) and name
+//! resolution (NRBs) in blocks between the packets, so that information is
+//! discovered while iterating: [`Packets::interfaces`] and friends show what
+//! was seen so far, and [`CaptureFile::metadata`] what a full pass finds.
+//!
+//! # Reading rules
+//!
+//! - Damage (a record or block running past the end of the file, a block
+//!   whose length fields disagree, a packet block naming an interface that
+//!   was never described, an option overrunning its block, ...) ends the
+//!   iteration with one [`ReadError`] naming the offset of the record or
+//!   block; every packet before it has been yielded. Problems that lose no
+//!   packet (a statistics block for an unknown interface, a comment that is
+//!   not UTF-8, a skipped section) become [`Metadata::warnings`].
+//! - pcapng sections whose major version is not 1 are skipped, as the
+//!   specification asks, when their section header gives the section
+//!   length; otherwise reading stops there with an error (tshark stops there
+//!   too).
+//! - pcapng interfaces are numbered across sections in order of appearance
+//!   ([`Frame::interface_id`]); [`Interface::id_in_section`] is the number
+//!   within the section, which tshark prints as `frame.interface_id`.
+//! - Simple Packet Blocks use interface 0 of their section; their captured
+//!   length is the smallest of original length, block room and snaplen, and
+//!   they have no timestamp ([`Frame::has_ts`] is false).
+//! - pcap: only major version 2 is read; before 2.3 the two length fields
+//!   are swapped (and in 2.3 when the captured length is the larger), as
+//!   libpcap and Wireshark read them. Bits 16-25 of the link-type field
+//!   must be zero; bits 26-31 give the FCS length ([`Interface::fcs_len`]).
+//!   A record claiming more than both the snaplen and 262144 bytes is taken
+//!   for corruption, like libpcap and Wireshark do.
+//! - A pcap fraction field of one second or more (`tv_usec >= 1e6`) is kept
+//!   and carried into the seconds, giving the instant the fields describe;
+//!   tshark prints such fields unnormalised.
+
+mod error;
+mod pcap;
+mod pcapng;
+
+use std::fmt;
+use std::fs::File;
+use std::iter::FusedIterator;
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use memmap2::Mmap;
+use wirelens_dissect::{LinkType, Timestamp};
+
+pub use error::{OpenError, ReadError};
+
+/// One packet record of a capture file, borrowing its bytes from the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame<'a> {
+    /// 1-based packet number in the file. Only packets are counted: pcapng
+    /// custom blocks, which tshark also numbers as records, are not.
+    pub number: u64,
+    /// The captured bytes (`frame.cap_len` is `data.len()`).
+    pub data: &'a [u8],
+    /// The packet's length on the wire (`frame.len`).
+    pub orig_len: u32,
+    /// Capture time. Zero when `has_ts` is false.
+    pub ts: Timestamp,
+    /// False for pcapng Simple Packet Blocks, which carry no timestamp
+    /// (tshark then prints no `frame.time_epoch`).
+    pub has_ts: bool,
+    pub link_type: LinkType,
+    /// Index into the file's interface table ([`Packets::interfaces`],
+    /// [`CaptureFile::interfaces`]), numbered across all sections in order of
+    /// appearance. Always 0 for pcap.
+    pub interface_id: u32,
+    /// Byte offset of the record (pcap) or block (pcapng) in the file.
+    pub file_offset: u64,
+    /// pcapng packet comments (`opt_comment`); empty for none and for pcap.
+    pub comments: Vec<&'a str>,
+}
+
+/// The container format of a capture file, as its header declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Pcap {
+        big_endian: bool,
+        nanosecond: bool,
+        /// Alexey Kuznetzov's "modified" pcap (magic `a1b2cd34`), whose
+        /// record headers have 8 more bytes.
+        modified: bool,
+        version: (u16, u16),
+    },
+    /// pcapng; each section declares its own byte order (see [`Section`]).
+    PcapNg,
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            FileFormat::Pcap {
+                big_endian,
+                nanosecond,
+                modified,
+                version: (major, minor),
+            } => {
+                let flavour = if modified { "modified pcap" } else { "pcap" };
+                let order = if big_endian {
+                    "big-endian"
+                } else {
+                    "little-endian"
+                };
+                let unit = if nanosecond { "ns" } else { "µs" };
+                write!(f, "{flavour} {major}.{minor} {order} {unit}")
+            }
+            FileFormat::PcapNg => f.write_str("pcapng"),
+        }
+    }
+}
+
+/// A capture interface: the pcap file header, or one pcapng IDB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    pub link_type: LinkType,
+    /// `if_name`.
+    pub name: Option<String>,
+    /// `if_description`.
+    pub description: Option<String>,
+    /// Maximum captured length; 0 means "no limit" in pcapng.
+    pub snaplen: u32,
+    /// Nanoseconds per timestamp tick, rounded down, at least 1. Exact only
+    /// for resolutions of 1 ns or coarser; see `ts_units_per_sec`.
+    pub ts_resolution_nanos: u64,
+    /// Index of the pcapng section (see [`Metadata::sections`]); 0 for pcap.
+    pub section: u32,
+    /// The interface number within its section, as pcapng blocks refer to it
+    /// and as tshark prints `frame.interface_id`.
+    pub id_in_section: u32,
+    /// Timestamp ticks per second (`if_tsresol`: 10^n or 2^n).
+    pub ts_units_per_sec: u64,
+    /// Seconds added to every timestamp (`if_tsoffset`).
+    pub ts_offset_secs: i64,
+    /// Length of the frame check sequence at the end of each frame, where the
+    /// file says (pcap link-type field bits 26-31, pcapng `if_fcslen`).
+    pub fcs_len: Option<u8>,
+}
+
+impl Interface {
+    /// An interface with pcap's defaults: microsecond ticks, no name.
+    pub fn new(link_type: LinkType, snaplen: u32) -> Self {
+        Interface {
+            link_type,
+            name: None,
+            description: None,
+            snaplen,
+            ts_resolution_nanos: 1_000,
+            section: 0,
+            id_in_section: 0,
+            ts_units_per_sec: 1_000_000,
+            ts_offset_secs: 0,
+            fcs_len: None,
+        }
+    }
+
+    /// Sets the tick rate and the derived `ts_resolution_nanos`.
+    pub(crate) fn set_ts_units_per_sec(&mut self, units: u64) {
+        self.ts_units_per_sec = units.max(1);
+        self.ts_resolution_nanos = (1_000_000_000 / self.ts_units_per_sec).max(1);
+    }
+
+    /// Converts a tick count in this interface's resolution to a timestamp.
+    /// Sub-nanosecond parts are cut off.
+    pub fn timestamp(&self, ticks: u64) -> Timestamp {
+        // Constant divisors for the two resolutions nearly every file uses
+        // turn the divisions into multiplications on the hot path.
+        let (secs, nanos) = match self.ts_units_per_sec {
+            1_000_000 => (ticks / 1_000_000, ticks % 1_000_000 * 1_000),
+            1_000_000_000 => (ticks / 1_000_000_000, ticks % 1_000_000_000),
+            units => {
+                let units = units.max(1);
+                let nanos = u128::from(ticks % units) * 1_000_000_000 / u128::from(units);
+                (ticks / units, u64::try_from(nanos).unwrap_or(0))
+            }
+        };
+        let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+        Timestamp::new(secs.saturating_add(self.ts_offset_secs), nanos)
+    }
+}
+
+/// One pcapng section (from its Section Header Block).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Byte offset of the SHB.
+    pub offset: u64,
+    pub big_endian: bool,
+    pub version: (u16, u16),
+    /// The section length the SHB declares, if it declares one.
+    pub length: Option<u64>,
+    /// `shb_hardware`.
+    pub hardware: Option<String>,
+    /// `shb_os`.
+    pub os: Option<String>,
+    /// `shb_userappl`: the program that wrote the section.
+    pub user_application: Option<String>,
+    /// `opt_comment`: the capture file comments Wireshark shows.
+    pub comments: Vec<String>,
+    /// True if the section was skipped because its major version is not 1.
+    pub skipped: bool,
+}
+
+/// Counters from one pcapng Interface Statistics Block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InterfaceStats {
+    /// Global interface index, as in [`Frame::interface_id`].
+    pub interface_id: u32,
+    /// Byte offset of the ISB.
+    pub offset: u64,
+    /// When the counters were taken.
+    pub ts: Timestamp,
+    /// `isb_starttime`
+    pub start: Option<Timestamp>,
+    /// `isb_endtime`
+    pub end: Option<Timestamp>,
+    /// `isb_ifrecv`: packets seen by the interface.
+    pub received: Option<u64>,
+    /// `isb_ifdrop`: packets the interface dropped.
+    pub if_dropped: Option<u64>,
+    /// `isb_filteraccept`: packets accepted by the capture filter.
+    pub filter_accepted: Option<u64>,
+    /// `isb_osdrop`: packets the operating system dropped.
+    pub os_dropped: Option<u64>,
+    /// `isb_usrdeliv`: packets delivered to the capturing program.
+    pub delivered: Option<u64>,
+    pub comments: Vec<String>,
+}
+
+/// An address and the host names a pcapng Name Resolution Block gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameEntry {
+    pub address: IpAddr,
+    pub names: Vec<String>,
+}
+
+/// What a file says about itself besides packets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// Interfaces in order of appearance across sections; indexed by
+    /// [`Frame::interface_id`].
+    pub interfaces: Vec<Interface>,
+    /// pcapng sections in file order; empty for pcap.
+    pub sections: Vec<Section>,
+    pub statistics: Vec<InterfaceStats>,
+    pub names: Vec<NameEntry>,
+    /// pcapng custom blocks skipped (tshark counts these as records).
+    pub custom_blocks: u64,
+    /// Problems that did not stop reading: a skipped section, a comment that
+    /// is not UTF-8, a statistics block for an unknown interface, ...
+    pub warnings: Vec<ReadError>,
+}
+
+/// A capture file, mapped into memory (or held in a buffer).
+///
+/// `CaptureFile` is `Send + Sync`: one thread can iterate while another
+/// reads the same file.
+pub struct CaptureFile {
+    bytes: Bytes,
+    format: FileFormat,
+    kind: Kind,
+    metadata: OnceLock<Metadata>,
+}
+
+enum Bytes {
+    Mapped(Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Bytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(map) => map,
+            Bytes::Owned(vec) => vec,
+        }
+    }
+}
+
+/// What each format needs to start reading records.
+enum Kind {
+    Pcap {
+        interface: Interface,
+        records: pcap::RecordReader,
+    },
+    PcapNg,
+}
+
+impl CaptureFile {
+    /// Opens and memory-maps a capture file, and checks its header.
+    pub fn open(path: &Path) -> Result<CaptureFile, OpenError> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() == 0 {
+            return Err(OpenError::NotACapture {
+                reason: "the file is empty".into(),
+            });
+        }
+        // SAFETY: the map is read-only and every byte of it is treated as
+        // untrusted input, so concurrent changes to the file can only give
+        // wrong packets, never unsoundness in this crate's own reads. The one
+        // remaining hazard of file mappings, another process truncating the
+        // file while it is mapped (SIGBUS on access), is accepted as the cost
+        // of reading gigabyte captures without copying them, as other
+        // mmap-based readers do.
+        #[allow(unsafe_code)]
+        let map = unsafe { Mmap::map(&file)? };
+        #[cfg(unix)]
+        {
+            // Only a hint for read-ahead; reading works the same without it.
+            let _ = map.advise(memmap2::Advice::Sequential);
+        }
+        Self::from_storage(Bytes::Mapped(map))
+    }
+
+    /// Reads a capture from a buffer, such as all of stdin.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<CaptureFile, OpenError> {
+        Self::from_storage(Bytes::Owned(bytes))
+    }
+
+    fn from_storage(bytes: Bytes) -> Result<CaptureFile, OpenError> {
+        let data = bytes.as_slice();
+        let Some(magic) = data.first_chunk::<4>() else {
+            return Err(OpenError::NotACapture {
+                reason: format!(
+                    "the file is {} bytes long, too short for any capture header",
+                    data.len()
+                ),
+            });
+        };
+        let (format, kind) = if pcapng::is_magic(magic) {
+            pcapng::check_first_section(data)?;
+            (FileFormat::PcapNg, Kind::PcapNg)
+        } else if pcap::is_magic(magic) {
+            let header = pcap::open(data)?;
+            let kind = Kind::Pcap {
+                interface: header.interface,
+                records: header.records,
+            };
+            (header.format, kind)
+        } else {
+            return Err(OpenError::NotACapture {
+                reason: unknown_magic(magic),
+            });
+        };
+        Ok(CaptureFile {
+            bytes,
+            format,
+            kind,
+            metadata: OnceLock::new(),
+        })
+    }
+
+    pub fn format(&self) -> &FileFormat {
+        &self.format
+    }
+
+    /// File size in bytes; compare with [`Packets::bytes_read`] for progress.
+    pub fn len(&self) -> u64 {
+        self.as_bytes().len() as u64
+    }
+
+    /// Never true for an opened capture (it has at least a header); here
+    /// because `len` is.
+    pub fn is_empty(&self) -> bool {
+        self.as_bytes().is_empty()
+    }
+
+    /// The whole file, for hex views and for re-reading a frame's bytes by
+    /// offset.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    /// A lazy iterator over the packets, from the first record on.
+    pub fn packets(&self) -> Packets<'_> {
+        let bytes = self.as_bytes();
+        let (reader, pos, metadata) = match &self.kind {
+            Kind::Pcap { interface, records } => (
+                Reader::Pcap(*records),
+                pcap::FILE_HEADER_LEN,
+                Metadata {
+                    interfaces: vec![interface.clone()],
+                    ..Metadata::default()
+                },
+            ),
+            Kind::PcapNg => (
+                Reader::PcapNg(pcapng::BlockReader::new()),
+                0,
+                Metadata::default(),
+            ),
+        };
+        Packets {
+            bytes,
+            pos,
+            number: 0,
+            finished: false,
+            reader,
+            metadata,
+        }
+    }
+
+    /// Everything the file says besides packets.
+    ///
+    /// For pcap this is known from the header. For pcapng the first call
+    /// reads the whole file once (block by block, as [`packets`] does) and
+    /// keeps the result; a program that is iterating anyway can use
+    /// [`Packets::metadata`] instead and skip that extra pass.
+    ///
+    /// [`packets`]: CaptureFile::packets
+    pub fn metadata(&self) -> &Metadata {
+        self.metadata.get_or_init(|| match &self.kind {
+            Kind::Pcap { interface, .. } => Metadata {
+                interfaces: vec![interface.clone()],
+                ..Metadata::default()
+            },
+            Kind::PcapNg => {
+                let mut packets = self.packets();
+                packets.by_ref().for_each(drop);
+                packets.into_metadata()
+            }
+        })
+    }
+
+    /// All interfaces of the file (see [`metadata`](CaptureFile::metadata)
+    /// for the cost on pcapng).
+    pub fn interfaces(&self) -> &[Interface] {
+        &self.metadata().interfaces
+    }
+
+    /// pcapng sections; empty for pcap.
+    pub fn sections(&self) -> &[Section] {
+        &self.metadata().sections
+    }
+
+    /// The capture comments of all sections, in file order.
+    pub fn section_comments(&self) -> impl Iterator<Item = &str> {
+        self.sections()
+            .iter()
+            .flat_map(|section| section.comments.iter().map(String::as_str))
+    }
+}
+
+impl fmt::Debug for CaptureFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaptureFile")
+            .field("format", &self.format)
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn unknown_magic(magic: &[u8; 4]) -> String {
+    let hex = format!(
+        "{:02x} {:02x} {:02x} {:02x}",
+        magic[0], magic[1], magic[2], magic[3]
+    );
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        format!("it starts with {hex}, the gzip signature: decompress it first")
+    } else {
+        format!("unknown magic number {hex}")
+    }
+}
+
+/// Iterator over the packets of a [`CaptureFile`].
+///
+/// Yields `Ok(frame)` for each packet in file order. If the file is damaged,
+/// it yields every packet before the damage, then one `Err` naming the
+/// offset, and then ends.
+pub struct Packets<'a> {
+    bytes: &'a [u8],
+    /// Offset of the next record or block.
+    pos: usize,
+    /// Number of frames yielded so far.
+    number: u64,
+    finished: bool,
+    reader: Reader,
+    metadata: Metadata,
+}
+
+enum Reader {
+    Pcap(pcap::RecordReader),
+    PcapNg(pcapng::BlockReader),
+}
+
+impl<'a> Packets<'a> {
+    /// Bytes consumed so far, for progress bars.
+    pub fn bytes_read(&self) -> u64 {
+        self.pos as u64
+    }
+
+    /// Interfaces seen so far, indexed by [`Frame::interface_id`].
+    pub fn interfaces(&self) -> &[Interface] {
+        &self.metadata.interfaces
+    }
+
+    /// Interface statistics blocks seen so far.
+    pub fn statistics(&self) -> &[InterfaceStats] {
+        &self.metadata.statistics
+    }
+
+    /// pcapng sections seen so far.
+    pub fn sections(&self) -> &[Section] {
+        &self.metadata.sections
+    }
+
+    /// Problems so far that did not stop reading.
+    pub fn warnings(&self) -> &[ReadError] {
+        &self.metadata.warnings
+    }
+
+    /// All metadata seen so far.
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    pub fn into_metadata(self) -> Metadata {
+        self.metadata
+    }
+
+    fn read_next(&mut self) -> Result<Option<Frame<'a>>, ReadError> {
+        match &mut self.reader {
+            Reader::Pcap(records) => records.next_frame(self.bytes, &mut self.pos),
+            Reader::PcapNg(blocks) => {
+                blocks.next_frame(self.bytes, &mut self.pos, &mut self.metadata)
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Packets<'a> {
+    type Item = Result<Frame<'a>, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        match self.read_next() {
+            Ok(Some(mut frame)) => {
+                self.number += 1;
+                frame.number = self.number;
+                Some(Ok(frame))
+            }
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(error) => {
+                self.finished = true;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+impl FusedIterator for Packets<'_> {}
+
+impl fmt::Debug for Packets<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Packets")
+            .field("bytes_read", &self.pos)
+            .field("packets", &self.number)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
