@@ -56,6 +56,7 @@ pub fn dissect_frames(
                 ts: f.ts,
                 orig_len: f.wire_len.unwrap_or(f.bytes.len() as u32),
                 link_type: link,
+                section: None,
                 interface_id: None,
                 interface_name: None,
                 comments: &[],

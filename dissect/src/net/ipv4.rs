@@ -381,7 +381,7 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
                 h.id
             );
         });
-        crate::app::data::dissect(cx, payload_off, payload);
+        show_as_data(cx, payload_off, payload);
         return end;
     }
     p.set_info(|s| {
@@ -420,6 +420,14 @@ pub fn reported_len(cap_len: usize, wire_len: usize, off: usize, buf_len: usize)
     } else {
         buf_len
     }
+}
+
+/// Shows `buf` as data under the current layer, keeping the Protocol column: in
+/// Wireshark the data dissector does not claim the column (a ping stays "ICMP").
+pub(crate) fn show_as_data(cx: &mut Cx<'_>, off: usize, buf: &[u8]) {
+    let protocol = cx.pkt.summary.protocol;
+    crate::app::data::dissect(cx, off, buf);
+    cx.pkt.summary.protocol = protocol;
 }
 
 /// Adds an expert item and, under the field added last, a node named after it so
@@ -1284,6 +1292,7 @@ mod tests {
         assert!(fast.fields.is_empty());
         assert_eq!(fast.summary.info, full.summary.info);
         assert_eq!(fast.summary.src, full.summary.src);
+        assert_eq!(fast.summary.protocol, "ICMP");
         assert_eq!(fast.protocols, full.protocols);
         assert_eq!(fast.experts, full.experts);
     }
