@@ -14,4 +14,5 @@ pub struct State {
     pub frame_ts: Timestamp,
     pub tcp: tcp::TcpTable,
     pub icmp: crate::net::icmp::EchoTable,
+    pub arp: crate::net::arp::AddressTable,
 }

@@ -2,6 +2,7 @@
 //! request/reply, RARP, InARP, with Wireshark's gratuitous/probe/announcement
 //! classification. Addresses of other sizes than Ethernet/IPv4 are shown as bytes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use nom::number::complete::{be_u16, be_u8};
@@ -9,7 +10,7 @@ use nom::Parser;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
-use crate::model::{Packet, Protocol, Span, Value};
+use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
 
 pub static ARP: Protocol = Protocol {
     name: "arp",
@@ -35,7 +36,14 @@ declare_fields! {
     DST_PROTO = "arp.dst.proto", "Target protocol address", Bytes;
     DST_PROTO_IPV4 = "arp.dst.proto_ipv4", "Target IP address", Ipv4;
     DRARP_ERROR_STATUS = "arp.dst.drarp_error_status", "DRARP error status", U16;
+    DUPLICATE = "arp.duplicate", "Duplicate IP address detected", None;
+    DUPLICATE_FRAME = "arp.duplicate-address-frame", "Frame showing earlier use of IP address", FrameNum;
+    DUPLICATE_SECONDS = "arp.seconds-since-duplicate-address-frame", "Seconds since earlier frame seen", U32;
+    DUPLICATE_DETECTED = "arp.duplicate-address-detected", "Duplicate IP address configured", None;
 }
+
+/// Most IPv4 addresses remembered for duplicate detection; later ones are not checked.
+pub const MAX_ADDRESS_BINDINGS: usize = 1 << 16;
 
 /// Hardware type, protocol type, the two sizes and the opcode.
 const FIXED_LEN: usize = 8;
@@ -187,6 +195,8 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         return buf.len();
     };
     let kind = classify(&f, &a, buf);
+    let duplicates = find_duplicates(cx, &f, &a);
+    let p = &mut *cx.pkt;
     set_info(p, &f, &a, kind);
     p.set_title(|t| {
         t.push_str(ARP.label);
@@ -216,7 +226,125 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         p.add(&IS_ANNOUNCEMENT, generated, Value::Bool(true));
     }
     add_addresses_that_fit(p, off, buf, &f);
+    for d in duplicates.found.iter().flatten() {
+        report_duplicate(p, off, d);
+    }
+    if let Some(ip) = duplicates.info {
+        let ip = std::net::Ipv4Addr::from(ip);
+        p.append_info_fmt(format_args!(" (duplicate use of {ip} detected!)"));
+    }
     total
+}
+
+/// Which MAC address each IPv4 address was seen at, to flag two hosts configured
+/// with one address (Wireshark's "duplicate IP address" check, on by default).
+#[derive(Debug, Default)]
+pub struct AddressTable {
+    by_ip: HashMap<[u8; 4], Binding>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Binding {
+    mac: [u8; 6],
+    frame: u64,
+    secs: i64,
+}
+
+/// An address seen at a second MAC address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Duplicate {
+    ip: [u8; 4],
+    earlier: Binding,
+    secs: i64,
+}
+
+/// What the duplicate checks of one packet found.
+#[derive(Clone, Copy, Debug, Default)]
+struct Duplicates {
+    /// Sender's and target's findings, shown in the tree.
+    found: [Option<Duplicate>; 2],
+    /// The address the Info column reports: the last check's finding, as in Wireshark.
+    info: Option<[u8; 4]>,
+}
+
+impl AddressTable {
+    /// Records `ip` at `mac`; returns the earlier binding when it named another MAC.
+    /// A conflicting sighting does not replace the first binding, as in Wireshark.
+    fn observe(&mut self, ip: [u8; 4], mac: [u8; 6], frame: u64, secs: i64) -> Option<Binding> {
+        match self.by_ip.get_mut(&ip) {
+            Some(b) if frame > b.frame => {
+                if b.mac == mac {
+                    b.frame = frame;
+                    b.secs = secs;
+                    None
+                } else {
+                    Some(*b)
+                }
+            }
+            Some(_) => None,
+            None => {
+                if self.by_ip.len() < MAX_ADDRESS_BINDINGS {
+                    self.by_ip.insert(ip, Binding { mac, frame, secs });
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Checks the sender's binding, and the target's in replies (a request's target
+/// MAC means nothing). Only Ethernet/IPv4 requests and replies take part.
+fn find_duplicates(cx: &mut Cx<'_>, f: &Fixed, a: &Addresses<'_>) -> Duplicates {
+    let mut out = Duplicates::default();
+    if !(f.opcode == OP_REQUEST || f.opcode == OP_REPLY) || !f.hw_is_ether() || !f.proto_is_ipv4() {
+        return out;
+    }
+    let (frame, secs) = (cx.meta.number, cx.meta.ts.secs);
+    let table = &mut cx.state.arp;
+    let mut check = |mac: &[u8], ip: &[u8]| -> Option<Duplicate> {
+        let mac: [u8; 6] = mac.try_into().ok()?;
+        let ip: [u8; 4] = ip.try_into().ok()?;
+        // Broadcast, multicast and unset addresses bind nothing.
+        if mac[0] & 1 != 0 || mac == [0; 6] || ip == [0; 4] {
+            return None;
+        }
+        let earlier = table.observe(ip, mac, frame, secs)?;
+        Some(Duplicate { ip, earlier, secs })
+    };
+    let sender = check(a.sha, a.spa);
+    out.found[0] = sender;
+    out.info = sender.map(|d| d.ip);
+    // A gratuitous reply names the same address twice; report it once.
+    if f.opcode == OP_REPLY && sender.is_none_or(|d| d.ip != a.tpa) {
+        let target = check(a.tha, a.tpa);
+        out.found[1] = target;
+        out.info = target.map(|d| d.ip);
+    }
+    out
+}
+
+fn report_duplicate(p: &mut Packet, off: usize, d: &Duplicate) {
+    let span = Span::new(off, 0);
+    p.add(&DUPLICATE, span, Value::None);
+    p.subtree(|p| {
+        p.add(&DUPLICATE_FRAME, span, Value::Uint(d.earlier.frame));
+        crate::net::ipv4::expert_field(
+            p,
+            &DUPLICATE_DETECTED,
+            span,
+            Severity::Warn,
+            Group::Sequence,
+            format!(
+                "Duplicate IP address configured ({})",
+                std::net::Ipv4Addr::from(d.ip)
+            ),
+        );
+        let since = d
+            .secs
+            .saturating_sub(d.earlier.secs)
+            .clamp(0, u32::MAX as i64);
+        p.add(&DUPLICATE_SECONDS, span, Value::Uint(since as u64));
+    });
 }
 
 fn add_partial_fixed(p: &mut Packet, off: usize, buf: &[u8]) {
@@ -587,5 +715,50 @@ mod tests {
             "Gratuitous ARP for <No address> (Request)"
         );
         assert_eq!(pkt.layers[2].span, Span::new(14, 8));
+    }
+
+    #[test]
+    fn a_second_mac_for_an_address_is_flagged() {
+        let mut other = IS_AT;
+        other[22..28].copy_from_slice(&[0x02, 0, 0, 0, 0, 0x01]);
+        let frames = [
+            TestFrame::at(&IS_AT, 100, 0),
+            TestFrame::at(&IS_AT, 101, 0),
+            TestFrame::at(&other, 105, 0),
+        ];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
+        assert!(pkts[1].find("arp.duplicate-address-frame").is_none());
+        let dup = &pkts[2];
+        assert_eq!(
+            value(dup, &other, "arp.duplicate-address-frame").as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            value(dup, &other, "arp.seconds-since-duplicate-address-frame").as_deref(),
+            Some("4")
+        );
+        assert!(dup.find("arp.duplicate-address-detected").is_some());
+        assert!(has_expert(
+            dup,
+            "Duplicate IP address configured (10.0.0.1)"
+        ));
+        // The target's check, which finds nothing, decides the Info column (as in Wireshark).
+        assert_eq!(dup.summary.info, "10.0.0.1 is at 02:00:00:00:00:01");
+        let mut request = other;
+        request[21] = 1;
+        let frames = [
+            TestFrame::at(&IS_AT, 100, 0),
+            TestFrame::at(&request, 101, 0),
+        ];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
+        assert_eq!(
+            pkts[1].summary.info,
+            "Who has 10.0.0.2? Tell 10.0.0.1 (duplicate use of 10.0.0.1 detected!)"
+        );
+        // Broadcast and zero addresses never bind.
+        let mut table = AddressTable::default();
+        assert_eq!(table.observe([10, 0, 0, 1], [2; 6], 1, 0), None);
+        assert_eq!(table.observe([10, 0, 0, 1], [2; 6], 2, 0), None);
+        assert!(table.observe([10, 0, 0, 1], [4; 6], 3, 0).is_some());
     }
 }
