@@ -50,6 +50,23 @@ declare_fields! {
     DATA_TIME = "icmp.data_time", "Timestamp from icmp data", String;
     DATA_TIME_RELATIVE = "icmp.data_time_relative", "Timestamp from icmp data (relative)", RelTime;
     CHECKSUM_BAD = "icmp.checksum_bad", "Bad checksum", None;
+    EXT = "icmp.ext", "ICMP Multi-Part Extensions", None;
+    EXT_VERSION = "icmp.ext.version", "Version", U8;
+    EXT_RESERVED = "icmp.ext.res", "Reserved", U16, Hex(4);
+    EXT_CHECKSUM = "icmp.ext.checksum", "Checksum", U16, Hex(4);
+    EXT_CHECKSUM_STATUS = "icmp.ext.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
+    EXT_CHECKSUM_BAD = "icmp.ext.checksum_bad", "Bad checksum", None;
+    EXT_OBJECT = "icmp.ext.object", "Extension object", None;
+    EXT_LENGTH = "icmp.ext.length", "Length", U16;
+    EXT_CLASS = "icmp.ext.class", "Class", U8, Dec, extension_class_name;
+    EXT_CTYPE = "icmp.ext.ctype", "C-Type", U8;
+    EXT_DATA = "icmp.ext.data", "Data", Bytes;
+    MPLS_ENTRY = "icmp.mpls.entry", "MPLS label stack entry", None;
+    MPLS_LABEL = "icmp.mpls.label", "Label", U32;
+    MPLS_EXP = "icmp.mpls.exp", "Experimental", U8;
+    MPLS_S = "icmp.mpls.s", "Stack bit", Bool;
+    MPLS_TTL = "icmp.mpls.ttl", "Time to live", U8;
+    MPLS_DATA = "icmp.mpls.data", "Data", Bytes;
 }
 
 const ECHO_REPLY: u8 = 0;
@@ -358,7 +375,16 @@ fn dissect_quote(cx: &mut Cx<'_>, off: usize, buf: &[u8], h: &Header) {
     } else {
         quote.len()
     };
-    let quote = &quote[..len.min(quote.len())];
+    let quote_len = len.min(quote.len());
+    // RFC 4884 extensions follow a quote of at least 128 bytes. They are shown
+    // first because the quote's layers come after this one's fields.
+    if reported > HEADER_LEN + 128 && inner_total_len <= 128 {
+        let at = if words > 0 { words } else { 128 };
+        if let Some(ext) = quote.get(at..).filter(|e| !e.is_empty()) {
+            dissect_extensions(cx.pkt, off + HEADER_LEN + at, ext);
+        }
+    }
+    let quote = &quote[..quote_len];
     let saved_summary = cx.pkt.summary.clone();
     let saved_ip = cx.ip;
     let saved_in_error = cx.in_icmp_error;
@@ -367,6 +393,110 @@ fn dissect_quote(cx: &mut Cx<'_>, off: usize, buf: &[u8], h: &Header) {
     cx.in_icmp_error = saved_in_error;
     cx.ip = saved_ip;
     cx.pkt.summary = saved_summary;
+}
+
+/// RFC 4884 multi-part extensions: a version/checksum header, then objects; MPLS
+/// label stacks (RFC 4950) are decoded, other objects shown as bytes.
+fn dissect_extensions(p: &mut Packet, off: usize, ext: &[u8]) {
+    p.add(&EXT, Span::new(off, ext.len()), Value::None);
+    let (Some(first), Some(stored)) = (be_u16_at(ext, 0), be_u16_at(ext, 2)) else {
+        return;
+    };
+    p.subtree(|p| {
+        let version = (first >> 12) as u8;
+        p.add(&EXT_VERSION, Span::new(off, 1), Value::Uint(version as u64));
+        p.add(
+            &EXT_RESERVED,
+            Span::new(off, 2),
+            Value::Uint((first & 0x0fff) as u64),
+        );
+        let span = Span::new(off + 2, 2);
+        p.add(&EXT_CHECKSUM, span, Value::Uint(stored as u64));
+        let status = if stored == 0 {
+            3
+        } else if checksum::checksum(ext) == 0 {
+            1
+        } else {
+            let expected = ipv4::checksum_should_be(ext, 2);
+            ipv4::expert_field(
+                p,
+                &EXT_CHECKSUM_BAD,
+                span,
+                Severity::Warn,
+                Group::Checksum,
+                format!("Bad checksum [should be 0x{expected:04x}]"),
+            );
+            0
+        };
+        p.add(&EXT_CHECKSUM_STATUS, span, Value::Uint(status));
+        if version != 1 && version != 2 {
+            return;
+        }
+        let mut at = 4;
+        while let (Some(len), Some(&class), Some(&ctype)) =
+            (be_u16_at(ext, at), ext.get(at + 2), ext.get(at + 3))
+        {
+            let len = len as usize;
+            let end = (at + len).min(ext.len());
+            p.add(
+                &EXT_OBJECT,
+                Span::new(off + at, end.max(at + 4) - at),
+                Value::None,
+            );
+            p.subtree(|p| {
+                p.add(&EXT_LENGTH, Span::new(off + at, 2), Value::Uint(len as u64));
+                p.add(
+                    &EXT_CLASS,
+                    Span::new(off + at + 2, 1),
+                    Value::Uint(class as u64),
+                );
+                p.add(
+                    &EXT_CTYPE,
+                    Span::new(off + at + 3, 1),
+                    Value::Uint(ctype as u64),
+                );
+                let body = ext.get(at + 4..end).unwrap_or(&[]);
+                if class == 1 && ctype == 1 {
+                    mpls_stack(p, off + at + 4, body);
+                } else if !body.is_empty() {
+                    p.add(
+                        &EXT_DATA,
+                        Span::new(off + at + 4, body.len()),
+                        Value::SpanBytes,
+                    );
+                }
+            });
+            // An object shorter than its own header ends the list (it cannot advance).
+            if len < 4 {
+                break;
+            }
+            at = end;
+        }
+    });
+}
+
+fn mpls_stack(p: &mut Packet, off: usize, body: &[u8]) {
+    let mut entries = body.chunks_exact(4);
+    for (i, e) in (&mut entries).enumerate() {
+        let at = off + 4 * i;
+        let label = u32::from_be_bytes([0, e[0], e[1], e[2]]) >> 4;
+        p.add(&MPLS_ENTRY, Span::new(at, 4), Value::None);
+        p.subtree(|p| {
+            p.add(&MPLS_LABEL, Span::new(at, 3), Value::Uint(label as u64));
+            p.add(
+                &MPLS_EXP,
+                Span::new(at + 2, 1),
+                Value::Uint(((e[2] >> 1) & 0x7) as u64),
+            );
+            p.add(&MPLS_S, Span::new(at + 2, 1), Value::Bool(e[2] & 1 != 0));
+            p.add(&MPLS_TTL, Span::new(at + 3, 1), Value::Uint(e[3] as u64));
+        });
+    }
+    let rest = entries.remainder();
+    if !rest.is_empty() {
+        let at = off + body.len() - rest.len();
+        p.add(&MPLS_DATA, Span::new(at, rest.len()), Value::SpanBytes);
+    }
 }
 
 /// Echo data: a `struct timeval` from ping when one fits near the capture time
@@ -577,6 +707,15 @@ pub fn type_name(v: u64) -> Option<&'static str> {
         41 => "Experimental mobility protocols",
         42 => "Extended Echo request",
         43 => "Extended Echo reply",
+        _ => return None,
+    })
+}
+
+fn extension_class_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "MPLS Label Stack Class",
+        2 => "Interface Information Object",
+        3 => "Interface Identification Object",
         _ => return None,
     })
 }
@@ -1021,6 +1160,48 @@ mod tests {
         assert_eq!(
             checksum::finish(!0x6909u16 as u32 + !0x0800u16 as u32),
             0x7109
+        );
+    }
+
+    #[test]
+    fn mpls_label_stack_extension_after_a_128_byte_quote() {
+        // Time exceeded, RFC 4884 length 32 words, a 28-byte datagram padded to 128 bytes,
+        // then an extension with one MPLS label stack entry: label 20, S set, TTL 1.
+        let mut msg = vec![11, 0, 0, 0, 0, 32, 0, 0];
+        msg.extend_from_slice(&TIME_EXCEEDED[42..70]);
+        msg.resize(8 + 128, 0);
+        let mut ext = vec![
+            0x20, 0x00, 0, 0, 0x00, 0x08, 0x01, 0x01, 0x00, 0x01, 0x41, 0x01,
+        ];
+        let sum = checksum::checksum(&ext);
+        ext[2..4].copy_from_slice(&sum.to_be_bytes());
+        msg.extend_from_slice(&ext);
+        let frame = over_ipv4(&msg);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        let v = |n| value(&pkt, &frame, n);
+        assert_eq!(v("icmp.ext.version").as_deref(), Some("2"));
+        assert_eq!(v("icmp.ext.checksum.status").as_deref(), Some("1"));
+        assert_eq!(v("icmp.ext.class").as_deref(), Some("1"));
+        assert_eq!(v("icmp.mpls.label").as_deref(), Some("20"));
+        assert_eq!(v("icmp.mpls.s").as_deref(), Some("1"));
+        assert_eq!(v("icmp.mpls.ttl").as_deref(), Some("1"));
+        // The extension belongs to the ICMP layer, even though the quote follows it.
+        let icmp_layer = pkt.layers.iter().position(|l| l.proto.name == "icmp");
+        assert_eq!(
+            pkt.find("icmp.mpls.label").map(|n| n.layer as usize),
+            icmp_layer
+        );
+        assert_eq!(values(&pkt, &frame, "ip.len")[1], "32");
+
+        // A zero-length object ends the list instead of looping.
+        let mut bad = msg.clone();
+        bad[8 + 128 + 4..8 + 128 + 6].copy_from_slice(&[0, 0]);
+        let frame = over_ipv4(&bad);
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        assert_eq!(values(&pkt, &frame, "icmp.ext.length"), ["0"]);
+        assert_eq!(
+            value(&pkt, &frame, "icmp.ext.checksum.status").as_deref(),
+            Some("0")
         );
     }
 }
