@@ -75,7 +75,7 @@ pub fn ip_proto(cx: &mut Cx<'_>, proto: u8, off: usize, buf: &[u8]) -> usize {
     }
     let used = match proto {
         1 => net::icmp::dissect(cx, off, buf),
-        4 => net::ipv4::dissect(cx, off, buf),
+        4 => net::ipv4::dissect_any_version(cx, off, buf),
         6 => transport::tcp::dissect(cx, off, buf),
         17 => transport::udp::dissect(cx, off, buf),
         41 => net::ipv6::dissect(cx, off, buf),
