@@ -255,82 +255,11 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
             .malformed(Span::new(off, buf.len()), "IPv4 header could not be parsed");
         return buf.len();
     };
-    let p = &mut *cx.pkt;
-    p.add(&VERSION, Span::new(off, 1), Value::Uint(4));
-    p.add(&HDR_LEN, Span::new(off, 1), Value::Uint(h.hdr_len as u64));
-    if h.hdr_len < HEADER_MIN {
-        let msg = format!(
-            "Bogus IP header length ({}, must be at least {HEADER_MIN})",
-            h.hdr_len
-        );
-        p.set_info(|s| s.push_str(&msg));
-        expert_field(
-            p,
-            &BOGUS_HEADER_LENGTH,
-            Span::new(off, 1),
-            Severity::Error,
-            Group::Protocol,
-            msg,
-        );
-        p.set_layer_len(h.hdr_len.min(buf.len()));
-        return buf.len();
-    }
-    p.set_layer_len(h.hdr_len.min(buf.len()));
-    if avail < 2 {
-        return truncated_header(p, off, buf.len());
-    }
-    add_dsfield(p, off + 1, h.tos);
-    if avail < 4 {
-        return truncated_header(p, off, buf.len());
-    }
-    p.add(&LEN, Span::new(off + 2, 2), Value::Uint(h.total_len as u64));
-    if (h.total_len as usize) < h.hdr_len {
-        let msg = format!(
-            "Bogus IP length ({}, less than header length {})",
-            h.total_len, h.hdr_len
-        );
-        p.set_info(|s| s.push_str(&msg));
-        expert_field(
-            p,
-            &BOGUS_IP_LENGTH,
-            Span::new(off + 2, 2),
-            Severity::Error,
-            Group::Protocol,
-            msg,
-        );
-        return buf.len();
-    }
-    let reported = reported_len(cx.data.len(), cx.meta.orig_len as usize, off, buf.len());
-    if h.total_len as usize > reported && !cx.in_icmp_error {
-        expert_field(
-            cx.pkt,
-            &BOGUS_IP_LENGTH,
-            Span::new(off + 2, 2),
-            Severity::Error,
-            Group::Protocol,
-            format!("IPv4 total length exceeds packet length ({reported} bytes)"),
-        );
-    }
-    let p = &mut *cx.pkt;
-    if avail < 6 {
-        return truncated_header(p, off, buf.len());
-    }
-    p.add(&ID, Span::new(off + 4, 2), Value::Uint(h.id as u64));
-    if avail < 8 {
-        return truncated_header(p, off, buf.len());
-    }
-    add_flags(p, off + 6, &h);
-    if avail < HEADER_MIN {
-        // TTL and protocol are shown when they are there; the addresses are needed to go on.
-        if avail > 8 {
-            p.add(&TTL, Span::new(off + 8, 1), Value::Uint(h.ttl as u64));
-        }
-        if avail > 9 {
-            p.add(&PROTO, Span::new(off + 9, 1), Value::Uint(h.proto as u64));
-        }
-        return truncated_header(p, off, buf.len());
+    if let Err(stop) = add_leading_fields(cx, off, buf, &h, avail) {
+        return stop;
     }
 
+    let p = &mut *cx.pkt;
     let options = buf.get(HEADER_MIN..h.hdr_len);
     // A source route option names the final destination; the header holds the next hop.
     let route_dst = options.and_then(final_destination);
@@ -366,31 +295,121 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     if !options.is_empty() {
         dissect_options(p, off + HEADER_MIN, options, &h);
     }
-
     let end = (h.total_len as usize).min(buf.len());
     let payload = buf.get(h.hdr_len..end).unwrap_or(&[]);
-    let payload_off = off + h.hdr_len;
+    hand_off_payload(cx, off + h.hdr_len, payload, &h, dst);
+    end
+}
+
+/// Adds the fields before the TTL, checking the two lengths on the way. `Err`
+/// carries what `dissect` returns when the header cannot be dissected further.
+fn add_leading_fields(
+    cx: &mut Cx<'_>,
+    off: usize,
+    buf: &[u8],
+    h: &Header,
+    avail: usize,
+) -> Result<(), usize> {
+    let p = &mut *cx.pkt;
+    p.add(&VERSION, Span::new(off, 1), Value::Uint(4));
+    p.add(&HDR_LEN, Span::new(off, 1), Value::Uint(h.hdr_len as u64));
+    p.set_layer_len(h.hdr_len.min(buf.len()));
+    if h.hdr_len < HEADER_MIN {
+        let msg = format!(
+            "Bogus IP header length ({}, must be at least {HEADER_MIN})",
+            h.hdr_len
+        );
+        p.set_info(|s| s.push_str(&msg));
+        let span = Span::new(off, 1);
+        expert_field(
+            p,
+            &BOGUS_HEADER_LENGTH,
+            span,
+            Severity::Error,
+            Group::Protocol,
+            msg,
+        );
+        return Err(buf.len());
+    }
+    let truncated = |p: &mut Packet| Err(truncated_header(p, off, buf.len()));
+    if avail < 2 {
+        return truncated(p);
+    }
+    add_dsfield(p, off + 1, h.tos);
+    if avail < 4 {
+        return truncated(p);
+    }
+    let len_span = Span::new(off + 2, 2);
+    p.add(&LEN, len_span, Value::Uint(h.total_len as u64));
+    if (h.total_len as usize) < h.hdr_len {
+        let msg = format!(
+            "Bogus IP length ({}, less than header length {})",
+            h.total_len, h.hdr_len
+        );
+        p.set_info(|s| s.push_str(&msg));
+        expert_field(
+            p,
+            &BOGUS_IP_LENGTH,
+            len_span,
+            Severity::Error,
+            Group::Protocol,
+            msg,
+        );
+        return Err(buf.len());
+    }
+    let reported = reported_len(cx.data.len(), cx.meta.orig_len as usize, off, buf.len());
+    // A quoted datagram is cut short by design.
+    if h.total_len as usize > reported && !cx.in_icmp_error {
+        expert_field(
+            p,
+            &BOGUS_IP_LENGTH,
+            len_span,
+            Severity::Error,
+            Group::Protocol,
+            format!("IPv4 total length exceeds packet length ({reported} bytes)"),
+        );
+    }
+    if avail < 6 {
+        return truncated(p);
+    }
+    p.add(&ID, Span::new(off + 4, 2), Value::Uint(h.id as u64));
+    if avail < 8 {
+        return truncated(p);
+    }
+    add_flags(p, off + 6, h);
+    if avail < HEADER_MIN {
+        // TTL and protocol are shown when they are there; the addresses are needed to go on.
+        if avail > 8 {
+            p.add(&TTL, Span::new(off + 8, 1), Value::Uint(h.ttl as u64));
+        }
+        if avail > 9 {
+            p.add(&PROTO, Span::new(off + 9, 1), Value::Uint(h.proto as u64));
+        }
+        return truncated(p);
+    }
+    Ok(())
+}
+
+/// Hands the payload to its protocol, or shows it as data when the datagram is
+/// a fragment (no reassembly yet).
+fn hand_off_payload(cx: &mut Cx<'_>, off: usize, payload: &[u8], h: &Header, dst: [u8; 4]) {
+    let proto_name = crate::names::ip_proto(h.proto as u64).unwrap_or("Unknown");
     if h.is_fragment() {
-        p.set_info(|s| {
+        cx.pkt.set_info(|s| {
             let _ = write!(
                 s,
-                "Fragmented IP protocol (proto={} {}, off={}, ID={:04x})",
-                crate::names::ip_proto(h.proto as u64).unwrap_or("Unknown"),
+                "Fragmented IP protocol (proto={proto_name} {}, off={}, ID={:04x})",
                 h.proto,
                 h.frag_offset as u32 * 8,
                 h.id
             );
         });
-        show_as_data(cx, payload_off, payload);
-        return end;
+        show_as_data(cx, off, payload);
+        return;
     }
-    p.set_info(|s| {
-        let _ = write!(
-            s,
-            "{} ({})",
-            crate::names::ip_proto(h.proto as u64).unwrap_or("Unknown"),
-            h.proto
-        );
+    // What Wireshark shows when no dissector takes the payload; one that does replaces it.
+    cx.pkt.set_info(|s| {
+        let _ = write!(s, "{proto_name} ({})", h.proto);
     });
     cx.ip = Some(IpContext {
         src: Address::Ipv4(h.src),
@@ -398,9 +417,8 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         fragment: false,
     });
     if !payload.is_empty() {
-        dispatch::ip_proto(cx, h.proto, payload_off, payload);
+        dispatch::ip_proto(cx, h.proto, off, payload);
     }
-    end
 }
 
 fn truncated_header(p: &mut Packet, off: usize, len: usize) -> usize {
