@@ -28,6 +28,6 @@ pub mod file;
 pub mod write;
 
 pub use file::{
-    CaptureFile, FileFormat, Frame, Interface, InterfaceStats, Metadata, NameEntry, OpenError,
-    Packets, ReadError, Section,
+    CaptureFile, CustomBlock, FileFormat, Frame, Interface, InterfaceStats, Metadata, NameEntry,
+    OpenError, Packets, ReadError, Section,
 };

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{corpus_file, read_all};
-use wirelens_capture::{CaptureFile, OpenError};
+use wirelens_capture::{CaptureFile, Frame, OpenError};
 use wirelens_dissect::{LinkType, Timestamp};
 
 /// Builds pcapng bytes in one byte order.
@@ -376,7 +376,7 @@ fn a_comment_that_is_not_utf8_is_left_out_with_a_warning() {
 }
 
 #[test]
-fn custom_and_unknown_blocks_are_skipped() {
+fn custom_blocks_are_frames_and_unknown_blocks_are_skipped() {
     let mut ng = Ng::new(true);
     ng.shb(1, -1)
         .block(0x0bad, b"\0\0\x7e\xd9custom")
@@ -387,8 +387,16 @@ fn custom_and_unknown_blocks_are_skipped() {
         .epb(0, 0, b"x", &[]);
     let file = ng.file();
     let (frames, error) = read_all(&file);
-    assert_eq!((frames.len(), error), (1, None));
+    assert_eq!((frames.len(), error), (3, None));
     assert_eq!(file.metadata().custom_blocks, 2);
+    let custom = |f: &Frame<'_>| f.custom.map(|c| (c.pen, c.copyable));
+    assert_eq!(custom(&frames[0]), Some((32473, true)));
+    // A custom block has no length of its own: its data runs to the block end, padding included.
+    assert_eq!(frames[0].data, b"custom\0\0");
+    assert_eq!(custom(&frames[1]), Some((32473, false)));
+    assert_eq!(frames[1].data, b"do not copy\0");
+    assert_eq!(custom(&frames[2]), None);
+    assert_eq!(frames[2].data, b"x");
 }
 
 #[test]

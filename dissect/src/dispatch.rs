@@ -79,6 +79,8 @@ pub fn ip_proto(cx: &mut Cx<'_>, proto: u8, off: usize, buf: &[u8]) -> usize {
         6 => transport::tcp::dissect(cx, off, buf),
         17 => transport::udp::dissect(cx, off, buf),
         41 => net::ipv6::dissect(cx, off, buf),
+        50 => net::ipv6::ipsec::dissect_esp(cx, off, buf),
+        51 => net::ipv6::ipsec::dissect_ah(cx, off, buf),
         58 => net::icmpv6::dissect(cx, off, buf),
         _ => app::data::dissect(cx, off, buf),
     };

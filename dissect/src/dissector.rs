@@ -126,7 +126,12 @@ impl Dissector {
             ip: None,
             in_icmp_error: false,
         };
-        crate::dispatch::link(&mut cx, meta.link_type, data);
+        if meta.custom.is_some() {
+            // A pcapng custom block: its contents belong to its owner, not to a link layer.
+            crate::app::data::dissect(&mut cx, 0, data);
+        } else {
+            crate::dispatch::link(&mut cx, meta.link_type, data);
+        }
         frame::finish(pkt, frame_layer);
     }
 }

@@ -35,6 +35,8 @@ declare_fields! {
     MARKED = "frame.marked", "Frame is marked", Bool;
     IGNORED = "frame.ignored", "Frame is ignored", Bool;
     PROTOCOLS = "frame.protocols", "Protocols in frame", String;
+    CB_PEN = "frame.cb_pen", "Private Enterprise Number (PEN)", U32;
+    CB_COPY = "frame.cb_copy", "Allowed to be copied", Bool;
 }
 
 /// What the capture engine knows about a frame before dissection.
@@ -52,6 +54,29 @@ pub struct FrameMeta<'a> {
     pub interface_id: Option<u32>,
     pub interface_name: Option<&'a str>,
     pub comments: &'a [&'a str],
+    /// False for records without a time (pcapng simple packet and custom blocks).
+    pub has_ts: bool,
+    /// For a pcapng custom block shown as a frame: its enterprise number and
+    /// whether it may be copied.
+    pub custom: Option<(u32, bool)>,
+}
+
+impl FrameMeta<'_> {
+    /// A plain packet record: no pcapng section, interface or comments.
+    pub fn new(number: u64, ts: Timestamp, orig_len: u32, link_type: LinkType) -> Self {
+        FrameMeta {
+            number,
+            ts,
+            orig_len,
+            link_type,
+            section: None,
+            interface_id: None,
+            interface_name: None,
+            comments: &[],
+            has_ts: true,
+            custom: None,
+        }
+    }
 }
 
 /// Adds the comment and frame layers. `first` and `prev` are the times of the
@@ -101,30 +126,27 @@ pub fn dissect(
             pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
         }
     }
-    if let Some(encap) = meta.link_type.wtap_encap() {
-        pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
+    if meta.custom.is_none() {
+        if let Some(encap) = meta.link_type.wtap_encap() {
+            pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
+        }
     }
-    pkt.add(
-        &TIME,
-        Span::default(),
-        Value::Str(format_utc(meta.ts).into()),
-    );
-    pkt.add(&TIME_EPOCH, Span::default(), Value::Time(meta.ts));
-    pkt.add(
-        &TIME_DELTA,
-        Span::default(),
-        Value::RelTime(meta.ts.since(prev)),
-    );
-    pkt.add(
-        &TIME_RELATIVE,
-        Span::default(),
-        Value::RelTime(meta.ts.since(first)),
-    );
+    if meta.has_ts {
+        let none = Span::default();
+        pkt.add(&TIME, none, Value::Str(format_utc(meta.ts).into()));
+        pkt.add(&TIME_EPOCH, none, Value::Time(meta.ts));
+        pkt.add(&TIME_DELTA, none, Value::RelTime(meta.ts.since(prev)));
+        pkt.add(&TIME_RELATIVE, none, Value::RelTime(meta.ts.since(first)));
+    }
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
     pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
     pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
     pkt.add(&MARKED, Span::default(), Value::Bool(false));
     pkt.add(&IGNORED, Span::default(), Value::Bool(false));
+    if let Some((pen, copy)) = meta.custom {
+        pkt.add(&CB_PEN, Span::default(), Value::Uint(pen as u64));
+        pkt.add(&CB_COPY, Span::default(), Value::Bool(copy));
+    }
 }
 
 /// Adds `frame.protocols` once every layer has been dissected.
@@ -184,6 +206,7 @@ mod tests {
         let ts = Timestamp::new(1_362_692_526, 869_344_000);
         assert_eq!(format_utc(ts), "Mar  7, 2013 21:42:06.869344000 UTC");
         let ts = Timestamp::new(1_593_626_138, 922_595_000);
+        // link/sll_arp.pcap frame 1
         assert_eq!(format_utc(ts), "Jul  1, 2020 17:55:38.922595000 UTC");
     }
 }

@@ -16,7 +16,7 @@ pub mod names;
 pub mod net;
 pub mod registry;
 #[cfg(test)]
-pub mod testutil;
+pub(crate) mod testutil;
 pub mod transport;
 pub mod tunnel;
 

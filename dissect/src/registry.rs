@@ -14,6 +14,11 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::net::ipv4::FIELDS,
     crate::net::icmp::FIELDS,
     crate::app::data::FIELDS,
+    crate::net::ipv6::FIELDS,
+    crate::net::ipv6::EXT_FIELDS,
+    crate::net::ipv6::ipsec::FIELDS,
+    crate::net::icmpv6::FIELDS,
+    crate::net::icmpv6::ND_FIELDS,
 ];
 
 /// Every registered field.

@@ -56,6 +56,15 @@ use wirelens_dissect::{LinkType, Timestamp};
 
 pub use error::{OpenError, ReadError};
 
+/// A pcapng custom block (type 0x00000BAD, or 0x40000BAD: not to be copied).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomBlock {
+    /// The IANA Private Enterprise Number of the block's owner.
+    pub pen: u32,
+    /// Whether the block may be copied to a new file (type 0x00000BAD).
+    pub copyable: bool,
+}
+
 /// One packet record of a capture file, borrowing its bytes from the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame<'a> {
@@ -71,6 +80,11 @@ pub struct Frame<'a> {
     /// False for pcapng Simple Packet Blocks, which carry no timestamp
     /// (tshark then prints no `frame.time_epoch`).
     pub has_ts: bool,
+    /// Set when the record is a pcapng custom block rather than a packet:
+    /// Wireshark shows those as frames of their own, and so does wirelens.
+    pub custom: Option<CustomBlock>,
+    /// Index of the pcapng section the record is in (0 for pcap).
+    pub section: u32,
     pub link_type: LinkType,
     /// Index into the file's interface table ([`Packets::interfaces`],
     /// [`CaptureFile::interfaces`]), numbered across all sections in order of

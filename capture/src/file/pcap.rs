@@ -239,6 +239,8 @@ impl RecordReader {
                 u64::from(record.ts_usec) * self.nanos_per_tick,
             ),
             has_ts: true,
+            custom: None,
+            section: 0,
             link_type: self.link_type,
             interface_id: 0,
             file_offset: *pos as u64,

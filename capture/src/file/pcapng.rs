@@ -30,7 +30,10 @@ use pcap_parser::PcapError;
 use wirelens_dissect::{LinkType, Timestamp};
 
 use super::error::byte_count;
-use super::{Frame, Interface, InterfaceStats, Metadata, NameEntry, OpenError, ReadError, Section};
+use super::{
+    CustomBlock, Frame, Interface, InterfaceStats, Metadata, NameEntry, OpenError, ReadError,
+    Section,
+};
 
 /// Obsolete Packet Block, superseded by the EPB but still found in old files.
 const OPB_MAGIC: u32 = 0x0000_0002;
@@ -425,7 +428,7 @@ impl BlockReader {
                 }
                 CB_MAGIC | DCB_MAGIC => {
                     meta.custom_blocks += 1;
-                    None
+                    Some(self.custom_block(&block, meta)?)
                 }
                 // Decryption secrets, systemd journal entries, process
                 // information and unknown types: nothing packet reading
@@ -574,6 +577,8 @@ impl BlockReader {
             orig_len: header.orig_len,
             ts: interface.timestamp(header.ticks),
             has_ts: true,
+            custom: None,
+            section: current_section(meta),
             link_type: interface.link_type,
             interface_id,
             file_offset: block.offset as u64,
@@ -605,8 +610,36 @@ impl BlockReader {
             orig_len,
             ts: Timestamp::default(),
             has_ts: false,
+            custom: None,
+            section: current_section(meta),
             link_type: interface.link_type,
             interface_id,
+            file_offset: block.offset as u64,
+            comments: Vec::new(),
+        })
+    }
+
+    /// A custom block as a frame: its data is everything after the enterprise
+    /// number (custom options included), as Wireshark shows it.
+    fn custom_block<'a>(&self, block: &Block<'a>, meta: &Metadata) -> Result<Frame<'a>, ReadError> {
+        let pen = block
+            .endian
+            .u32_at(block.body, 0)
+            .ok_or_else(|| block.error("is too short for its enterprise number: block corrupt"))?;
+        let data = block.body.get(4..).unwrap_or_default();
+        Ok(Frame {
+            number: 0,
+            data,
+            orig_len: data.len() as u32,
+            ts: Timestamp::default(),
+            has_ts: false,
+            custom: Some(CustomBlock {
+                pen,
+                copyable: block.kind == CB_MAGIC,
+            }),
+            section: current_section(meta),
+            link_type: LinkType(u32::MAX),
+            interface_id: 0,
             file_offset: block.offset as u64,
             comments: Vec::new(),
         })
@@ -751,6 +784,11 @@ impl PacketHeader {
 }
 
 /// Collects `opt_comment` values; allocates only if there is one.
+/// The index of the section being read: the last one begun.
+fn current_section(meta: &Metadata) -> u32 {
+    meta.sections.len().saturating_sub(1) as u32
+}
+
 fn packet_comments<'a>(
     block: &Block<'a>,
     options: &'a [u8],

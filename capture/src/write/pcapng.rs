@@ -129,12 +129,21 @@ impl<W: Write> PcapNgWriter<W> {
         write_block(&mut self.out, EPB_TYPE, &fixed, data, &self.options)
     }
 
+    /// Appends a custom block (0x00000BAD, copyable) for enterprise `pen`.
+    /// Custom blocks that must not be copied (0x40000BAD) are never written.
+    pub fn write_custom_block(&mut self, pen: u32, data: &[u8]) -> io::Result<()> {
+        write_block(&mut self.out, CB_TYPE, &pen.to_le_bytes(), data, &[])
+    }
+
     /// Flushes and returns the underlying writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
     }
 }
+
+/// Custom block that may be copied to new files (pcapng section 4.8).
+const CB_TYPE: u32 = 0x0000_0bad;
 
 /// A timestamp in ticks of `units` per second; pcapng's timestamps are
 /// unsigned, so times before 1970 are refused.

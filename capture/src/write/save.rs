@@ -78,6 +78,7 @@ fn write_pcap<'f, 'a: 'f>(
     let mut frames = frames.into_iter().peekable();
     let link_type = frames
         .peek()
+        .filter(|frame| frame.custom.is_none())
         .map(|frame| frame.link_type)
         .or_else(|| interfaces.first().map(|i| i.link_type))
         .unwrap_or(LinkType::ETHERNET);
@@ -91,7 +92,8 @@ fn write_pcap<'f, 'a: 'f>(
         .unwrap_or(DEFAULT_SNAPLEN);
     let mut writer = PcapWriter::new(out, link_type, snaplen, nanosecond)?;
     let mut count = 0;
-    for frame in frames {
+    // pcap has no place for pcapng custom blocks: they are left out.
+    for frame in frames.filter(|f| f.custom.is_none()) {
         if frame.link_type != link_type {
             return Err(invalid_input(format!(
                 "cannot save frame {} as pcap: its link type {} differs from the {} of the \
@@ -117,6 +119,14 @@ fn write_pcapng<'f, 'a: 'f>(
     let mut ids: HashMap<(u32, LinkType), u32> = HashMap::new();
     let mut count = 0;
     for frame in frames {
+        if let Some(custom) = frame.custom {
+            // Blocks their owner marked "do not copy" stay behind, as the format asks.
+            if custom.copyable {
+                writer.write_custom_block(custom.pen, frame.data)?;
+                count += 1;
+            }
+            continue;
+        }
         let key = (frame.interface_id, frame.link_type);
         let id = match ids.get(&key) {
             Some(&id) => id,

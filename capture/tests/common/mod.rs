@@ -207,13 +207,13 @@ fn parse_tsv(tsv: &str) -> Vec<TruthRecord> {
         .collect()
 }
 
-/// Compares our frames with tshark's records, field by field. Custom-block
-/// records are left out: tshark numbers them as records, we skip them.
+/// Compares our frames with tshark's records, field by field. Custom blocks
+/// are records on both sides.
 pub fn assert_matches_tshark(capture: &str, file: &CaptureFile, frames: &[Frame<'_>]) {
     let Some(truth) = ground_truth(capture) else {
         panic!("{capture}: no tshark ground truth beside it");
     };
-    let packets: Vec<&TruthRecord> = truth.iter().filter(|r| !r.custom_block).collect();
+    let packets: Vec<&TruthRecord> = truth.iter().collect();
     assert_eq!(
         frames.len(),
         packets.len(),
@@ -233,6 +233,15 @@ pub fn assert_matches_tshark(capture: &str, file: &CaptureFile, frames: &[Frame<
             record.cap_len,
             "{at}: frame.cap_len"
         );
+        assert_eq!(frame.number, record.number, "{at}: frame.number");
+        assert_eq!(
+            frame.custom.is_some(),
+            record.custom_block,
+            "{at}: custom block"
+        );
+        if frame.custom.is_some() {
+            continue;
+        }
         let interface = &interfaces[frame.interface_id as usize];
         assert_eq!(interface.link_type, frame.link_type, "{at}: link type");
         if let Some(id) = record.interface_id {

@@ -99,9 +99,16 @@ fn render_fields(out: &mut String, fields: &[&FieldNode], data: &[u8], indent: u
         first = false;
         out.push('\n');
         push_indent(out, indent);
-        let is_label = matches!(node.value, Value::None);
-        if is_label && !children.is_empty() {
-            push_json_str(out, node.def.label);
+        let is_node = matches!(node.value, Value::None);
+        if is_node && !children.is_empty() {
+            // A protocol-like node (`ipv6.hopopts`) is keyed by its filter name;
+            // a text node without one (`Timestamps`) by its label, as tshark does.
+            let key = if node.def.name.contains('.') {
+                node.def.name
+            } else {
+                node.def.label
+            };
+            push_json_str(out, key);
         } else {
             push_json_str(out, node.def.name);
             out.push_str(": \"");

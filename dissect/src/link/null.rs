@@ -147,7 +147,7 @@ mod tests {
     fn little_endian_af_inet() {
         let pkt = dissect_frame_for_test(LinkType::NULL, &NULL_IPV4);
         assert!(chain(&pkt).starts_with("null:ip:"));
-        assert_eq!(value(&pkt, &NULL_IPV4, "null.family").as_deref(), Some("2"));
+        assert_eq!(value(&pkt, "null.family", &NULL_IPV4).as_deref(), Some("2"));
         assert_eq!(pkt.layers[1].title, "Null/Loopback");
     }
 
@@ -156,7 +156,7 @@ mod tests {
         let mut f = NULL_IPV4;
         f[..4].copy_from_slice(&[0, 0, 0, 2]);
         let pkt = dissect_frame_for_test(LinkType::NULL, &f);
-        assert_eq!(value(&pkt, &f, "null.family").as_deref(), Some("2"));
+        assert_eq!(value(&pkt, "null.family", &f).as_deref(), Some("2"));
         assert!(chain(&pkt).starts_with("null:ip:"));
     }
 
@@ -179,7 +179,7 @@ mod tests {
         let mut f = NULL_IPV4;
         f[..4].copy_from_slice(&[0, 0, 0, 2]);
         let pkt = dissect_frame_for_test(LinkType::LOOP, &f);
-        assert_eq!(value(&pkt, &f, "null.family").as_deref(), Some("2"));
+        assert_eq!(value(&pkt, "null.family", &f).as_deref(), Some("2"));
         assert!(chain(&pkt).starts_with("null:ip:"));
     }
 
@@ -189,7 +189,7 @@ mod tests {
             let mut f = NULL_IPV4;
             f[..4].copy_from_slice(&[family, 0, 0, 0]);
             let pkt = dissect_frame_for_test(LinkType::NULL, &f);
-            assert_eq!(value(&pkt, &f, "null.family"), Some(family.to_string()));
+            assert_eq!(value(&pkt, "null.family", &f), Some(family.to_string()));
             assert!(!chain(&pkt).starts_with("null:ip:"));
         }
         let mut f = NULL_IPV4;
@@ -203,7 +203,7 @@ mod tests {
         let mut f = NULL_IPV4;
         f[..4].copy_from_slice(&[0, 0, 0x08, 0x00]);
         let pkt = dissect_frame_for_test(LinkType::NULL, &f);
-        assert_eq!(value(&pkt, &f, "null.type").as_deref(), Some("0x0800"));
+        assert_eq!(value(&pkt, "null.type", &f).as_deref(), Some("0x0800"));
         assert!(chain(&pkt).starts_with("null:ip:"));
     }
 

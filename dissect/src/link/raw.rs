@@ -50,7 +50,7 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::RAW, &RAW_DNS);
         assert!(chain(&pkt).starts_with("raw:ip:"));
         assert_eq!(
-            value(&pkt, &RAW_DNS, "ip.src").as_deref(),
+            value(&pkt, "ip.src", &RAW_DNS).as_deref(),
             Some("192.168.1.100")
         );
         assert_eq!(pkt.layers[1].title, "Raw packet data");

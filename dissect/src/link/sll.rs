@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn version_1_matches_tshark() {
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ARP);
-        let v = |n| value(&pkt, &SLL_ARP, n);
+        let v = |n| value(&pkt, n, &SLL_ARP);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(v("sll.pkttype").as_deref(), Some("1"));
         assert_eq!(v("sll.hatype").as_deref(), Some("1"));
@@ -354,7 +354,7 @@ mod tests {
     fn announcement_over_sll() {
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ANNOUNCEMENT);
         assert_eq!(
-            value(&pkt, &SLL_ANNOUNCEMENT, "arp.isannouncement").as_deref(),
+            value(&pkt, "arp.isannouncement", &SLL_ANNOUNCEMENT).as_deref(),
             Some("1")
         );
         assert_eq!(pkt.summary.info, "ARP Announcement for 192.168.22.81");
@@ -363,7 +363,7 @@ mod tests {
     #[test]
     fn version_2_matches_tshark() {
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_ARP);
-        let v = |n| value(&pkt, &SLL2_ARP, n);
+        let v = |n| value(&pkt, n, &SLL2_ARP);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(v("sll.etype").as_deref(), Some("0x0806"));
         assert_eq!(v("sll.ifindex").as_deref(), Some("26"));
@@ -394,7 +394,7 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_RARP);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(
-            value(&pkt, &SLL2_RARP, "sll.etype").as_deref(),
+            value(&pkt, "sll.etype", &SLL2_RARP).as_deref(),
             Some("0x8035")
         );
     }
@@ -423,24 +423,24 @@ mod tests {
         f[5] = 4;
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
         assert_eq!(
-            value(&pkt, &f, "sll.src.ipv4").as_deref(),
+            value(&pkt, "sll.src.ipv4", &f).as_deref(),
             Some("204.45.224.38")
         );
         assert_eq!(
-            value(&pkt, &f, "sll.unused").as_deref(),
+            value(&pkt, "sll.unused", &f).as_deref(),
             Some("19:99:00:00")
         );
         f[5] = 0;
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
         assert_eq!(pkt.find("sll.src.eth").map(|_| ()), None);
         assert_eq!(
-            value(&pkt, &f, "sll.unused").map(|s| s.len()),
+            value(&pkt, "sll.unused", &f).map(|s| s.len()),
             Some(8 * 3 - 1)
         );
         f[5] = 9;
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
         assert_eq!(
-            value(&pkt, &f, "sll.src.other").map(|s| s.len()),
+            value(&pkt, "sll.src.other", &f).map(|s| s.len()),
             Some(8 * 3 - 1)
         );
         assert!(pkt.find("sll.unused").is_none());
@@ -451,7 +451,7 @@ mod tests {
         let mut f = SLL_ARP;
         f[14..16].copy_from_slice(&[0x00, 0x04]);
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
-        assert_eq!(value(&pkt, &f, "sll.ltype").as_deref(), Some("0x0004"));
+        assert_eq!(value(&pkt, "sll.ltype", &f).as_deref(), Some("0x0004"));
         assert_eq!(chain(&pkt), "sll:llc");
         assert!(pkt.find("sll.trailer").is_none());
     }

@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn service_tag_then_customer_tag_then_arp() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQ_ARP);
-        let v = |n| value(&pkt, &QINQ_ARP, n);
+        let v = |n| value(&pkt, n, &QINQ_ARP);
         assert_eq!(
             chain(&pkt),
             "eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:arp"
@@ -294,9 +294,9 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQINQ_TCP);
         assert!(chain(&pkt)
             .starts_with("eth:ethertype:vlan:ethertype:vlan:ethertype:vlan:ethertype:ip"));
-        assert_eq!(values(&pkt, &QINQINQ_TCP, "vlan.id"), ["30", "20", "10"]);
+        assert_eq!(values(&pkt, "vlan.id", &QINQINQ_TCP), ["30", "20", "10"]);
         assert_eq!(
-            values(&pkt, &QINQINQ_TCP, "vlan.etype"),
+            values(&pkt, "vlan.etype", &QINQINQ_TCP),
             ["0x8100", "0x8100", "0x0800"]
         );
     }
@@ -304,9 +304,9 @@ mod tests {
     #[test]
     fn priority_and_drop_eligibility() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PCP_DEI);
-        assert_eq!(values(&pkt, &PCP_DEI, "vlan.priority"), ["7", "5"]);
-        assert_eq!(values(&pkt, &PCP_DEI, "vlan.dei"), ["0", "1"]);
-        assert_eq!(values(&pkt, &PCP_DEI, "vlan.id"), ["10", "20"]);
+        assert_eq!(values(&pkt, "vlan.priority", &PCP_DEI), ["7", "5"]);
+        assert_eq!(values(&pkt, "vlan.dei", &PCP_DEI), ["0", "1"]);
+        assert_eq!(values(&pkt, "vlan.id", &PCP_DEI), ["10", "20"]);
     }
 
     #[test]
@@ -332,8 +332,8 @@ mod tests {
         f.extend_from_slice(&[0x42, 0x42, 0x03, 0xaa, 0xbb]);
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
         assert_eq!(chain(&pkt), "eth:ethertype:vlan:llc");
-        assert_eq!(value(&pkt, &f, "vlan.len").as_deref(), Some("3"));
-        assert_eq!(value(&pkt, &f, "vlan.trailer").as_deref(), Some("aa:bb"));
+        assert_eq!(value(&pkt, "vlan.len", &f).as_deref(), Some("3"));
+        assert_eq!(value(&pkt, "vlan.trailer", &f).as_deref(), Some("aa:bb"));
     }
 
     #[test]
@@ -343,10 +343,10 @@ mod tests {
         f[12..22].copy_from_slice(&[0x88, 0xa8, 0x00, 0x64, 0x88, 0xa8, 0x00, 0xc8, 0x08, 0x06]);
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
         assert_eq!(chain(&pkt), "eth:ethertype:ieee8021ad:ethertype:arp");
-        assert_eq!(value(&pkt, &f, "ieee8021ad.svid").as_deref(), Some("100"));
-        assert_eq!(value(&pkt, &f, "ieee8021ad.cvid").as_deref(), Some("200"));
+        assert_eq!(value(&pkt, "ieee8021ad.svid", &f).as_deref(), Some("100"));
+        assert_eq!(value(&pkt, "ieee8021ad.cvid", &f).as_deref(), Some("200"));
         assert_eq!(
-            value(&pkt, &f, "ieee8021ah.etype").as_deref(),
+            value(&pkt, "ieee8021ah.etype", &f).as_deref(),
             Some("0x0806")
         );
         assert_eq!(pkt.layers[2].title, "IEEE 802.1ad, S-VID: 100, C-VID: 200");

@@ -585,7 +585,7 @@ mod tests {
     #[test]
     fn request_matches_tshark() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &WHO_HAS);
-        let v = |n| value(&pkt, &WHO_HAS, n);
+        let v = |n| value(&pkt, n, &WHO_HAS);
         assert_eq!(chain(&pkt), "eth:ethertype:arp");
         assert_eq!(v("arp.hw.type").as_deref(), Some("1"));
         assert_eq!(v("arp.proto.type").as_deref(), Some("0x0800"));
@@ -608,7 +608,7 @@ mod tests {
         assert_eq!(pkt.summary.info, "10.0.0.1 is at f8:ed:a5:c0:a4:f1");
         assert_eq!(pkt.layers[2].span, Span::new(14, 28));
         assert_eq!(
-            value(&pkt, &IS_AT, "eth.trailer").as_deref(),
+            value(&pkt, "eth.trailer", &IS_AT).as_deref(),
             Some("00:00:00:00:00:00:00:00:00:00:00:00:00:00:1f:0b:60:ce")
         );
     }
@@ -616,7 +616,7 @@ mod tests {
     #[test]
     fn oversized_hardware_addresses_are_bytes() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TOO_LONG_THA);
-        let v = |n| value(&pkt, &TOO_LONG_THA, n);
+        let v = |n| value(&pkt, n, &TOO_LONG_THA);
         assert_eq!(chain(&pkt), "eth:ethertype:ieee8021ad:ethertype:arp");
         assert_eq!(v("arp.hw.type").as_deref(), Some("12336"));
         assert_eq!(v("arp.hw.size").as_deref(), Some("14"));
@@ -634,14 +634,14 @@ mod tests {
         // Request for its own address with a zero target MAC: an announcement.
         let f = arp_frame(|a| a[24..28].copy_from_slice(&[10, 0, 0, 2]));
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
-        assert_eq!(value(&pkt, &f, "arp.isgratuitous").as_deref(), Some("1"));
-        assert_eq!(value(&pkt, &f, "arp.isannouncement").as_deref(), Some("1"));
+        assert_eq!(value(&pkt, "arp.isgratuitous", &f).as_deref(), Some("1"));
+        assert_eq!(value(&pkt, "arp.isannouncement", &f).as_deref(), Some("1"));
         assert_eq!(pkt.summary.info, "ARP Announcement for 10.0.0.2");
 
         // From 0.0.0.0 with a zero target MAC: a probe.
         let f = arp_frame(|a| a[14..18].copy_from_slice(&[0, 0, 0, 0]));
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
-        assert_eq!(value(&pkt, &f, "arp.isprobe").as_deref(), Some("1"));
+        assert_eq!(value(&pkt, "arp.isprobe", &f).as_deref(), Some("1"));
         assert_eq!(pkt.summary.info, "Who has 10.0.0.1? (ARP Probe)");
 
         let f = arp_frame(|a| {
@@ -730,11 +730,11 @@ mod tests {
         assert!(pkts[1].find("arp.duplicate-address-frame").is_none());
         let dup = &pkts[2];
         assert_eq!(
-            value(dup, &other, "arp.duplicate-address-frame").as_deref(),
+            value(dup, "arp.duplicate-address-frame", &other).as_deref(),
             Some("2")
         );
         assert_eq!(
-            value(dup, &other, "arp.seconds-since-duplicate-address-frame").as_deref(),
+            value(dup, "arp.seconds-since-duplicate-address-frame", &other).as_deref(),
             Some("4")
         );
         assert!(dup.find("arp.duplicate-address-detected").is_some());

@@ -880,7 +880,7 @@ mod tests {
     fn echo_request_matches_tshark() {
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
         let pkt = &pkts[0];
-        let v = |n| value(pkt, &PING_REQUEST, n);
+        let v = |n| value(pkt, n, &PING_REQUEST);
         assert_eq!(v("icmp.type").as_deref(), Some("8"));
         assert_eq!(v("icmp.code").as_deref(), Some("0"));
         assert_eq!(v("icmp.checksum").as_deref(), Some("0x6909"));
@@ -908,15 +908,15 @@ mod tests {
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
         let pkt = &pkts[1];
         assert_eq!(
-            value(pkt, &PING_REPLY, "icmp.resp_to").as_deref(),
+            value(pkt, "icmp.resp_to", &PING_REPLY).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(pkt, &PING_REPLY, "icmp.resptime").as_deref(),
+            value(pkt, "icmp.resptime", &PING_REPLY).as_deref(),
             Some("3.951")
         );
         assert_eq!(
-            value(pkt, &PING_REPLY, "icmp.data_time_relative").as_deref(),
+            value(pkt, "icmp.data_time_relative", &PING_REPLY).as_deref(),
             Some("0.003987000")
         );
         assert_eq!(
@@ -947,16 +947,16 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TIME_EXCEEDED);
         assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
         assert_eq!(
-            value(&pkt, &TIME_EXCEEDED, "icmp.checksum.status").as_deref(),
+            value(&pkt, "icmp.checksum.status", &TIME_EXCEEDED).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, &TIME_EXCEEDED, "icmp.unused").as_deref(),
+            value(&pkt, "icmp.unused", &TIME_EXCEEDED).as_deref(),
             Some("00:00:00:00")
         );
-        assert_eq!(values(&pkt, &TIME_EXCEEDED, "ip.len"), ["60", "32"]);
+        assert_eq!(values(&pkt, "ip.len", &TIME_EXCEEDED), ["60", "32"]);
         assert_eq!(
-            values(&pkt, &TIME_EXCEEDED, "ip.src"),
+            values(&pkt, "ip.src", &TIME_EXCEEDED),
             ["10.0.0.1", "10.0.0.2"]
         );
         // The columns still describe the ICMP message, not the quoted packet.
@@ -974,13 +974,13 @@ mod tests {
     fn port_unreachable_quotes_a_whole_udp_datagram() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PORT_UNREACHABLE);
         assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
-        assert_eq!(values(&pkt, &PORT_UNREACHABLE, "ip.len"), ["176", "163"]);
+        assert_eq!(values(&pkt, "ip.len", &PORT_UNREACHABLE), ["176", "163"]);
         assert_eq!(
-            value(&pkt, &PORT_UNREACHABLE, "icmp.checksum").as_deref(),
+            value(&pkt, "icmp.checksum", &PORT_UNREACHABLE).as_deref(),
             Some("0x03bb")
         );
         assert_eq!(
-            value(&pkt, &PORT_UNREACHABLE, "icmp.checksum.status").as_deref(),
+            value(&pkt, "icmp.checksum.status", &PORT_UNREACHABLE).as_deref(),
             Some("1")
         );
         // The quoted IP header's length runs past the quote; that is no error in a quote.
@@ -1004,8 +1004,8 @@ mod tests {
         msg.extend_from_slice(&quoted);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(values(&pkt, &frame, "icmp.checksum.status"), ["1", "2"]);
-        assert_eq!(values(&pkt, &frame, "icmp.type"), ["11", "8"]);
+        assert_eq!(values(&pkt, "icmp.checksum.status", &frame), ["1", "2"]);
+        assert_eq!(values(&pkt, "icmp.type", &frame), ["11", "8"]);
         assert_eq!(
             pkt.summary.info,
             "Time-to-live exceeded (Time to live exceeded in transit)"
@@ -1018,7 +1018,7 @@ mod tests {
         frame[37] ^= 1;
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
         assert_eq!(
-            value(&pkt, &frame, "icmp.checksum.status").as_deref(),
+            value(&pkt, "icmp.checksum.status", &frame).as_deref(),
             Some("0")
         );
         assert!(pkt.find("icmp.checksum_bad").is_some());
@@ -1033,7 +1033,7 @@ mod tests {
         }];
         let pkt = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames).remove(0);
         assert_eq!(
-            value(&pkt, &PING_REQUEST, "icmp.checksum.status").as_deref(),
+            value(&pkt, "icmp.checksum.status", &PING_REQUEST).as_deref(),
             Some("2")
         );
     }
@@ -1058,7 +1058,7 @@ mod tests {
         let frame = over_ipv4(&message[..HEADER_LEN]);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert!(!pkt.is_malformed());
-        assert_eq!(value(&pkt, &frame, "icmp.seq").as_deref(), Some("0"));
+        assert_eq!(value(&pkt, "icmp.seq", &frame).as_deref(), Some("0"));
     }
 
     #[test]
@@ -1068,7 +1068,7 @@ mod tests {
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert!(pkt.find("icmp.data_time").is_none());
-        assert_eq!(value(&pkt, &frame, "data.len").as_deref(), Some("56"));
+        assert_eq!(value(&pkt, "data.len", &frame).as_deref(), Some("56"));
     }
 
     #[test]
@@ -1090,21 +1090,21 @@ mod tests {
         let frame = over_ipv4(&redirect);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
-            value(&pkt, &frame, "icmp.redir_gw").as_deref(),
+            value(&pkt, "icmp.redir_gw", &frame).as_deref(),
             Some("10.0.0.254")
         );
         assert_eq!(pkt.summary.info, "Redirect             (Redirect for host)");
-        assert_eq!(values(&pkt, &frame, "ip.version").len(), 2);
+        assert_eq!(values(&pkt, "ip.version", &frame).len(), 2);
 
         let ts = [13, 0, 0, 0, 0, 7, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3];
         let frame = over_ipv4(&ts);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
-            value(&pkt, &frame, "icmp.originate_timestamp").as_deref(),
+            value(&pkt, "icmp.originate_timestamp", &frame).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, &frame, "icmp.transmit_timestamp").as_deref(),
+            value(&pkt, "icmp.transmit_timestamp", &frame).as_deref(),
             Some("3")
         );
         assert!(pkt
@@ -1116,7 +1116,7 @@ mod tests {
         let frame = over_ipv4(&mask);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
-            value(&pkt, &frame, "icmp.address_mask").as_deref(),
+            value(&pkt, "icmp.address_mask", &frame).as_deref(),
             Some("255.255.255.0")
         );
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame[..frame.len() - 1]);
@@ -1129,8 +1129,8 @@ mod tests {
         msg.extend_from_slice(&TIME_EXCEEDED[42..]);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(value(&pkt, &frame, "icmp.mtu").as_deref(), Some("1492"));
-        assert_eq!(value(&pkt, &frame, "icmp.unused").as_deref(), Some("00:00"));
+        assert_eq!(value(&pkt, "icmp.mtu", &frame).as_deref(), Some("1492"));
+        assert_eq!(value(&pkt, "icmp.unused", &frame).as_deref(), Some("00:00"));
     }
 
     #[test]
@@ -1140,9 +1140,9 @@ mod tests {
         msg.extend_from_slice(&TIME_EXCEEDED[42..]);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(value(&pkt, &frame, "icmp.length").as_deref(), Some("2"));
+        assert_eq!(value(&pkt, "icmp.length", &frame).as_deref(), Some("2"));
         assert_eq!(
-            value(&pkt, &frame, "icmp.length.original_datagram").as_deref(),
+            value(&pkt, "icmp.length.original_datagram", &frame).as_deref(),
             Some("8")
         );
         let inner_ip = pkt
@@ -1178,7 +1178,7 @@ mod tests {
         msg.extend_from_slice(&ext);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        let v = |n| value(&pkt, &frame, n);
+        let v = |n| value(&pkt, n, &frame);
         assert_eq!(v("icmp.ext.version").as_deref(), Some("2"));
         assert_eq!(v("icmp.ext.checksum.status").as_deref(), Some("1"));
         assert_eq!(v("icmp.ext.class").as_deref(), Some("1"));
@@ -1191,16 +1191,16 @@ mod tests {
             pkt.find("icmp.mpls.label").map(|n| n.layer as usize),
             icmp_layer
         );
-        assert_eq!(values(&pkt, &frame, "ip.len")[1], "32");
+        assert_eq!(values(&pkt, "ip.len", &frame)[1], "32");
 
         // A zero-length object ends the list instead of looping.
         let mut bad = msg.clone();
         bad[8 + 128 + 4..8 + 128 + 6].copy_from_slice(&[0, 0]);
         let frame = over_ipv4(&bad);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(values(&pkt, &frame, "icmp.ext.length"), ["0"]);
+        assert_eq!(values(&pkt, "icmp.ext.length", &frame), ["0"]);
         assert_eq!(
-            value(&pkt, &frame, "icmp.ext.checksum.status").as_deref(),
+            value(&pkt, "icmp.ext.checksum.status", &frame).as_deref(),
             Some("0")
         );
     }

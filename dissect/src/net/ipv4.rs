@@ -1226,7 +1226,7 @@ mod tests {
     #[test]
     fn echo_request_header_matches_tshark() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PING_REQUEST);
-        let v = |n| value(&pkt, &PING_REQUEST, n);
+        let v = |n| value(&pkt, n, &PING_REQUEST);
         assert_eq!(chain(&pkt), "eth:ethertype:ip:icmp:data");
         assert_eq!(v("ip.version").as_deref(), Some("4"));
         assert_eq!(v("ip.hdr_len").as_deref(), Some("20"));
@@ -1242,11 +1242,11 @@ mod tests {
         assert_eq!(v("ip.checksum.status").as_deref(), Some("1"));
         assert_eq!(v("ip.checksum_calculated").as_deref(), Some("0x2fe1"));
         assert_eq!(
-            values(&pkt, &PING_REQUEST, "ip.addr"),
+            values(&pkt, "ip.addr", &PING_REQUEST),
             ["10.0.0.1", "74.125.225.99"]
         );
         assert_eq!(
-            values(&pkt, &PING_REQUEST, "ip.host"),
+            values(&pkt, "ip.host", &PING_REQUEST),
             ["10.0.0.1", "74.125.225.99"]
         );
         assert_eq!(v("ip.src_host").as_deref(), Some("10.0.0.1"));
@@ -1271,11 +1271,11 @@ mod tests {
             &[TestFrame::new(&PING_REQUEST)],
         );
         assert_eq!(
-            value(&pkts[0], &PING_REQUEST, "ip.checksum.status").as_deref(),
+            value(&pkts[0], "ip.checksum.status", &PING_REQUEST).as_deref(),
             Some("2")
         );
         assert_eq!(
-            value(&pkts[0], &PING_REQUEST, "ip.checksum_calculated"),
+            value(&pkts[0], "ip.checksum_calculated", &PING_REQUEST),
             None
         );
     }
@@ -1286,11 +1286,11 @@ mod tests {
         frame[11] ^= 0xff;
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
-            value(&pkt, &frame, "ip.checksum.status").as_deref(),
+            value(&pkt, "ip.checksum.status", &frame).as_deref(),
             Some("0")
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.checksum_calculated").as_deref(),
+            value(&pkt, "ip.checksum_calculated", &frame).as_deref(),
             Some("0xa695")
         );
         assert!(pkt.find("ip.checksum_bad.expert").is_some());
@@ -1320,7 +1320,7 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &BAD_HEADER_LENGTH);
         assert_eq!(chain(&pkt), "eth:ethertype:ip");
         assert_eq!(
-            value(&pkt, &BAD_HEADER_LENGTH, "ip.hdr_len").as_deref(),
+            value(&pkt, "ip.hdr_len", &BAD_HEADER_LENGTH).as_deref(),
             Some("16")
         );
         assert!(pkt.find("ip.bogus_header_length").is_some());
@@ -1415,7 +1415,7 @@ mod tests {
         )
         .remove(0);
         assert_eq!(
-            value(&pkt, &frame, "eth.padding").map(|s| s.len()),
+            value(&pkt, "eth.padding", &frame).map(|s| s.len()),
             Some(18 * 3 - 1)
         );
     }
@@ -1425,15 +1425,15 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &FIRST_FRAGMENT);
         assert_eq!(chain(&pkt), "eth:ethertype:vlan:ethertype:ip:data");
         assert_eq!(
-            value(&pkt, &FIRST_FRAGMENT, "ip.flags").as_deref(),
+            value(&pkt, "ip.flags", &FIRST_FRAGMENT).as_deref(),
             Some("0x01")
         );
         assert_eq!(
-            value(&pkt, &FIRST_FRAGMENT, "ip.flags.mf").as_deref(),
+            value(&pkt, "ip.flags.mf", &FIRST_FRAGMENT).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, &FIRST_FRAGMENT, "data.len").as_deref(),
+            value(&pkt, "data.len", &FIRST_FRAGMENT).as_deref(),
             Some("8")
         );
         assert_eq!(
@@ -1454,7 +1454,7 @@ mod tests {
         )
         .remove(0);
         assert_eq!(
-            value(&pkt, &frame, "ip.frag_offset").as_deref(),
+            value(&pkt, "ip.frag_offset", &frame).as_deref(),
             Some("122")
         );
         assert_eq!(chain(&pkt), "ip:data");
@@ -1503,7 +1503,7 @@ mod tests {
         let mut frame = RAW_DNS;
         frame[0] = 0x55;
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(value(&pkt, &frame, "ip.version").as_deref(), Some("5"));
+        assert_eq!(value(&pkt, "ip.version", &frame).as_deref(), Some("5"));
         assert!(pkt.find("ip.bogus_ip_version").is_some());
         assert_eq!(pkt.summary.info, "Bogus IPv4 version (5, must be 4)");
 
@@ -1537,7 +1537,7 @@ mod tests {
         )
         .remove(0);
         assert!(chain(&pkt).starts_with("ip:ip:"));
-        assert_eq!(values(&pkt, &outer, "ip.proto"), ["4", "17"]);
+        assert_eq!(values(&pkt, "ip.proto", &outer), ["4", "17"]);
     }
 
     #[test]
@@ -1545,26 +1545,26 @@ mod tests {
         let frame = with_options(&[0x94, 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x00]);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
-        assert_eq!(value(&pkt, &frame, "ip.hdr_len").as_deref(), Some("28"));
+        assert_eq!(value(&pkt, "ip.hdr_len", &frame).as_deref(), Some("28"));
         assert_eq!(
-            value(&pkt, &frame, "ip.options.routeralert").as_deref(),
+            value(&pkt, "ip.options.routeralert", &frame).as_deref(),
             Some("94:04:00:00")
         );
-        assert_eq!(value(&pkt, &frame, "ip.opt.ra").as_deref(), Some("0"));
+        assert_eq!(value(&pkt, "ip.opt.ra", &frame).as_deref(), Some("0"));
         assert_eq!(
-            values(&pkt, &frame, "ip.opt.type"),
+            values(&pkt, "ip.opt.type", &frame),
             ["148", "1", "1", "1", "0"]
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.opt.type.copy").as_deref(),
+            value(&pkt, "ip.opt.type.copy", &frame).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.opt.type.number").as_deref(),
+            value(&pkt, "ip.opt.type.number", &frame).as_deref(),
             Some("20")
         );
-        assert_eq!(values(&pkt, &frame, "ip.options.nop").len(), 3);
-        assert_eq!(value(&pkt, &frame, "ip.options.eol").as_deref(), Some("00"));
+        assert_eq!(values(&pkt, "ip.options.nop", &frame).len(), 3);
+        assert_eq!(value(&pkt, "ip.options.eol", &frame).as_deref(), Some("00"));
         assert!(chain(&pkt).starts_with("ip:"));
     }
 
@@ -1577,26 +1577,26 @@ mod tests {
         let frame = with_options(&opts);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
-        assert_eq!(values(&pkt, &frame, "ip.opt.ptr"), ["8", "13"]);
+        assert_eq!(values(&pkt, "ip.opt.ptr", &frame), ["8", "13"]);
         assert_eq!(
-            value(&pkt, &frame, "ip.rec_rt").as_deref(),
+            value(&pkt, "ip.rec_rt", &frame).as_deref(),
             Some("10.0.0.1")
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.rec_rt_host").as_deref(),
+            value(&pkt, "ip.rec_rt_host", &frame).as_deref(),
             Some("10.0.0.1")
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.empty_rt").as_deref(),
+            value(&pkt, "ip.empty_rt", &frame).as_deref(),
             Some("0.0.0.0")
         );
-        assert_eq!(value(&pkt, &frame, "ip.opt.flag").as_deref(), Some("0x01"));
+        assert_eq!(value(&pkt, "ip.opt.flag", &frame).as_deref(), Some("0x01"));
         assert_eq!(
-            value(&pkt, &frame, "ip.opt.time_stamp_addr").as_deref(),
+            value(&pkt, "ip.opt.time_stamp_addr", &frame).as_deref(),
             Some("10.0.0.1")
         );
         assert_eq!(
-            value(&pkt, &frame, "ip.opt.time_stamp").as_deref(),
+            value(&pkt, "ip.opt.time_stamp", &frame).as_deref(),
             Some("256")
         );
     }
@@ -1606,10 +1606,10 @@ mod tests {
         let lsrr = [0x01, 0x83, 0x0b, 0x04, 192, 168, 7, 7, 8, 8, 4, 4];
         let frame = with_options(&lsrr);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert_eq!(value(&pkt, &frame, "ip.cur_rt").as_deref(), Some("9.9.9.9"));
-        assert_eq!(value(&pkt, &frame, "ip.dst").as_deref(), Some("8.8.4.4"));
+        assert_eq!(value(&pkt, "ip.cur_rt", &frame).as_deref(), Some("9.9.9.9"));
+        assert_eq!(value(&pkt, "ip.dst", &frame).as_deref(), Some("8.8.4.4"));
         assert_eq!(
-            value(&pkt, &frame, "ip.src_rt").as_deref(),
+            value(&pkt, "ip.src_rt", &frame).as_deref(),
             Some("192.168.7.7")
         );
         assert_eq!(pkt.summary.dst, Address::Ipv4([8, 8, 4, 4]));
@@ -1686,7 +1686,7 @@ mod tests {
             &pkt,
             "IPv4 header length is 24 bytes but only 22 were captured"
         ));
-        assert_eq!(value(&pkt, &frame, "ip.dst").as_deref(), Some("9.9.9.9"));
+        assert_eq!(value(&pkt, "ip.dst", &frame).as_deref(), Some("9.9.9.9"));
     }
 
     #[test]
