@@ -32,7 +32,7 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
             link::raw::dissect(cx, 0, frame);
         }
         LinkType::IPV4 => {
-            net::ipv4::dissect(cx, 0, frame);
+            net::ipv4::dissect_any_version(cx, 0, frame);
         }
         LinkType::IPV6 => {
             net::ipv6::dissect(cx, 0, frame);

@@ -1223,6 +1223,13 @@ mod tests {
         p
     }
 
+    /// `packet` behind the Ethernet header of `PING_REQUEST` (EtherType IPv4).
+    fn behind_ethernet(packet: &[u8]) -> Vec<u8> {
+        let mut f = PING_REQUEST[..14].to_vec();
+        f.extend_from_slice(packet);
+        f
+    }
+
     #[test]
     fn echo_request_header_matches_tshark() {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PING_REQUEST);
@@ -1500,26 +1507,33 @@ mod tests {
 
     #[test]
     fn bogus_versions() {
-        let mut frame = RAW_DNS;
-        frame[0] = 0x55;
-        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
+        // Behind the IPv4 EtherType the ip layer shows the bad version (`dissect_ip_v4`).
+        let mut frame = behind_ethernet(&RAW_DNS);
+        frame[14] = 0x55;
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
+        assert_eq!(chain(&pkt), "eth:ethertype:ip");
         assert_eq!(value(&pkt, "ip.version", &frame).as_deref(), Some("5"));
         assert!(pkt.find("ip.bogus_ip_version").is_some());
         assert_eq!(pkt.summary.info, "Bogus IPv4 version (5, must be 4)");
 
-        // A raw link finds no IP dissector for version 5 (Wireshark's `dissect_ip`).
-        let pkt = dissect_frame_for_test(LinkType::RAW, &frame);
+        // Where the version picks the protocol (`dissect_ip`) it is an IP layer of its own.
+        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame[14..]);
+        assert_eq!(chain(&pkt), "ip");
+        assert_eq!(pkt.summary.info, "Bogus IP version (5)");
+        assert_eq!(pkt.layers[1].title, "Internet Protocol, bogus version (5)");
+
+        // A raw link finds no IP dissector for version 5.
+        let pkt = dissect_frame_for_test(LinkType::RAW, &frame[14..]);
         assert_eq!(chain(&pkt), "raw:data");
     }
 
     #[test]
     fn version_6_behind_the_ipv4_ethertype_goes_to_ipv6() {
-        let mut frame = RAW_DNS;
-        frame[0] = 0x60;
-        let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
-        assert!(chain(&pkt).starts_with("ip:"));
+        let mut frame = behind_ethernet(&RAW_DNS);
+        frame[14] = 0x60;
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
+        assert!(chain(&pkt).starts_with("eth:ethertype:ip:ipv6"));
         assert!(pkt.find("ip.bogus_ip_version").is_some());
-        assert!(pkt.layers.len() > 2);
     }
 
     #[test]
