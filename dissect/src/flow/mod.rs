@@ -13,4 +13,6 @@ pub struct State {
     pub frame_number: u64,
     pub frame_ts: Timestamp,
     pub tcp: tcp::TcpTable,
+    pub icmp: crate::net::icmp::EchoTable,
+    pub arp: crate::net::arp::AddressTable,
 }
