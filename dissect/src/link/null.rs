@@ -110,7 +110,9 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], order: Order) -> usize {
                 AF_INET6_BSD | AF_INET6_FREEBSD | AF_INET6_DARWIN => {
                     crate::net::ipv6::dissect(cx, payload_off, payload);
                 }
-                _ => crate::net::ipv4::show_as_data(cx, payload_off, payload),
+                _ => {
+                    crate::app::data::dissect(cx, payload_off, payload);
+                }
             }
         }
     }

@@ -27,7 +27,9 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         Some(6) => {
             crate::net::ipv6::dissect(cx, off, buf);
         }
-        _ => crate::net::ipv4::show_as_data(cx, off, buf),
+        _ => {
+            crate::app::data::dissect(cx, off, buf);
+        }
     }
     buf.len()
 }

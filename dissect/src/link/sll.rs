@@ -242,13 +242,15 @@ fn dissect_payload(cx: &mut Cx<'_>, layer: u8, off: usize, payload: &[u8], h: &H
             LINUX_SLL_P_ETHERNET => {
                 crate::link::ethernet::dissect(cx, off, payload);
             }
-            _ => crate::net::ipv4::show_as_data(cx, off, payload),
+            _ => {
+                crate::app::data::dissect(cx, off, payload);
+            }
         }
         return;
     }
     if h.hatype == ARPHRD_IPGRE {
         // GRE payloads are not dissected yet.
-        crate::net::ipv4::show_as_data(cx, off, payload);
+        crate::app::data::dissect(cx, off, payload);
         return;
     }
     let used = dispatch::ethertype(cx, h.protocol, off, payload).min(payload.len());

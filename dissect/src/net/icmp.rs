@@ -503,12 +503,12 @@ fn mpls_stack(p: &mut Packet, off: usize, body: &[u8]) {
 /// (big-endian first, then little-endian, as Wireshark 4.0 guesses), then data.
 fn dissect_echo_data(cx: &mut Cx<'_>, off: usize, body: &[u8]) {
     if body.len() < 8 {
-        ipv4::show_as_data(cx, off, body);
+        crate::app::data::dissect(cx, off, body);
         return;
     }
     let frame_ts = cx.meta.ts;
     let Some(ts) = ping_timestamp(body, frame_ts) else {
-        ipv4::show_as_data(cx, off, body);
+        crate::app::data::dissect(cx, off, body);
         return;
     };
     let span = Span::new(off, 8);
@@ -520,7 +520,7 @@ fn dissect_echo_data(cx: &mut Cx<'_>, off: usize, body: &[u8]) {
         span,
         Value::RelTime(frame_ts.since(ts)),
     );
-    ipv4::show_as_data(cx, off + 8, &body[8..]);
+    crate::app::data::dissect(cx, off + 8, &body[8..]);
 }
 
 fn ping_timestamp(body: &[u8], frame_ts: Timestamp) -> Option<Timestamp> {
@@ -538,7 +538,7 @@ fn ping_timestamp(body: &[u8], frame_ts: Timestamp) -> Option<Timestamp> {
 fn router_addresses(cx: &mut Cx<'_>, off: usize, body: &[u8], h: &Header) {
     let (count, entry_words) = (h.rest[0] as usize, h.rest[1]);
     if entry_words != 2 {
-        ipv4::show_as_data(cx, off, body);
+        crate::app::data::dissect(cx, off, body);
         return;
     }
     for i in 0..count {

@@ -404,7 +404,7 @@ fn hand_off_payload(cx: &mut Cx<'_>, off: usize, payload: &[u8], h: &Header, dst
                 h.id
             );
         });
-        show_as_data(cx, off, payload);
+        crate::app::data::dissect(cx, off, payload);
         return;
     }
     // What Wireshark shows when no dissector takes the payload; one that does replaces it.
@@ -438,14 +438,6 @@ pub fn reported_len(cap_len: usize, wire_len: usize, off: usize, buf_len: usize)
     } else {
         buf_len
     }
-}
-
-/// Shows `buf` as data under the current layer, keeping the Protocol column: in
-/// Wireshark the data dissector does not claim the column (a ping stays "ICMP").
-pub(crate) fn show_as_data(cx: &mut Cx<'_>, off: usize, buf: &[u8]) {
-    let protocol = cx.pkt.summary.protocol;
-    crate::app::data::dissect(cx, off, buf);
-    cx.pkt.summary.protocol = protocol;
 }
 
 /// Adds an expert item and, under the field added last, a node named after it so
