@@ -49,6 +49,12 @@ pub struct PrintArgs {
     /// Options for `-T fields`: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n.
     #[arg(short = 'E', value_name = "OPTION")]
     pub field_options: Vec<String>,
+    /// Write the packets read (up to `-c`) to this file instead of printing them.
+    #[arg(short = 'w', value_name = "OUTFILE")]
+    pub write: Option<PathBuf>,
+    /// File format for `-w`.
+    #[arg(short = 'F', value_enum, default_value_t = SaveFormatArg::Pcapng)]
+    pub save_format: SaveFormatArg,
     /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
     #[arg(short = 'o', value_name = "PREF")]
     pub prefs: Vec<String>,
@@ -59,6 +65,13 @@ pub enum Format {
     Text,
     Json,
     Fields,
+}
+
+/// Capture file formats `-w` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SaveFormatArg {
+    Pcap,
+    Pcapng,
 }
 
 #[derive(Args, Debug)]

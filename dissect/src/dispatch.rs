@@ -32,7 +32,7 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
             link::raw::dissect(cx, 0, frame);
         }
         LinkType::IPV4 => {
-            net::ipv4::dissect(cx, 0, frame);
+            net::ipv4::dissect_any_version(cx, 0, frame);
         }
         LinkType::IPV6 => {
             net::ipv6::dissect(cx, 0, frame);
@@ -59,7 +59,7 @@ pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     let used = match etype {
         0x0800 => net::ipv4::dissect(cx, off, buf),
         0x86dd => net::ipv6::dissect(cx, off, buf),
-        0x0806 => net::arp::dissect(cx, off, buf),
+        0x0806 | 0x8035 => net::arp::dissect(cx, off, buf),
         0x8100 | 0x88a8 | 0x9100 => link::vlan::dissect(cx, off, buf, etype),
         0x6558 => link::ethernet::dissect(cx, off, buf),
         _ => app::data::dissect(cx, off, buf),
@@ -75,7 +75,7 @@ pub fn ip_proto(cx: &mut Cx<'_>, proto: u8, off: usize, buf: &[u8]) -> usize {
     }
     let used = match proto {
         1 => net::icmp::dissect(cx, off, buf),
-        4 => net::ipv4::dissect(cx, off, buf),
+        4 => net::ipv4::dissect_any_version(cx, off, buf),
         6 => transport::tcp::dissect(cx, off, buf),
         17 => transport::udp::dissect(cx, off, buf),
         41 => net::ipv6::dissect(cx, off, buf),

@@ -7,6 +7,12 @@ use crate::model::FieldDef;
 const MODULES: &[&[&FieldDef]] = &[
     crate::frame::FIELDS,
     crate::link::ethernet::FIELDS,
+    crate::link::vlan::FIELDS,
+    crate::link::sll::FIELDS,
+    crate::link::null::FIELDS,
+    crate::net::arp::FIELDS,
+    crate::net::ipv4::FIELDS,
+    crate::net::icmp::FIELDS,
     crate::app::data::FIELDS,
     crate::net::ipv6::FIELDS,
     crate::net::ipv6::EXT_FIELDS,

@@ -49,3 +49,67 @@ pub fn values(pkt: &Packet, name: &str, data: &[u8]) -> Vec<String> {
         })
         .collect()
 }
+
+/// A frame to dissect as part of a capture: its bytes, capture time and length
+/// on the wire.
+#[derive(Clone, Copy, Debug)]
+pub struct TestFrame<'a> {
+    pub bytes: &'a [u8],
+    pub ts: Timestamp,
+    /// Length on the wire; the captured length when `None`.
+    pub wire_len: Option<u32>,
+}
+
+impl<'a> TestFrame<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        TestFrame {
+            bytes,
+            ts: Timestamp::new(1_000_000_000, 0),
+            wire_len: None,
+        }
+    }
+
+    pub fn at(bytes: &'a [u8], secs: i64, nanos: u64) -> Self {
+        TestFrame {
+            ts: Timestamp::new(secs, nanos),
+            ..TestFrame::new(bytes)
+        }
+    }
+}
+
+/// Dissects frames in order, as one capture (state carries over), with the given
+/// preferences and speed.
+pub fn dissect_frames(
+    link: LinkType,
+    prefs: crate::Prefs,
+    tree: bool,
+    frames: &[TestFrame<'_>],
+) -> Vec<Packet> {
+    let mut d = Dissector::new(prefs);
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let wire_len = f.wire_len.unwrap_or(f.bytes.len() as u32);
+            let meta = FrameMeta::new(i as u64 + 1, f.ts, wire_len, link);
+            let mut pkt = Packet::new(tree);
+            d.dissect(&meta, f.bytes, &mut pkt);
+            pkt
+        })
+        .collect()
+}
+
+/// The first rendered value of a field.
+pub fn value(pkt: &Packet, name: &str, data: &[u8]) -> Option<String> {
+    values(pkt, name, data).into_iter().next()
+}
+
+/// The protocol chain, as `frame.protocols` shows it.
+pub fn chain(pkt: &Packet) -> String {
+    pkt.protocols.join(":")
+}
+
+/// Whether an expert item's message contains `text`.
+pub fn has_expert(pkt: &Packet, text: &str) -> bool {
+    pkt.experts.iter().any(|e| e.message.contains(text))
+}

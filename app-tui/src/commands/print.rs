@@ -3,11 +3,12 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use wirelens_capture::{Frame, Interface, ReadError};
+use wirelens_capture::write::{save_with_interfaces, SaveFormat};
+use wirelens_capture::ReadError;
 use wirelens_dissect::export::{json::JsonWriter, text};
-use wirelens_dissect::{registry, Dissector, FrameMeta, Packet, Prefs};
+use wirelens_dissect::{registry, Dissector, Packet, Prefs};
 
-use crate::cli::{Format, PrintArgs};
+use crate::cli::{Format, PrintArgs, SaveFormatArg};
 use crate::{input, Error};
 
 /// How `-T fields` lays out its columns (`-E` options).
@@ -119,6 +120,9 @@ pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
     }
     let layout = FieldLayout::parse(&args.field_options)?;
     let file = input::open(&args.file)?;
+    if let Some(target) = &args.write {
+        return write_packets(args, &file, target);
+    }
     let mut out = BufWriter::with_capacity(1 << 16, out);
     let result = print_packets(args, &layout, prefs, &file, &mut out);
     match result.and_then(|outcome| out.flush().map(|_| outcome)) {
@@ -178,7 +182,7 @@ fn print_packets(
             }
         };
         count += 1;
-        let meta = frame_meta(&frame, packets.interfaces(), pcapng);
+        let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
         if args.quiet {
@@ -231,28 +235,36 @@ fn print_packets(
     })
 }
 
-/// What the dissector needs to know of a frame; pcapng frames also carry their
-/// section and interface (numbered within the section, as tshark numbers them).
-pub fn frame_meta<'a>(
-    frame: &'a Frame<'a>,
-    interfaces: &'a [Interface],
-    pcapng: bool,
-) -> FrameMeta<'a> {
-    let iface = interfaces
-        .get(frame.interface_id as usize)
-        .filter(|_| pcapng);
-    FrameMeta {
-        number: frame.number,
-        ts: frame.ts,
-        orig_len: frame.orig_len,
-        link_type: frame.link_type,
-        section: pcapng.then_some(frame.section + 1),
-        interface_id: iface.map(|i| i.id_in_section),
-        interface_name: iface.and_then(|i| i.name.as_deref()),
-        comments: &frame.comments,
-        has_ts: frame.has_ts,
-        custom: frame.custom.map(|c| (c.pen, c.copyable)),
+/// `-w`: copies the packets read (up to `-c`) to a new capture file.
+fn write_packets(
+    args: &PrintArgs,
+    file: &wirelens_capture::CaptureFile,
+    target: &std::path::Path,
+) -> Result<Outcome, Error> {
+    let mut frames = Vec::new();
+    let mut damage = None;
+    for item in file.packets() {
+        if args.count.is_some_and(|c| frames.len() as u64 >= c) {
+            break;
+        }
+        match item {
+            Ok(frame) => frames.push(frame),
+            Err(e) => {
+                damage = Some(e);
+                break;
+            }
+        }
     }
+    let format = match args.save_format {
+        SaveFormatArg::Pcap => SaveFormat::Pcap,
+        SaveFormatArg::Pcapng => SaveFormat::PcapNg,
+    };
+    save_with_interfaces(&frames, target, format, file.interfaces())
+        .map_err(|e| Error(format!("cannot write {}: {e}", target.display())))?;
+    Ok(Outcome {
+        packets: frames.len() as u64,
+        damage,
+    })
 }
 
 fn fields_row(

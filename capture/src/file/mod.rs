@@ -52,7 +52,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use memmap2::Mmap;
-use wirelens_dissect::{LinkType, Timestamp};
+use wirelens_dissect::{FrameMeta, LinkType, Timestamp};
 
 pub use error::{OpenError, ReadError};
 
@@ -94,6 +94,30 @@ pub struct Frame<'a> {
     pub file_offset: u64,
     /// pcapng packet comments (`opt_comment`); empty for none and for pcap.
     pub comments: Vec<&'a str>,
+}
+
+impl<'a> Frame<'a> {
+    /// What the dissector needs to know of this frame. pcapng frames carry
+    /// their section and interface (numbered within the section, as tshark
+    /// numbers them); pcap frames and custom blocks have no interface.
+    /// `interfaces` is the reader's interface table, indexed by `interface_id`.
+    pub fn meta(&'a self, interfaces: &'a [Interface], pcapng: bool) -> FrameMeta<'a> {
+        let iface = interfaces
+            .get(self.interface_id as usize)
+            .filter(|_| pcapng && self.custom.is_none());
+        FrameMeta {
+            number: self.number,
+            ts: self.ts,
+            orig_len: self.orig_len,
+            link_type: self.link_type,
+            section: pcapng.then_some(self.section + 1),
+            interface_id: iface.map(|i| i.id_in_section),
+            interface_name: iface.and_then(|i| i.name.as_deref()),
+            comments: &self.comments,
+            has_ts: self.has_ts,
+            custom: self.custom.map(|c| (c.pen, c.copyable)),
+        }
+    }
 }
 
 /// The container format of a capture file, as its header declares it.

@@ -33,7 +33,13 @@ pub fn dissect_as(cx: &mut Cx<'_>, off: usize, buf: &[u8], proto: &'static Proto
         return 0;
     }
     let span = Span::new(off, buf.len());
+    // Wireshark's data dissector leaves the Protocol column to the protocol that
+    // carried the bytes (a ping with a payload is still "ICMP").
+    let carrier = cx.pkt.summary.protocol;
     cx.pkt.begin_layer(proto, span);
+    if std::ptr::eq(proto, &DATA) && !carrier.is_empty() {
+        cx.pkt.summary.protocol = carrier;
+    }
     cx.pkt.set_title(|t| {
         use std::fmt::Write as _;
         let _ = write!(t, "{} ({} bytes)", proto.label, buf.len());

@@ -15,6 +15,8 @@ pub struct State {
     pub frame_ts: Timestamp,
     pub tcp: tcp::TcpTable,
     pub udp: udp::UdpTable,
+    pub icmp: crate::net::icmp::EchoTable,
+    pub arp: crate::net::arp::AddressTable,
 }
 
 /// One side of a transport conversation.

@@ -11,8 +11,8 @@ use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::Cx;
 use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+use crate::net::ipv6;
 use crate::net::ipv6::wire::{addr_at, bytes_at, u16_at, u32_at, u8_at};
-use crate::net::ipv6::{self, show_as_data};
 use crate::transport::checksum;
 
 pub use nd::FIELDS as ND_FIELDS;
@@ -229,7 +229,7 @@ fn echo(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Option<()> {
     }
     let data = &buf[8..];
     if !data.is_empty() {
-        show_as_data(cx, off + 8, data);
+        crate::app::data::dissect(cx, off + 8, data);
     }
     Some(())
 }
@@ -248,7 +248,7 @@ pub(crate) fn dissect_contained(cx: &mut Cx<'_>, off: usize, buf: &[u8]) {
     if buf[0] & 0xf0 == 0x60 {
         dispatch::ip_proto(cx, 41, off, buf);
     } else {
-        show_as_data(cx, off, buf);
+        crate::app::data::dissect(cx, off, buf);
     }
     cx.in_icmp_error = in_error;
     cx.ip = ip;

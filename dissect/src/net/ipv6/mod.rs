@@ -214,12 +214,14 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     match walk.end {
         ext::ChainEnd::Upper(NO_NEXT_HEADER) => {
             cx.pkt.set_info(|i| i.push_str("IPv6 no next header"));
-            show_as_data(cx, rest_off, rest);
+            crate::app::data::dissect(cx, rest_off, rest);
         }
         ext::ChainEnd::Upper(nxt) => {
             dispatch::ip_proto(cx, nxt, rest_off, rest);
         }
-        ext::ChainEnd::Data => show_as_data(cx, rest_off, rest),
+        ext::ChainEnd::Data => {
+            crate::app::data::dissect(cx, rest_off, rest);
+        }
         ext::ChainEnd::Stopped => {}
     }
     end
@@ -486,14 +488,6 @@ pub(crate) fn reported_len(cx: &Cx<'_>, off: usize, buf: &[u8]) -> usize {
     } else {
         buf.len()
     }
-}
-
-/// Shows bytes as data without taking over the Protocol column (Wireshark's data
-/// dissector leaves it to the protocol that carried the bytes).
-pub(crate) fn show_as_data(cx: &mut Cx<'_>, off: usize, buf: &[u8]) {
-    let protocol = cx.pkt.summary.protocol;
-    crate::app::data::dissect(cx, off, buf);
-    cx.pkt.summary.protocol = protocol;
 }
 
 /// The Hop Limit of the innermost IPv6 header dissected so far, for the ICMPv6

@@ -1,0 +1,77 @@
+//! The window's top level: lays out the panels and routes between state and
+//! views. The same [`WirelensApp::show`] runs in the real window (through
+//! [`eframe::App`]) and in the headless tests.
+
+use std::path::PathBuf;
+
+use egui::{CentralPanel, Panel, Ui, ViewportCommand};
+
+use crate::state::{AppState, LoadStatus};
+use crate::views::{open_prompt, packet_list, status_bar};
+
+/// The wirelens desktop application.
+#[derive(Debug, Default)]
+pub struct WirelensApp {
+    pub state: AppState,
+}
+
+impl WirelensApp {
+    /// An app that opens `file` (if any) as soon as it is first shown.
+    pub fn new(file: Option<PathBuf>) -> Self {
+        WirelensApp {
+            state: AppState::with_file(file),
+        }
+    }
+
+    /// Draws one frame into `ui` and handles its input.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if let Some(path) = dropped_file(&ctx) {
+            self.state.pending_open = Some(path);
+        }
+        if let Some(path) = self.state.pending_open.take() {
+            self.open(&ctx, path);
+        }
+        self.state.poll();
+
+        Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.state));
+        CentralPanel::default_margins().show(ui, |ui| self.central(ui));
+    }
+
+    fn central(&mut self, ui: &mut Ui) {
+        let state = &mut self.state;
+        match &state.capture {
+            Some(capture) if !matches!(capture.status, LoadStatus::Failed(_)) => {
+                packet_list::show(ui, &capture.rows, &mut state.selected);
+            }
+            // Nothing open, or the last try failed (the status bar says
+            // why): offer to open a file.
+            _ => {
+                let ctx = ui.ctx().clone();
+                if let Some(path) = open_prompt::show(ui, &mut state.path_input) {
+                    self.open(&ctx, path);
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let name = crate::state::display_name(&path);
+        ctx.send_viewport_cmd(ViewportCommand::Title(format!("{name} - wirelens")));
+        let repaint = ctx.clone();
+        // New rows arrive on the loader's thread; without a repaint request
+        // they would only show on the next mouse move.
+        self.state.open(path, move || repaint.request_repaint());
+    }
+}
+
+/// The first file dropped on the window in this frame, if any.
+fn dropped_file(ctx: &egui::Context) -> Option<PathBuf> {
+    ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))
+}
+
+impl eframe::App for WirelensApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
