@@ -408,3 +408,23 @@ fn progress_reaches_the_file_size() {
         assert_eq!(packets.bytes_read(), file.len(), "{}", case.file);
     }
 }
+
+#[test]
+fn epb_flags_and_drop_count_are_read() {
+    // tshark shows frame.packet_flags 0x00000000 / 0x48000000 (preamble and
+    // inter-frame-gap errors) and frame.drop_count 0 / 12345 for these two EPBs.
+    let file = open("formats/pcapng_packet_comments.pcapng");
+    let (frames, _) = read_all(&file);
+    let found: Vec<(Option<u32>, Option<u64>)> =
+        frames.iter().map(|f| (f.flags, f.drop_count)).collect();
+    assert_eq!(
+        found,
+        [(Some(0), Some(0)), (Some(0x4800_0000), Some(12345))]
+    );
+    // A pcap record has neither.
+    let file = open("mixed/http_get.pcap");
+    let (frames, _) = read_all(&file);
+    assert!(frames
+        .iter()
+        .all(|f| f.flags.is_none() && f.drop_count.is_none()));
+}

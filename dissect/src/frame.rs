@@ -35,6 +35,20 @@ declare_fields! {
     MARKED = "frame.marked", "Frame is marked", Bool;
     IGNORED = "frame.ignored", "Frame is ignored", Bool;
     PROTOCOLS = "frame.protocols", "Protocols in frame", String;
+    DROP_COUNT = "frame.drop_count", "Drop Count", U64;
+    PACKET_FLAGS = "frame.packet_flags", "Packet flags", U32, Hex(8);
+    FLAGS_DIRECTION = "frame.packet_flags_direction", "Direction", U32, Hex(8), direction_name;
+    FLAGS_RECEPTION = "frame.packet_flags_reception_type", "Reception type", U32, Dec, reception_name;
+    FLAGS_FCS_LEN = "frame.packet_flags_fcs_length", "FCS length", U32;
+    FLAGS_RESERVED = "frame.packet_flags_reserved", "Reserved", U32;
+    FLAGS_CRC = "frame.packet_flags_crc_error", "CRC error", Bool;
+    FLAGS_TOO_LONG = "frame.packet_flags_packet_too_error", "Packet too long error", Bool;
+    FLAGS_TOO_SHORT = "frame.packet_flags_packet_too_short_error", "Packet too short error", Bool;
+    FLAGS_GAP = "frame.packet_flags_wrong_inter_frame_gap_error", "Wrong interframe gap error", Bool;
+    FLAGS_UNALIGNED = "frame.packet_flags_unaligned_frame_error", "Unaligned frame error", Bool;
+    FLAGS_SFD = "frame.packet_flags_start_frame_delimiter_error", "Start frame delimiter error", Bool;
+    FLAGS_PREAMBLE = "frame.packet_flags_preamble_error", "Preamble error", Bool;
+    FLAGS_SYMBOL = "frame.packet_flags_symbol_error", "Symbol error", Bool;
     CB_PEN = "frame.cb_pen", "Private Enterprise Number (PEN)", U32;
     CB_COPY = "frame.cb_copy", "Allowed to be copied", Bool;
 }
@@ -59,6 +73,10 @@ pub struct FrameMeta<'a> {
     /// For a pcapng custom block shown as a frame: its enterprise number and
     /// whether it may be copied.
     pub custom: Option<(u32, bool)>,
+    /// pcapng `epb_flags`, when the record has them.
+    pub packet_flags: Option<u32>,
+    /// pcapng `epb_dropcount`: packets lost just before this one.
+    pub drop_count: Option<u64>,
 }
 
 impl FrameMeta<'_> {
@@ -75,6 +93,8 @@ impl FrameMeta<'_> {
             comments: &[],
             has_ts: true,
             custom: None,
+            packet_flags: None,
+            drop_count: None,
         }
     }
 }
@@ -126,6 +146,9 @@ pub fn dissect(
             pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
         }
     }
+    if let Some(flags) = meta.packet_flags {
+        add_packet_flags(pkt, flags);
+    }
     if meta.custom.is_none() {
         if let Some(encap) = meta.link_type.wtap_encap() {
             pkt.add(&ENCAP_TYPE, Span::default(), Value::Int(encap as i64));
@@ -141,12 +164,63 @@ pub fn dissect(
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
     pkt.add(&LEN, Span::default(), Value::Uint(meta.orig_len as u64));
     pkt.add(&CAP_LEN, Span::default(), Value::Uint(cap_len as u64));
+    if let Some(drops) = meta.drop_count {
+        pkt.add(&DROP_COUNT, Span::default(), Value::Uint(drops));
+    }
     pkt.add(&MARKED, Span::default(), Value::Bool(false));
     pkt.add(&IGNORED, Span::default(), Value::Bool(false));
     if let Some((pen, copy)) = meta.custom {
         pkt.add(&CB_PEN, Span::default(), Value::Uint(pen as u64));
         pkt.add(&CB_COPY, Span::default(), Value::Bool(copy));
     }
+}
+
+/// The pcapng `epb_flags` word and its parts, as Wireshark splits it.
+fn add_packet_flags(pkt: &mut Packet, flags: u32) {
+    let none = Span::default();
+    let bit = |b: u32| Value::Bool(flags & (1 << b) != 0);
+    pkt.add_tree(&PACKET_FLAGS, none, Value::Uint(flags as u64), |p| {
+        p.add(&FLAGS_DIRECTION, none, Value::Uint((flags & 0x3) as u64));
+        p.add(
+            &FLAGS_RECEPTION,
+            none,
+            Value::Uint((flags >> 2 & 0x7) as u64),
+        );
+        p.add(&FLAGS_FCS_LEN, none, Value::Uint((flags >> 5 & 0xf) as u64));
+        p.add(
+            &FLAGS_RESERVED,
+            none,
+            Value::Uint((flags >> 9 & 0x7f) as u64),
+        );
+        p.add(&FLAGS_CRC, none, bit(24));
+        p.add(&FLAGS_TOO_LONG, none, bit(25));
+        p.add(&FLAGS_TOO_SHORT, none, bit(26));
+        p.add(&FLAGS_GAP, none, bit(27));
+        p.add(&FLAGS_UNALIGNED, none, bit(28));
+        p.add(&FLAGS_SFD, none, bit(29));
+        p.add(&FLAGS_PREAMBLE, none, bit(30));
+        p.add(&FLAGS_SYMBOL, none, bit(31));
+    });
+}
+
+fn direction_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "Information not available",
+        1 => "Inbound",
+        2 => "Outbound",
+        _ => return None,
+    })
+}
+
+fn reception_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        0 => "Not specified",
+        1 => "Unicast",
+        2 => "Multicast",
+        3 => "Broadcast",
+        4 => "Promiscuous",
+        _ => return None,
+    })
 }
 
 /// Adds `frame.protocols` once every layer has been dissected.

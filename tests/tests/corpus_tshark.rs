@@ -5,6 +5,11 @@
 //! L2–L4 protocols. The test aggregates the per-file numbers over the corpus and
 //! fails below 99.5 % agreement or 90 % coverage.
 //!
+//! `frame.protocols` is reported but held out of the bar: tshark's chain names the
+//! application protocols (`…:tcp:ssh`, `…:udp:dns`), whose dissectors are later
+//! work; until they land, wirelens ends the chain in `data`, which is what it
+//! dissected. The test prints the agreement with and without it.
+//!
 //! tshark's JSON was produced with tshark's defaults, which do not verify the
 //! IPv4, TCP and UDP checksums (status 2, "unverified"); wirelens verifies them by
 //! default, so the comparison runs with those checks off (`-o *.check_checksum:FALSE`).
@@ -18,11 +23,54 @@ const PROTOS: &str = "frame,eth,vlan,arp,ip,ipv6,icmp,icmpv6,tcp,udp,vxlan,sll";
 const MIN_AGREEMENT: f64 = 99.5;
 const MIN_COVERAGE: f64 = 90.0;
 
+/// The field held out of the bar, and why (see the module comment).
+const HELD_OUT: &str = "frame.protocols";
+
+/// Files that stay below the bar on their own, and why. Every file below the bar
+/// must be named here, so a regression cannot hide in the corpus total.
+const BELOW_BAR: &[(&str, &str)] = &[
+    (
+        "bgp/bgp_aigp_communities.pcap",
+        "link type JUNIPER_ETHER (178) is not dissected",
+    ),
+    ("formats/pcap_empty.pcap", "no packets: nothing to compare"),
+    (
+        "formats/pcapng_empty.pcapng",
+        "no packets: nothing to compare",
+    ),
+    (
+        "wifi/radiotap_qos_data_dns.pcap",
+        "802.11/radiotap link layer comes with its own issue",
+    ),
+    (
+        "ip/ipv4_frag_vlan_tcp_syn.pcap",
+        "IP fragment reassembly (tshark reassembles by default)",
+    ),
+    ("ip/ipv4_fragmented_ntp.pcap", "IP fragment reassembly"),
+    ("ip/ipv4_frags_icmp.pcap", "IP fragment reassembly"),
+    ("ip/ipv6_frag_tcp.pcap", "IP fragment reassembly"),
+    ("ip/ipv6_fragmented_dns.pcap", "IP fragment reassembly"),
+    (
+        "dns/dns_edns_ecs_mixed.pcap",
+        "IP fragment reassembly: a fragmented datagram shifts udp.stream",
+    ),
+];
+
 #[derive(Default, Debug, Clone, Copy)]
 struct Counts {
     truth: f64,
     covered: f64,
     agreed: f64,
+}
+
+/// Parses `mismatch NAME: Nx, ...` lines: how often the named field disagreed.
+fn mismatches(out: &str, name: &str) -> f64 {
+    let prefix = format!("  mismatch {name}: ");
+    out.lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split('x').next())
+        .filter_map(|n| n.parse::<f64>().ok())
+        .sum()
 }
 
 /// Parses the per-protocol table the tool prints: `proto truth coverage% agreement%`.
@@ -61,6 +109,8 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
     std::fs::create_dir_all(&tmp).expect("temp dir");
     let mut total: BTreeMap<String, Counts> = BTreeMap::new();
     let mut per_file = Vec::new();
+    // Values of the held-out field; `agreed` counts its mismatches negatively.
+    let mut held_out = Counts::default();
     for cap in captures(&dir, &["malformed"]) {
         let truth = sidecar(&cap, "tshark.json");
         if !truth.is_file() {
@@ -86,7 +136,7 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             .arg(&tool)
             .arg(&ours)
             .arg(&truth)
-            .args(["--proto", PROTOS, "--show", "0"])
+            .args(["--proto", PROTOS, "--show", "1000"])
             .output()
             .expect("python3 is needed to run shared/tools/tshark-compare: install python3");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -98,6 +148,11 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             String::from_utf8_lossy(&out.stderr)
         );
         let table = parse_table(&text);
+        let truth_text = std::fs::read_to_string(&truth).expect("read truth");
+        let held_values = truth_text.matches(&format!("\"{HELD_OUT}\"")).count() as f64;
+        let held_wrong = mismatches(&text, HELD_OUT);
+        held_out.truth += held_values;
+        held_out.agreed -= held_wrong;
         let mut file_sum = Counts::default();
         for (proto, c) in &table {
             let t = total.entry(proto.clone()).or_default();
@@ -108,6 +163,10 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
             file_sum.covered += c.covered;
             file_sum.agreed += c.agreed;
         }
+        // Per file, the bar is judged without the held-out field too.
+        file_sum.truth -= held_values;
+        file_sum.covered -= held_values;
+        file_sum.agreed -= held_values - held_wrong;
         per_file.push((
             cap.strip_prefix(&dir).unwrap_or(&cap).display().to_string(),
             file_sum,
@@ -137,19 +196,37 @@ fn l2_l4_fields_agree_with_tshark_over_the_corpus() {
         sum.agreed += c.agreed;
     }
     let coverage = 100.0 * sum.covered / sum.truth;
-    let agreement = 100.0 * sum.agreed / sum.covered;
+    let agreement_all = 100.0 * sum.agreed / sum.covered;
     println!(
-        "corpus: coverage {coverage:.2}% agreement {agreement:.2}% over {} truth values",
+        "corpus, every field: coverage {coverage:.2}% agreement {agreement_all:.2}% over {} truth values",
         sum.truth
     );
-    println!("files below the bar on their own:");
+    // We emit the held-out field in every packet, so all its truth values are covered.
+    let covered = sum.covered - held_out.truth;
+    let agreed = sum.agreed - (held_out.truth + held_out.agreed);
+    let agreement = 100.0 * agreed / covered;
+    println!(
+        "corpus without {HELD_OUT} ({} values, {} disagreeing): agreement {agreement:.2}%",
+        held_out.truth, -held_out.agreed
+    );
+    println!("files below the bar on their own (without {HELD_OUT}):");
+    let mut unexplained = Vec::new();
     for (name, c) in &per_file {
         let cov = 100.0 * c.covered / c.truth.max(1.0);
         let agr = 100.0 * c.agreed / c.covered.max(1.0);
         if cov < MIN_COVERAGE || agr < MIN_AGREEMENT {
-            println!("  {name}: coverage {cov:.2}% agreement {agr:.2}%");
+            match BELOW_BAR.iter().find(|(f, _)| f == name) {
+                Some((_, why)) => {
+                    println!("  {name}: coverage {cov:.2}% agreement {agr:.2}% ({why})")
+                }
+                None => unexplained.push(format!("{name}: coverage {cov:.2}% agreement {agr:.2}%")),
+            }
         }
     }
+    assert!(
+        unexplained.is_empty(),
+        "files below the bar with no reason given: {unexplained:#?}"
+    );
     assert!(
         agreement >= MIN_AGREEMENT && coverage >= MIN_COVERAGE,
         "corpus agreement {agreement:.2}% (min {MIN_AGREEMENT}) coverage {coverage:.2}% (min {MIN_COVERAGE})"

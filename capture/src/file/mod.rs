@@ -94,6 +94,10 @@ pub struct Frame<'a> {
     pub file_offset: u64,
     /// pcapng packet comments (`opt_comment`); empty for none and for pcap.
     pub comments: Vec<&'a str>,
+    /// pcapng `epb_flags`, when the packet block has them.
+    pub flags: Option<u32>,
+    /// pcapng `epb_dropcount`, when the packet block has it.
+    pub drop_count: Option<u64>,
 }
 
 impl<'a> Frame<'a> {
@@ -116,6 +120,8 @@ impl<'a> Frame<'a> {
             comments: &self.comments,
             has_ts: self.has_ts,
             custom: self.custom.map(|c| (c.pen, c.copyable)),
+            packet_flags: self.flags,
+            drop_count: self.drop_count,
         }
     }
 }

@@ -245,6 +245,8 @@ impl RecordReader {
             interface_id: 0,
             file_offset: *pos as u64,
             comments: Vec::new(),
+            flags: None,
+            drop_count: None,
         };
         *pos += self.header_len + record.data.len();
         Ok(Some(frame))

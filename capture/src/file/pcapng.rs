@@ -569,7 +569,11 @@ impl BlockReader {
             ))
         })?;
         let options = room.get(caplen.next_multiple_of(4)..).unwrap_or_default();
-        let comments = packet_comments(block, options, &mut meta.warnings)?;
+        let PacketOptions {
+            comments,
+            flags,
+            drop_count,
+        } = packet_options(block, options, &mut meta.warnings)?;
         let (interface_id, interface) = self.interface(header.interface, block, meta)?;
         Ok(Frame {
             number: 0,
@@ -583,6 +587,8 @@ impl BlockReader {
             interface_id,
             file_offset: block.offset as u64,
             comments,
+            flags,
+            drop_count,
         })
     }
 
@@ -616,6 +622,8 @@ impl BlockReader {
             interface_id,
             file_offset: block.offset as u64,
             comments: Vec::new(),
+            flags: None,
+            drop_count: None,
         })
     }
 
@@ -642,6 +650,8 @@ impl BlockReader {
             interface_id: 0,
             file_offset: block.offset as u64,
             comments: Vec::new(),
+            flags: None,
+            drop_count: None,
         })
     }
 
@@ -784,32 +794,60 @@ impl PacketHeader {
 }
 
 /// Collects `opt_comment` values; allocates only if there is one.
+/// `epb_flags` (pcapng section 4.3.1).
+const OPT_EPB_FLAGS: u16 = 2;
+/// `epb_dropcount`.
+const OPT_EPB_DROPCOUNT: u16 = 4;
+
 /// The index of the section being read: the last one begun.
 fn current_section(meta: &Metadata) -> u32 {
     meta.sections.len().saturating_sub(1) as u32
 }
 
-fn packet_comments<'a>(
+/// What a packet block's options say that readers show.
+struct PacketOptions<'a> {
+    comments: Vec<&'a str>,
+    /// `epb_flags`: direction, reception type, FCS length, link-layer errors.
+    flags: Option<u32>,
+    /// `epb_dropcount`: packets lost between this one and the one before.
+    drop_count: Option<u64>,
+}
+
+fn packet_options<'a>(
     block: &Block<'a>,
     options: &'a [u8],
     warnings: &mut Vec<ReadError>,
-) -> Result<Vec<&'a str>, ReadError> {
-    let mut comments = Vec::new();
+) -> Result<PacketOptions<'a>, ReadError> {
+    let mut found = PacketOptions {
+        comments: Vec::new(),
+        flags: None,
+        drop_count: None,
+    };
     let options = Options {
         rest: options,
         endian: block.endian,
     };
     for option in options {
         let RawOption { code, value } = option.map_err(|e| block.error(e))?;
-        if code != OPT_COMMENT {
-            continue;
-        }
-        match text(value) {
-            Ok(comment) => comments.push(comment),
-            Err(_) => warnings.push(block.error("has a comment that is not UTF-8; left out")),
+        match code {
+            OPT_COMMENT => match text(value) {
+                Ok(comment) => found.comments.push(comment),
+                Err(_) => warnings.push(block.error("has a comment that is not UTF-8; left out")),
+            },
+            OPT_EPB_FLAGS => match block.endian.u32_at(value, 0) {
+                Some(flags) if value.len() == 4 => found.flags = Some(flags),
+                _ => warnings
+                    .push(block.error("has an epb_flags option that is not 4 bytes; left out")),
+            },
+            OPT_EPB_DROPCOUNT => match block.endian.u64_at(value, 0) {
+                Some(drops) if value.len() == 8 => found.drop_count = Some(drops),
+                _ => warnings
+                    .push(block.error("has an epb_dropcount option that is not 8 bytes; left out")),
+            },
+            _ => {}
         }
     }
-    Ok(comments)
+    Ok(found)
 }
 
 /// An IPv4 or IPv6 record: the address, then NUL-terminated names (and
