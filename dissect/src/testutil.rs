@@ -44,7 +44,7 @@ pub fn values(pkt: &Packet, name: &str, data: &[u8]) -> Vec<String> {
     pkt.find_all(name)
         .map(|f| {
             let mut s = String::new();
-            crate::model::render_value(&mut s, f.def, &f.value, f.span, data);
+            crate::model::render_value(&mut s, f.def, &f.value, f.span, pkt.node_data(f, data));
             s
         })
         .collect()

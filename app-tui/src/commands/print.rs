@@ -215,6 +215,15 @@ fn print_packets(
                         line.push('\n');
                     }
                     text::hex_dump(&mut line, frame.data);
+                    // Reassembled or decrypted bytes follow, each under its name, as tshark -x prints them.
+                    for source in &pkt.sources {
+                        line.push_str(&format!(
+                            "{} ({} bytes):\n",
+                            source.name,
+                            source.bytes.len()
+                        ));
+                        text::hex_dump(&mut line, &source.bytes);
+                    }
                 }
                 if args.verbose || args.hex {
                     line.push('\n');

@@ -69,7 +69,7 @@ pub fn render_packet(out: &mut String, meta: &FrameMeta<'_>, pkt: &Packet, data:
             continue;
         }
         out.push('{');
-        render_fields(out, &fields, data, 10);
+        render_fields(out, pkt, &fields, data, 10);
         out.push_str("\n        }");
     }
     out.push_str("\n      }\n    }\n  }");
@@ -82,7 +82,13 @@ fn index_name(meta: &FrameMeta<'_>) -> String {
 }
 
 /// Renders a run of sibling fields (with their descendants) at one depth.
-fn render_fields(out: &mut String, fields: &[&FieldNode], data: &[u8], indent: usize) {
+fn render_fields(
+    out: &mut String,
+    pkt: &Packet,
+    fields: &[&FieldNode],
+    data: &[u8],
+    indent: usize,
+) {
     let mut i = 0;
     let mut first = true;
     while i < fields.len() {
@@ -113,7 +119,13 @@ fn render_fields(out: &mut String, fields: &[&FieldNode], data: &[u8], indent: u
             push_json_str(out, node.def.name);
             out.push_str(": \"");
             let mut v = String::new();
-            render_value(&mut v, node.def, &node.value, node.span, data);
+            render_value(
+                &mut v,
+                node.def,
+                &node.value,
+                node.span,
+                pkt.node_data(node, data),
+            );
             push_escaped(out, &v);
             out.push('"');
             if !children.is_empty() {
@@ -126,7 +138,7 @@ fn render_fields(out: &mut String, fields: &[&FieldNode], data: &[u8], indent: u
         }
         if !children.is_empty() {
             out.push_str(": {");
-            render_fields(out, children, data, indent + 2);
+            render_fields(out, pkt, children, data, indent + 2);
             out.push('\n');
             push_indent(out, indent);
             out.push('}');

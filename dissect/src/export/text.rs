@@ -45,7 +45,7 @@ pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
             if matches!(f.value, Value::None) {
                 out.push_str(f.def.label);
             } else {
-                render_display(&mut value, f.def, &f.value, f.span, data);
+                render_display(&mut value, f.def, &f.value, f.span, pkt.node_data(f, data));
                 let _ = write!(out, "{}: {}", f.def.label, value);
             }
             out.push('\n');
@@ -101,6 +101,6 @@ pub fn field_values(out: &mut String, pkt: &Packet, name: &str, data: &[u8]) {
             out.push(',');
         }
         first = false;
-        render_value(out, f.def, &f.value, f.span, data);
+        render_value(out, f.def, &f.value, f.span, pkt.node_data(f, data));
     }
 }

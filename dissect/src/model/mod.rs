@@ -7,5 +7,7 @@ pub mod time;
 
 pub use expert::{Expert, Group, Severity};
 pub use field::{render_display, render_value, Base, FieldDef, FieldKind, Span, Value, ValueNames};
-pub use packet::{Address, FieldNode, Layer, Packet, Protocol, Summary};
+pub use packet::{
+    Address, DataSource, FieldNode, Layer, Packet, Protocol, SourceId, Summary, FRAME_SOURCE,
+};
 pub use time::{Duration, Timestamp};

@@ -22,11 +22,28 @@ pub struct Protocol {
     pub short: &'static str,
 }
 
+/// Bytes a packet shows besides its frame: a reassembled datagram or stream
+/// PDU, decrypted records. Spans of fields dissected from it refer to it.
+#[derive(Clone, Debug)]
+pub struct DataSource {
+    /// What the bytes are, as the hex pane's tab shows it ("Reassembled IPv4").
+    pub name: Cow<'static, str>,
+    pub bytes: Box<[u8]>,
+}
+
+/// Index of a packet's data source: 0 is the frame itself, then [`Packet::sources`] in order.
+pub type SourceId = u8;
+
+/// The frame's own bytes.
+pub const FRAME_SOURCE: SourceId = 0;
+
 /// One protocol layer of a packet.
 #[derive(Clone, Debug)]
 pub struct Layer {
     pub proto: &'static Protocol,
     pub span: Span,
+    /// The data source `span` refers to.
+    pub source: SourceId,
     /// The layer's tree line (`Internet Protocol Version 4, Src: …, Dst: …`); tree mode only.
     pub title: String,
     pub malformed: bool,
@@ -40,6 +57,8 @@ pub struct FieldNode {
     pub value: Value,
     pub layer: u8,
     pub depth: u8,
+    /// The data source `span` refers to.
+    pub source: SourceId,
 }
 
 /// A network or link address for the Source and Destination columns.
@@ -96,8 +115,11 @@ pub struct Packet {
     /// The protocol chain, as tshark's `frame.protocols` lists it.
     pub protocols: Vec<&'static str>,
     pub summary: Summary,
+    /// Extra data sources (reassembled or decrypted bytes); index `i` is source `i + 1`.
+    pub sources: Vec<DataSource>,
     depth: u8,
     fields_capped: bool,
+    current_source: SourceId,
 }
 
 impl Packet {
@@ -123,6 +145,8 @@ impl Packet {
         self.summary.info.clear();
         self.depth = 0;
         self.fields_capped = false;
+        self.sources.clear();
+        self.current_source = FRAME_SOURCE;
     }
 
     /// Starts a new layer covering `span` and makes it current. Returns its index.
@@ -131,6 +155,7 @@ impl Packet {
         self.layers.push(Layer {
             proto,
             span,
+            source: self.current_source,
             title: String::new(),
             malformed: false,
         });
@@ -220,6 +245,7 @@ impl Packet {
             value,
             layer,
             depth,
+            source: self.current_source,
         });
     }
 
@@ -292,6 +318,49 @@ impl Packet {
     pub fn set_addresses(&mut self, src: Address, dst: Address) {
         self.summary.src = src;
         self.summary.dst = dst;
+    }
+
+    /// Adds a data source (reassembled or decrypted bytes) and returns its id.
+    /// Returns `None` past 255 sources, so a hostile capture cannot grow the list.
+    pub fn add_source(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        bytes: Vec<u8>,
+    ) -> Option<SourceId> {
+        if self.sources.len() >= SourceId::MAX as usize {
+            return None;
+        }
+        self.sources.push(DataSource {
+            name: name.into(),
+            bytes: bytes.into_boxed_slice(),
+        });
+        Some(self.sources.len() as SourceId)
+    }
+
+    /// Runs `f` with the layers and fields it adds referring to data source `source`.
+    pub fn with_source<R>(&mut self, source: SourceId, f: impl FnOnce(&mut Packet) -> R) -> R {
+        let saved = self.current_source;
+        self.current_source = source;
+        let r = f(self);
+        self.current_source = saved;
+        r
+    }
+
+    /// The bytes of data source `source`; `frame` is the frame's own bytes.
+    pub fn source_data<'a>(&'a self, source: SourceId, frame: &'a [u8]) -> &'a [u8] {
+        match source {
+            FRAME_SOURCE => frame,
+            n => self
+                .sources
+                .get(n as usize - 1)
+                .map(|s| &s.bytes[..])
+                .unwrap_or(&[]),
+        }
+    }
+
+    /// The bytes a field's span refers to the data of (its data source).
+    pub fn node_data<'a>(&'a self, node: &FieldNode, frame: &'a [u8]) -> &'a [u8] {
+        self.source_data(node.source, frame)
     }
 
     /// The fields of one layer, in tree order.

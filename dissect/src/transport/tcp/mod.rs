@@ -1120,7 +1120,7 @@ pub(crate) mod testing {
         pkt.find_all(name)
             .map(|f| {
                 let mut s = String::new();
-                render_value(&mut s, f.def, &f.value, f.span, data);
+                render_value(&mut s, f.def, &f.value, f.span, pkt.node_data(f, data));
                 s
             })
             .collect()
