@@ -1,5 +1,8 @@
 //! Stateful analysis across frames: conversations and streams.
 
+pub mod conntrack;
+pub mod conv;
+pub mod neighbours;
 pub mod tcp;
 pub mod udp;
 
@@ -17,6 +20,12 @@ pub struct State {
     pub udp: udp::UdpTable,
     pub icmp: crate::net::icmp::EchoTable,
     pub arp: crate::net::arp::AddressTable,
+    /// The conntrack-like flow table.
+    pub flows: conntrack::FlowTable,
+    /// tshark's `-z conv` tables.
+    pub conv: conv::ConvStats,
+    /// The ARP / NDP neighbour table.
+    pub neighbours: neighbours::NeighbourTable,
 }
 
 /// One side of a transport conversation.
