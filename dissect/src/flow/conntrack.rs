@@ -18,7 +18,6 @@
 
 use std::collections::HashMap;
 
-use super::conv::ConvStats;
 use super::tcp::{analysis as an, th};
 use super::{ConvKey, Endpoint};
 use crate::app::AppProtocol;
@@ -685,6 +684,9 @@ impl FlowTable {
         }
         if let Some(seg) = obs.tcp {
             track_tcp(rec, side, &seg, obs.payload_len, ts);
+        } else if obs.payload_len > 0 {
+            // Zeek's UDP analyzer writes D / d for the first datagram with data each way.
+            rec.history.check(b'D', side == 0);
         }
         verdict
     }
@@ -994,27 +996,16 @@ pub fn ip_bytes_of(pkt: &Packet, off: usize, transport_len: usize) -> u32 {
 }
 
 /// The hook the transport dissectors call once per header: updates the flow
-/// table and tshark's conversation tables, and reports a full table. Takes the
-/// parts of the state it needs, so callers may hold other parts borrowed.
+/// table and reports a full table. Takes the parts of the state it needs, so
+/// callers may hold other parts borrowed.
 pub fn track(
     flows: &mut FlowTable,
-    conv: &mut ConvStats,
-    first_ts: Option<Timestamp>,
     pkt: &mut Packet,
     meta: &FrameMeta<'_>,
     off: usize,
     obs: &Observation<'_>,
 ) -> Verdict {
     let now = meta.ts;
-    if !obs.in_icmp_error {
-        let rel = now.since(first_ts.unwrap_or(now));
-        let bytes = u64::from(meta.orig_len);
-        match (obs.proto, obs.tcp, obs.udp_stream) {
-            (proto::TCP, Some(t), _) => conv.tcp.add_stream(t.stream, obs.src, obs.dst, bytes, rel),
-            (proto::UDP, _, Some(s)) => conv.udp.add_stream(s, obs.src, obs.dst, bytes, rel),
-            _ => {}
-        }
-    }
     let verdict = flows.observe(meta.number, now, obs);
     if verdict.evicted > 0 {
         pkt.expert(

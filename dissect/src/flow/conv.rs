@@ -126,6 +126,14 @@ impl ConvTable {
     }
 }
 
+/// The address-pair tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairKind {
+    Eth,
+    Ipv4,
+    Ipv6,
+}
+
 /// Every conversation table.
 #[derive(Debug, Default)]
 pub struct ConvStats {
@@ -134,6 +142,46 @@ pub struct ConvStats {
     pub ipv4: ConvTable,
     pub ipv6: ConvTable,
     pub eth: ConvTable,
+}
+
+impl ConvStats {
+    /// Counts a TCP or UDP header (tshark's `tcp` / `udp` conversation taps) of a
+    /// frame of `orig_len` bytes at `rel`. Headers quoted in ICMP errors are not counted.
+    pub fn note_transport(
+        &mut self,
+        obs: &super::conntrack::Observation<'_>,
+        orig_len: u32,
+        rel: Duration,
+    ) {
+        use super::conntrack::proto;
+        if obs.in_icmp_error {
+            return;
+        }
+        let bytes = u64::from(orig_len);
+        match (obs.proto, obs.tcp, obs.udp_stream) {
+            (proto::TCP, Some(t), _) => self.tcp.add_stream(t.stream, obs.src, obs.dst, bytes, rel),
+            (proto::UDP, _, Some(s)) => self.udp.add_stream(s, obs.src, obs.dst, bytes, rel),
+            _ => {}
+        }
+    }
+
+    /// Counts a frame of `orig_len` bytes at `rel` (relative to the capture's first
+    /// frame) in the address-pair table `kind`.
+    pub fn note_pair(
+        &mut self,
+        kind: PairKind,
+        src: Address,
+        dst: Address,
+        orig_len: u32,
+        rel: Duration,
+    ) {
+        let table = match kind {
+            PairKind::Eth => &mut self.eth,
+            PairKind::Ipv4 => &mut self.ipv4,
+            PairKind::Ipv6 => &mut self.ipv6,
+        };
+        table.add_pair(src, dst, u64::from(orig_len), rel);
+    }
 }
 
 #[cfg(test)]

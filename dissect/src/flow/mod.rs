@@ -28,6 +28,26 @@ pub struct State {
     pub neighbours: neighbours::NeighbourTable,
 }
 
+impl State {
+    /// Counts the frame being dissected in a tshark address-pair conversation
+    /// table (`-z conv,eth|ip|ipv6`). Headers quoted in ICMP errors are not counted.
+    pub fn note_conversation(
+        &mut self,
+        kind: conv::PairKind,
+        src: Address,
+        dst: Address,
+        orig_len: u32,
+        quoted: bool,
+    ) {
+        if quoted {
+            return;
+        }
+        let now = self.frame_ts;
+        let rel = now.since(self.first_ts.unwrap_or(now));
+        self.conv.note_pair(kind, src, dst, orig_len, rel);
+    }
+}
+
 /// One side of a transport conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Endpoint {

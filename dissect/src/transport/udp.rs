@@ -190,15 +190,9 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         in_icmp_error: cx.in_icmp_error,
     };
     let state = &mut *cx.state;
-    conntrack::track(
-        &mut state.flows,
-        &mut state.conv,
-        state.first_ts,
-        cx.pkt,
-        cx.meta,
-        off,
-        &obs,
-    );
+    conntrack::track(&mut state.flows, cx.pkt, cx.meta, off, &obs);
+    let rel = now.since(state.first_ts.unwrap_or(now));
+    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
     if ulen == HEADER_LEN {
         return buf.len();
     }

@@ -167,6 +167,13 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     }
     cx.pkt
         .set_addresses(Address::Ipv6(h.src), Address::Ipv6(h.dst));
+    cx.state.note_conversation(
+        crate::flow::conv::PairKind::Ipv6,
+        Address::Ipv6(h.src),
+        Address::Ipv6(h.dst),
+        cx.meta.orig_len,
+        cx.in_icmp_error,
+    );
     cx.pkt.set_title(|t| {
         let _ = write!(
             t,

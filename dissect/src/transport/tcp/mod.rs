@@ -426,16 +426,12 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         udp_stream: None,
         in_icmp_error: quoted,
     };
-    conntrack::track(
-        &mut state.flows,
-        &mut state.conv,
-        state.first_ts,
-        pkt,
-        cx.meta,
-        off,
-        &obs,
-    );
+    conntrack::track(&mut state.flows, pkt, cx.meta, off, &obs);
     opts_result?;
+    // tshark's conversation tap runs once the options are read: a segment whose
+    // options are cut short is not counted there.
+    let rel = now.since(state.first_ts.unwrap_or(now));
+    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
 
     if let Some(t) = &ta {
         add_analysis(pkt, t, conv.ts_first_rtt, off);
