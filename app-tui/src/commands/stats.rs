@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use wirelens_dissect::flow::conv::{ConvRow, ConvTable};
 use wirelens_dissect::flow::State;
+use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Packet, Prefs};
 
 use crate::cli::StatsArgs;
@@ -181,11 +182,60 @@ pub fn format_size(n: u64) -> String {
     }
 }
 
-/// Writes the neighbour table.
+/// Writes the neighbour table: one line per IP address, its state at the end of
+/// the capture, first and last time seen relative to the first frame, and counts.
 pub fn write_neighbours(out: &mut impl Write, state: &State) -> io::Result<()> {
+    let now = state.frame_ts;
+    let first = state.first_ts.unwrap_or(now);
     writeln!(out, "{RULE}")?;
     writeln!(out, "Neighbours (ARP / NDP)")?;
-    writeln!(out, "{state:p}")?;
+    writeln!(
+        out,
+        "{:<40} {:<17} {:<4} {:<10} {:>12} {:>12} {:>4} {:>4} {:>4} {:>4} {:>4}  Previous MAC",
+        "Address",
+        "MAC",
+        "Via",
+        "State",
+        "First seen",
+        "Last seen",
+        "Req",
+        "Rep",
+        "Ann",
+        "DAD",
+        "Chg"
+    )?;
+    for n in state.neighbours.entries() {
+        let mac = n.mac.map_or_else(
+            || "(incomplete)".to_string(),
+            |m| Address::Mac(m).to_string(),
+        );
+        let prev = n
+            .previous_mac
+            .map_or_else(String::new, |m| Address::Mac(m).to_string());
+        writeln!(
+            out,
+            "{:<40} {:<17} {:<4} {:<10} {:>12.6} {:>12.6} {:>4} {:>4} {:>4} {:>4} {:>4}  {prev}",
+            n.ip.to_string(),
+            mac,
+            n.via.name(),
+            n.state_at(now).name(),
+            n.first_seen.since(first).as_secs_f64(),
+            n.last_seen.since(first).as_secs_f64(),
+            n.requests,
+            n.replies,
+            n.announcements,
+            n.dad_probes,
+            n.changes,
+        )?;
+    }
+    if state.neighbours.untracked > 0 {
+        writeln!(
+            out,
+            "({} addresses not tracked: the table holds {})",
+            state.neighbours.untracked,
+            wirelens_dissect::flow::neighbours::MAX_NEIGHBOURS
+        )?;
+    }
     writeln!(out, "{RULE}")
 }
 

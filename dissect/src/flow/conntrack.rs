@@ -353,7 +353,7 @@ pub struct FlowRecord {
     pub tcp_stream: Option<u32>,
     pub udp_stream: Option<u32>,
     pub history: History,
-    /// Zeek's `^`: the originator was swapped after the first packet (a SYN-ACK came first).
+    /// Zeek's `^`: the first packet was taken for the responder's (see [`LIKELY_SERVER_PORTS`]).
     pub flipped: bool,
     pub service: Option<AppProtocol>,
     pub tcp: Option<TcpFlowSummary>,
@@ -701,11 +701,46 @@ fn recognise_service(obs: &Observation<'_>, orig_port: u16, resp_port: u16) -> O
     crate::app::recognise(transport, orig_port, resp_port, obs.payload)
 }
 
+/// Ports Zeek counts as likely server ports (those its protocol analyzers
+/// register; an approximation of `likely_server_ports` of a default install).
+pub const LIKELY_SERVER_PORTS: &[u16] = &[
+    21, 22, 23, 25, 53, 67, 68, 69, 80, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 179,
+    389, 443, 445, 465, 500, 502, 514, 587, 636, 853, 989, 990, 992, 993, 994, 995, 1080, 1194,
+    1812, 1813, 1883, 2049, 3128, 3306, 3389, 4500, 5060, 5061, 5222, 5269, 5353, 5355, 5432, 6379,
+    6666, 6667, 6668, 6669, 8000, 8080, 8443, 8883, 8888,
+];
+
+fn likely_server_port(port: u16) -> bool {
+    LIKELY_SERVER_PORTS.contains(&port)
+}
+
+/// Zeek's `WantConnection` role guess for a flow's first packet: a TCP flow that
+/// does not start with a pure SYN, or any UDP flow, is flipped when its source
+/// port looks like a server's and its destination port does not (for TCP, also
+/// when both do, the packet is no SYN-ACK and the source port is the lower).
+fn flip_roles(obs: &Observation<'_>) -> bool {
+    let (sp, dp) = (obs.src.port, obs.dst.port);
+    if !likely_server_port(sp) {
+        return false;
+    }
+    match obs.tcp {
+        Some(t) => {
+            let syn = t.flags & th::SYN != 0;
+            let pure_syn = syn && t.flags & th::ACK == 0;
+            if pure_syn {
+                false
+            } else if likely_server_port(dp) {
+                !syn && sp < dp
+            } else {
+                true
+            }
+        }
+        None => obs.proto == proto::UDP && !likely_server_port(dp),
+    }
+}
+
 fn new_record(obs: &Observation<'_>, dir: usize, frame: u64, ts: Timestamp) -> FlowRecord {
-    // Zeek takes the sender of a lone SYN-ACK for the responder: its peer opened the connection.
-    let flipped = obs
-        .tcp
-        .is_some_and(|t| t.flags & (th::SYN | th::ACK) == th::SYN | th::ACK);
+    let flipped = flip_roles(obs);
     let (orig, resp, orig_dir) = if flipped {
         (obs.dst, obs.src, 1 - dir)
     } else {
@@ -1103,13 +1138,35 @@ mod tests {
     }
 
     #[test]
-    fn a_first_syn_ack_flips_the_roles() {
+    fn a_first_syn_ack_from_a_server_port_flips_the_roles() {
         let mut t = FlowTable::default();
         send(&mut t, 1, false, seg(S | A, 500, 101), 0);
         let f = t.all()[0];
         assert!(f.flipped);
         assert_eq!(f.orig, ep(1, 40000));
         assert_eq!(f.history.as_str(), "^h");
+    }
+
+    #[test]
+    fn zeek_role_guess() {
+        let obs = |sp, dp, flags| Observation {
+            proto: proto::TCP,
+            zone: Zone::default(),
+            src: ep(1, sp),
+            dst: ep(2, dp),
+            ip_bytes: 40,
+            payload: &[],
+            payload_len: 0,
+            tcp: Some(seg(flags, 0, 0)),
+            udp_stream: None,
+            in_icmp_error: false,
+        };
+        assert!(!flip_roles(&obs(80, 40000, S)));
+        assert!(flip_roles(&obs(80, 40000, A)));
+        assert!(!flip_roles(&obs(888, 40000, S | A)));
+        assert!(flip_roles(&obs(80, 443, A)));
+        assert!(!flip_roles(&obs(443, 80, A)));
+        assert!(!flip_roles(&obs(80, 443, S | A)));
     }
 
     #[test]
