@@ -157,3 +157,25 @@ fn json_format_is_one_array() {
     assert_eq!(n, ndjson("mixed/wikipedia_dns_http.pcap").len());
     assert!(n > 10);
 }
+
+/// mixed/icmp_and_ssh.pcap: 20 pings to 8.8.8.8 answered: one ICMP flow, Zeek's
+/// ports (8 = echo request, 0 = its reply type), OTH, 20 packets each way of 84
+/// IP bytes and 56 payload bytes.
+#[test]
+fn pings_are_one_icmp_flow() {
+    let all = ndjson("mixed/icmp_and_ssh.pcap");
+    let f = all
+        .iter()
+        .find(|f| get(f, "proto") == "icmp")
+        .expect("an ICMP flow");
+    assert_eq!(get(f, "id.orig_p"), 8);
+    assert_eq!(get(f, "id.resp_p"), 0);
+    assert_eq!(get(f, "conn_state"), "OTH");
+    assert_eq!(
+        (get(f, "orig_pkts"), get(f, "resp_pkts")),
+        (&Value::from(20), &Value::from(20))
+    );
+    assert_eq!(get(f, "orig_ip_bytes"), 1680);
+    assert_eq!(get(f, "orig_bytes"), 1120);
+    assert!(f.get("history").is_none());
+}

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use super::tcp::{analysis as an, th};
 use super::{ConvKey, Endpoint};
 use crate::app::AppProtocol;
+use crate::dissector::Cx;
 use crate::frame::FrameMeta;
 use crate::model::{Duration, Timestamp};
 use crate::model::{Group, Packet, Severity, Span, FRAME_SOURCE};
@@ -684,7 +685,7 @@ impl FlowTable {
         }
         if let Some(seg) = obs.tcp {
             track_tcp(rec, side, &seg, obs.payload_len, ts);
-        } else if obs.payload_len > 0 {
+        } else if obs.proto == proto::UDP && obs.payload_len > 0 {
             // Zeek's UDP analyzer writes D / d for the first datagram with data each way.
             rec.history.check(b'D', side == 0);
         }
@@ -720,6 +721,10 @@ fn likely_server_port(port: u16) -> bool {
 /// when both do, the packet is no SYN-ACK and the source port is the lower).
 fn flip_roles(obs: &Observation<'_>) -> bool {
     let (sp, dp) = (obs.src.port, obs.dst.port);
+    if matches!(obs.proto, proto::ICMP | proto::ICMPV6) {
+        // The reply half of a request/reply pair: its receiver asked.
+        return icmp_ports(obs.proto == proto::ICMPV6, sp as u8, 0).2 && sp != dp;
+    }
     if !likely_server_port(sp) {
         return false;
     }
@@ -1056,6 +1061,56 @@ pub fn track(
     verdict
 }
 
+/// Zeek's ICMP "ports": a request type and its reply type share a flow (orig_p is
+/// the request type, resp_p the reply type); other messages use (type, code).
+/// Returns the ports as the packet's sender and receiver see them, and whether
+/// the packet is the reply half (its receiver opened the flow).
+pub fn icmp_ports(v6: bool, ty: u8, code: u8) -> (u16, u16, bool) {
+    const V4: &[(u8, u8)] = &[(8, 0), (13, 14), (15, 16), (17, 18), (10, 9)];
+    const V6: &[(u8, u8)] = &[(128, 129), (133, 134), (135, 136), (130, 131), (139, 140)];
+    let pairs = if v6 { V6 } else { V4 };
+    for &(req, rep) in pairs {
+        if ty == req {
+            return (req.into(), rep.into(), false);
+        }
+        if ty == rep {
+            return (rep.into(), req.into(), true);
+        }
+    }
+    (ty.into(), code.into(), false)
+}
+
+/// The hook of the ICMP and ICMPv6 dissectors: tracks the message as a flow of
+/// its own (as Zeek does), unless it is quoted inside another ICMP error.
+pub fn track_icmp(cx: &mut Cx<'_>, off: usize, buf: &[u8], v6: bool, ty: u8, code: u8) {
+    if cx.in_icmp_error {
+        return;
+    }
+    let Some(ip) = cx.ip else {
+        return;
+    };
+    let (sp, dp, _) = icmp_ports(v6, ty, code);
+    let obs = Observation {
+        proto: if v6 { proto::ICMPV6 } else { proto::ICMP },
+        zone: zone_of(cx.pkt, cx.data),
+        src: Endpoint {
+            addr: ip.src,
+            port: sp,
+        },
+        dst: Endpoint {
+            addr: ip.dst,
+            port: dp,
+        },
+        ip_bytes: ip_bytes_of(cx.pkt, off, buf.len()),
+        payload: buf.get(8..).unwrap_or(&[]),
+        payload_len: buf.len().saturating_sub(8) as u32,
+        tcp: None,
+        udp_stream: None,
+        in_icmp_error: false,
+    };
+    track(&mut cx.state.flows, cx.pkt, cx.meta, off, &obs);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1167,6 +1222,14 @@ mod tests {
         assert!(flip_roles(&obs(80, 443, A)));
         assert!(!flip_roles(&obs(443, 80, A)));
         assert!(!flip_roles(&obs(80, 443, S | A)));
+    }
+
+    #[test]
+    fn icmp_request_and_reply_share_a_flow() {
+        assert_eq!(icmp_ports(false, 8, 0), (8, 0, false));
+        assert_eq!(icmp_ports(false, 0, 0), (0, 8, true));
+        assert_eq!(icmp_ports(true, 129, 0), (129, 128, true));
+        assert_eq!(icmp_ports(false, 3, 1), (3, 1, false));
     }
 
     #[test]
