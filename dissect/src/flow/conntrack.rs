@@ -33,7 +33,10 @@ pub const MAX_FLOWS: usize = 65_536;
 
 /// Retired flows kept for the report (the `flows` command); past it, the
 /// oldest retired ones are dropped and counted in [`FlowTable::dropped`].
-pub const MAX_RETIRED: usize = 1 << 20;
+pub const MAX_RETIRED: usize = 1 << 18;
+
+/// Payload-carrying packets of a flow offered to service recognition before it gives up.
+pub const SERVICE_ATTEMPTS: u8 = 4;
 
 /// Points kept per series (bytes in flight, RTT) per direction. When a series
 /// fills, every other point is dropped and only every second later point is
@@ -357,7 +360,9 @@ pub struct FlowRecord {
     /// Zeek's `^`: the first packet was taken for the responder's (see [`LIKELY_SERVER_PORTS`]).
     pub flipped: bool,
     pub service: Option<AppProtocol>,
-    pub tcp: Option<TcpFlowSummary>,
+    service_attempts: u8,
+    /// Boxed: most flows of a busy capture are small UDP or ICMP ones.
+    pub tcp: Option<Box<TcpFlowSummary>>,
 }
 
 impl FlowRecord {
@@ -578,8 +583,10 @@ impl FlowTable {
 
     fn retire(&mut self, rec: FlowRecord) {
         if self.retired.len() >= MAX_RETIRED {
-            self.retired.remove(0);
-            self.dropped += 1;
+            // Drop the older half at once, so the cost is paid once per many flows.
+            let half = self.retired.len() / 2;
+            self.retired.drain(..half);
+            self.dropped += half as u64;
         }
         self.retired.push(rec);
     }
@@ -680,7 +687,11 @@ impl FlowTable {
         s.pkts += 1;
         s.ip_bytes += u64::from(obs.ip_bytes);
         s.payload_bytes += u64::from(obs.payload_len);
-        if rec.service.is_none() && !obs.payload.is_empty() {
+        if rec.service.is_none()
+            && !obs.payload.is_empty()
+            && rec.service_attempts < SERVICE_ATTEMPTS
+        {
+            rec.service_attempts += 1;
             rec.service = recognise_service(obs, rec.orig.port, rec.resp.port);
         }
         if let Some(seg) = obs.tcp {
@@ -774,7 +785,8 @@ fn new_record(obs: &Observation<'_>, dir: usize, frame: u64, ts: Timestamp) -> F
         history,
         flipped,
         service: None,
-        tcp: obs.tcp.map(|_| TcpFlowSummary::default()),
+        service_attempts: 0,
+        tcp: obs.tcp.map(|_| Box::default()),
     }
 }
 
