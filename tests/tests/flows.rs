@@ -179,3 +179,27 @@ fn pings_are_one_icmp_flow() {
     assert_eq!(get(f, "orig_bytes"), 1120);
     assert!(f.get("history").is_none());
 }
+
+/// tcp/tcp_window_full_smtp.pcap: four ICMP "fragmentation needed" errors from
+/// 192.168.1.1 quote segments of the SMTP connection 10.10.1.4:1470 → :25. They
+/// are RELATED to it (counted in `related_icmp`, not as its packets), and are an
+/// ICMP flow of their own (type 3, code 4) as in Zeek.
+#[test]
+fn icmp_errors_are_related_to_the_flow_they_quote() {
+    let all = ndjson("tcp/tcp_window_full_smtp.pcap");
+    let smtp = all
+        .iter()
+        .find(|f| get(f, "id.resp_p") == 25 && get(f, "id.orig_p") == 1470)
+        .expect("the SMTP flow");
+    assert_eq!(get(smtp, "related_icmp"), 4);
+    assert_eq!(get(smtp, "conn_state"), "SF");
+    let icmp = all
+        .iter()
+        .find(|f| get(f, "proto") == "icmp")
+        .expect("the ICMP flow");
+    assert_eq!(
+        (get(icmp, "id.orig_p"), get(icmp, "id.resp_p")),
+        (&Value::from(3), &Value::from(4))
+    );
+    assert_eq!(get(icmp, "orig_pkts"), 4);
+}

@@ -43,6 +43,10 @@ pub const SERVICE_ATTEMPTS: u8 = 4;
 /// kept, so the series stays evenly spread over the whole flow.
 pub const MAX_SERIES_POINTS: usize = 1024;
 
+/// Zeek's `TOO_LARGE_SEQ_DELTA`: sequence jumps beyond it on a SYN, RST or zero
+/// ACK are not believed when sizing a connection.
+const TOO_LARGE_SEQ_DELTA: u64 = 1_048_576;
+
 /// How often (in packets) the table looks for idle flows to expire.
 pub const SWEEP_INTERVAL: u64 = 4096;
 
@@ -827,12 +831,17 @@ fn track_tcp(rec: &mut FlowRecord, side: usize, seg: &TcpSegment, len: u32, ts: 
     if fin {
         me.fin_cnt += 1;
     }
-    if me.zeek != ZeekTcpState::Reset && end > me.last_seq {
+    // Zeek's update_last_seq: a SYN or RST far from the stream is not trusted,
+    // nor anything after a RST.
+    let far = end.abs_diff(me.last_seq) > TOO_LARGE_SEQ_DELTA;
+    if !((syn || rst) && far) && me.zeek != ZeekTcpState::Reset && end > me.last_seq {
         me.last_seq = end;
     }
     if ack && peer.seq_init {
         let acked = peer.offset(seg.ack);
-        if acked > peer.ack_seq && acked <= peer.last_seq.max(acked) {
+        // Zeek's update_ack_seq: an ACK of 0 far ahead is more likely broken than a wrap.
+        let broken = seg.ack == 0 && acked.saturating_sub(peer.ack_seq) > TOO_LARGE_SEQ_DELTA;
+        if acked > peer.ack_seq && !broken {
             peer.ack_seq = acked;
         }
     }
@@ -1015,12 +1024,17 @@ fn scaled_letter(h: &mut History, letter: u8, orig: bool, count: u64, next: &mut
 }
 
 /// The zone of a packet being dissected: the innermost VLAN id and how many IP
-/// headers enclose the innermost one.
+/// headers enclose the innermost one. The IP header quoted in an ICMP error is
+/// not an enclosing one: the quote belongs to the same zone as the flow it quotes.
 pub fn zone_of(pkt: &Packet, data: &[u8]) -> Zone {
     let mut zone = Zone::default();
     let mut ips = 0u8;
+    let mut prev = "";
     for l in &pkt.layers {
+        let after_icmp = matches!(prev, "icmp" | "icmpv6");
+        prev = l.proto.name;
         match l.proto.name {
+            "ip" | "ipv6" if after_icmp => {}
             "vlan" if l.source == FRAME_SOURCE => {
                 let at = l.span.start as usize;
                 if let Some(tci) = data.get(at..at + 2) {
