@@ -250,6 +250,7 @@ pub fn add_trailer(
                 message: "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.".into(),
                 layer,
                 span,
+                name: None,
             });
         }
     }
