@@ -141,3 +141,48 @@ fn bbr_estimate_and_classification() {
     assert!(o.samples >= 50, "too few matched samples: {}", o.samples);
     assert_eq!(o.guess.algorithm, CcAlgorithm::Bbr);
 }
+
+/// The endpoint states and the timeline over a recorded capture with complete
+/// connections: curl and `python3 -m http.server` (HTTP/1.0: the server closes).
+#[test]
+fn http_get_connections_open_and_close() {
+    let bytes = std::fs::read(sample("http_get.pcap")).expect("the recorded capture");
+    let mut d = Dissector::new(Prefs::default());
+    for (i, (ts, wirelen, data)) in pcap_frames(&bytes).into_iter().enumerate() {
+        let meta = FrameMeta::new(i as u64 + 1, ts, wirelen, LinkType::ETHERNET);
+        let mut pkt = Packet::new(false);
+        d.dissect(&meta, data, &mut pkt);
+    }
+    let mut convs: Vec<_> = d.state().tcp.conversations().collect();
+    convs.sort_by_key(|c| c.stream);
+    assert_eq!(convs.len(), 2);
+    for c in convs {
+        let st = c.states();
+        let history: Vec<String> = st
+            .history()
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}:{}->{}@{}",
+                    t.side.as_str(),
+                    t.from.as_str(),
+                    t.to.as_str(),
+                    t.frame
+                )
+            })
+            .collect();
+        println!("stream {}: {}", c.stream, history.join(" "));
+        let kinds: Vec<&str> = c.timeline().events().iter().map(|e| e.kind).collect();
+        println!("  timeline: {kinds:?}, rtt {:?}", c.handshake_rtt());
+        // Whoever closed first waits in TIME_WAIT; the other side is closed.
+        let mut ends = [st.client().as_str(), st.server().as_str()];
+        ends.sort();
+        assert_eq!(ends, ["CLOSED", "TIME_WAIT"], "{history:?}");
+        assert_eq!(
+            &kinds[..4],
+            ["tcp.syn", "tcp.synack", "tcp.ack", "tcp.first_data"]
+        );
+        assert_eq!(kinds.iter().filter(|k| **k == "tcp.fin").count(), 2);
+        assert_eq!(c.handshake_rtt().total(), Some(c.ts_first_rtt));
+    }
+}

@@ -1128,6 +1128,11 @@ pub(crate) mod testing {
         }
 
         pub fn run(&mut self, seg: Seg<'_>, dissect: Dissect) -> Packet {
+            self.run_as(seg, dissect, true)
+        }
+
+        /// `run` with the tree built or not (summary only, as for the packet list).
+        pub fn run_as(&mut self, seg: Seg<'_>, dissect: Dissect, tree: bool) -> Packet {
             self.frame += 1;
             let meta = FrameMeta::new(
                 self.frame,
@@ -1135,7 +1140,7 @@ pub(crate) mod testing {
                 seg.wire_len.unwrap_or(seg.bytes.len()) as u32,
                 LinkType::IPV4,
             );
-            let mut pkt = Packet::new(true);
+            let mut pkt = Packet::new(tree);
             let mut cx = Cx {
                 data: seg.bytes,
                 pkt: &mut pkt,
