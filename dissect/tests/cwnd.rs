@@ -95,16 +95,48 @@ fn evaluate(name: &str) -> Outcome {
     let truth = ss_samples(
         &std::fs::read_to_string(sample(&format!("{name}.ss.txt"))).expect("the ss samples"),
     );
+    // What the flow table exports: the pipe-based series, or the BBR-aware one
+    // when the sender was classified as BBR.
+    let series = conv.cwnd_series(Side::Client);
+    let at = |ts: Timestamp| {
+        let i = series.partition_point(|p| p.ts <= ts);
+        i.checked_sub(1).map(|i| series[i].value)
+    };
+    if std::env::var_os("CWND_DUMP").is_some() {
+        for &(ts, real) in &truth {
+            println!(
+                "{ts} ss {real} pipe {:?} model {:?} exported {:?}",
+                est.cwnd_at(ts),
+                est.bbr_model_at(ts),
+                at(ts)
+            );
+        }
+    }
+    let median = |f: &dyn Fn(Timestamp) -> Option<f64>| {
+        let mut e: Vec<f64> = truth
+            .iter()
+            .filter_map(|&(ts, real)| Some(((f(ts)? - real) / real).abs()))
+            .collect();
+        e.sort_by(f64::total_cmp);
+        (e.get(e.len() / 2).copied().unwrap_or(f64::NAN), e.len())
+    };
+    let (pipe_error, _) = median(&|ts| est.cwnd_at(ts));
+    let (bbr_error, _) = median(&|ts| est.bbr_cwnd_at(ts));
+    println!(
+        "{name}: median error of the pipe-based estimate {:.1}%, of the BBR-aware one {:.1}%",
+        pipe_error * 100.0,
+        bbr_error * 100.0
+    );
     let mut errors: Vec<f64> = truth
         .iter()
-        .filter_map(|&(ts, real)| Some(((est.cwnd_at(ts)? - real) / real).abs()))
+        .filter_map(|&(ts, real)| Some(((at(ts)? - real) / real).abs()))
         .collect();
     errors.sort_by(f64::total_cmp);
     let median_error = errors[errors.len() / 2];
     let guess = conv.congestion_control(Side::Client);
     let (segs, retx) = est.segment_counts();
     println!(
-        "{name}: {} ss samples matched, median |est - ss| / ss = {:.1}% (p25 {:.1}%, p75 {:.1}%, p90 {:.1}%); \
+        "{name}: {} ss samples matched, exported estimate: median |est - ss| / ss = {:.1}% (p25 {:.1}%, p75 {:.1}%, p90 {:.1}%); \
          {segs} data segments, {retx} retransmissions, {} loss epochs; \
          classifier: {} (confidence {:.2}, beta {:?}, C {:?}, Wmax {:?}, cubic-fit share {:?})",
         errors.len(),
@@ -139,6 +171,8 @@ fn cubic_estimate_within_15_percent_of_the_kernel_cwnd() {
 fn bbr_estimate_and_classification() {
     let o = evaluate("cwnd_bbr");
     assert!(o.samples >= 50, "too few matched samples: {}", o.samples);
+    // Measured 11.2%; BBR's window is modelled, not seen (see docs/TCP-ANALYSIS.md).
+    assert!(o.median_error <= 0.15, "median error {:.3}", o.median_error);
     assert_eq!(o.guess.algorithm, CcAlgorithm::Bbr);
 }
 

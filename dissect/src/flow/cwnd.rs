@@ -39,6 +39,16 @@ const MAX_RANGES: usize = 32;
 /// Linux's minimum RTO: a retransmission after a shorter silence was not a timeout.
 const MIN_RTO_NANOS: i128 = 200_000_000;
 
+/// Round trips over which BBR takes the maximum delivery rate (its `bbr_bw_rtts`).
+const BW_FILTER_ROUNDS: usize = 10;
+
+/// BBR's window gain in steady state (`bbr_cwnd_gain`).
+const BBR_CWND_GAIN: f64 = 2.0;
+
+/// Segments Linux's BBR adds to its window for send quantisation
+/// (`bbr_quantization_budget`: three times a TSO goal of at least two).
+const BBR_QUANTIZATION_SEGMENTS: f64 = 6.0;
+
 /// Duplicate ACKs that make a loss signal (RFC 5681's dupthresh).
 const DUPTHRESH: u32 = 3;
 
@@ -208,6 +218,11 @@ pub struct CwndEstimator {
     throughput: Series,
     bin_start: Option<Timestamp>,
     bin_bytes: u64,
+    /// Delivery rates (bytes/s) of the latest [`BW_FILTER_ROUNDS`] bins, and
+    /// the smallest RTT seen: BBR's own model of the path.
+    recent_rates: std::collections::VecDeque<f64>,
+    min_rtt: Option<f64>,
+    model: Series,
     phases: Vec<PhaseChange>,
     losses: Vec<LossEpisode>,
     data_segments: u64,
@@ -220,6 +235,54 @@ impl CwndEstimator {
         let mut v = self.cwnd.points().to_vec();
         v.extend(self.pending);
         v
+    }
+
+    /// BBR's window as its model would set it: cwnd gain × the delivery rate
+    /// of the last ten round trips × the smallest RTT (bytes).
+    pub fn bbr_model_series(&self) -> &[SeriesPoint] {
+        self.model.points()
+    }
+
+    /// The BBR model's window in effect at `ts`.
+    pub fn bbr_model_at(&self, ts: Timestamp) -> Option<f64> {
+        let pts = self.model.points();
+        let i = pts.partition_point(|p| p.ts <= ts);
+        i.checked_sub(1).map(|i| pts[i].value)
+    }
+
+    /// The window of a BBR sender at `ts`: BBR paces, so its pipe stays below
+    /// its window, except in loss recovery, where it conserves packets (the
+    /// window is the pipe). So: the pipe in recovery, else the larger of the
+    /// pipe and the model window.
+    pub fn bbr_cwnd_at(&self, ts: Timestamp) -> Option<f64> {
+        let pipe = self.cwnd_at(ts);
+        let i = self.phases.partition_point(|p| p.ts <= ts);
+        let recovering = i.checked_sub(1).is_some_and(|i| {
+            matches!(
+                self.phases[i].phase,
+                Phase::FastRecovery | Phase::RtoRecovery
+            )
+        });
+        if recovering {
+            return pipe;
+        }
+        match (pipe, self.bbr_model_at(ts)) {
+            (Some(p), Some(m)) => Some(p.max(m)),
+            (p, m) => p.or(m),
+        }
+    }
+
+    /// [`Self::bbr_cwnd_at`] at the times of the window series.
+    pub fn bbr_cwnd_series(&self) -> Vec<SeriesPoint> {
+        self.cwnd_series()
+            .into_iter()
+            .filter_map(|p| {
+                Some(SeriesPoint {
+                    ts: p.ts,
+                    value: self.bbr_cwnd_at(p.ts)?,
+                })
+            })
+            .collect()
     }
 
     /// The SACK-aware pipe after each ACK was taken into account.
@@ -429,6 +492,7 @@ impl CwndEstimator {
             if t.frame_acked != 0 && t.ack_rtt.0 > 0 {
                 let r = t.ack_rtt.as_secs_f64();
                 self.rtt.push(s.ts, r);
+                self.min_rtt = Some(self.min_rtt.map_or(r, |m| m.min(r)));
                 self.srtt = Some(self.srtt.map_or(r, |v| 0.875 * v + 0.125 * r));
             }
         }
@@ -534,7 +598,20 @@ impl CwndEstimator {
         let width = self.srtt.unwrap_or(0.1).max(0.01);
         let dt = ts.since(start).as_secs_f64();
         if dt >= width {
-            self.throughput.push(ts, self.bin_bytes as f64 / dt);
+            let rate = self.bin_bytes as f64 / dt;
+            self.throughput.push(ts, rate);
+            if self.recent_rates.len() >= BW_FILTER_ROUNDS {
+                self.recent_rates.pop_front();
+            }
+            self.recent_rates.push_back(rate);
+            if let Some(min_rtt) = self.min_rtt {
+                // The mean, not BBR's max: single bins are noisy (delayed ACKs, a
+                // cumulative ACK closing a SACK hole), and their max overshoots.
+                let n = self.recent_rates.len() as f64;
+                let bw = self.recent_rates.iter().sum::<f64>() / n;
+                let budget = BBR_QUANTIZATION_SEGMENTS * f64::from(self.mss);
+                self.model.push(ts, BBR_CWND_GAIN * bw * min_rtt + budget);
+            }
             self.bin_start = Some(ts);
             self.bin_bytes = 0;
         }

@@ -411,9 +411,16 @@ impl Conversation {
         &self.tracking.cwnd[side.index()]
     }
 
-    /// Estimated congestion window of `side` as a sender: (time, bytes).
+    /// Estimated congestion window of `side` as a sender: (time, bytes), one
+    /// point per ACK. The pipe after each burst, except for a sender that
+    /// behaves like BBR, whose window is modelled (see `CwndEstimator::bbr_cwnd_at`).
     pub fn cwnd_series(&self, side: Side) -> Vec<SeriesPoint> {
-        self.cwnd(side).cwnd_series()
+        let est = self.cwnd(side);
+        if self.congestion_control(side).algorithm == super::cc::CcAlgorithm::Bbr {
+            est.bbr_cwnd_series()
+        } else {
+            est.cwnd_series()
+        }
     }
 
     /// Bytes in flight of `side` as a sender (SACK-aware pipe): (time, bytes).
