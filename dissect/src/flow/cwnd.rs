@@ -25,7 +25,7 @@ use crate::model::Timestamp;
 /// Points kept per series. When full, every other point is dropped and only
 /// every second new point is kept from then on, so a series covers the whole
 /// connection at an evenly coarser resolution.
-pub const MAX_SERIES_POINTS: usize = 2048;
+pub const MAX_SERIES_POINTS: usize = 512;
 
 /// Phase changes kept per sender.
 pub const MAX_PHASE_CHANGES: usize = 256;
