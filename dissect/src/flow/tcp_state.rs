@@ -290,7 +290,9 @@ pub struct ConnTracking {
     pub timeline: Timeline,
     handshake: HandshakeMarks,
     /// Congestion-window estimate of each side as a sender, by [`Side::index`].
-    pub cwnd: [CwndEstimator; 2],
+    /// Made at the first data segment: a handshake-only connection (a scan, a
+    /// SYN flood) costs no more than its states and timeline.
+    cwnd: Option<Box<[CwndEstimator; 2]>>,
 }
 
 /// Times of the handshake's segments, for the split RTT and "first data".
@@ -330,9 +332,14 @@ impl ConnTracking {
         let side = self.side_of(dir);
         self.states.on_segment(side, s);
         self.note_timeline(side, s);
-        let flags = ta.map_or(0, |t| t.flags);
-        self.cwnd[side.index()].on_send(s, flags);
-        self.cwnd[other(side).index()].on_ack(s, ta, sack);
+        if self.cwnd.is_none() && s.seglen > 0 {
+            self.cwnd = Some(Box::default());
+        }
+        if let Some(cwnd) = self.cwnd.as_deref_mut() {
+            let flags = ta.map_or(0, |t| t.flags);
+            cwnd[side.index()].on_send(s, flags);
+            cwnd[other(side).index()].on_ack(s, ta, sack);
+        }
     }
 
     fn note_timeline(&mut self, side: Side, s: &SegmentFacts) {
@@ -374,6 +381,13 @@ impl ConnTracking {
         }
     }
 
+    /// The estimator of `side` as a sender (an empty one before any data).
+    pub fn cwnd(&self, side: Side) -> &CwndEstimator {
+        static NO_DATA: std::sync::LazyLock<CwndEstimator> =
+            std::sync::LazyLock::new(CwndEstimator::default);
+        self.cwnd.as_deref().map_or(&*NO_DATA, |c| &c[side.index()])
+    }
+
     /// The handshake RTT split at the capture point.
     pub fn handshake_rtt(&self) -> HandshakeRtt {
         let h = &self.handshake;
@@ -408,7 +422,7 @@ impl Conversation {
 
     /// The estimator of `side` as a sender.
     pub fn cwnd(&self, side: Side) -> &CwndEstimator {
-        &self.tracking.cwnd[side.index()]
+        self.tracking.cwnd(side)
     }
 
     /// Estimated congestion window of `side` as a sender: (time, bytes), one
@@ -594,5 +608,18 @@ mod tests {
         }
         assert_eq!(st.history().len(), MAX_TRANSITIONS);
         assert!(st.dropped() > 0);
+    }
+
+    /// A connection that never carried data stays small (SYN floods, scans).
+    #[test]
+    fn handshake_only_connections_stay_small() {
+        let mut t = ConnTracking::default();
+        t.observe(0, &seg(1, th::SYN, 1, 0, 0), None, &[]);
+        t.observe(1, &seg(2, SA, 1, 2, 0), None, &[]);
+        assert!(t.cwnd.is_none());
+        assert_eq!(t.cwnd(Side::Client).cwnd_series(), []);
+        assert!(std::mem::size_of::<ConnTracking>() < 512);
+        t.observe(0, &seg(3, th::ACK, 2, 2, 100), None, &[]);
+        assert!(t.cwnd.is_some());
     }
 }
