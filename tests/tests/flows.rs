@@ -73,9 +73,21 @@ fn http_get_is_sf_with_zeek_history_and_sizes() {
         .as_array()
         .expect("series");
     assert_eq!(bif.last().and_then(|p| p[1].as_f64()), Some(5007.0));
+    // The per-connection tracking: final endpoint states (the client closed
+    // first), handshake timeline, a window estimate for each sender.
     assert_eq!(
-        get(get(f, "cwnd"), "orig").as_array().map(Vec::len),
-        Some(0)
+        get(f, "tcp_state"),
+        &serde_json::json!({"orig": "TIME_WAIT", "resp": "CLOSED"})
+    );
+    let timeline = get(f, "timeline").as_array().expect("timeline");
+    assert_eq!(get(&timeline[0], "kind"), "tcp.syn");
+    assert_eq!(get(&timeline[0], "frame"), 1);
+    assert!(get(get(f, "cwnd"), "resp")
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
+    assert_eq!(
+        get(get(f, "handshake_rtt"), "server_side").as_f64(),
+        Some(0.06974)
     );
     assert_eq!(get(f, "rtt_min").as_f64(), Some(0.000112));
     assert_eq!(get(f, "rtt_max").as_f64(), Some(0.06974));

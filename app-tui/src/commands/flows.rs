@@ -27,15 +27,26 @@
 //! `cwnd`, `bytes_in_flight` and `rtt`, each `{"orig": [[ts, value], ...],
 //! "resp": [...]}` with `ts` in epoch seconds. A side's `bytes_in_flight` is the
 //! data that side had sent and not yet seen acknowledged; its `rtt` the time its
-//! data took to be acknowledged, at the time of the ACK. `cwnd` stays empty
-//! until the congestion-window estimate fills it. Series are thinned evenly to
-//! at most `MAX_SERIES_POINTS` points.
+//! data took to be acknowledged, at the time of the ACK. From the per-connection
+//! tracking (`flow::tcp_state`): `tcp_state` (final RFC 793 state of each
+//! endpoint), `handshake_rtt` (`client_side`, `server_side`), `timeline`
+//! (handshake and teardown events: `ts`, `frame`, `dir` c2s/s2c, `kind`,
+//! `label`), `cwnd` and `throughput` series, `phase` and `congestion_control`
+//! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
+//! points.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use std::collections::HashMap;
+
 use serde_json::{json, Map, Value};
-use wirelens_dissect::flow::conntrack::{proto, FlowRecord, Series, TcpSideSummary};
+use wirelens_dissect::flow::conntrack::{
+    proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
+};
+use wirelens_dissect::flow::cwnd::SeriesPoint;
+use wirelens_dissect::flow::tcp::Conversation;
+use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::Duration;
 
@@ -44,12 +55,21 @@ use crate::Error;
 
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let dissector = super::stats::dissect_all(&args.file)?;
-    let flows: Vec<Value> = dissector
-        .state()
+    let state = dissector.state();
+    let by_stream: HashMap<u32, &Conversation> =
+        state.tcp.conversations().map(|c| (c.stream, c)).collect();
+    let flows: Vec<Value> = state
         .flows
         .all()
         .into_iter()
-        .map(flow_json)
+        .map(|f| {
+            let mut v = flow_json(f);
+            let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
+            if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
+                add_tracking(m, f, conv);
+            }
+            v
+        })
         .collect();
     let mut out = BufWriter::new(out);
     let written = match args.format {
@@ -144,6 +164,79 @@ pub fn flow_json(f: &FlowRecord) -> Value {
         m.insert("rtt".into(), series(|s| &s.rtt));
     }
     Value::Object(m)
+}
+
+/// What the per-connection TCP tracking (`flow::tcp_state`) found: final
+/// endpoint states, handshake RTT halves, the handshake/teardown timeline, the
+/// congestion-window estimate and throughput of each side as a sender, its
+/// phase and congestion-control guess.
+fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation) {
+    let orig = conv.side_of(f.orig_dir());
+    let resp = match orig {
+        Side::Client => Side::Server,
+        Side::Server => Side::Client,
+    };
+    let by_side = |get: &dyn Fn(Side) -> Value| json!({"orig": get(orig), "resp": get(resp)});
+    m.insert(
+        "tcp_state".into(),
+        by_side(&|s| json!(conv.states().current[s.index()].as_str())),
+    );
+    let rtt = conv.handshake_rtt();
+    if rtt.client_side.is_some() || rtt.server_side.is_some() {
+        m.insert(
+            "handshake_rtt".into(),
+            json!({
+                "client_side": rtt.client_side.map(secs),
+                "server_side": rtt.server_side.map(secs),
+            }),
+        );
+    }
+    let events: Vec<Value> = conv
+        .timeline()
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    m.insert("timeline".into(), Value::Array(events));
+    m.insert("cwnd".into(), by_side(&|s| thin(&conv.cwnd_series(s))));
+    m.insert(
+        "throughput".into(),
+        by_side(&|s| thin(conv.throughput_series(s))),
+    );
+    m.insert("phase".into(), by_side(&|s| json!(conv.phase(s).as_str())));
+    m.insert(
+        "congestion_control".into(),
+        by_side(&|s| {
+            let g = conv.congestion_control(s);
+            json!({
+                "algorithm": g.algorithm.as_str(),
+                "confidence": g.confidence,
+                "beta": g.beta,
+                "cubic_c": g.cubic_c,
+                "w_max": g.w_max,
+            })
+        }),
+    );
+}
+
+/// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.
+fn thin(points: &[SeriesPoint]) -> Value {
+    let step = points.len().div_ceil(MAX_SERIES_POINTS).max(1);
+    Value::Array(
+        points
+            .iter()
+            .step_by(step)
+            .map(|p| json!([p.ts.as_secs_f64(), p.value]))
+            .collect(),
+    )
 }
 
 fn points(s: &Series) -> Value {

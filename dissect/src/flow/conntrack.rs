@@ -370,6 +370,11 @@ pub struct FlowRecord {
 }
 
 impl FlowRecord {
+    /// The `ConvKey` direction (0/1, as `tcp::Conversation::flows`) of the originator.
+    pub fn orig_dir(&self) -> usize {
+        self.orig_dir
+    }
+
     /// Zeek's `duration`.
     pub fn duration(&self) -> Duration {
         self.last_ts.since(self.first_ts)

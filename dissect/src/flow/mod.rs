@@ -1,9 +1,13 @@
 //! Stateful analysis across frames: conversations and streams.
 
+pub mod cc;
 pub mod conntrack;
 pub mod conv;
+pub mod cwnd;
 pub mod neighbours;
 pub mod tcp;
+pub mod tcp_state;
+pub mod timeline;
 pub mod udp;
 
 use crate::model::{Address, Timestamp};
