@@ -1379,4 +1379,43 @@ mod tests {
         let gaps: Vec<f64> = s.points.windows(2).map(|w| w[1].0 - w[0].0).collect();
         assert!(gaps.iter().all(|g| *g == gaps[0]), "{gaps:?}");
     }
+
+    /// The handshake of mixed/http_get.pcap, frames 1-3, through the dissectors:
+    /// the hooks in IPv4 and TCP give one flow, opened by the client, NEW then
+    /// ESTABLISHED, with Zeek's "ShA" so far and the IP lengths (64, 60, 52).
+    #[test]
+    fn handshake_through_the_dissectors() {
+        use crate::link::LinkType;
+        use crate::testutil::hex;
+        let syn = hex("0010db88d2efc8bcc896d2a0080045000040df8e400040066dd38d8ee405c096bb2be9d00050fe21323a00000000b002ffff3bc00000020405b4010303040101080a164add200000000004020000");
+        let synack = hex("c8bcc896d2a00010db88d2ef08004500003c000040002f065e66c096bb2b8d8ee4050050e9d0a5afce3efe21323ba01238902e500000020405b40402080a2f894259164add2001030307");
+        let ack = hex("0010db88d2efc8bcc896d2a0080045000034cc9f4000400680ce8d8ee405c096bb2be9d00050fe21323ba5afce3f8010202b753b00000101080a164add662f894259");
+        let mut d = crate::Dissector::new(crate::Prefs::default());
+        let times = [(869_344u64, &syn), (939_084, &synack), (939_378, &ack)];
+        for (i, (us, bytes)) in times.iter().enumerate() {
+            let meta = crate::FrameMeta::new(
+                i as u64 + 1,
+                Timestamp::new(1_362_692_526, us * 1000),
+                bytes.len() as u32,
+                LinkType::ETHERNET,
+            );
+            let mut pkt = Packet::new(false);
+            d.dissect(&meta, bytes, &mut pkt);
+        }
+        let flows = d.state().flows.all();
+        assert_eq!(flows.len(), 1);
+        let f = flows[0];
+        assert_eq!(f.orig.addr, crate::model::Address::Ipv4([141, 142, 228, 5]));
+        assert_eq!((f.orig.port, f.resp.port), (59856, 80));
+        assert_eq!(f.history.as_str(), "ShA");
+        assert_eq!(f.conn_state(), "S1");
+        assert_eq!(f.state, CtState::Established);
+        assert_eq!((f.sides[0].ip_bytes, f.sides[1].ip_bytes), (64 + 52, 60));
+        assert_eq!(f.tcp_stream, Some(0));
+        let conv = &d.state().conv.tcp.rows[0];
+        assert_eq!(
+            (conv.tx_frames, conv.tx_bytes, conv.rx_frames, conv.rx_bytes),
+            (2, 78 + 66, 1, 74)
+        );
+    }
 }

@@ -466,4 +466,62 @@ mod tests {
         assert_eq!(ndp_link_address(&[1, 0, 0, 0], 1), None);
         assert_eq!(ndp_link_address(&[1, 1, 0], 1), None);
     }
+
+    /// link/eth_arp_who_has.pcap frames 1-2 through the ARP dissector: "Who has
+    /// 10.0.0.1? Tell 10.0.0.2", then "10.0.0.1 is at f8:ed:a5:c0:a4:f1".
+    #[test]
+    fn arp_request_and_reply_through_the_dissector() {
+        use crate::link::LinkType;
+        use crate::testutil::hex;
+        let req = hex(
+            "ffffffffffff7831c1c63fc2080600010800060400017831c1c63fc20a0000020000000000000a000001",
+        );
+        let rep = hex("7831c1c63fc2f8eda5c0a4f108060001080006040002f8eda5c0a4f10a0000017831c1c63fc20a00000200000000000000000000000000001f0b60ce");
+        let mut d = crate::Dissector::new(crate::Prefs::default());
+        for (i, (us, bytes)) in [(520_906u64, &req), (526_359, &rep)].iter().enumerate() {
+            let meta = crate::FrameMeta::new(
+                i as u64 + 1,
+                Timestamp::new(1_461_764_814, us * 1000),
+                bytes.len() as u32,
+                LinkType::ETHERNET,
+            );
+            let mut pkt = Packet::new(true);
+            d.dissect(&meta, bytes, &mut pkt);
+            if i == 0 {
+                let e = d.state().neighbours.entries();
+                assert_eq!(e[0].ip, v4a([10, 0, 0, 1]));
+                assert_eq!(e[0].state_at(meta.ts), NeighState::Incomplete);
+            }
+        }
+        let now = d.state().frame_ts;
+        let e = d.state().neighbours.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].mac, Some([0xf8, 0xed, 0xa5, 0xc0, 0xa4, 0xf1]));
+        assert_eq!(e[0].state_at(now), NeighState::Reachable);
+        assert_eq!(e[1].ip, v4a([10, 0, 0, 2]));
+        assert_eq!(e[1].state_at(now), NeighState::Stale);
+    }
+
+    fn v4a(a: [u8; 4]) -> Address {
+        Address::Ipv4(a)
+    }
+
+    /// A truncated ARP packet (cut inside the addresses) teaches the table nothing.
+    #[test]
+    fn truncated_arp_is_ignored() {
+        use crate::link::LinkType;
+        use crate::testutil::hex;
+        let req =
+            hex("ffffffffffff7831c1c63fc2080600010800060400017831c1c63fc20a000002000000000000");
+        let mut d = crate::Dissector::new(crate::Prefs::default());
+        let meta = crate::FrameMeta::new(
+            1,
+            Timestamp::new(1, 0),
+            req.len() as u32,
+            LinkType::ETHERNET,
+        );
+        let mut pkt = Packet::new(false);
+        d.dissect(&meta, &req, &mut pkt);
+        assert!(d.state().neighbours.entries().is_empty());
+    }
 }
