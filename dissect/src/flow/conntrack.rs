@@ -1055,15 +1055,23 @@ pub fn zone_of(pkt: &Packet, data: &[u8]) -> Zone {
 }
 
 /// Bytes of the innermost IP datagram whose transport payload starts at `off`
-/// and is `transport_len` bytes long on the wire.
+/// and is `transport_len` bytes long on the wire. When the transport header is
+/// in reassembled bytes (another data source than the IP header's), the IP
+/// header is counted at its minimum size.
 pub fn ip_bytes_of(pkt: &Packet, off: usize, transport_len: usize) -> u32 {
-    let ip_start = pkt
+    let transport_source = pkt.layers.last().map_or(FRAME_SOURCE, |l| l.source);
+    let header = match pkt
         .layers
         .iter()
         .rev()
-        .find(|l| matches!(l.proto.name, "ip" | "ipv6") && l.source == FRAME_SOURCE)
-        .map_or(off, |l| l.span.start as usize);
-    (off.saturating_sub(ip_start) + transport_len).min(u32::MAX as usize) as u32
+        .find(|l| matches!(l.proto.name, "ip" | "ipv6"))
+    {
+        Some(l) if l.source == transport_source => off.saturating_sub(l.span.start as usize),
+        Some(l) if l.proto.name == "ipv6" => 40,
+        Some(_) => 20,
+        None => 0,
+    };
+    (header + transport_len).min(u32::MAX as usize) as u32
 }
 
 /// The hook the transport dissectors call once per header: updates the flow
