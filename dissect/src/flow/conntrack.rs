@@ -552,8 +552,9 @@ pub struct Verdict {
 /// Every tracked flow.
 #[derive(Debug)]
 pub struct FlowTable {
-    live: HashMap<FlowKey, FlowRecord>,
-    retired: Vec<FlowRecord>,
+    /// Boxed so that growing the map or retiring a flow moves a pointer, not a record.
+    live: HashMap<FlowKey, Box<FlowRecord>>,
+    retired: Vec<Box<FlowRecord>>,
     limit: usize,
     packets: u64,
     /// Retired flows dropped because more than [`MAX_RETIRED`] were kept.
@@ -585,12 +586,17 @@ impl FlowTable {
 
     /// Every flow, retired and live, in order of first packet.
     pub fn all(&self) -> Vec<&FlowRecord> {
-        let mut v: Vec<&FlowRecord> = self.retired.iter().chain(self.live.values()).collect();
+        let mut v: Vec<&FlowRecord> = self
+            .retired
+            .iter()
+            .chain(self.live.values())
+            .map(|f| &**f)
+            .collect();
         v.sort_by_key(|f| (f.first_frame, f.first_ts));
         v
     }
 
-    fn retire(&mut self, rec: FlowRecord) {
+    fn retire(&mut self, rec: Box<FlowRecord>) {
         if self.retired.len() >= MAX_RETIRED {
             // Drop the older half at once, so the cost is paid once per many flows.
             let half = self.retired.len() / 2;
@@ -681,7 +687,7 @@ impl FlowTable {
         let rec = self
             .live
             .entry(key)
-            .or_insert_with(|| new_record(obs, dir, frame, ts));
+            .or_insert_with(|| Box::new(new_record(obs, dir, frame, ts)));
         let side = usize::from(dir != rec.orig_dir);
         verdict.state = if side == 1 || rec.seen_reply {
             rec.seen_reply = true;
