@@ -554,6 +554,9 @@ pub struct Verdict {
 pub struct FlowTable {
     /// Boxed so that growing the map or retiring a flow moves a pointer, not a record.
     live: HashMap<FlowKey, Box<FlowRecord>>,
+    // Boxed too: a retired flow comes out of `live` as a box, and the vector's
+    // growth then moves pointers.
+    #[allow(clippy::vec_box)]
     retired: Vec<Box<FlowRecord>>,
     limit: usize,
     packets: u64,
