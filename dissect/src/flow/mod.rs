@@ -34,16 +34,17 @@ pub struct State {
 
 impl State {
     /// Counts the frame being dissected in a tshark address-pair conversation
-    /// table (`-z conv,eth|ip|ipv6`). Headers quoted in ICMP errors are not counted.
+    /// table (`-z conv,eth|ip|ipv6`). `skip`: the header is not counted (quoted
+    /// in an ICMP error, or cut short where tshark's tap would not run).
     pub fn note_conversation(
         &mut self,
         kind: conv::PairKind,
         src: Address,
         dst: Address,
         orig_len: u32,
-        quoted: bool,
+        skip: bool,
     ) {
-        if quoted {
+        if skip {
             return;
         }
         let now = self.frame_ts;
