@@ -1,0 +1,253 @@
+//! DNS (RFC 1035 and successors), and mDNS (RFC 6762) and LLMNR (RFC 4795)
+//! which share its message format. [`dissect_message`] takes one whole
+//! message, so DNS over TCP can hand it each message once the 2-byte length
+//! prefix is stripped.
+
+pub mod parser;
+pub mod state;
+pub mod tree;
+pub mod types;
+
+use std::fmt::Write as _;
+
+use crate::dissector::Cx;
+use crate::flow::{ConvKey, Endpoint};
+use crate::model::{Protocol, Span, Value};
+use parser::{EntryError, HEADER_LEN};
+
+pub use tree::FIELDS;
+
+pub static DNS: Protocol = Protocol {
+    name: "dns",
+    label: "Domain Name System",
+    short: "DNS",
+};
+
+pub static MDNS: Protocol = Protocol {
+    name: "mdns",
+    label: "Multicast Domain Name System",
+    short: "MDNS",
+};
+
+pub static LLMNR: Protocol = Protocol {
+    name: "llmnr",
+    label: "Link-local Multicast Name Resolution",
+    short: "LLMNR",
+};
+
+/// Which of the DNS-framed protocols a message belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Dns,
+    Mdns,
+    Llmnr,
+}
+
+impl Flavor {
+    fn protocol(self) -> &'static Protocol {
+        match self {
+            Flavor::Dns => &DNS,
+            Flavor::Mdns => &MDNS,
+            Flavor::Llmnr => &LLMNR,
+        }
+    }
+}
+
+/// Dissects a UDP payload as one message of `flavor`. Claims all of it.
+pub fn dissect_udp(cx: &mut Cx<'_>, off: usize, buf: &[u8], flavor: Flavor) -> usize {
+    dissect_message_as(cx, off, buf, flavor);
+    buf.len()
+}
+
+/// Dissects one whole DNS message at absolute offset `off`.
+pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) {
+    dissect_message_as(cx, off, msg, Flavor::Dns);
+}
+
+/// Dissects one whole message of `flavor` at absolute offset `off`.
+pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
+    let proto = flavor.protocol();
+    cx.pkt.begin_layer(proto, Span::new(off, msg.len()));
+    let Ok((_, h)) = parser::header(msg) else {
+        cx.pkt.set_title(|t| t.push_str(proto.label));
+        cx.pkt.malformed(
+            Span::new(off, msg.len()),
+            format!("DNS message shorter than its {HEADER_LEN}-byte header"),
+        );
+        return;
+    };
+    let response = h.is_response();
+    cx.pkt.set_title(|t| {
+        let _ = write!(
+            t,
+            "{} ({})",
+            proto.label,
+            if response { "response" } else { "query" }
+        );
+    });
+    write_info_head(&mut cx.pkt.summary.info, &h);
+    tree::header(cx.pkt, off, &h);
+    let mdns = flavor == Flavor::Mdns;
+    let mut pos = HEADER_LEN;
+    let counts = [h.qdcount, h.ancount, h.nscount, h.arcount];
+    'sections: for (section, &count) in counts.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let def = tree::section_def(section);
+        let start = pos;
+        let node = cx.pkt.fields.len();
+        cx.pkt.add(def, Span::new(off + pos, 0), Value::None);
+        let result = cx.pkt.subtree(|p| {
+            for _ in 0..count {
+                if section == 0 {
+                    match parser::question(msg, pos) {
+                        Ok(q) => {
+                            p.summary.info.push(' ');
+                            types::write_type(&mut p.summary.info, q.qtype);
+                            p.summary.info.push(' ');
+                            p.summary.info.push_str(&q.name.text);
+                            tree::question(p, off, &q, mdns);
+                            pos += q.len();
+                        }
+                        Err(e) => return Err(e),
+                    }
+                } else {
+                    match parser::record(msg, pos) {
+                        Ok(r) => {
+                            let mut rt = tree::RecordText::default();
+                            let ok = tree::record(p, off, msg, &r, mdns, &mut rt);
+                            p.summary.info.push(' ');
+                            types::write_type(&mut p.summary.info, r.rtype);
+                            p.summary.info.push_str(&rt.info);
+                            if r.truncated() {
+                                return Err(EntryError::Truncated(r.name.clone(), r.start));
+                            }
+                            if !ok {
+                                return Ok(Some(r.rdata_at));
+                            }
+                            pos += r.len();
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Ok(None)
+        });
+        if let Some(n) = cx.pkt.fields.get_mut(node) {
+            n.span = Span::new(off + start, pos.min(msg.len()) - start);
+        }
+        match result {
+            Ok(None) => {}
+            Ok(Some(at)) => {
+                cx.pkt.malformed(
+                    Span::new(off + at, msg.len().saturating_sub(at)),
+                    "DNS record data is malformed",
+                );
+                break 'sections;
+            }
+            Err(e) => {
+                entry_error(cx, off, msg, section, e);
+                break 'sections;
+            }
+        }
+    }
+    match_transaction(cx, off, msg, &h);
+}
+
+/// Reports a section entry that could not be read; what was read of it stays.
+fn entry_error(cx: &mut Cx<'_>, off: usize, msg: &[u8], section: usize, e: EntryError) {
+    match e {
+        EntryError::Name(name, at) => {
+            let err = name.error.unwrap_or(parser::NameError::Truncated);
+            cx.pkt.summary.info.push(' ');
+            cx.pkt.summary.info.push_str(&name.text);
+            cx.pkt
+                .malformed(Span::new(off + at, name.wire_len.max(1)), err.message());
+        }
+        EntryError::Truncated(name, at) => {
+            let what = if section == 0 {
+                "question"
+            } else {
+                "resource record"
+            };
+            cx.pkt.malformed(
+                Span::new(off + at, msg.len().saturating_sub(at)),
+                format!(
+                    "DNS {what} for {} runs past the end of the message",
+                    name.text
+                ),
+            );
+        }
+    }
+}
+
+/// `Standard query 0x1234`, `Standard query response 0x1234 No such name`.
+fn write_info_head(info: &mut String, h: &parser::Header) {
+    info.clear();
+    match types::opcode_name(h.opcode().into()) {
+        Some(n) => info.push_str(n),
+        None => {
+            let _ = write!(info, "Unknown operation ({})", h.opcode());
+        }
+    }
+    if h.is_response() {
+        info.push_str(" response");
+    }
+    let _ = write!(info, " 0x{:04x}", h.id);
+    if h.is_response() && h.rcode() != 0 {
+        info.push(' ');
+        match types::rcode_name(h.rcode().into()) {
+            Some(n) => info.push_str(n),
+            None => {
+                let _ = write!(info, "Unknown error ({})", h.rcode());
+            }
+        }
+    }
+}
+
+/// Links the message to its query or response in the same conversation.
+fn match_transaction(cx: &mut Cx<'_>, off: usize, msg: &[u8], h: &parser::Header) {
+    let (Some(ip), Some(sport), Some(dport)) =
+        (cx.ip, cx.pkt.summary.src_port, cx.pkt.summary.dst_port)
+    else {
+        return;
+    };
+    let (conv, _) = ConvKey::new(
+        Endpoint {
+            addr: ip.src,
+            port: sport,
+        },
+        Endpoint {
+            addr: ip.dst,
+            port: dport,
+        },
+    );
+    let m = cx.state.dns.observe(
+        conv,
+        h.id,
+        h.is_response(),
+        cx.state.frame_number,
+        cx.state.frame_ts,
+    );
+    let span = Span::new(off, msg.len().min(HEADER_LEN));
+    let p = &mut *cx.pkt;
+    if let Some(first) = m.retransmitted_request_of {
+        p.add(&tree::RETRANSMISSION, span, Value::Bool(true));
+        p.add(&tree::RETRANSMIT_REQUEST_IN, span, Value::Uint(first));
+    }
+    if let Some(first) = m.retransmitted_response_of {
+        p.add(&tree::RETRANSMISSION, span, Value::Bool(true));
+        p.add(&tree::RETRANSMIT_RESPONSE_IN, span, Value::Uint(first));
+    }
+    if let Some((frame, dt)) = m.response_to {
+        p.add(&tree::RESPONSE_TO, span, Value::Uint(frame));
+        p.add(&tree::TIME, span, Value::RelTime(dt));
+    }
+    if m.unsolicited {
+        p.add(&tree::UNSOLICITED, span, Value::Bool(true));
+    }
+}
+
+#[cfg(test)]
+mod tests;
