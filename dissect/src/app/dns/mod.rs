@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::dissector::Cx;
 use crate::flow::{ConvKey, Endpoint};
-use crate::model::{Protocol, Span, Value};
+use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
 use parser::{EntryError, HEADER_LEN};
 
 pub use tree::FIELDS;
@@ -86,7 +86,11 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
         );
     });
     write_info_head(&mut cx.pkt.summary.info, &h);
-    tree::header(cx.pkt, off, &h);
+    let m = match_transaction(cx, &h);
+    let id_span = Span::new(off, 2);
+    tree::header(cx.pkt, off, &h, flavor == Flavor::Llmnr, |p| {
+        retransmission_expert(p, id_span, &m)
+    });
     let mdns = flavor == Flavor::Mdns;
     let mut pos = HEADER_LEN;
     let counts = [h.qdcount, h.ancount, h.nscount, h.arcount];
@@ -107,10 +111,19 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
                             types::write_type(&mut p.summary.info, q.qtype);
                             p.summary.info.push(' ');
                             p.summary.info.push_str(&q.name.text);
+                            if mdns {
+                                p.summary.info.push_str(tree::qu_text(q.qclass));
+                            }
                             tree::question(p, off, &q, mdns);
                             pos += q.len();
                         }
-                        Err(e) => return Err(e),
+                        Err(e) => {
+                            if let EntryError::Name(name, at) = &e {
+                                // Keep the question's name as Wireshark shows it: its placeholder.
+                                tree::bad_question_name(p, off, *at, name);
+                            }
+                            return Err(e);
+                        }
                     }
                 } else {
                     match parser::record(msg, pos) {
@@ -119,6 +132,9 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
                             let ok = tree::record(p, off, msg, &r, mdns, &mut rt);
                             p.summary.info.push(' ');
                             types::write_type(&mut p.summary.info, r.rtype);
+                            if mdns && r.rtype != types::T_OPT && r.class & 0x8000 != 0 {
+                                p.summary.info.push_str(", cache flush");
+                            }
                             p.summary.info.push_str(&rt.info);
                             if r.truncated() {
                                 return Err(EntryError::Truncated(r.name.clone(), r.start));
@@ -152,7 +168,7 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
             }
         }
     }
-    match_transaction(cx, off, msg, &h);
+    transaction_fields(cx.pkt, Span::new(off, msg.len().min(HEADER_LEN)), &m);
 }
 
 /// Reports a section entry that could not be read; what was read of it stays.
@@ -207,12 +223,16 @@ fn write_info_head(info: &mut String, h: &parser::Header) {
 }
 
 /// Links the message to its query or response in the same conversation.
-fn match_transaction(cx: &mut Cx<'_>, off: usize, msg: &[u8], h: &parser::Header) {
+fn match_transaction(cx: &mut Cx<'_>, h: &parser::Header) -> state::Matched {
     let (Some(ip), Some(sport), Some(dport)) =
         (cx.ip, cx.pkt.summary.src_port, cx.pkt.summary.dst_port)
     else {
-        return;
+        return state::Matched::default();
     };
+    // An ICMP error quotes a message already seen: it is not a new one.
+    if cx.in_icmp_error {
+        return state::Matched::default();
+    }
     let (conv, _) = ConvKey::new(
         Endpoint {
             addr: ip.src,
@@ -223,22 +243,46 @@ fn match_transaction(cx: &mut Cx<'_>, off: usize, msg: &[u8], h: &parser::Header
             port: dport,
         },
     );
-    let m = cx.state.dns.observe(
+    cx.state.dns.observe(
         conv,
         h.id,
         h.is_response(),
         cx.state.frame_number,
         cx.state.frame_ts,
-    );
-    let span = Span::new(off, msg.len().min(HEADER_LEN));
-    let p = &mut *cx.pkt;
+    )
+}
+
+/// The retransmission expert item, shown under the transaction id as Wireshark does.
+fn retransmission_expert(p: &mut Packet, span: Span, m: &state::Matched) {
     if let Some(first) = m.retransmitted_request_of {
-        p.add(&tree::RETRANSMISSION, span, Value::Bool(true));
-        p.add(&tree::RETRANSMIT_REQUEST_IN, span, Value::Uint(first));
+        p.expert_field(
+            &tree::RETRANSMIT_REQUEST,
+            Severity::Warn,
+            Group::Sequence,
+            span,
+            format!("DNS query retransmission. Original request in frame {first}"),
+        );
     }
     if let Some(first) = m.retransmitted_response_of {
+        p.expert_field(
+            &tree::RETRANSMIT_RESPONSE,
+            Severity::Warn,
+            Group::Sequence,
+            span,
+            format!("DNS response retransmission. Original response in frame {first}"),
+        );
+    }
+}
+
+/// The matching fields at the end of the message's tree.
+fn transaction_fields(p: &mut Packet, span: Span, m: &state::Matched) {
+    if let Some(first) = m.retransmitted_request_of {
+        p.add(&tree::RETRANSMIT_REQUEST_IN, span, Value::Uint(first));
         p.add(&tree::RETRANSMISSION, span, Value::Bool(true));
+    }
+    if let Some(first) = m.retransmitted_response_of {
         p.add(&tree::RETRANSMIT_RESPONSE_IN, span, Value::Uint(first));
+        p.add(&tree::RETRANSMISSION, span, Value::Bool(true));
     }
     if let Some((frame, dt)) = m.response_to {
         p.add(&tree::RESPONSE_TO, span, Value::Uint(frame));

@@ -180,9 +180,10 @@ fn fail(mut name: Name, e: NameError, jumped: bool, at: usize, pos: usize) -> Na
     if !jumped {
         name.wire_len = at.saturating_sub(pos);
     }
-    name.text_len = name.text.len();
     name.text.clear();
     name.text.push_str(e.placeholder());
+    // Wireshark measures the placeholder it shows.
+    name.text_len = name.text.len();
     name.error = Some(e);
     name
 }

@@ -8,6 +8,10 @@ use std::collections::HashMap;
 use crate::flow::{evict_least_recent, ConvKey};
 use crate::model::Timestamp;
 
+/// Wireshark's `dns.retransmission_timer` default: a query repeated within
+/// 5 seconds is a retransmission, later it is a new transaction.
+const RETRANSMISSION_TIMER_NS: i128 = 5_000_000_000;
+
 /// Transactions remembered at most; the least recently used go first.
 const MAX_TRANSACTIONS: usize = 1 << 16;
 
@@ -53,8 +57,12 @@ impl DnsTable {
         let key = (conv, id);
         if !response {
             match self.map.get_mut(&key) {
-                // The same id again before any answer: a retransmission.
-                Some(t) if t.response_frame.is_none() && t.query_frame != frame => {
+                // The same id again, unanswered and soon enough: a retransmission.
+                Some(t)
+                    if t.response_frame.is_none()
+                        && t.query_frame != frame
+                        && ts.since(t.query_ts).0 < RETRANSMISSION_TIMER_NS =>
+                {
                     m.retransmitted_request_of = Some(t.query_frame);
                     t.last_frame = frame;
                 }

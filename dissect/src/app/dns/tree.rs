@@ -17,6 +17,8 @@ declare_fields! {
     F_OPCODE = "dns.flags.opcode", "Opcode", U16, Dec, types::opcode_name;
     F_AUTHORITATIVE = "dns.flags.authoritative", "Authoritative", Bool;
     F_TRUNCATED = "dns.flags.truncated", "Truncated", Bool;
+    F_CONFLICT = "dns.flags.conflict", "Conflict", Bool;
+    F_TENTATIVE = "dns.flags.tentative", "Tentative", Bool;
     F_RECDESIRED = "dns.flags.recdesired", "Recursion desired", Bool;
     F_RECAVAIL = "dns.flags.recavail", "Recursion available", Bool;
     F_Z = "dns.flags.z", "Z", Bool;
@@ -164,7 +166,6 @@ declare_fields! {
     RRSIG_SIGNER = "dns.rrsig.signers_name", "Signer's name", String;
     RRSIG_SIGNATURE = "dns.rrsig.signature", "Signature", Bytes;
     NSEC_NEXT = "dns.nsec.next_domain_name", "Next Domain Name", String;
-    NSEC_TYPE = "dns.rr.type", "RR type in bit map", U16, Dec, types::type_name;
     NSEC3_ALGO = "dns.nsec3.algo", "Hash algorithm", U8;
     NSEC3_FLAGS = "dns.nsec3.flags", "NSEC3 flags", U8;
     NSEC3_OPT_OUT = "dns.nsec3.flags.opt_out", "NSEC3 Opt-out flag", Bool;
@@ -185,6 +186,8 @@ declare_fields! {
     TIME = "dns.time", "Time", RelTime;
     UNSOLICITED = "dns.unsolicited", "Unsolicited", Bool;
     RETRANSMISSION = "dns.retransmission", "Retransmission", Bool;
+    RETRANSMIT_REQUEST = "dns.retransmit_request", "DNS query retransmission", None;
+    RETRANSMIT_RESPONSE = "dns.retransmit_response", "DNS response retransmission", None;
     RETRANSMIT_REQUEST_IN = "dns.retransmit_request_in", "Retransmitted request. Original request in", FrameNum;
     RETRANSMIT_RESPONSE_IN = "dns.retransmit_response_in", "Retransmitted response. Original response in", FrameNum;
 }
@@ -193,9 +196,16 @@ const F_RESPONSE_BIT: u16 = 0x8000;
 const F_AUTHENTIC_BIT: u16 = 0x0020;
 
 /// Adds the header fields.
-pub fn header(p: &mut Packet, off: usize, h: &Header) {
+pub fn header(
+    p: &mut Packet,
+    off: usize,
+    h: &Header,
+    llmnr: bool,
+    id_tree: impl FnOnce(&mut Packet),
+) {
     let at = |i: usize, n: usize| Span::new(off + i, n);
     p.add(&ID, at(0, 2), Value::Uint(h.id.into()));
+    p.subtree(id_tree);
     let f = h.flags;
     let bit = |mask: u16| Value::Bool(f & mask != 0);
     let response = f & F_RESPONSE_BIT != 0;
@@ -203,6 +213,16 @@ pub fn header(p: &mut Packet, off: usize, h: &Header) {
         let s = at(2, 2);
         p.add(&F_RESPONSE, s, bit(F_RESPONSE_BIT));
         p.add(&F_OPCODE, s, Value::Uint(h.opcode().into()));
+        if llmnr {
+            // RFC 4795 section 2.1.1: C and T replace AA and RD, and there is no RA, AD or CD.
+            p.add(&F_CONFLICT, s, bit(0x0400));
+            p.add(&F_TRUNCATED, s, bit(0x0200));
+            p.add(&F_TENTATIVE, s, bit(0x0100));
+            if response {
+                p.add(&F_RCODE, s, Value::Uint(h.rcode().into()));
+            }
+            return;
+        }
         if response {
             p.add(&F_AUTHORITATIVE, s, bit(0x0400));
         }
@@ -264,8 +284,8 @@ pub fn question(p: &mut Packet, off: usize, q: &Question, mdns: bool) {
         let mut s = format!("{}: type ", q.name.text);
         types::write_type(&mut s, q.qtype);
         let _ = write!(s, ", class {}", class_text(class));
-        if mdns && q.qclass & 0x8000 != 0 {
-            s.push_str(", \"QU\" question");
+        if mdns {
+            s.push_str(qu_text(q.qclass));
         }
         Value::Text(s.into())
     };
@@ -275,6 +295,11 @@ pub fn question(p: &mut Packet, off: usize, q: &Question, mdns: bool) {
         name_fields(p, off, q.start, &q.name);
         let fixed = off + q.start + q.name.wire_len;
         p.add(&QRY_TYPE, Span::new(fixed, 2), Value::Uint(q.qtype.into()));
+        p.add(
+            &QRY_CLASS,
+            Span::new(fixed + 2, 2),
+            Value::Uint(class.into()),
+        );
         if mdns {
             p.add(
                 &QRY_QU,
@@ -282,12 +307,24 @@ pub fn question(p: &mut Packet, off: usize, q: &Question, mdns: bool) {
                 Value::Bool(q.qclass & 0x8000 != 0),
             );
         }
-        p.add(
-            &QRY_CLASS,
-            Span::new(fixed + 2, 2),
-            Value::Uint(class.into()),
-        );
     });
+}
+
+/// mDNS's unicast-response bit of a question's class (RFC 6762 section 5.4), as text.
+pub fn qu_text(qclass: u16) -> &'static str {
+    if qclass & 0x8000 != 0 {
+        ", \"QU\" question"
+    } else {
+        ", \"QM\" question"
+    }
+}
+
+/// A question whose name could not be read: its placeholder name alone.
+pub fn bad_question_name(p: &mut Packet, off: usize, start: usize, name: &Name) {
+    p.add_with(&ENTRY, Span::new(off + start, name.wire_len), || {
+        Value::Text(name.text.as_str().into())
+    });
+    p.subtree(|p| name_fields(p, off, start, name));
 }
 
 /// The name, its length and label count of a question.
@@ -344,6 +381,11 @@ pub fn record(
         if r.rtype == T_OPT {
             opt_header(p, fixed, r);
         } else {
+            p.add(
+                &RESP_CLASS,
+                Span::new(fixed + 2, 2),
+                Value::Uint(class.into()),
+            );
             if mdns {
                 p.add(
                     &RESP_CACHE_FLUSH,
@@ -351,11 +393,6 @@ pub fn record(
                     Value::Bool(r.class & 0x8000 != 0),
                 );
             }
-            p.add(
-                &RESP_CLASS,
-                Span::new(fixed + 2, 2),
-                Value::Uint(class.into()),
-            );
             p.add(
                 &RESP_TTL,
                 Span::new(fixed + 4, 4),
@@ -379,6 +416,9 @@ pub fn record(
         types::write_type(&mut s, r.rtype);
         if r.rtype != T_OPT {
             let _ = write!(s, ", class {}", class_text(class));
+            if mdns && r.class & 0x8000 != 0 {
+                s.push_str(", cache flush");
+            }
         }
         s.push_str(&rt.label);
         if let Some(node) = p.fields.get_mut(entry) {
@@ -388,11 +428,12 @@ pub fn record(
     ok
 }
 
-/// `_sip._udp.example.com` as service, protocol and name, as Wireshark splits SRV owners.
+/// `_sip._udp.example.com` as service, protocol and name, as Wireshark splits
+/// SRV owners (whatever the labels look like).
 fn split_srv(name: &str) -> Option<(&str, &str, &str)> {
     let (service, rest) = name.split_once('.')?;
     let (proto, rest) = rest.split_once('.')?;
-    service.starts_with('_').then_some((service, proto, rest))
+    Some((service, proto, rest))
 }
 
 /// The OPT pseudo-record's class and TTL fields (RFC 6891 section 6.1.3).
@@ -481,15 +522,15 @@ fn rdata(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut Record
         }
         T_NS | T_CNAME | T_PTR => {
             let (def, word) = match r.rtype {
-                T_NS => (&NS, "ns"),
-                T_CNAME => (&CNAME, "cname"),
-                _ => (&PTR, "ptr"),
+                T_NS => (&NS, "ns "),
+                T_CNAME => (&CNAME, "cname "),
+                _ => (&PTR, ""),
             };
             let Some(n) = data_name(p, def, off, msg, r.rdata_at) else {
                 return false;
             };
             let _ = write!(rt.info, " {}", n.text);
-            let _ = write!(rt.label, ", {word} {}", n.text);
+            let _ = write!(rt.label, ", {word}{}", n.text);
             true
         }
         T_MX => {
@@ -566,6 +607,7 @@ fn rdata(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut Record
             let Some(n) = data_name(p, &NSEC_NEXT, off, msg, r.rdata_at) else {
                 return false;
             };
+            let _ = write!(rt.info, " {}", n.text);
             let _ = write!(rt.label, ", next domain name {}", n.text);
             let used = n.wire_len;
             type_bitmaps(p, base + used, d.get(used..).unwrap_or(&[]))
@@ -1074,8 +1116,9 @@ fn type_bitmaps(p: &mut Packet, base: usize, d: &[u8]) -> bool {
             for bit in 0..8 {
                 if byte & (0x80 >> bit) != 0 {
                     let t = window * 256 + (byte_idx as u16) * 8 + bit;
+                    // Wireshark files bitmap entries under dns.resp.type too.
                     p.add(
-                        &NSEC_TYPE,
+                        &RESP_TYPE,
                         Span::new(base + i + 2 + byte_idx, 1),
                         Value::Uint(t.into()),
                     );
