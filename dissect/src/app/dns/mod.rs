@@ -115,7 +115,7 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
                                 p.summary.info.push_str(tree::qu_text(q.qclass));
                             }
                             tree::question(p, off, &q, mdns);
-                            pos += q.len();
+                            pos += q.wire_len();
                         }
                         Err(e) => {
                             if let EntryError::Name(name, at) = &e {
@@ -142,7 +142,7 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
                             if !ok {
                                 return Ok(Some(r.rdata_at));
                             }
-                            pos += r.len();
+                            pos += r.wire_len();
                         }
                         Err(e) => return Err(e),
                     }

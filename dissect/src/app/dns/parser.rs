@@ -212,7 +212,7 @@ pub struct Question {
 
 impl Question {
     /// Octets this question occupies.
-    pub fn len(&self) -> usize {
+    pub fn wire_len(&self) -> usize {
         self.name.wire_len + 4
     }
 }
@@ -262,7 +262,7 @@ pub struct Record<'a> {
 
 impl Record<'_> {
     /// Octets the record occupies as declared.
-    pub fn len(&self) -> usize {
+    pub fn wire_len(&self) -> usize {
         self.rdata_at - self.start + self.rdlength as usize
     }
 

@@ -289,7 +289,7 @@ pub fn question(p: &mut Packet, off: usize, q: &Question, mdns: bool) {
         }
         Value::Text(s.into())
     };
-    let span = Span::new(off + q.start, q.len());
+    let span = Span::new(off + q.start, q.wire_len());
     p.add_with(&ENTRY, span, label);
     p.subtree(|p| {
         name_fields(p, off, q.start, &q.name);
@@ -355,7 +355,7 @@ pub fn record(
     mdns: bool,
     rt: &mut RecordText,
 ) -> bool {
-    let span = Span::new(off + r.start, r.len().min(msg.len() - r.start));
+    let span = Span::new(off + r.start, r.wire_len().min(msg.len() - r.start));
     let class = if mdns { r.class & 0x7fff } else { r.class };
     // The label node comes first, its text filled in once the data is decoded.
     let entry = p.fields.len();
