@@ -647,3 +647,22 @@ fn agrees_with_hickory_proto_on_corpus_messages() {
         assert_eq!(grouped(ours), grouped(theirs), "case {i}");
     }
 }
+
+proptest::proptest! {
+    /// Arbitrary bytes after a plausible header never panic, in either speed.
+    #[test]
+    fn arbitrary_messages_never_panic(
+        counts in proptest::collection::vec(0u8..4, 4),
+        body in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        response in proptest::bool::ANY,
+    ) {
+        let mut m = vec![0x12, 0x34, if response { 0x81 } else { 0x01 }, 0x00];
+        for c in counts {
+            m.extend_from_slice(&[0, c]);
+        }
+        m.extend_from_slice(&body);
+        let f = wrap(&m, 40000, 53);
+        let _ = dissect_frame_for_test(LinkType::ETHERNET, &f);
+        let _ = dissect_frame_fast(LinkType::ETHERNET, &f);
+    }
+}
