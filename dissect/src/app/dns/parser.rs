@@ -108,7 +108,8 @@ pub struct Name {
     pub wire_len: usize,
     /// Number of labels.
     pub labels: usize,
-    /// Length of the dotted text before `<Root>` substitution (Wireshark's `dns.qry.name.len`).
+    /// Octets of the dotted name before escaping and `<Root>` substitution
+    /// (Wireshark's `dns.qry.name.len`).
     pub text_len: usize,
     pub error: Option<NameError>,
 }
@@ -142,7 +143,7 @@ pub fn read_name(msg: &[u8], pos: usize) -> Name {
                 if octets + 1 > MAX_NAME_LEN || name.labels > MAX_LABELS {
                     return fail(name, NameError::TooLong, jumped, at + 1 + label.len(), pos);
                 }
-                if !name.text.is_empty() {
+                if name.labels > 1 {
                     name.text.push('.');
                 }
                 push_label(&mut name.text, label);
@@ -169,7 +170,8 @@ pub fn read_name(msg: &[u8], pos: usize) -> Name {
             _ => return fail(name, NameError::BadLabelType, jumped, at + 1, pos),
         }
     }
-    name.text_len = name.text.len();
+    // Labels and the dots between them, as they are on the wire.
+    name.text_len = octets.saturating_sub(1);
     if name.text.is_empty() {
         name.text.push_str("<Root>");
     }
@@ -188,14 +190,14 @@ fn fail(mut name: Name, e: NameError, jumped: bool, at: usize, pos: usize) -> Na
     name
 }
 
-/// Appends a label, escaping what would not print (Wireshark shows `\xNN`).
+/// Appends a label, escaping what would not print as Wireshark does (`\001`, octal).
 fn push_label(out: &mut String, label: &[u8]) {
     for &b in label {
         if b.is_ascii_graphic() || b == b' ' {
             out.push(b as char);
         } else {
             use std::fmt::Write as _;
-            let _ = write!(out, "\\x{b:02x}");
+            let _ = write!(out, "\\{b:03o}");
         }
     }
 }
@@ -357,7 +359,14 @@ mod tests {
             (n.text.as_str(), n.wire_len, n.labels),
             ("ftp.example.com", 6, 3)
         );
-        assert_eq!(n.error, None);
+        assert_eq!((n.error, n.text_len), (None, 15));
+    }
+
+    #[test]
+    fn unprintable_bytes_are_escaped_in_octal_and_counted_raw() {
+        // tshark 4.0 shows labels "a\x01b." and "c d" as `a\001b..c d`, length 8.
+        let n = read_name(b"\x04a\x01b.\x03c d\x00", 0);
+        assert_eq!((n.text.as_str(), n.text_len), ("a\\001b..c d", 8));
     }
 
     #[test]

@@ -666,3 +666,15 @@ proptest::proptest! {
         let _ = dissect_frame_fast(LinkType::ETHERNET, &f);
     }
 }
+
+#[test]
+fn txt_bytes_as_tshark_reads_them() {
+    // Checked with tshark 4.0: "a\x01\xffb\t" shows as "a\u0001\u{fffd}b\t".
+    let mut m = hex("abcd81800000000100000000");
+    m.extend_from_slice(&[0, 0, 16, 0, 1, 0, 0, 0, 60, 0, 6, 5, b'a', 1, 0xff, b'b', 9]);
+    let (p, d) = dissect_msg(&m);
+    assert_eq!(
+        value(&p, "dns.txt", &d).as_deref(),
+        Some("a\u{1}\u{fffd}b\t")
+    );
+}

@@ -677,17 +677,13 @@ fn character_strings(
     true
 }
 
-/// Bytes as text, non-printable ones escaped.
+/// Character-string bytes as text.
 fn text(s: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s {
-        if b.is_ascii_graphic() || b == b' ' {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "\\x{b:02x}");
-        }
-    }
-    out
+    // As tshark reads ASCII strings: bytes above 0x7f become U+FFFD, control
+    // characters stay (the JSON writer escapes them).
+    s.iter()
+        .map(|&b| if b.is_ascii() { b as char } else { '\u{fffd}' })
+        .collect()
 }
 
 fn naptr(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>) -> bool {
