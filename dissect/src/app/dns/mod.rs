@@ -258,7 +258,7 @@ fn retransmission_expert(p: &mut Packet, span: Span, m: &state::Matched) {
         p.expert_field(
             &tree::RETRANSMIT_REQUEST,
             Severity::Warn,
-            Group::Sequence,
+            Group::Protocol,
             span,
             format!("DNS query retransmission. Original request in frame {first}"),
         );
@@ -267,7 +267,7 @@ fn retransmission_expert(p: &mut Packet, span: Span, m: &state::Matched) {
         p.expert_field(
             &tree::RETRANSMIT_RESPONSE,
             Severity::Warn,
-            Group::Sequence,
+            Group::Protocol,
             span,
             format!("DNS response retransmission. Original response in frame {first}"),
         );

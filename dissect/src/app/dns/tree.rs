@@ -95,7 +95,13 @@ declare_fields! {
     CAA_ISSUE = "dns.caa.issue", "Issue", String;
     CAA_ISSUEWILD = "dns.caa.issuewild", "Issue Wildcard", String;
     CAA_IODEF = "dns.caa.iodef", "Report URL", String;
+    CAA_UNKNOWN = "dns.caa.unknown", "Unknown tag", String;
     CAA_VALUE = "dns.caa.value", "Value", String;
+    HINFO_CPU_LEN = "dns.hinfo.cpu_length", "CPU Length", U8;
+    HINFO_CPU = "dns.hinfo.cpu", "CPU", String;
+    HINFO_OS_LEN = "dns.hinfo.os_length", "OS Length", U8;
+    HINFO_OS = "dns.hinfo.os", "OS", String;
+    UNDECODED_TYPE = "dns.undecoded.type", "Undecoded DNS record type", None;
     SSHFP_ALGO = "dns.sshfp.algorithm", "Algorithm", U8;
     SSHFP_TYPE = "dns.sshfp.fingerprint.type", "Fingerprint type", U8;
     SSHFP_FP = "dns.sshfp.fingerprint", "Fingerprint", Bytes;
@@ -178,6 +184,8 @@ declare_fields! {
     TSIG_TIME = "dns.tsig.time_signed", "Time Signed", AbsTime;
     TSIG_FUDGE = "dns.tsig.fudge", "Fudge", U16;
     TSIG_MAC_SIZE = "dns.tsig.mac_size", "MAC Size", U16;
+    TSIG_MAC = "dns.tsig.mac", "MAC", None;
+    TSIG_NOALG = "dns.tsig.noalg", "No dissector for algorithm", None;
     TSIG_ORIGINAL_ID = "dns.tsig.original_id", "Original Id", U16;
     TSIG_ERROR = "dns.tsig.error", "Error", U16;
     TSIG_OTHER_LEN = "dns.tsig.other_len", "Other Len", U16;
@@ -566,7 +574,7 @@ fn rdata(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut Record
             );
             true
         }
-        T_NAPTR => naptr(p, off, msg, r),
+        T_NAPTR => naptr(p, off, msg, r, rt),
         T_CAA => caa(p, base, d),
         T_SSHFP => {
             let Ok((fp, (algo, ftype))) = (be_u8::<_, E<'_>>, be_u8).parse(d) else {
@@ -577,7 +585,31 @@ fn rdata(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut Record
             p.add(&SSHFP_FP, sp(2, fp.len()), Value::SpanBytes);
             true
         }
+        T_HINFO => {
+            let Some(&n) = d.first() else { return false };
+            let Some(cpu) = d.get(1..1 + n as usize) else {
+                return false;
+            };
+            let at = 1 + cpu.len();
+            let Some(&m) = d.get(at) else { return false };
+            let Some(os) = d.get(at + 1..at + 1 + m as usize) else {
+                return false;
+            };
+            let _ = write!(rt.info, " {} {}", text(cpu), text(os));
+            let _ = write!(rt.label, ", CPU {}, OS {}", text(cpu), text(os));
+            p.add(&HINFO_CPU_LEN, sp(0, 1), Value::Uint(n.into()));
+            p.add_with(&HINFO_CPU, sp(1, cpu.len()), || {
+                Value::Str(text(cpu).into())
+            });
+            p.add(&HINFO_OS_LEN, sp(at, 1), Value::Uint(m.into()));
+            p.add_with(&HINFO_OS, sp(at + 1, os.len()), || {
+                Value::Str(text(os).into())
+            });
+            true
+        }
         T_TLSA => {
+            // Wireshark 4.0 appends the owner name to Info for TLSA and NSEC3PARAM.
+            let _ = write!(rt.info, " {}", r.name.text);
             let Ok((rest, (u, s, m))) = (be_u8::<_, E<'_>>, be_u8, be_u8).parse(d) else {
                 return false;
             };
@@ -613,16 +645,65 @@ fn rdata(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut Record
             type_bitmaps(p, base + used, d.get(used..).unwrap_or(&[]))
         }
         T_NSEC3 | T_NSEC3_PRIVATE => nsec3(p, base, d, true),
-        T_NSEC3PARAM => nsec3(p, base, d, false),
-        250 => tsig(p, off, msg, r),
+        T_NSEC3PARAM => {
+            let _ = write!(rt.info, " {}", r.name.text);
+            nsec3(p, base, d, false)
+        }
+        T_TSIG => tsig(p, off, msg, r),
         _ => {
             // RFC 3597: unknown (or malformed known) data shown as it is.
+            if types::type_short(r.rtype).is_none() || !is_decoded(r.rtype) {
+                p.expert_field(
+                    &UNDECODED_TYPE,
+                    crate::model::Severity::Note,
+                    crate::model::Group::Undecoded,
+                    Span::new(off + r.start, r.wire_len()),
+                    format!(
+                        "Dissector for DNS Type ({}) code not implemented, Contact Wireshark developers if you want this supported",
+                        r.rtype
+                    ),
+                );
+            }
             if !d.is_empty() {
                 p.add(&DATA, sp(0, d.len()), Value::SpanBytes);
             }
             true
         }
     }
+}
+
+/// Types whose data [`rdata`] decodes (the rest fall back to RFC 3597 bytes).
+fn is_decoded(t: u16) -> bool {
+    matches!(
+        t,
+        T_A | T_NS
+            | T_CNAME
+            | T_SOA
+            | T_PTR
+            | T_HINFO
+            | T_MX
+            | T_TXT
+            | T_AAAA
+            | T_LOC
+            | T_SRV
+            | T_NAPTR
+            | T_OPT
+            | T_DS
+            | T_SSHFP
+            | T_RRSIG
+            | T_NSEC
+            | T_DNSKEY
+            | T_NSEC3
+            | T_NSEC3PARAM
+            | T_TLSA
+            | T_CDS
+            | T_CDNSKEY
+            | T_SVCB
+            | T_HTTPS
+            | T_CAA
+            | T_TSIG
+            | T_NSEC3_PRIVATE
+    )
 }
 
 fn soa(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut RecordText) -> bool {
@@ -686,7 +767,7 @@ fn text(s: &[u8]) -> String {
         .collect()
 }
 
-fn naptr(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>) -> bool {
+fn naptr(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>, rt: &mut RecordText) -> bool {
     let d = r.rdata;
     let base = off + r.rdata_at;
     let Ok((_, (order, pref))) = (be_u16::<_, E<'_>>, be_u16).parse(d) else {
@@ -699,6 +780,7 @@ fn naptr(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>) -> bool {
         Value::Uint(pref.into()),
     );
     let mut i = 4;
+    let mut flags: &[u8] = &[];
     for (len_def, def) in [
         (&NAPTR_FLAGS_LEN, &NAPTR_FLAGS),
         (&NAPTR_SERVICE_LEN, &NAPTR_SERVICE),
@@ -708,12 +790,21 @@ fn naptr(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>) -> bool {
         let Some(s) = d.get(i + 1..i + 1 + n as usize) else {
             return false;
         };
+        if i == 4 {
+            flags = s;
+        }
         p.add(len_def, Span::new(base + i, 1), Value::Uint(n.into()));
         p.add_with(def, Span::new(base + i + 1, s.len()), || {
             Value::Str(text(s).into())
         });
         i += 1 + n as usize;
     }
+    let flags = text(flags);
+    let _ = write!(rt.info, " {order} {pref} {flags}");
+    let _ = write!(
+        rt.label,
+        ", order {order}, preference {pref}, flags {flags}"
+    );
     let name = read_name(msg, r.rdata_at + i);
     if name.error.is_some() {
         return false;
@@ -731,34 +822,31 @@ fn caa(p: &mut Packet, base: usize, d: &[u8]) -> bool {
     let Ok((value, tag)) = bytes(rest, tag_len as usize) else {
         return false;
     };
-    p.add_tree(
-        &CAA_FLAGS,
-        Span::new(base, 1),
-        Value::Uint(flags.into()),
-        |p| {
-            p.add(
-                &CAA_CRITICAL,
-                Span::new(base, 1),
-                Value::Bool(flags & 0x80 != 0),
-            );
-        },
-    );
-    p.add(
-        &CAA_TAG_LEN,
-        Span::new(base + 1, 1),
-        Value::Uint(tag_len.into()),
-    );
-    p.add_with(&CAA_TAG, Span::new(base + 2, tag.len()), || {
-        Value::Str(text(tag).into())
+    let flag_span = Span::new(base, 1);
+    p.add_tree(&CAA_FLAGS, flag_span, Value::Uint(flags.into()), |p| {
+        p.add(&CAA_CRITICAL, flag_span, Value::Bool(flags & 0x80 != 0));
     });
+    // tshark shows the property under its tag's field, with tag and value inside.
     let def = match tag {
         b"issue" => &CAA_ISSUE,
         b"issuewild" => &CAA_ISSUEWILD,
         b"iodef" => &CAA_IODEF,
-        _ => &CAA_VALUE,
+        _ => &CAA_UNKNOWN,
     };
-    p.add_with(def, Span::new(base + 2 + tag.len(), value.len()), || {
+    let value_span = Span::new(base + 2 + tag.len(), value.len());
+    p.add_with(def, Span::new(base + 1, d.len() - 1), || {
         Value::Str(text(value).into())
+    });
+    p.subtree(|p| {
+        p.add(
+            &CAA_TAG_LEN,
+            Span::new(base + 1, 1),
+            Value::Uint(tag_len.into()),
+        );
+        p.add_with(&CAA_TAG, Span::new(base + 2, tag.len()), || {
+            Value::Str(text(tag).into())
+        });
+        p.add_with(&CAA_VALUE, value_span, || Value::Str(text(value).into()));
     });
     true
 }
@@ -1136,18 +1224,21 @@ fn nsec3(p: &mut Packet, base: usize, d: &[u8], full: bool) -> bool {
         return false;
     };
     p.add(&NSEC3_ALGO, Span::new(base, 1), Value::Uint(algo.into()));
-    p.add_tree(
+    // NSEC3PARAM's flags have no opt-out bit (RFC 5155 section 4.1.2).
+    p.add(
         &NSEC3_FLAGS,
         Span::new(base + 1, 1),
         Value::Uint(flags.into()),
-        |p| {
+    );
+    if full {
+        p.subtree(|p| {
             p.add(
                 &NSEC3_OPT_OUT,
                 Span::new(base + 1, 1),
                 Value::Bool(flags & 1 != 0),
             );
-        },
-    );
+        });
+    }
     p.add(
         &NSEC3_ITERATIONS,
         Span::new(base + 2, 2),
@@ -1208,9 +1299,21 @@ fn tsig(p: &mut Packet, off: usize, msg: &[u8], r: &Record<'_>) -> bool {
         Span::new(base + at + 8, 2),
         Value::Uint(mac_size.into()),
     );
-    let Ok((rest, _mac)) = bytes(rest, mac_size as usize) else {
+    let Ok((rest, mac)) = bytes(rest, mac_size as usize) else {
         return false;
     };
+    // Like Wireshark, the MAC is not verified: no key, and no digest for the algorithm.
+    let mac_span = Span::new(base + at + 10, mac.len());
+    p.add(&TSIG_MAC, mac_span, Value::None);
+    p.subtree(|p| {
+        p.expert_field(
+            &TSIG_NOALG,
+            crate::model::Severity::Warn,
+            crate::model::Group::Undecoded,
+            mac_span,
+            format!("No dissector for algorithm:{}", algo.text),
+        )
+    });
     let at = at + 10 + mac_size as usize;
     let Ok((_, (orig, error, other_len))) = (be_u16::<_, E<'_>>, be_u16, be_u16).parse(rest) else {
         return false;

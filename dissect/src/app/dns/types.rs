@@ -5,6 +5,7 @@ pub const T_NS: u16 = 2;
 pub const T_CNAME: u16 = 5;
 pub const T_SOA: u16 = 6;
 pub const T_PTR: u16 = 12;
+pub const T_HINFO: u16 = 13;
 pub const T_MX: u16 = 15;
 pub const T_TXT: u16 = 16;
 pub const T_AAAA: u16 = 28;
@@ -24,6 +25,7 @@ pub const T_CDS: u16 = 59;
 pub const T_CDNSKEY: u16 = 60;
 pub const T_SVCB: u16 = 64;
 pub const T_HTTPS: u16 = 65;
+pub const T_TSIG: u16 = 250;
 pub const T_CAA: u16 = 257;
 /// Wireshark 4.0 still decodes the pre-standard private type 65534 as NSEC3.
 pub const T_NSEC3_PRIVATE: u16 = 65534;
