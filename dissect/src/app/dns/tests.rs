@@ -678,3 +678,63 @@ fn txt_bytes_as_tshark_reads_them() {
         Some("a\u{1}\u{fffd}b\t")
     );
 }
+
+/// A response built by hand (not in the corpus) with one record of each type the corpus
+/// lacks: HTTPS, SVCB, CAA (issue, iodef), NAPTR, LOC, TLSA, NSEC3PARAM, PTR, an unknown
+/// type (65280) and HINFO. Expected values are what `tshark -r types.pcap -T json` (tshark
+/// 4.0.17) printed for it; wirelens's JSON had the same tree, key for key.
+const CRAFTED_TYPES: &str = concat!(
+    "00000000000000000000000008004500025800000000401100000a0000010a00000200359c4002440000424281800001",
+    "000b00000000076578616d706c6503636f6d0000410001076578616d706c6503636f6d00004100010000012c00480001",
+    "000000000400010003000100060268320268330003000201bb00040008010203040506070800050002abcd0006001000",
+    "0102030405060708090a0b0c0d0e0f0007000378797a045f646e73076578616d706c6503636f6d00004000010000012c",
+    "001b000103646e73076578616d706c6503636f6d000001000403646f74076578616d706c6503636f6d00010100010000",
+    "012c0016800569737375656c657473656e63727970742e6f7267076578616d706c6503636f6d00010100010000012c00",
+    "130005696f6465666d61696c746f3a6140622e63076578616d706c6503636f6d00002300010000012c00260064000a01",
+    "53075349502b44325500045f736970045f756470076578616d706c6503636f6d00076578616d706c6503636f6d00001d",
+    "00010000012c0010001216138b3f2a407d1a5cc000989680045f343433045f746370076578616d706c6503636f6d0000",
+    "3400010000012c0023030101000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f07657861",
+    "6d706c6503636f6d00003300010000012c00090100000a04aabbccdd013401330132013107696e2d6164647204617270",
+    "6100000c00010000012c001204686f7374076578616d706c6503636f6d00076578616d706c6503636f6d00ff00000100",
+    "00012c0003010203076578616d706c6503636f6d00000d00010000012c000703435055024f53",
+);
+
+#[test]
+fn record_types_without_corpus_examples_match_tshark() {
+    let (p, d) = dissect(CRAFTED_TYPES);
+    let all = |n: &str| v(&p, &d, n).join(" ");
+    assert_eq!(all("dns.svcb.svcparam.key"), "0 1 3 4 5 6 7 1");
+    assert_eq!(all("dns.svcb.svcparam.alpn"), "h2 h3 dot");
+    assert_eq!(all("dns.svcb.svcparam.port"), "443");
+    assert_eq!(all("dns.svcb.svcparam.ipv4hint.ip"), "1.2.3.4 5.6.7.8");
+    assert_eq!(
+        all("dns.svcb.svcparam.ipv6hint.ip"),
+        "1:203:405:607:809:a0b:c0d:e0f"
+    );
+    assert_eq!(all("dns.svcb.svcparam.mandatory.key"), "1 3");
+    assert_eq!(all("dns.svcb.targetname"), "<Root> dns.example.com");
+    assert_eq!(all("dns.caa.issue"), "letsencrypt.org");
+    assert_eq!(all("dns.caa.iodef"), "mailto:a@b.c");
+    assert_eq!(all("dns.loc.latitude"), "2336172608");
+    assert_eq!(all("dns.tlsa.certificate_usage"), "3");
+    assert_eq!(all("dns.nsec3.salt_value"), "aa:bb:cc:dd");
+    assert_eq!(all("dns.ptr.domain_name"), "host.example.com");
+    assert_eq!(all("dns.data"), "01:02:03");
+    assert_eq!(all("dns.hinfo.os"), "OS");
+    assert!(has_expert(
+        &p,
+        "Dissector for DNS Type (65280) code not implemented"
+    ));
+    assert_eq!(
+        p.summary.info,
+        "Standard query response 0x4242 HTTPS example.com HTTPS SVCB CAA CAA NAPTR 100 10 S LOC \
+         TLSA _443._tcp.example.com NSEC3PARAM example.com PTR host.example.com Unknown (65280) \
+         HINFO CPU OS"
+    );
+    let l = labels(&p);
+    assert!(
+        l.contains(&"example.com: type NAPTR, class IN, order 100, preference 10, flags S".into())
+    );
+    assert!(l.contains(&"4.3.2.1.in-addr.arpa: type PTR, class IN, host.example.com".into()));
+    assert!(l.contains(&"example.com: type Unknown (65280), class IN".into()));
+}
