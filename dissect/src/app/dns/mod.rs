@@ -66,8 +66,35 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) {
 
 /// Dissects one whole message of `flavor` at absolute offset `off`.
 pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
+    cx.pkt
+        .begin_layer(flavor.protocol(), Span::new(off, msg.len()));
+    message(cx, off, msg, flavor);
+}
+
+/// Dissects one DNS-over-TCP message (RFC 1035 section 4.2.2) at absolute
+/// offset `off`: `pdu` is the 2-byte length prefix and the message it announces,
+/// as stream reassembly delivers it. The layer covers both, as tshark's does.
+pub fn dissect_tcp_message(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) {
+    cx.pkt.begin_layer(&DNS, Span::new(off, pdu.len()));
+    let Some(prefix) = pdu.get(..2) else {
+        cx.pkt.set_title(|t| t.push_str(DNS.label));
+        cx.pkt.malformed(
+            Span::new(off, pdu.len()),
+            "DNS over TCP length prefix cut short",
+        );
+        return;
+    };
+    let len = u16::from_be_bytes([prefix[0], prefix[1]]);
+    cx.pkt
+        .add(&tree::LENGTH, Span::new(off, 2), Value::Uint(len.into()));
+    let msg = &pdu[2..];
+    let msg = msg.get(..len as usize).unwrap_or(msg);
+    message(cx, off + 2, msg, Flavor::Dns);
+}
+
+/// The message itself, in the layer the caller began.
+fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
     let proto = flavor.protocol();
-    cx.pkt.begin_layer(proto, Span::new(off, msg.len()));
     let Ok((_, h)) = parser::header(msg) else {
         cx.pkt.set_title(|t| t.push_str(proto.label));
         cx.pkt.malformed(

@@ -738,3 +738,61 @@ fn record_types_without_corpus_examples_match_tshark() {
     assert!(l.contains(&"4.3.2.1.in-addr.arpa: type PTR, class IN, host.example.com".into()));
     assert!(l.contains(&"example.com: type Unknown (65280), class IN".into()));
 }
+
+/// dns/dns_tcp.pcap frame 4: a query over TCP, the whole message in one segment.
+const TCP_QUERY: &str = concat!(
+    "0011223344660011223344550800450000629b2a40004006134ec0a8010bd157f91283f3003523fec80d79d249145018",
+    "faf0779600000038431901200001000000000001037777770774637064756d70036f7267000001000100002910000000",
+    "0000000c000a00088f06be7d691442f0",
+);
+
+#[test]
+fn tcp_message_with_length_prefix() {
+    // What stream reassembly will hand over: the payload after Ethernet, IPv4 and TCP.
+    let bytes = frame(TCP_QUERY);
+    let at = 14 + 20 + 20;
+    let meta = FrameMeta::new(
+        4,
+        Timestamp::new(0, 0),
+        bytes.len() as u32,
+        LinkType::ETHERNET,
+    );
+    let mut pkt = Packet::new(true);
+    let mut state = crate::flow::State::default();
+    let prefs = Prefs::default();
+    let mut cx = crate::dissector::Cx {
+        data: &bytes,
+        pkt: &mut pkt,
+        state: &mut state,
+        prefs: &prefs,
+        meta: &meta,
+        nesting: 0,
+        ip: None,
+        in_icmp_error: false,
+    };
+    dissect_tcp_message(&mut cx, at, &bytes[at..]);
+    assert_eq!(chain(&pkt), "dns");
+    // As tshark shows this frame: the length first, then the message.
+    assert_eq!(value(&pkt, "dns.length", &bytes).as_deref(), Some("56"));
+    assert_eq!(value(&pkt, "dns.id", &bytes).as_deref(), Some("0x4319"));
+    assert_eq!(pkt.fields[0].def.name, "dns.length");
+    assert_eq!(
+        pkt.summary.info,
+        "Standard query 0x4319 A www.tcpdump.org OPT"
+    );
+    assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
+    // A prefix alone is malformed.
+    let mut pkt = Packet::new(true);
+    let mut cx = crate::dissector::Cx {
+        data: &bytes,
+        pkt: &mut pkt,
+        state: &mut state,
+        prefs: &prefs,
+        meta: &meta,
+        nesting: 0,
+        ip: None,
+        in_icmp_error: false,
+    };
+    dissect_tcp_message(&mut cx, at, &bytes[at..at + 1]);
+    assert!(has_expert(&pkt, "length prefix cut short"));
+}

@@ -11,6 +11,7 @@ use crate::declare_fields;
 use crate::model::{Packet, Span, Value};
 
 declare_fields! {
+    LENGTH = "dns.length", "Length", U16;
     ID = "dns.id", "Transaction ID", U16, Hex(4);
     FLAGS = "dns.flags", "Flags", U16, Hex(4);
     F_RESPONSE = "dns.flags.response", "Response", Bool;
