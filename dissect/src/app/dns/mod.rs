@@ -35,6 +35,9 @@ pub static LLMNR: Protocol = Protocol {
     short: "LLMNR",
 };
 
+/// What Wireshark appends to Info when a message runs past its end (an exception there).
+const MALFORMED_INFO: &str = "[Malformed Packet]";
+
 /// Which of the DNS-framed protocols a message belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavor {
@@ -101,6 +104,8 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
             Span::new(off, msg.len()),
             format!("DNS message shorter than its {HEADER_LEN}-byte header"),
         );
+        // Wireshark clears Info first; the exception leaves only its mark.
+        cx.pkt.set_info(|i| i.push_str(MALFORMED_INFO));
         return;
     };
     let response = h.is_response();
@@ -205,6 +210,9 @@ fn entry_error(cx: &mut Cx<'_>, off: usize, msg: &[u8], section: usize, e: Entry
             let err = name.error.unwrap_or(parser::NameError::Truncated);
             cx.pkt.summary.info.push(' ');
             cx.pkt.summary.info.push_str(&name.text);
+            if err == parser::NameError::Truncated {
+                cx.pkt.append_info(MALFORMED_INFO);
+            }
             cx.pkt
                 .malformed(Span::new(off + at, name.wire_len.max(1)), err.message());
         }
@@ -221,6 +229,7 @@ fn entry_error(cx: &mut Cx<'_>, off: usize, msg: &[u8], section: usize, e: Entry
                     name.text
                 ),
             );
+            cx.pkt.append_info(MALFORMED_INFO);
         }
     }
 }

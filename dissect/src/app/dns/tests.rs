@@ -416,6 +416,8 @@ fn truncated_at_every_header_boundary() {
             has_expert(&p, "shorter than its 12-byte header"),
             "cut {cut}"
         );
+        // As tshark: Info holds only the exception's mark (ip/ipv6_hbh_routing0_dns.pcap).
+        assert_eq!(p.summary.info, "[Malformed Packet]");
         assert!(p.layers.last().is_some_and(|l| l.malformed));
     }
 }
@@ -432,6 +434,11 @@ fn truncated_question_and_record_keep_what_was_decoded() {
     let (p, d) = dissect_msg(&msg[..12 + 16 + 12 + 2]);
     assert_eq!(value(&p, "dns.qry.name", &d).as_deref(), Some("google.com"));
     assert_eq!(value(&p, "dns.resp.ttl", &d).as_deref(), Some("299"));
+    assert!(
+        p.summary.info.ends_with(" A[Malformed Packet]"),
+        "{}",
+        p.summary.info
+    );
     assert!(has_expert(&p, "runs past the end of the message"));
     assert!(p.layers.last().is_some_and(|l| l.malformed));
 }
