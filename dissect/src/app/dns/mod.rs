@@ -126,7 +126,7 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
     let mdns = flavor == Flavor::Mdns;
     let mut pos = HEADER_LEN;
     let counts = [h.qdcount, h.ancount, h.nscount, h.arcount];
-    'sections: for (section, &count) in counts.iter().enumerate() {
+    for (section, &count) in counts.iter().enumerate() {
         if count == 0 {
             continue;
         }
@@ -134,54 +134,9 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
         let start = pos;
         let node = cx.pkt.fields.len();
         cx.pkt.add(def, Span::new(off + pos, 0), Value::None);
-        let result = cx.pkt.subtree(|p| {
-            for _ in 0..count {
-                if section == 0 {
-                    match parser::question(msg, pos) {
-                        Ok(q) => {
-                            p.summary.info.push(' ');
-                            types::write_type(&mut p.summary.info, q.qtype);
-                            p.summary.info.push(' ');
-                            p.summary.info.push_str(&q.name.text);
-                            if mdns {
-                                p.summary.info.push_str(tree::qu_text(q.qclass));
-                            }
-                            tree::question(p, off, &q, mdns);
-                            pos += q.wire_len();
-                        }
-                        Err(e) => {
-                            if let EntryError::Name(name, at) = &e {
-                                // Keep the question's name as Wireshark shows it: its placeholder.
-                                tree::bad_question_name(p, off, *at, name);
-                            }
-                            return Err(e);
-                        }
-                    }
-                } else {
-                    match parser::record(msg, pos) {
-                        Ok(r) => {
-                            let mut rt = tree::RecordText::default();
-                            let ok = tree::record(p, off, msg, &r, mdns, &mut rt);
-                            p.summary.info.push(' ');
-                            types::write_type(&mut p.summary.info, r.rtype);
-                            if mdns && r.rtype != types::T_OPT && r.class & 0x8000 != 0 {
-                                p.summary.info.push_str(", cache flush");
-                            }
-                            p.summary.info.push_str(&rt.info);
-                            if r.truncated() {
-                                return Err(EntryError::Truncated(r.name.clone(), r.start));
-                            }
-                            if !ok {
-                                return Ok(Some(r.rdata_at));
-                            }
-                            pos += r.wire_len();
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
-            Ok(None)
-        });
+        let result = cx
+            .pkt
+            .subtree(|p| section_entries(p, off, msg, section, count, &mut pos, mdns));
         if let Some(n) = cx.pkt.fields.get_mut(node) {
             n.span = Span::new(off + start, pos.min(msg.len()) - start);
         }
@@ -192,15 +147,73 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
                     Span::new(off + at, msg.len().saturating_sub(at)),
                     "DNS record data is malformed",
                 );
-                break 'sections;
+                break;
             }
             Err(e) => {
                 entry_error(cx, off, msg, section, e);
-                break 'sections;
+                break;
             }
         }
     }
     transaction_fields(cx.pkt, Span::new(off, msg.len().min(HEADER_LEN)), &m);
+}
+
+/// How reading a section ended early: the data of a record at this offset is
+/// malformed (its header is fine), or an entry could not be read at all.
+type SectionEnd = Result<Option<usize>, EntryError>;
+
+/// Reads the `count` entries of one section from `*pos` on, adding their fields
+/// and Info text; `*pos` ends after the last entry read whole.
+fn section_entries(
+    p: &mut Packet,
+    off: usize,
+    msg: &[u8],
+    section: usize,
+    count: u16,
+    pos: &mut usize,
+    mdns: bool,
+) -> SectionEnd {
+    for _ in 0..count {
+        if section == 0 {
+            let q = match parser::question(msg, *pos) {
+                Ok(q) => q,
+                Err(e) => {
+                    if let EntryError::Name(name, at) = &e {
+                        // Keep the question's name as Wireshark shows it: its placeholder.
+                        tree::bad_question_name(p, off, *at, name);
+                    }
+                    return Err(e);
+                }
+            };
+            p.summary.info.push(' ');
+            types::write_type(&mut p.summary.info, q.qtype);
+            p.summary.info.push(' ');
+            p.summary.info.push_str(&q.name.text);
+            if mdns {
+                p.summary.info.push_str(tree::qu_text(q.qclass));
+            }
+            tree::question(p, off, &q, mdns);
+            *pos += q.wire_len();
+        } else {
+            let r = parser::record(msg, *pos)?;
+            let mut rt = tree::RecordText::default();
+            let ok = tree::record(p, off, msg, &r, mdns, &mut rt);
+            p.summary.info.push(' ');
+            types::write_type(&mut p.summary.info, r.rtype);
+            if mdns && r.rtype != types::T_OPT && r.class & 0x8000 != 0 {
+                p.summary.info.push_str(", cache flush");
+            }
+            p.summary.info.push_str(&rt.info);
+            if r.truncated() {
+                return Err(EntryError::Truncated(r.name.clone(), r.start));
+            }
+            if !ok {
+                return Ok(Some(r.rdata_at));
+            }
+            *pos += r.wire_len();
+        }
+    }
+    Ok(None)
 }
 
 /// Reports a section entry that could not be read; what was read of it stays.
