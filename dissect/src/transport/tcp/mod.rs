@@ -21,7 +21,7 @@ use crate::dissector::Cx;
 use crate::flow::tcp::{
     analysis as an, th, Acked, Conversation, SegmentFacts, WIN_SCALE_NONE, WIN_SCALE_UNKNOWN,
 };
-use crate::flow::{ConvKey, Endpoint};
+use crate::flow::{conntrack, ConvKey, Endpoint};
 use crate::model::{Address, Duration, Group, Packet, Protocol, Severity, Span, Value};
 use crate::transport::checksum::{self, Verdict};
 
@@ -95,6 +95,8 @@ declare_fields! {
     DUPLICATE_ACK_FRAME = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FrameNum;
     PAYLOAD = "tcp.payload", "TCP payload", Bytes;
     RESET_CAUSE = "tcp.reset_cause", "Reset cause", String;
+    STATE_CLIENT = "tcp.state.client", "Client state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
+    STATE_SERVER = "tcp.state.server", "Server state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
 }
 
 /// A header without options.
@@ -408,8 +410,69 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     } else {
         Ok(())
     };
+    let (sack, sack_count) = (opt_state.sack, opt_state.sack_count);
     add_timestamps(pkt, ts_relative, ts_delta, off);
+    if let Some(seglen) = shown.seglen {
+        // SACK edges were made relative to the peer's base; the tracking wants them raw.
+        let base = if cx.prefs.tcp_relative_seq {
+            conv.flows_mut(dir).1.base_seq
+        } else {
+            0
+        };
+        let mut raw = sack;
+        for b in raw.iter_mut() {
+            *b = (b.0.wrapping_add(base), b.1.wrapping_add(base));
+        }
+        let facts = SegmentFacts {
+            frame,
+            ts: now,
+            seq: h.seq,
+            ack: h.ack,
+            seglen,
+            flags: h.flags,
+            window: h.window.into(),
+        };
+        let n = sack_count.min(raw.len());
+        conv.tracking.observe(dir, &facts, ta.as_ref(), &raw[..n]);
+        add_states(pkt, conv, off);
+    }
+    let seg = conntrack::TcpSegment {
+        flags: h.flags,
+        seq: h.seq,
+        ack: h.ack,
+        window: h.window,
+        stream: conv.stream,
+        analysis: ta.as_ref().map_or(0, |t| t.flags),
+        bytes_in_flight: ta.as_ref().map_or(0, |t| t.bytes_in_flight),
+        ack_rtt: ta
+            .as_ref()
+            .filter(|t| t.frame_acked != 0)
+            .map_or(Duration(0), |t| t.ack_rtt),
+    };
+    let obs = conntrack::Observation {
+        proto: conntrack::proto::TCP,
+        zone: conntrack::zone_of(pkt, cx.data),
+        src: Endpoint {
+            addr: src,
+            port: h.sport,
+        },
+        dst: Endpoint {
+            addr: dst,
+            port: h.dport,
+        },
+        ip_bytes: conntrack::ip_bytes_of(pkt, off, reported),
+        payload: buf.get(h.hlen..).unwrap_or(&[]),
+        payload_len: shown.seglen.unwrap_or(0),
+        tcp: Some(seg),
+        udp_stream: None,
+        in_icmp_error: quoted,
+    };
+    conntrack::track(&mut state.flows, pkt, cx.meta, off, &obs);
     opts_result?;
+    // tshark's conversation tap runs once the options are read: a segment whose
+    // options are cut short is not counted there.
+    let rel = now.since(state.first_ts.unwrap_or(now));
+    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
 
     if let Some(t) = &ta {
         add_analysis(pkt, t, conv.ts_first_rtt, off);
@@ -814,6 +877,20 @@ fn add_checksum(
     }
 }
 
+/// Our endpoint states (not Wireshark's): shown in the tree only.
+fn add_states(pkt: &mut Packet, conv: &Conversation, off: usize) {
+    if !pkt.tree {
+        return;
+    }
+    let st = conv.states();
+    pkt.add_with(&STATE_CLIENT, Span::new(off, 0), || {
+        Value::Str(st.client().as_str().into())
+    });
+    pkt.add_with(&STATE_SERVER, Span::new(off, 0), || {
+        Value::Str(st.server().as_str().into())
+    });
+}
+
 fn add_timestamps(pkt: &mut Packet, relative: Duration, delta: Duration, off: usize) {
     let span = Span::new(off, 0);
     pkt.add_tree(&TIMESTAMPS, span, Value::None, |p| {
@@ -1141,6 +1218,11 @@ pub(crate) mod testing {
         }
 
         pub fn run(&mut self, seg: Seg<'_>, dissect: Dissect) -> Packet {
+            self.run_as(seg, dissect, true)
+        }
+
+        /// `run` with the tree built or not (summary only, as for the packet list).
+        pub fn run_as(&mut self, seg: Seg<'_>, dissect: Dissect, tree: bool) -> Packet {
             self.frame += 1;
             let meta = FrameMeta::new(
                 self.frame,
@@ -1148,7 +1230,7 @@ pub(crate) mod testing {
                 seg.wire_len.unwrap_or(seg.bytes.len()) as u32,
                 LinkType::IPV4,
             );
-            let mut pkt = Packet::new(true);
+            let mut pkt = Packet::new(tree);
             let mut cx = Cx {
                 data: seg.bytes,
                 pkt: &mut pkt,
