@@ -100,6 +100,15 @@ pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, bu
         tunnel::vxlan::dissect(cx, off, buf);
     } else {
         match app::recognise(app::Transport::Udp, src_port, dst_port, buf) {
+            Some(app::AppProtocol::Dns) => {
+                app::dns::dissect_udp(cx, off, buf, app::dns::Flavor::Dns);
+            }
+            Some(app::AppProtocol::Mdns) => {
+                app::dns::dissect_udp(cx, off, buf, app::dns::Flavor::Mdns);
+            }
+            Some(app::AppProtocol::Llmnr) => {
+                app::dns::dissect_udp(cx, off, buf, app::dns::Flavor::Llmnr);
+            }
             // As for TCP: recognised protocols show as data until their dissectors land.
             Some(_) | None => {
                 app::data::dissect(cx, off, buf);

@@ -24,6 +24,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::transport::tcp::options::FIELDS,
     crate::transport::udp::FIELDS,
     crate::tunnel::vxlan::FIELDS,
+    crate::app::dns::FIELDS,
 ];
 
 /// Every registered field.

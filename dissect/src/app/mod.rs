@@ -3,6 +3,7 @@
 //! the first bytes (so SSH on port 2222 or an h2c connection on any port is found).
 
 pub mod data;
+pub mod dns;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -105,8 +105,14 @@ fn render_fields(
         first = false;
         out.push('\n');
         push_indent(out, indent);
-        let is_node = matches!(node.value, Value::None);
-        if is_node && !children.is_empty() {
+        let is_node = matches!(node.value, Value::None | Value::Text(_));
+        if let Value::Text(text) = &node.value {
+            // A text node is keyed by its own text (an empty object when it has no children).
+            push_json_str(out, text);
+            if children.is_empty() {
+                out.push_str(": {}");
+            }
+        } else if is_node && !children.is_empty() {
             // A protocol-like node (`ipv6.hopopts`) is keyed by its filter name;
             // a text node without one (`Timestamps`) by its label, as tshark does.
             let key = if node.def.name.contains('.') {

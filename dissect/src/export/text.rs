@@ -42,7 +42,9 @@ pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
                 out.push_str("    ");
             }
             value.clear();
-            if matches!(f.value, Value::None) {
+            if let Value::Text(t) = &f.value {
+                out.push_str(t);
+            } else if matches!(f.value, Value::None) {
                 out.push_str(f.def.label);
             } else {
                 render_display(&mut value, f.def, &f.value, f.span, pkt.node_data(f, data));

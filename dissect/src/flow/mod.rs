@@ -24,6 +24,8 @@ pub struct State {
     pub udp: udp::UdpTable,
     pub icmp: crate::net::icmp::EchoTable,
     pub arp: crate::net::arp::AddressTable,
+    /// DNS query/response matching.
+    pub dns: crate::app::dns::state::DnsTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.
@@ -104,8 +106,8 @@ impl ConvKey {
 
 /// Removes the least recently used eighth of a full table's entries, so that the
 /// scan is paid once per many insertions. Returns how many entries were removed.
-pub(crate) fn evict_least_recent<V>(
-    map: &mut std::collections::HashMap<ConvKey, V>,
+pub(crate) fn evict_least_recent<K: Eq + std::hash::Hash, V>(
+    map: &mut std::collections::HashMap<K, V>,
     last_frame: impl Fn(&V) -> u64,
 ) -> usize {
     let mut ages: Vec<u64> = map.values().map(&last_frame).collect();

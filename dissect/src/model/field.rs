@@ -157,6 +157,10 @@ impl Span {
 pub enum Value {
     /// A protocol or label node.
     None,
+    /// A text node whose label is built from the packet (`www.example.com: type A,
+    /// class IN`): shown as the text in the tree and keyed by it in JSON, as tshark
+    /// does for its text items. The field's definition only says where it belongs.
+    Text(Box<str>),
     Bool(bool),
     Uint(u64),
     Int(i64),
@@ -206,6 +210,7 @@ pub fn write_mac(out: &mut String, mac: &[u8; 6]) {
 pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
     match value {
         Value::None => {}
+        Value::Text(t) => out.push_str(t),
         Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
         Value::Uint(v) => match def.base {
             Base::Dec => {

@@ -369,7 +369,11 @@ mod tests {
         assert_eq!(v(&p, d, "udp.stream"), "0");
         assert_eq!(v(&p, d, "udp.time_relative"), "0.000000000");
         assert!(v(&p, d, "udp.payload").starts_with("59:34:01:20"));
-        assert_eq!(p.summary.info, "43966 \u{2192} 53 Len=56");
+        // The DNS dissector above UDP writes the Info column, as in tshark.
+        assert_eq!(
+            p.summary.info,
+            "Standard query 0x5934 A www.tcpdump.org OPT"
+        );
         assert!(!p.is_malformed());
     }
 
@@ -399,7 +403,12 @@ mod tests {
         );
         assert_eq!(v(&p, DNS_QUERY, "udp.stream"), "1");
         assert_eq!(v(&p, DNS_QUERY, "udp.checksum.status"), "0");
-        assert!(p.summary.info.ends_with(" [UDP CHECKSUM INCORRECT]"));
+        // DNS above rewrites the Info column, as tshark's does (checked with tshark 4.0
+        // on dns/dns_udp.pcap frame 1 with its checksum spoiled).
+        assert_eq!(
+            p.summary.info,
+            "Standard query 0x5934 A www.tcpdump.org OPT"
+        );
     }
 
     #[test]
@@ -439,10 +448,11 @@ mod tests {
         d[5] = 0x50;
         let p = udp(&mut Session::tshark(), Seg::new(HOST, RESOLVER, (1, 0), &d));
         assert!(has_expert(&p, "Bad length value 80 > IP payload length"));
-        assert!(p
-            .summary
-            .info
-            .contains("[BAD UDP LENGTH 80 > IP PAYLOAD LENGTH]"));
+        // DNS above rewrites the Info column, as tshark's does.
+        assert_eq!(
+            p.summary.info,
+            "Standard query 0x5934 A www.tcpdump.org OPT"
+        );
         assert_eq!(v(&p, &d, "udp.stream"), "0");
     }
 
@@ -456,7 +466,9 @@ mod tests {
             let p = udp(&mut Session::tshark(), seg);
             assert_eq!(p.find("udp.srcport").is_some(), cut >= 4, "cut {cut}");
             assert_eq!(p.find("udp.length").is_some(), cut >= 6, "cut {cut}");
-            assert_eq!(p.is_malformed(), cut < 8, "cut {cut}");
+            // Past the UDP header, the DNS message above is cut short too.
+            let dns_cut = cut > 8 && cut < DNS_QUERY.len();
+            assert_eq!(p.is_malformed(), cut < 8 || dns_cut, "cut {cut}");
             if cut >= 8 {
                 assert_eq!(v(&p, bytes, "udp.checksum.status"), "2", "cut {cut}");
                 assert_eq!(v(&p, bytes, "udp.stream"), "0", "cut {cut}");

@@ -1,0 +1,99 @@
+//! Query/response matching, per conversation and transaction id, the way
+//! Wireshark's DNS dissector does it in a single pass: a response points back
+//! to its query with the time it took; a response with no query is
+//! unsolicited; a query or response seen again is a retransmission.
+
+use std::collections::HashMap;
+
+use crate::flow::{evict_least_recent, ConvKey};
+use crate::model::Timestamp;
+
+/// Wireshark's `dns.retransmission_timer` default: a query repeated within
+/// 5 seconds is a retransmission, later it is a new transaction.
+const RETRANSMISSION_TIMER_NS: i128 = 5_000_000_000;
+
+/// Transactions remembered at most; the least recently used go first.
+const MAX_TRANSACTIONS: usize = 1 << 16;
+
+/// A query waiting for or matched to a response.
+#[derive(Clone, Copy, Debug)]
+struct Transaction {
+    query_frame: u64,
+    query_ts: Timestamp,
+    response_frame: Option<u64>,
+    last_frame: u64,
+}
+
+/// What matching says about one message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Matched {
+    /// For a response: the frame of its query and the time since.
+    pub response_to: Option<(u64, crate::model::Duration)>,
+    /// A response with no query seen.
+    pub unsolicited: bool,
+    /// For a query sent again: the frame of the first one.
+    pub retransmitted_request_of: Option<u64>,
+    /// For a response sent again: the frame of the first one.
+    pub retransmitted_response_of: Option<u64>,
+}
+
+/// Every DNS transaction of the capture, keyed by conversation and id.
+#[derive(Debug, Default)]
+pub struct DnsTable {
+    map: HashMap<(ConvKey, u16), Transaction>,
+}
+
+impl DnsTable {
+    /// Records a query or response of frame `frame` at `ts`.
+    pub fn observe(
+        &mut self,
+        conv: ConvKey,
+        id: u16,
+        response: bool,
+        frame: u64,
+        ts: Timestamp,
+    ) -> Matched {
+        let mut m = Matched::default();
+        let key = (conv, id);
+        if !response {
+            match self.map.get_mut(&key) {
+                // The same id again, unanswered and soon enough: a retransmission.
+                Some(t)
+                    if t.response_frame.is_none()
+                        && t.query_frame != frame
+                        && ts.since(t.query_ts).0 < RETRANSMISSION_TIMER_NS =>
+                {
+                    m.retransmitted_request_of = Some(t.query_frame);
+                    t.last_frame = frame;
+                }
+                _ => {
+                    if self.map.len() >= MAX_TRANSACTIONS {
+                        evict_least_recent(&mut self.map, |t| t.last_frame);
+                    }
+                    self.map.insert(
+                        key,
+                        Transaction {
+                            query_frame: frame,
+                            query_ts: ts,
+                            response_frame: None,
+                            last_frame: frame,
+                        },
+                    );
+                }
+            }
+            return m;
+        }
+        match self.map.get_mut(&key) {
+            None => m.unsolicited = true,
+            Some(t) => {
+                match t.response_frame {
+                    Some(first) if first != frame => m.retransmitted_response_of = Some(first),
+                    _ => t.response_frame = Some(frame),
+                }
+                t.last_frame = frame;
+                m.response_to = Some((t.query_frame, ts.since(t.query_ts)));
+            }
+        }
+        m
+    }
+}
