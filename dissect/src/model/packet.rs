@@ -86,6 +86,18 @@ impl std::fmt::Display for Address {
     }
 }
 
+/// An address or port pair of one header, recorded on the fast path too so that
+/// display filters on addresses and ports (`ip.addr`, `tcp.port`) need no tree.
+/// Every header counts, tunnelled and ICMP-quoted ones included, as in the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetFact {
+    Eth { src: [u8; 6], dst: [u8; 6] },
+    Ipv4 { src: [u8; 4], dst: [u8; 4] },
+    Ipv6 { src: [u8; 16], dst: [u8; 16] },
+    Tcp { src: u16, dst: u16 },
+    Udp { src: u16, dst: u16 },
+}
+
 /// The packet-list line, computed on the fast path.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -96,6 +108,8 @@ pub struct Summary {
     /// Protocol column: the short name of the topmost layer that claimed it.
     pub protocol: &'static str,
     pub info: String,
+    /// The addresses and ports of every header, in order (`eth.src`, `ip.dst`, `tcp.port`…).
+    pub facts: Vec<NetFact>,
 }
 
 /// Nesting limit for the field tree; deeper additions are flattened onto this level.
@@ -143,6 +157,7 @@ impl Packet {
         self.summary.dst_port = None;
         self.summary.protocol = "";
         self.summary.info.clear();
+        self.summary.facts.clear();
         self.depth = 0;
         self.fields_capped = false;
         self.sources.clear();
@@ -318,6 +333,15 @@ impl Packet {
     pub fn set_addresses(&mut self, src: Address, dst: Address) {
         self.summary.src = src;
         self.summary.dst = dst;
+    }
+
+    /// Records the addresses or ports of a header for fast-path filtering.
+    #[inline]
+    pub fn note(&mut self, fact: NetFact) {
+        // Bounded like the tree: a hostile packet cannot grow the list without limit.
+        if self.summary.facts.len() < 256 {
+            self.summary.facts.push(fact);
+        }
     }
 
     /// Adds a data source (reassembled or decrypted bytes) and returns its id.
