@@ -13,12 +13,14 @@ use crate::registry;
 pub enum Source {
     /// A protocol: present when in the chain; its value is its bytes.
     Proto(&'static str),
-    /// Addresses and ports kept on the fast path (`Summary::facts`).
+    /// Addresses and ports kept on the fast path (`Packet::facts`).
     Fact(Fact),
     FrameNumber,
     FrameLen,
     FrameCapLen,
     FrameTime,
+    /// An expert item, by its message: recorded on the fast path too.
+    Expert(&'static str),
     /// Any other field: needs the dissection tree.
     Tree(&'static str),
 }
@@ -95,6 +97,81 @@ impl Slice {
     }
 }
 
+/// Wireshark's expert-info filter names (FT_NONE) for what wirelens records as
+/// expert items rather than fields: name, the expert message, a description.
+pub const EXPERT_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "tcp.analysis.reused_ports",
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+        "TCP port numbers reused",
+    ),
+    (
+        "tcp.analysis.retransmission",
+        "This frame is a (suspected) retransmission",
+        "Retransmission",
+    ),
+    (
+        "tcp.analysis.fast_retransmission",
+        "This frame is a (suspected) fast retransmission",
+        "Fast retransmission",
+    ),
+    (
+        "tcp.analysis.spurious_retransmission",
+        "This frame is a (suspected) spurious retransmission",
+        "Spurious retransmission",
+    ),
+    (
+        "tcp.analysis.out_of_order",
+        "This frame is a (suspected) out-of-order segment",
+        "Out-Of-Order segment",
+    ),
+    (
+        "tcp.analysis.lost_segment",
+        "Previous segment(s) not captured (common at capture start)",
+        "Previous segment not captured",
+    ),
+    (
+        "tcp.analysis.ack_lost_segment",
+        "ACKed segment that wasn't captured (common at capture start)",
+        "ACKed segment that wasn't captured",
+    ),
+    (
+        "tcp.analysis.window_update",
+        "TCP window update",
+        "Window update",
+    ),
+    (
+        "tcp.analysis.window_full",
+        "TCP window specified by the receiver is now completely full",
+        "Window full",
+    ),
+    (
+        "tcp.analysis.keep_alive",
+        "TCP keep-alive segment",
+        "Keep-alive",
+    ),
+    (
+        "tcp.analysis.keep_alive_ack",
+        "ACK to a TCP keep-alive segment",
+        "Keep-alive ACK",
+    ),
+    (
+        "tcp.analysis.zero_window_probe",
+        "TCP Zero Window Probe",
+        "Zero window probe",
+    ),
+    (
+        "tcp.analysis.zero_window",
+        "TCP Zero Window segment",
+        "Zero window",
+    ),
+    (
+        "tcp.analysis.zero_window_probe_ack",
+        "ACK to a TCP Zero Window Probe",
+        "Zero window probe ACK",
+    ),
+];
+
 /// A resolved field reference.
 #[derive(Clone, Debug)]
 pub struct FieldRef {
@@ -158,7 +235,10 @@ pub enum Const {
 /// Resolves a field or protocol name, with close names when it is unknown.
 pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
     let name = op.name.as_str();
-    let (source, kind, def) = if let Some(def) = registry::field(name) {
+    let expert = EXPERT_FIELDS.iter().find(|(n, _, _)| *n == name);
+    let (source, kind, def) = if let Some((_, message, _)) = expert {
+        (Source::Expert(message), FieldKind::None, None)
+    } else if let Some(def) = registry::field(name) {
         let source = match name {
             "eth.src" => Source::Fact(Fact::EthSrc),
             "eth.dst" => Source::Fact(Fact::EthDst),
@@ -202,13 +282,12 @@ pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
             format!("\"{name}\" is neither a field nor a protocol name{hint}"),
         ));
     };
-    let static_name = def.map_or(
-        match source {
-            Source::Proto(p) => p,
-            _ => "",
-        },
-        |d| d.name,
-    );
+    let static_name = match (def, source, expert) {
+        (Some(d), _, _) => d.name,
+        (None, Source::Proto(p), _) => p,
+        (None, _, Some((n, _, _))) => n,
+        _ => "",
+    };
     let slice = match &op.slice {
         None => None,
         Some((text, pos)) => {

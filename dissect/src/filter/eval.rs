@@ -126,6 +126,12 @@ fn any(f: &FieldRef, cx: &EvalCx<'_>, pred: &mut dyn FnMut(V<'_>) -> bool) -> Op
         Source::FrameCapLen => each(V::Int(cx.data.len() as i128)),
         Source::FrameTime => each(V::Nanos(cx.meta.ts.as_nanos())),
         Source::Fact(fact) => facts(fact, cx.pkt, &mut each),
+        Source::Expert(message) => cx
+            .pkt
+            .experts
+            .iter()
+            .filter(|e| e.message == message)
+            .any(|_| each(V::Unit)),
         Source::Proto(p) => (0..cx.pkt.layers.len())
             .filter(|&i| cx.pkt.layers[i].proto.name == p)
             .any(|i| each(V::Bytes(proto_bytes(cx, i)))),
@@ -159,7 +165,7 @@ fn any(f: &FieldRef, cx: &EvalCx<'_>, pred: &mut dyn FnMut(V<'_>) -> bool) -> Op
 
 fn facts(fact: Fact, pkt: &Packet, each: &mut dyn FnMut(V<'_>) -> bool) -> bool {
     let port = |p: u16| V::Int(p as i128);
-    pkt.summary.facts.iter().any(|f| match (fact, f) {
+    pkt.facts.iter().any(|f| match (fact, f) {
         (Fact::EthSrc, NetFact::Eth { src, .. }) => each(V::Bytes(src)),
         (Fact::EthDst, NetFact::Eth { dst, .. }) => each(V::Bytes(dst)),
         (Fact::EthAddr, NetFact::Eth { src, dst }) => each(V::Bytes(src)) || each(V::Bytes(dst)),
@@ -217,6 +223,13 @@ fn cmp(op: Op, v: V<'_>, c: V<'_>, konst: &Const) -> bool {
 }
 
 fn cmp_vv(op: Op, a: V<'_>, b: V<'_>) -> bool {
+    if op == Op::BitAnd {
+        return match (a, b) {
+            (V::Int(x), V::Int(y)) => x & y != 0,
+            (V::Bytes(x), V::Bytes(m)) => x.iter().zip(m).any(|(x, m)| x & m != 0),
+            _ => false,
+        };
+    }
     if op == Op::Contains {
         return match (a, b) {
             (V::Bytes(h), V::Bytes(n)) => n.is_empty() || h.windows(n.len()).any(|w| w == n),
@@ -240,7 +253,7 @@ fn cmp_vv(op: Op, a: V<'_>, b: V<'_>) -> bool {
         Op::Le => ord != Ordering::Greater,
         Op::Gt => ord == Ordering::Greater,
         Op::Ge => ord != Ordering::Less,
-        Op::Contains | Op::Matches => false,
+        Op::Contains | Op::Matches | Op::BitAnd => false,
     }
 }
 

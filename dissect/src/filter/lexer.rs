@@ -43,6 +43,8 @@ pub enum Op {
     Ge,
     Contains,
     Matches,
+    /// `&`: some bit of the value and the mask is set.
+    BitAnd,
 }
 
 impl Op {
@@ -57,6 +59,7 @@ impl Op {
             Op::Ge => ">=",
             Op::Contains => "contains",
             Op::Matches => "matches",
+            Op::BitAnd => "&",
         }
     }
 }
@@ -99,6 +102,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, FilterError> {
             (_, b"^^") => (Tok::Xor, 2),
             (_, b"..") => (Tok::DotDot, 2),
             (b'<', _) => (Tok::Op(Op::Lt), 1),
+            (b'&', _) => (Tok::Op(Op::BitAnd), 1),
             (b'>', _) => (Tok::Op(Op::Gt), 1),
             (b'!', _) => (Tok::Not, 1),
             (b'~', _) => (Tok::Op(Op::Matches), 1),
@@ -155,6 +159,7 @@ fn keyword(w: &str) -> Tok {
         "ge" => Tok::Op(Op::Ge),
         "contains" => Tok::Op(Op::Contains),
         "matches" => Tok::Op(Op::Matches),
+        "bitwise_and" => Tok::Op(Op::BitAnd),
         _ => Tok::Word(w.to_string()),
     }
 }

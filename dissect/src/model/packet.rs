@@ -108,8 +108,6 @@ pub struct Summary {
     /// Protocol column: the short name of the topmost layer that claimed it.
     pub protocol: &'static str,
     pub info: String,
-    /// The addresses and ports of every header, in order (`eth.src`, `ip.dst`, `tcp.port`…).
-    pub facts: Vec<NetFact>,
 }
 
 /// Nesting limit for the field tree; deeper additions are flattened onto this level.
@@ -129,6 +127,9 @@ pub struct Packet {
     /// The protocol chain, as tshark's `frame.protocols` lists it.
     pub protocols: Vec<&'static str>,
     pub summary: Summary,
+    /// The addresses and ports of every header, in order (`eth.src`, `ip.dst`, `tcp.port`…),
+    /// kept outside the summary, which ICMP errors restore after their quoted packet.
+    pub facts: Vec<NetFact>,
     /// Extra data sources (reassembled or decrypted bytes); index `i` is source `i + 1`.
     pub sources: Vec<DataSource>,
     depth: u8,
@@ -157,7 +158,7 @@ impl Packet {
         self.summary.dst_port = None;
         self.summary.protocol = "";
         self.summary.info.clear();
-        self.summary.facts.clear();
+        self.facts.clear();
         self.depth = 0;
         self.fields_capped = false;
         self.sources.clear();
@@ -339,8 +340,8 @@ impl Packet {
     #[inline]
     pub fn note(&mut self, fact: NetFact) {
         // Bounded like the tree: a hostile packet cannot grow the list without limit.
-        if self.summary.facts.len() < 256 {
-            self.summary.facts.push(fact);
+        if self.facts.len() < 256 {
+            self.facts.push(fact);
         }
     }
 
