@@ -181,6 +181,8 @@ pub struct FieldRef {
     pub def: Option<&'static FieldDef>,
     pub slice: Option<Slice>,
     pub len: bool,
+    /// A bit mask applied to each value before comparing (`tcp.flags & 0x12 == 0x12`).
+    pub mask: Option<Const>,
     pub pos: usize,
 }
 
@@ -302,15 +304,29 @@ pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
             })?)
         }
     };
-    let r = FieldRef {
+    let mut r = FieldRef {
         name: static_name,
         source,
         kind,
         def,
         slice,
         len: op.len,
+        mask: None,
         pos: op.pos,
     };
+    if let Some((lit, pos)) = &op.mask {
+        let m = match (r.ty(), lit) {
+            (Ty::Int, Lit::Word(w)) => parse_int(w).map(Const::Int),
+            (Ty::Bytes(FieldKind::Bytes), Lit::Word(w)) => parse_bytes(w).map(Const::Bytes),
+            _ => None,
+        };
+        r.mask = Some(m.ok_or_else(|| {
+            FilterError::new(
+                *pos,
+                format!("'&' needs an integer or byte mask for \"{name}\""),
+            )
+        })?);
+    }
     if r.len && !matches!(r.ty(), Ty::Int) {
         return Err(FilterError::new(op.pos, "len() needs a field with bytes"));
     }
@@ -486,8 +502,16 @@ fn parse_cidr(s: &str, bits: u32, addr: impl Fn(&str) -> Option<Vec<u8>>) -> Opt
     }
 }
 
-/// `aa:bb:cc`, `aa-bb-cc`, `aabb.ccdd`, or a single byte `aa`.
+/// `aa:bb:cc`, `aa-bb-cc`, `aabb.ccdd`, a single byte `aa`, or `0x12` for byte slices.
 pub fn parse_bytes(s: &str) -> Option<Vec<u8>> {
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        let padded = if h.len() % 2 == 1 {
+            format!("0{h}")
+        } else {
+            h.to_string()
+        };
+        return hex_run(&padded);
+    }
     let parts: Vec<&str> = if s.contains(':') {
         s.split(':').collect()
     } else if s.contains('-') {

@@ -125,6 +125,7 @@ fn compare(lhs: &Operand, op: Op, rhs: &Rhs) -> Result<Node, FilterError> {
                 pos: *pos,
                 slice: None,
                 len: false,
+                mask: None,
             })
         }
         Rhs::Lit(..) => None,

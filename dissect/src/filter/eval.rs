@@ -118,7 +118,19 @@ fn any(f: &FieldRef, cx: &EvalCx<'_>, pred: &mut dyn FnMut(V<'_>) -> bool) -> Op
             (true, _) => return false,
         };
         seen = true;
-        pred(v)
+        match (&f.mask, v) {
+            (None, v) => pred(v),
+            (Some(Const::Int(m)), V::Int(x)) => pred(V::Int(x & m)),
+            (Some(Const::Bytes(m)), V::Bytes(b)) => {
+                let mut buf = [0u8; 64];
+                let n = b.len().min(buf.len());
+                for (i, out) in buf[..n].iter_mut().enumerate() {
+                    *out = b[i] & m.get(i).copied().unwrap_or(0);
+                }
+                pred(V::Bytes(&buf[..n]))
+            }
+            _ => false,
+        }
     };
     let hit = match f.source {
         Source::FrameNumber => each(V::Int(cx.meta.number as i128)),

@@ -34,6 +34,8 @@ pub struct Operand {
     /// The text inside `[...]` and its position.
     pub slice: Option<(String, usize)>,
     pub len: bool,
+    /// `field & mask` compared with a value (`tcp.flags & 0x12 == 0x12`).
+    pub mask: Option<(Lit, usize)>,
 }
 
 /// A literal as written; its type comes from the field it is compared with.
@@ -191,7 +193,17 @@ impl Parser<'_> {
 
     /// A field on its own, or a comparison / set membership.
     fn test(&mut self) -> Result<Expr, FilterError> {
-        let lhs = self.operand()?;
+        let mut lhs = self.operand()?;
+        // `x & mask == v` compares the masked value; a bare `x & mask` tests for any bit set.
+        if self.peek_tok() == Some(&Tok::Op(Op::BitAnd))
+            && matches!(
+                self.toks.get(self.i + 2).map(|t| &t.tok),
+                Some(Tok::Op(_) | Tok::In)
+            )
+        {
+            self.i += 1;
+            lhs.mask = Some(self.literal()?);
+        }
         match self.peek_tok() {
             Some(Tok::Op(op)) => {
                 let op = *op;
@@ -270,6 +282,7 @@ impl Parser<'_> {
             pos,
             slice,
             len: false,
+            mask: None,
         })
     }
 
