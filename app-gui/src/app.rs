@@ -13,6 +13,7 @@ use crate::views::{open_prompt, packet_list, status_bar};
 #[derive(Debug, Default)]
 pub struct WirelensApp {
     pub state: AppState,
+    fonts_installed: bool,
 }
 
 impl WirelensApp {
@@ -20,12 +21,17 @@ impl WirelensApp {
     pub fn new(file: Option<PathBuf>) -> Self {
         WirelensApp {
             state: AppState::with_file(file),
+            fonts_installed: false,
         }
     }
 
     /// Draws one frame into `ui` and handles its input.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if !self.fonts_installed {
+            install_fonts(&ctx);
+            self.fonts_installed = true;
+        }
         if let Some(path) = dropped_file(&ctx) {
             self.state.pending_open = Some(path);
         }
@@ -74,4 +80,15 @@ impl eframe::App for WirelensApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+}
+
+/// Adds the built-in monospace font (Hack) behind the proportional one: the
+/// proportional font has no arrows, and the Info column is full of them
+/// ("59856 → 80 [SYN]"). Without a fallback egui refuses to draw the text.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
 }

@@ -6,6 +6,7 @@ use crate::model::FieldDef;
 /// Each module's field list; a new protocol adds its `FIELDS` here.
 const MODULES: &[&[&FieldDef]] = &[
     crate::frame::FIELDS,
+    crate::model::packet::FIELDS,
     crate::link::ethernet::FIELDS,
     crate::link::vlan::FIELDS,
     crate::link::sll::FIELDS,

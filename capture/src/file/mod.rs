@@ -448,6 +448,11 @@ impl CaptureFile {
             finished: false,
             reader,
             metadata,
+            map: match &self.bytes {
+                Bytes::Mapped(map) => Some(map),
+                Bytes::Owned(_) => None,
+            },
+            released_to: 0,
         }
     }
 
@@ -527,7 +532,20 @@ pub struct Packets<'a> {
     finished: bool,
     reader: Reader,
     metadata: Metadata,
+    /// The file's map, when it is mapped: pages read past are handed back to
+    /// the kernel so a sequential pass holds a few MiB, not the whole file.
+    map: Option<&'a Mmap>,
+    /// Everything before this offset has been handed back.
+    released_to: usize,
 }
+
+/// Page size assumed for aligning released ranges (a multiple of every
+/// Linux page size in use is not needed: a smaller alignment only makes the
+/// kernel round the range inwards).
+const PAGE: usize = 4096;
+
+/// How far a sequential pass reads past pages before handing them back.
+const RELEASE_STEP: usize = 16 << 20;
 
 enum Reader {
     Pcap(pcap::RecordReader),
@@ -569,7 +587,35 @@ impl<'a> Packets<'a> {
         self.metadata
     }
 
+    /// Hands the pages behind the reading position back to the kernel once
+    /// `RELEASE_STEP` bytes have been read past them. Frames already yielded
+    /// stay valid: touching their bytes again faults the pages back in from
+    /// the page cache.
+    #[allow(unsafe_code)]
+    fn release_read_pages(&mut self) {
+        let Some(map) = self.map else {
+            return;
+        };
+        if self.pos < self.released_to + 2 * RELEASE_STEP {
+            return;
+        }
+        let end = (self.pos - RELEASE_STEP) & !(PAGE - 1);
+        // SAFETY: the map is a read-only shared mapping of a file. MADV_DONTNEED
+        // on it only drops this process's copies of the pages; later reads fault
+        // the same file contents back in, so no reference into the map is
+        // invalidated or changed.
+        let _ = unsafe {
+            map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                self.released_to,
+                end - self.released_to,
+            )
+        };
+        self.released_to = end;
+    }
+
     fn read_next(&mut self) -> Result<Option<Frame<'a>>, ReadError> {
+        self.release_read_pages();
         match &mut self.reader {
             Reader::Pcap(records) => records.next_frame(self.bytes, &mut self.pos),
             Reader::PcapNg(blocks) => {

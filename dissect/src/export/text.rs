@@ -101,6 +101,12 @@ pub fn field_values(out: &mut String, pkt: &Packet, name: &str, data: &[u8]) {
             out.push(',');
         }
         first = false;
-        render_value(out, f.def, &f.value, f.span, pkt.node_data(f, data));
+        if matches!(f.value, Value::None) {
+            // A present flag without a value (tcp.analysis.retransmission) prints
+            // as 1, as tshark's -T fields does.
+            out.push('1');
+        } else {
+            render_value(out, f.def, &f.value, f.span, pkt.node_data(f, data));
+        }
     }
 }

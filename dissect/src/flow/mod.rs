@@ -1,6 +1,10 @@
 //! Stateful analysis across frames: conversations and streams.
 
+pub mod cc;
+pub mod cwnd;
 pub mod tcp;
+pub mod tcp_state;
+pub mod timeline;
 pub mod udp;
 
 use crate::model::{Address, Timestamp};

@@ -213,6 +213,9 @@ pub struct Conversation {
     pub tfo_syn_data: bool,
     pub flows: [Flow; 2],
     last_frame: u64,
+    /// What wirelens adds: endpoint states, handshake timeline, cwnd estimates
+    /// (`tcp_state.rs`). Boxed: most of the table's connections are short.
+    pub tracking: Box<super::tcp_state::ConnTracking>,
 }
 
 impl Conversation {
@@ -228,6 +231,7 @@ impl Conversation {
             tfo_syn_data: false,
             flows: [Flow::default(), Flow::default()],
             last_frame: frame,
+            tracking: Box::default(),
         }
     }
 
@@ -744,6 +748,11 @@ impl TcpTable {
             conv.flows[dir].base_seq = seq;
         }
         (conv, lookup)
+    }
+
+    /// The conversations remembered, in no particular order.
+    pub fn conversations(&self) -> impl Iterator<Item = &Conversation> {
+        self.convs.values().map(|c| &**c)
     }
 
     /// How many conversations are remembered.

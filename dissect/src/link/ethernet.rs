@@ -254,6 +254,7 @@ pub fn add_trailer(
                 message: "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.".into(),
                 layer,
                 span,
+                name: None,
             });
         }
     }
@@ -264,5 +265,127 @@ pub fn add_trailer(
             p.add_to_layer(layer, &FCS, span, Value::Uint(fcs as u64));
             p.add_to_layer(layer, &FCS_STATUS, span, Value::Uint(2));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{dissect_frame_for_test, dissect_frame_with_orig_len, hex, values};
+    use crate::LinkType;
+
+    /// Frame 2 of link/eth_arp_who_has.pcap: an ARP reply padded to 60 bytes with
+    /// bytes that are not all zero (tshark: eth.trailer, "padding of non-zeros").
+    const ARP_NONZERO_PADDING: &str = "7831c1c63fc2f8eda5c0a4f108060001080006040002f8eda5c0a4f10a0000017831c1c63fc20a00000200000000000000000000000000001f0b60ce";
+    /// Frame 2 of tls/tls13_hello_retry_request.pcap: 82 bytes, IPv4 of 60, then a
+    /// 4-byte trailer and a 4-byte FCS (tshark: eth.trailer ae:7d:fa:3a, eth.fcs 0x5276d4ff).
+    const TRAILER_AND_FCS: &str = "88e9fe744a3a2c0be9f1470e08004500003ce275000067063b6a40e9b98b0ac030a801bbf84c0e69740a5c9ca111a012eb20d5a90000020405640402080a3760f94a451561ae01030308ae7dfa3a5276d4ff";
+    /// Frame 4 of mixed/wikipedia_dns_http.pcap: IEEE 802.3 (length 39) carrying STP, 7 bytes of zero padding.
+    const IEEE_802_3: &str = "0180c200000000137f4f8ef20027424203000002023c82d000137fbe8cc00000000082d000137fbe8cc081930000140002000f000000000000000000";
+    /// Frame 2 of ssh/ssh_dh_group_exchange.pcap: 78 bytes, IPv4 of 60, the last 4 are the FCS.
+    const FCS_ONLY: &str = "001451166e2200127feb3bc008004500003c000040002c0641c6839f0e17c096baa90016c05ce707193dfa553be7a01216a0b1370000020405b40101080ac04ac87831c3c4ac01030302bf10884a";
+
+    fn one(pkt: &Packet, name: &str, data: &[u8]) -> Option<String> {
+        values(pkt, name, data).into_iter().next()
+    }
+
+    #[test]
+    fn header_fields_and_vendor() {
+        let data = hex(ARP_NONZERO_PADDING);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
+        assert_eq!(
+            one(&pkt, "eth.dst", &data).as_deref(),
+            Some("78:31:c1:c6:3f:c2")
+        );
+        assert_eq!(
+            one(&pkt, "eth.src", &data).as_deref(),
+            Some("f8:ed:a5:c0:a4:f1")
+        );
+        assert_eq!(one(&pkt, "eth.type", &data).as_deref(), Some("0x0806"));
+        assert_eq!(one(&pkt, "eth.src.oui", &data).as_deref(), Some("16313765"));
+        assert_eq!(
+            one(&pkt, "eth.src.oui_resolved", &data).as_deref(),
+            Some("ARRIS Group, Inc.")
+        );
+        assert_eq!(values(&pkt, "eth.addr", &data).len(), 2);
+        assert_eq!(one(&pkt, "eth.dst.ig", &data).as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn nonzero_padding_is_a_trailer_with_a_warning() {
+        let data = hex(ARP_NONZERO_PADDING);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
+        assert_eq!(
+            one(&pkt, "eth.trailer", &data).as_deref(),
+            Some("00:00:00:00:00:00:00:00:00:00:00:00:00:00:1f:0b:60:ce")
+        );
+        assert!(pkt.find("eth.padding").is_none());
+        assert!(pkt.find("eth.fcs").is_none(), "a 60-byte frame has no FCS");
+        assert!(pkt
+            .experts
+            .iter()
+            .any(|e| e.message.starts_with("Didn't find padding of zeros")));
+    }
+
+    #[test]
+    fn trailer_then_fcs_on_frames_of_64_bytes_or_more() {
+        let data = hex(TRAILER_AND_FCS);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
+        assert_eq!(
+            one(&pkt, "eth.trailer", &data).as_deref(),
+            Some("ae:7d:fa:3a")
+        );
+        assert_eq!(one(&pkt, "eth.fcs", &data).as_deref(), Some("0x5276d4ff"));
+        assert_eq!(one(&pkt, "eth.fcs.status", &data).as_deref(), Some("2"));
+        let data = hex(FCS_ONLY);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
+        assert!(pkt.find("eth.trailer").is_none());
+        assert_eq!(one(&pkt, "eth.fcs", &data).as_deref(), Some("0xbf10884a"));
+    }
+
+    #[test]
+    fn ieee_802_3_length_and_zero_padding() {
+        let data = hex(IEEE_802_3);
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
+        assert_eq!(one(&pkt, "eth.len", &data).as_deref(), Some("39"));
+        assert!(pkt.find("eth.type").is_none());
+        assert_eq!(
+            one(&pkt, "eth.padding", &data).as_deref(),
+            Some("00:00:00:00:00:00:00")
+        );
+        assert_eq!(pkt.protocols, ["eth", "llc"]);
+    }
+
+    #[test]
+    fn a_cut_frame_reports_no_fcs_it_does_not_have() {
+        // The same 78-byte frame captured with a snaplen of 76: the FCS is on the
+        // wire but not in the capture, so nothing is shown for it.
+        let full = hex(FCS_ONLY);
+        let data = &full[..76];
+        let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, data, 78);
+        assert!(pkt.find("eth.fcs").is_none());
+    }
+
+    #[test]
+    fn truncated_header_is_malformed_at_every_length() {
+        let full = hex(ARP_NONZERO_PADDING);
+        for cut in 0..HEADER_LEN {
+            let data = &full[..cut];
+            let pkt = dissect_frame_for_test(LinkType::ETHERNET, data);
+            assert!(
+                pkt.layers
+                    .iter()
+                    .any(|l| l.proto.name == "eth" && l.malformed),
+                "cut at {cut}"
+            );
+            assert!(pkt
+                .experts
+                .iter()
+                .any(|e| e.message.contains("Ethernet header needs 14 bytes")));
+        }
+        // With the header complete, Ethernet itself is fine (ARP is then cut short).
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &full[..HEADER_LEN]);
+        assert!(!pkt.layers[1].malformed);
+        assert_eq!(one(&pkt, "eth.type", &full).as_deref(), Some("0x0806"));
     }
 }

@@ -15,6 +15,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Wireshark's numeric severity (`_ws.expert.severity`).
+    pub fn ws_value(self) -> u64 {
+        match self {
+            Severity::Chat => 0x0020_0000,
+            Severity::Note => 0x0040_0000,
+            Severity::Warn => 0x0060_0000,
+            Severity::Error => 0x0080_0000,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Severity::Chat => "Chat",
@@ -42,6 +52,24 @@ pub enum Group {
 }
 
 impl Group {
+    /// Wireshark's numeric group (`_ws.expert.group`).
+    pub fn ws_value(self) -> u64 {
+        let n: u64 = match self {
+            Group::Checksum => 1,
+            Group::Sequence => 2,
+            Group::ResponseCode => 3,
+            Group::RequestCode => 4,
+            Group::Undecoded => 5,
+            Group::Reassemble => 6,
+            Group::Malformed => 7,
+            Group::Debug => 8,
+            Group::Protocol => 9,
+            Group::Security => 10,
+            Group::Comment => 11,
+        };
+        n << 24
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Group::Checksum => "Checksum",
@@ -68,6 +96,9 @@ pub struct Expert {
     /// Index of the layer within the packet.
     pub layer: u8,
     pub span: Span,
+    /// The expert field Wireshark names it by (`tcp.analysis.retransmission`),
+    /// usable in filters and `-e`, when it has one.
+    pub name: Option<&'static super::field::FieldDef>,
 }
 
 impl fmt::Display for Expert {

@@ -77,6 +77,13 @@ pub struct FieldDef {
     pub names: Option<ValueNames>,
 }
 
+/// Two definitions are the same field when they have the same filter name.
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
 impl FieldDef {
     /// The protocol this field belongs to: the part of the name before the first dot.
     pub fn protocol(&self) -> &'static str {

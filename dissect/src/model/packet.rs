@@ -110,6 +110,13 @@ pub struct Summary {
     pub info: String,
 }
 
+crate::declare_fields! {
+    WS_EXPERT = "_ws.expert", "Expert Info", None;
+    WS_EXPERT_MESSAGE = "_ws.expert.message", "Message", String;
+    WS_EXPERT_SEVERITY = "_ws.expert.severity", "Severity level", U32;
+    WS_EXPERT_GROUP = "_ws.expert.group", "Group", U32;
+}
+
 /// Nesting limit for the field tree; deeper additions are flattened onto this level.
 const MAX_DEPTH: u8 = 32;
 
@@ -251,6 +258,7 @@ impl Packet {
                     )),
                     layer,
                     span,
+                    name: None,
                 });
             }
             return;
@@ -303,6 +311,43 @@ impl Packet {
             message: message.into(),
             layer,
             span,
+            name: None,
+        });
+    }
+
+    /// Records an expert item that has a field name of its own, as Wireshark's
+    /// expert fields do. In tree mode it also appears in the tree where it was
+    /// raised, as tshark's `_ws.expert` node: the name (filterable, printed as 1
+    /// by `-T fields`), the message, the severity and the group.
+    pub fn expert_field(
+        &mut self,
+        name: &'static FieldDef,
+        severity: Severity,
+        group: Group,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) {
+        let message = message.into();
+        if self.tree {
+            self.add_tree(&WS_EXPERT, span, Value::None, |p| {
+                p.add(name, span, Value::None);
+                p.add(
+                    &WS_EXPERT_MESSAGE,
+                    span,
+                    Value::Str(message.as_ref().into()),
+                );
+                p.add(&WS_EXPERT_SEVERITY, span, Value::Uint(severity.ws_value()));
+                p.add(&WS_EXPERT_GROUP, span, Value::Uint(group.ws_value()));
+            });
+        }
+        let layer = self.current_layer();
+        self.experts.push(Expert {
+            severity,
+            group,
+            message,
+            layer,
+            span,
+            name: Some(name),
         });
     }
 

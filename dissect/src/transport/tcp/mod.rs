@@ -77,10 +77,26 @@ declare_fields! {
     RTO = "tcp.analysis.rto", "The RTO for this segment was", RelTime;
     RTO_FRAME = "tcp.analysis.rto_frame", "RTO based on delta from frame", FrameNum;
     DUPLICATE_ACK = "tcp.analysis.duplicate_ack", "Duplicate ACK", None;
+    X_REUSED_PORTS = "tcp.analysis.reused_ports", "TCP port numbers reused", None;
+    X_RETRANSMISSION = "tcp.analysis.retransmission", "Retransmission", None;
+    X_FAST_RETRANSMISSION = "tcp.analysis.fast_retransmission", "Fast retransmission", None;
+    X_SPURIOUS_RETRANSMISSION = "tcp.analysis.spurious_retransmission", "Spurious retransmission", None;
+    X_OUT_OF_ORDER = "tcp.analysis.out_of_order", "Out-of-order segment", None;
+    X_LOST_SEGMENT = "tcp.analysis.lost_segment", "Previous segment not captured", None;
+    X_ACK_LOST_SEGMENT = "tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured", None;
+    X_WINDOW_UPDATE = "tcp.analysis.window_update", "Window update", None;
+    X_WINDOW_FULL = "tcp.analysis.window_full", "Window full", None;
+    X_KEEP_ALIVE = "tcp.analysis.keep_alive", "Keep-alive", None;
+    X_KEEP_ALIVE_ACK = "tcp.analysis.keep_alive_ack", "Keep-alive ACK", None;
+    X_ZERO_WINDOW_PROBE = "tcp.analysis.zero_window_probe", "Zero window probe", None;
+    X_ZERO_WINDOW = "tcp.analysis.zero_window", "Zero window", None;
+    X_ZERO_WINDOW_PROBE_ACK = "tcp.analysis.zero_window_probe_ack", "Zero window probe ACK", None;
     DUPLICATE_ACK_NUM = "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", U32;
     DUPLICATE_ACK_FRAME = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FrameNum;
     PAYLOAD = "tcp.payload", "TCP payload", Bytes;
     RESET_CAUSE = "tcp.reset_cause", "Reset cause", String;
+    STATE_CLIENT = "tcp.state.client", "Client state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
+    STATE_SERVER = "tcp.state.server", "Server state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
 }
 
 /// A header without options.
@@ -398,7 +414,32 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     } else {
         Ok(())
     };
+    let (sack, sack_count) = (opt_state.sack, opt_state.sack_count);
     add_timestamps(pkt, ts_relative, ts_delta, off);
+    if let Some(seglen) = shown.seglen {
+        // SACK edges were made relative to the peer's base; the tracking wants them raw.
+        let base = if cx.prefs.tcp_relative_seq {
+            conv.flows_mut(dir).1.base_seq
+        } else {
+            0
+        };
+        let mut raw = sack;
+        for b in raw.iter_mut() {
+            *b = (b.0.wrapping_add(base), b.1.wrapping_add(base));
+        }
+        let facts = SegmentFacts {
+            frame,
+            ts: now,
+            seq: h.seq,
+            ack: h.ack,
+            seglen,
+            flags: h.flags,
+            window: h.window.into(),
+        };
+        let n = sack_count.min(raw.len());
+        conv.tracking.observe(dir, &facts, ta.as_ref(), &raw[..n]);
+        add_states(pkt, conv, off);
+    }
     opts_result?;
 
     if let Some(t) = &ta {
@@ -804,6 +845,20 @@ fn add_checksum(
     }
 }
 
+/// Our endpoint states (not Wireshark's): shown in the tree only.
+fn add_states(pkt: &mut Packet, conv: &Conversation, off: usize) {
+    if !pkt.tree {
+        return;
+    }
+    let st = conv.states();
+    pkt.add_with(&STATE_CLIENT, Span::new(off, 0), || {
+        Value::Str(st.client().as_str().into())
+    });
+    pkt.add_with(&STATE_SERVER, Span::new(off, 0), || {
+        Value::Str(st.server().as_str().into())
+    });
+}
+
 fn add_timestamps(pkt: &mut Packet, relative: Duration, delta: Duration, off: usize) {
     let span = Span::new(off, 0);
     pkt.add_tree(&TIMESTAMPS, span, Value::None, |p| {
@@ -815,10 +870,8 @@ fn add_timestamps(pkt: &mut Packet, relative: Duration, delta: Duration, off: us
 /// The `tcp.analysis` subtree, as Wireshark prints what its analysis found.
 fn add_analysis(pkt: &mut Packet, t: &Acked, initial_rtt: Duration, off: usize) {
     let span = Span::new(off, 0);
-    for (severity, msg) in analysis_experts(t) {
-        pkt.expert(severity, Group::Sequence, span, msg);
-    }
     if !pkt.tree {
+        add_analysis_experts(pkt, t, span);
         return;
     }
     pkt.add_tree(&ANALYSIS, span, Value::None, |p| {
@@ -847,6 +900,7 @@ fn add_analysis(pkt: &mut Packet, t: &Acked, initial_rtt: Duration, off: usize) 
             return;
         }
         p.add_tree(&ANALYSIS_FLAGS, span, Value::None, |p| {
+            add_analysis_experts(p, t, span);
             if t.flags & an::RETRANSMISSION != 0 && t.rto.0 != 0 {
                 p.add(&RTO, span, Value::RelTime(t.rto));
                 p.add(&RTO_FRAME, span, Value::Uint(t.rto_frame));
@@ -858,109 +912,150 @@ fn add_analysis(pkt: &mut Packet, t: &Acked, initial_rtt: Duration, off: usize) 
         if t.dupack_num != 0 {
             p.add(&DUPLICATE_ACK_NUM, span, Value::Uint(t.dupack_num.into()));
             p.add(&DUPLICATE_ACK_FRAME, span, Value::Uint(t.dupack_frame));
+            if t.flags & an::DUPLICATE_ACK != 0 {
+                p.subtree(|p| add_duplicate_ack_expert(p, t, span));
+            }
         }
     });
 }
 
-/// The expert items of the analysis flags, in Wireshark's order.
-fn analysis_experts(t: &Acked) -> Vec<(Severity, String)> {
-    const RETRANSMITTED: &str = "This frame is a (suspected) retransmission";
-    // Wireshark adds the plain retransmission item to fast and spurious ones too.
-    const ITEMS: &[(u32, Severity, &str, bool)] = &[
-        (
-            an::REUSED_PORTS,
-            Severity::Note,
-            "A new tcp session is started with the same ports as an earlier session in this trace",
-            false,
-        ),
-        (an::RETRANSMISSION, Severity::Note, RETRANSMITTED, false),
-        (
-            an::FAST_RETRANSMISSION,
-            Severity::Note,
-            "This frame is a (suspected) fast retransmission",
-            true,
-        ),
-        (
-            an::SPURIOUS_RETRANSMISSION,
-            Severity::Note,
-            "This frame is a (suspected) spurious retransmission",
-            true,
-        ),
-        (
-            an::OUT_OF_ORDER,
-            Severity::Warn,
-            "This frame is a (suspected) out-of-order segment",
-            false,
-        ),
-        (
-            an::LOST_PACKET,
-            Severity::Warn,
-            "Previous segment(s) not captured (common at capture start)",
-            false,
-        ),
-        (
-            an::ACK_LOST_PACKET,
-            Severity::Warn,
-            "ACKed segment that wasn't captured (common at capture start)",
-            false,
-        ),
-        (
-            an::WINDOW_UPDATE,
-            Severity::Chat,
-            "TCP window update",
-            false,
-        ),
-        (
-            an::WINDOW_FULL,
-            Severity::Warn,
-            "TCP window specified by the receiver is now completely full",
-            false,
-        ),
-        (
-            an::KEEP_ALIVE,
-            Severity::Note,
-            "TCP keep-alive segment",
-            false,
-        ),
-        (
-            an::KEEP_ALIVE_ACK,
-            Severity::Note,
-            "ACK to a TCP keep-alive segment",
-            false,
-        ),
-        (
-            an::ZERO_WINDOW_PROBE,
-            Severity::Note,
-            "TCP Zero Window Probe",
-            false,
-        ),
-        (
-            an::ZERO_WINDOW,
-            Severity::Warn,
-            "TCP Zero Window segment",
-            false,
-        ),
-        (
-            an::ZERO_WINDOW_PROBE_ACK,
-            Severity::Note,
-            "ACK to a TCP Zero Window Probe",
-            false,
-        ),
-    ];
-    let mut v = Vec::new();
-    for &(flag, severity, msg, also_retransmission) in ITEMS {
+/// The analysis flags' expert items, in Wireshark's order: flag, expert field,
+/// severity, message, and whether the plain retransmission item comes too
+/// (Wireshark adds it to fast and spurious retransmissions).
+const ANALYSIS_EXPERTS: &[(u32, &crate::model::FieldDef, Severity, &str, bool)] = &[
+    (
+        an::REUSED_PORTS,
+        &X_REUSED_PORTS,
+        Severity::Note,
+        "A new tcp session is started with the same ports as an earlier session in this trace",
+        false,
+    ),
+    (
+        an::RETRANSMISSION,
+        &X_RETRANSMISSION,
+        Severity::Note,
+        RETRANSMITTED,
+        false,
+    ),
+    (
+        an::FAST_RETRANSMISSION,
+        &X_FAST_RETRANSMISSION,
+        Severity::Note,
+        "This frame is a (suspected) fast retransmission",
+        true,
+    ),
+    (
+        an::SPURIOUS_RETRANSMISSION,
+        &X_SPURIOUS_RETRANSMISSION,
+        Severity::Note,
+        "This frame is a (suspected) spurious retransmission",
+        true,
+    ),
+    (
+        an::OUT_OF_ORDER,
+        &X_OUT_OF_ORDER,
+        Severity::Warn,
+        "This frame is a (suspected) out-of-order segment",
+        false,
+    ),
+    (
+        an::LOST_PACKET,
+        &X_LOST_SEGMENT,
+        Severity::Warn,
+        "Previous segment(s) not captured (common at capture start)",
+        false,
+    ),
+    (
+        an::ACK_LOST_PACKET,
+        &X_ACK_LOST_SEGMENT,
+        Severity::Warn,
+        "ACKed segment that wasn't captured (common at capture start)",
+        false,
+    ),
+    (
+        an::WINDOW_UPDATE,
+        &X_WINDOW_UPDATE,
+        Severity::Chat,
+        "TCP window update",
+        false,
+    ),
+    (
+        an::WINDOW_FULL,
+        &X_WINDOW_FULL,
+        Severity::Warn,
+        "TCP window specified by the receiver is now completely full",
+        false,
+    ),
+    (
+        an::KEEP_ALIVE,
+        &X_KEEP_ALIVE,
+        Severity::Note,
+        "TCP keep-alive segment",
+        false,
+    ),
+    (
+        an::KEEP_ALIVE_ACK,
+        &X_KEEP_ALIVE_ACK,
+        Severity::Note,
+        "ACK to a TCP keep-alive segment",
+        false,
+    ),
+    (
+        an::ZERO_WINDOW_PROBE,
+        &X_ZERO_WINDOW_PROBE,
+        Severity::Note,
+        "TCP Zero Window Probe",
+        false,
+    ),
+    (
+        an::ZERO_WINDOW,
+        &X_ZERO_WINDOW,
+        Severity::Warn,
+        "TCP Zero Window segment",
+        false,
+    ),
+    (
+        an::ZERO_WINDOW_PROBE_ACK,
+        &X_ZERO_WINDOW_PROBE_ACK,
+        Severity::Note,
+        "ACK to a TCP Zero Window Probe",
+        false,
+    ),
+];
+
+const RETRANSMITTED: &str = "This frame is a (suspected) retransmission";
+
+/// The expert items of the analysis flags. On the fast path the duplicate-ACK
+/// item comes here too; in the tree it sits under `duplicate_ack_frame`.
+fn add_analysis_experts(p: &mut Packet, t: &Acked, span: Span) {
+    for &(flag, def, severity, msg, also_retransmission) in ANALYSIS_EXPERTS {
         if t.flags & flag == 0 {
             continue;
         }
-        v.push((severity, msg.to_string()));
+        p.expert_field(def, severity, Group::Sequence, span, msg);
         if also_retransmission {
-            v.push((Severity::Note, RETRANSMITTED.to_string()));
+            p.expert_field(
+                &X_RETRANSMISSION,
+                Severity::Note,
+                Group::Sequence,
+                span,
+                RETRANSMITTED,
+            );
         }
     }
-    if t.flags & an::DUPLICATE_ACK != 0 && t.dupack_num != 0 {
-        v.push((Severity::Note, format!("Duplicate ACK (#{})", t.dupack_num)));
+    if !p.tree && t.flags & an::DUPLICATE_ACK != 0 && t.dupack_num != 0 {
+        add_duplicate_ack_expert(p, t, span);
     }
-    v
+}
+
+fn add_duplicate_ack_expert(p: &mut Packet, t: &Acked, span: Span) {
+    p.expert_field(
+        &DUPLICATE_ACK,
+        Severity::Note,
+        Group::Sequence,
+        span,
+        format!("Duplicate ACK (#{})", t.dupack_num),
+    );
 }
 
 /// The bracketed analysis notes Wireshark puts in front of the Info column; each
@@ -1091,6 +1186,11 @@ pub(crate) mod testing {
         }
 
         pub fn run(&mut self, seg: Seg<'_>, dissect: Dissect) -> Packet {
+            self.run_as(seg, dissect, true)
+        }
+
+        /// `run` with the tree built or not (summary only, as for the packet list).
+        pub fn run_as(&mut self, seg: Seg<'_>, dissect: Dissect, tree: bool) -> Packet {
             self.frame += 1;
             let meta = FrameMeta::new(
                 self.frame,
@@ -1098,7 +1198,7 @@ pub(crate) mod testing {
                 seg.wire_len.unwrap_or(seg.bytes.len()) as u32,
                 LinkType::IPV4,
             );
-            let mut pkt = Packet::new(true);
+            let mut pkt = Packet::new(tree);
             let mut cx = Cx {
                 data: seg.bytes,
                 pkt: &mut pkt,

@@ -624,3 +624,62 @@ mod fuzz {
         }
     }
 }
+
+/// Our own fields and per-connection tracking over the real handshake of
+/// mixed/http_get.pcap frames 1-4 (shown in the tree only, never by tshark).
+#[test]
+fn endpoint_states_and_timeline_follow_the_handshake() {
+    use crate::flow::tcp_state::Side;
+    use crate::flow::timeline::Direction;
+    let mut s = Session::tshark();
+    let p = syn(&mut s);
+    assert_eq!(v(&p, GET_SYN, "tcp.state.client"), "SYN_SENT");
+    assert_eq!(v(&p, GET_SYN, "tcp.state.server"), "LISTEN");
+    let p = tcp(
+        &mut s,
+        Seg::new(SERVER, CLIENT, (1362692526, 939084), GET_SYNACK),
+    );
+    assert_eq!(v(&p, GET_SYNACK, "tcp.state.client"), "ESTABLISHED");
+    assert_eq!(v(&p, GET_SYNACK, "tcp.state.server"), "SYN_RCVD");
+    for (ts, bytes) in [(939378, GET_ACK), (939445, GET_REQUEST)] {
+        let p = tcp(&mut s, Seg::new(CLIENT, SERVER, (1362692526, ts), bytes));
+        assert_eq!(v(&p, bytes, "tcp.state.client"), "ESTABLISHED");
+        assert_eq!(v(&p, bytes, "tcp.state.server"), "ESTABLISHED");
+    }
+
+    let conv = s.state.tcp.conversations().next().expect("one connection");
+    let kinds: Vec<_> = conv
+        .timeline()
+        .events()
+        .iter()
+        .map(|e| (e.kind, e.dir, e.frame))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("tcp.syn", Direction::ClientToServer, 1),
+            ("tcp.synack", Direction::ServerToClient, 2),
+            ("tcp.ack", Direction::ClientToServer, 3),
+            ("tcp.first_data", Direction::ClientToServer, 4),
+        ]
+    );
+    // The halves add up to tshark's tcp.analysis.initial_rtt (0.070034 s).
+    let rtt = conv.handshake_rtt();
+    assert_eq!(rtt.server_side, Some(crate::model::Duration(69_740_000)));
+    assert_eq!(rtt.client_side, Some(crate::model::Duration(294_000)));
+    assert_eq!(rtt.total(), Some(conv.ts_first_rtt));
+    assert_eq!(conv.side_of(0), Side::Client);
+    assert_eq!(conv.states().history().len(), 5);
+}
+
+/// Summary-only dissection (packet list) adds none of our fields, but the
+/// tracking still runs.
+#[test]
+fn endpoint_states_are_tree_only() {
+    let mut s = Session::tshark();
+    let seg = Seg::new(CLIENT, SERVER, (1362692526, 869344), GET_SYN);
+    let p = s.run_as(seg, dissect, false);
+    assert!(p.find_all("tcp.state.client").next().is_none());
+    let conv = s.state.tcp.conversations().next().expect("one connection");
+    assert_eq!(conv.states().client().as_str(), "SYN_SENT");
+}
