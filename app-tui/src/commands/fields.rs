@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use wirelens_dissect::filter::check::EXPERT_FIELDS;
 use wirelens_dissect::registry;
 
 use crate::cli::FieldsArgs;
@@ -20,14 +19,6 @@ pub fn run(args: &FieldsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             f.protocol(),
             f.label
         )?;
-    }
-    // Expert items usable in filters (`tcp.analysis.retransmission`), as tshark lists them.
-    for (name, _, label) in EXPERT_FIELDS
-        .iter()
-        .filter(|(n, _, _)| n.starts_with(prefix))
-    {
-        let proto = name.split('.').next().unwrap_or(name);
-        writeln!(out, "{name}\tFT_NONE\t{proto}\t{label}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,8 +19,13 @@ pub enum Source {
     FrameLen,
     FrameCapLen,
     FrameTime,
-    /// An expert item, by its message: recorded on the fast path too.
-    Expert(&'static str),
+    /// A field without a value that may be raised as a named expert item:
+    /// present when an expert item or a tree node has this name. `fast` when
+    /// it is only ever an expert item, so the tree is not needed.
+    Marker {
+        name: &'static str,
+        fast: bool,
+    },
     /// Any other field: needs the dissection tree.
     Tree(&'static str),
 }
@@ -97,79 +102,25 @@ impl Slice {
     }
 }
 
-/// Wireshark's expert-info filter names (FT_NONE) for what wirelens records as
-/// expert items rather than fields: name, the expert message, a description.
-pub const EXPERT_FIELDS: &[(&str, &str, &str)] = &[
-    (
-        "tcp.analysis.reused_ports",
-        "A new tcp session is started with the same ports as an earlier session in this trace",
-        "TCP port numbers reused",
-    ),
-    (
-        "tcp.analysis.retransmission",
-        "This frame is a (suspected) retransmission",
-        "Retransmission",
-    ),
-    (
-        "tcp.analysis.fast_retransmission",
-        "This frame is a (suspected) fast retransmission",
-        "Fast retransmission",
-    ),
-    (
-        "tcp.analysis.spurious_retransmission",
-        "This frame is a (suspected) spurious retransmission",
-        "Spurious retransmission",
-    ),
-    (
-        "tcp.analysis.out_of_order",
-        "This frame is a (suspected) out-of-order segment",
-        "Out-Of-Order segment",
-    ),
-    (
-        "tcp.analysis.lost_segment",
-        "Previous segment(s) not captured (common at capture start)",
-        "Previous segment not captured",
-    ),
-    (
-        "tcp.analysis.ack_lost_segment",
-        "ACKed segment that wasn't captured (common at capture start)",
-        "ACKed segment that wasn't captured",
-    ),
-    (
-        "tcp.analysis.window_update",
-        "TCP window update",
-        "Window update",
-    ),
-    (
-        "tcp.analysis.window_full",
-        "TCP window specified by the receiver is now completely full",
-        "Window full",
-    ),
-    (
-        "tcp.analysis.keep_alive",
-        "TCP keep-alive segment",
-        "Keep-alive",
-    ),
-    (
-        "tcp.analysis.keep_alive_ack",
-        "ACK to a TCP keep-alive segment",
-        "Keep-alive ACK",
-    ),
-    (
-        "tcp.analysis.zero_window_probe",
-        "TCP Zero Window Probe",
-        "Zero window probe",
-    ),
-    (
-        "tcp.analysis.zero_window",
-        "TCP Zero Window segment",
-        "Zero window",
-    ),
-    (
-        "tcp.analysis.zero_window_probe_ack",
-        "ACK to a TCP Zero Window Probe",
-        "Zero window probe ACK",
-    ),
+/// FT_NONE fields that dissectors raise only as named expert items
+/// (`Packet::expert_field`): expert items are recorded on the fast path too,
+/// so filters on these need no tree. Other FT_NONE fields are looked up in
+/// the tree as well.
+const EXPERT_ONLY: &[&str] = &[
+    "tcp.analysis.reused_ports",
+    "tcp.analysis.retransmission",
+    "tcp.analysis.fast_retransmission",
+    "tcp.analysis.spurious_retransmission",
+    "tcp.analysis.out_of_order",
+    "tcp.analysis.lost_segment",
+    "tcp.analysis.ack_lost_segment",
+    "tcp.analysis.window_update",
+    "tcp.analysis.window_full",
+    "tcp.analysis.keep_alive",
+    "tcp.analysis.keep_alive_ack",
+    "tcp.analysis.zero_window_probe",
+    "tcp.analysis.zero_window",
+    "tcp.analysis.zero_window_probe_ack",
 ];
 
 /// A resolved field reference.
@@ -237,10 +188,7 @@ pub enum Const {
 /// Resolves a field or protocol name, with close names when it is unknown.
 pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
     let name = op.name.as_str();
-    let expert = EXPERT_FIELDS.iter().find(|(n, _, _)| *n == name);
-    let (source, kind, def) = if let Some((_, message, _)) = expert {
-        (Source::Expert(message), FieldKind::None, None)
-    } else if let Some(def) = registry::field(name) {
+    let (source, kind, def) = if let Some(def) = registry::field(name) {
         let source = match name {
             "eth.src" => Source::Fact(Fact::EthSrc),
             "eth.dst" => Source::Fact(Fact::EthDst),
@@ -261,6 +209,10 @@ pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
             "frame.len" => Source::FrameLen,
             "frame.cap_len" => Source::FrameCapLen,
             "frame.time" | "frame.time_epoch" => Source::FrameTime,
+            _ if def.kind == FieldKind::None => Source::Marker {
+                name: def.name,
+                fast: EXPERT_ONLY.contains(&def.name),
+            },
             _ => Source::Tree(def.name),
         };
         // `frame.time` is text in the tree but a time in filters, as in Wireshark.
@@ -284,10 +236,9 @@ pub fn resolve(op: &Operand) -> Result<FieldRef, FilterError> {
             format!("\"{name}\" is neither a field nor a protocol name{hint}"),
         ));
     };
-    let static_name = match (def, source, expert) {
-        (Some(d), _, _) => d.name,
-        (None, Source::Proto(p), _) => p,
-        (None, _, Some((n, _, _))) => n,
+    let static_name = match (def, source) {
+        (Some(d), _) => d.name,
+        (None, Source::Proto(p)) => p,
         _ => "",
     };
     let slice = match &op.slice {

@@ -247,6 +247,11 @@ pub fn for_each_field(n: &Node, f: &mut impl FnMut(&FieldRef)) {
 /// Whether the program reads a field only the full tree has.
 pub fn needs_tree(n: &Node) -> bool {
     let mut tree = false;
-    for_each_field(n, &mut |r| tree |= matches!(r.source, Source::Tree(_)));
+    for_each_field(n, &mut |r| {
+        tree |= matches!(
+            r.source,
+            Source::Tree(_) | Source::Marker { fast: false, .. }
+        )
+    });
     tree
 }

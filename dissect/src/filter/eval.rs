@@ -138,12 +138,18 @@ fn any(f: &FieldRef, cx: &EvalCx<'_>, pred: &mut dyn FnMut(V<'_>) -> bool) -> Op
         Source::FrameCapLen => each(V::Int(cx.data.len() as i128)),
         Source::FrameTime => each(V::Nanos(cx.meta.ts.as_nanos())),
         Source::Fact(fact) => facts(fact, cx.pkt, &mut each),
-        Source::Expert(message) => cx
-            .pkt
-            .experts
-            .iter()
-            .filter(|e| e.message == message)
-            .any(|_| each(V::Unit)),
+        Source::Marker { name, .. } => {
+            let named = |e: &&crate::model::Expert| e.name.is_some_and(|d| d.name == name);
+            if cx.pkt.experts.iter().any(|e| named(&e)) {
+                each(V::Unit)
+            } else {
+                cx.pkt
+                    .fields
+                    .iter()
+                    .filter(|n| n.def.name == name)
+                    .any(|_| each(V::Unit))
+            }
+        }
         Source::Proto(p) => (0..cx.pkt.layers.len())
             .filter(|&i| cx.pkt.layers[i].proto.name == p)
             .any(|i| each(V::Bytes(proto_bytes(cx, i)))),
