@@ -19,6 +19,7 @@ use std::time::Instant;
 
 const FAST_FILTER: &str = "tcp.port == 443 && ip.src == 10.0.0.0/8";
 const TREE_FILTER: &str = "tcp.flags.syn == 1 && tcp.window_size_value > 1000";
+/// Rounds of the three commands; `WIRELENS_BENCH_ROUNDS` overrides.
 const ROUNDS: usize = 3;
 
 fn main() {
@@ -66,15 +67,19 @@ fn main() {
             ],
         ),
     ];
+    let rounds = std::env::var("WIRELENS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(ROUNDS);
     let mut best = vec![f64::INFINITY; plan.len()];
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         for (i, (_, args)) in plan.iter().enumerate() {
             let secs = run(wirelens, args);
             best[i] = best[i].min(secs);
         }
     }
     println!(
-        "\nfile: {} ({:.1} MiB, {packets} packets), best of {ROUNDS} runs\n",
+        "\nfile: {} ({:.1} MiB, {packets} packets), best of {rounds} runs\n",
         file.display(),
         bytes as f64 / 1048576.0
     );
