@@ -234,3 +234,83 @@ fn xor_is_exclusive_or() {
     assert_eq!(select(&file, &a), select(&file, &b));
     assert!(!select(&file, &a).is_empty());
 }
+
+#[test]
+fn print_and_write_only_matching_packets() {
+    use wirelens_tests::wirelens_print;
+    let source = corpus_dir().join("mixed/http_get.pcap");
+    let src = source.to_str().expect("utf-8");
+    // Fast path (summary lines) and tree path (-T fields) both filter.
+    let (outcome, printed) = wirelens_print(&[
+        "-r",
+        src,
+        "-Y",
+        "tcp.flags.syn == 1 || eth.src[0:3] == 00:10:db",
+    ])
+    .expect("print -Y");
+    let text = String::from_utf8(printed).expect("utf-8");
+    let numbers: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(numbers, ["1", "2", "5", "6", "7", "8", "9", "13"], "{text}");
+    assert_eq!(outcome.packets, 8);
+    let (_, printed) = wirelens_print(&[
+        "-r",
+        src,
+        "-Y",
+        "tcp.port == 80 && tcp.len > 0",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ])
+    .expect("print -Y -T fields");
+    assert_eq!(
+        String::from_utf8(printed).expect("utf-8"),
+        "4\n6\n7\n8\n9\n"
+    );
+    // -c counts matching packets, as tshark's does with -Y.
+    let (_, printed) = wirelens_print(&[
+        "-r",
+        src,
+        "-Y",
+        "tcp.len > 0",
+        "-c",
+        "2",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ])
+    .expect("print -Y -c");
+    assert_eq!(String::from_utf8(printed).expect("utf-8"), "4\n6\n");
+
+    // -w writes only the matching packets.
+    let target = std::env::temp_dir().join(format!("wirelens-filter-{}.pcap", std::process::id()));
+    let tgt = target.to_str().expect("utf-8");
+    let (outcome, _) = wirelens_print(&[
+        "-r",
+        src,
+        "-Y",
+        "tcp contains \"GET\"",
+        "-w",
+        tgt,
+        "-F",
+        "pcap",
+    ])
+    .expect("print -Y -w");
+    assert_eq!(outcome.packets, 1);
+    let written = wirelens::input::open(&target).expect("read back");
+    let frames: Vec<usize> = written
+        .packets()
+        .map(|f| f.expect("frame").data.len())
+        .collect();
+    assert_eq!(frames, [202]);
+    let _ = std::fs::remove_file(&target);
+
+    // A bad filter is an error that shows where.
+    let err = wirelens_print(&["-r", src, "-Y", "tcp.port == 80 && (udp"]).expect_err("unbalanced");
+    assert!(err.contains("unbalanced parentheses"), "{err}");
+    assert!(err.ends_with("                      ^"), "{err}");
+}
