@@ -21,6 +21,40 @@ pub enum Command {
     Print(PrintArgs),
     /// List every field name with its type and description (like `tshark -G fields`).
     Fields(FieldsArgs),
+    /// Statistics over a whole capture, like tshark's `-q -z`: conversations, neighbours.
+    Stats(StatsArgs),
+    /// One JSON object per flow, with Zeek conn.log's field names and meanings.
+    Flows(FlowsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', long = "read", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Statistics to print: `conv` (same as `conv,tcp`), `conv,tcp`, `conv,udp`,
+    /// `conv,ip`, `conv,ipv6`, `conv,eth`, `neighbours`.
+    #[arg(value_name = "STAT")]
+    pub stats: Vec<String>,
+    /// The same, in tshark's `-z` form (repeatable): `-z conv,tcp`.
+    #[arg(short = 'z', value_name = "STAT")]
+    pub z: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct FlowsArgs {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', long = "read", value_name = "FILE")]
+    pub file: PathBuf,
+    /// `ndjson`: one object per line; `json`: one array.
+    #[arg(long, value_enum, default_value_t = FlowsFormat::Ndjson)]
+    pub format: FlowsFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FlowsFormat {
+    Ndjson,
+    Json,
 }
 
 #[derive(Args, Debug)]

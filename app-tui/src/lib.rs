@@ -31,5 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Print(args) => commands::print::run(&args, &mut std::io::stdout().lock()),
         Command::Fields(args) => commands::fields::run(&args, &mut std::io::stdout().lock()),
+        Command::Stats(args) => commands::stats::run(&args, &mut std::io::stdout().lock()),
+        Command::Flows(args) => commands::flows::run(&args, &mut std::io::stdout().lock()),
     }
 }

@@ -1,4 +1,6 @@
 //! Headless subcommands.
 
 pub mod fields;
+pub mod flows;
 pub mod print;
+pub mod stats;

@@ -1,7 +1,10 @@
 //! Stateful analysis across frames: conversations and streams.
 
 pub mod cc;
+pub mod conntrack;
+pub mod conv;
 pub mod cwnd;
+pub mod neighbours;
 pub mod tcp;
 pub mod tcp_state;
 pub mod timeline;
@@ -21,6 +24,33 @@ pub struct State {
     pub udp: udp::UdpTable,
     pub icmp: crate::net::icmp::EchoTable,
     pub arp: crate::net::arp::AddressTable,
+    /// The conntrack-like flow table.
+    pub flows: conntrack::FlowTable,
+    /// tshark's `-z conv` tables.
+    pub conv: conv::ConvStats,
+    /// The ARP / NDP neighbour table.
+    pub neighbours: neighbours::NeighbourTable,
+}
+
+impl State {
+    /// Counts the frame being dissected in a tshark address-pair conversation
+    /// table (`-z conv,eth|ip|ipv6`). `skip`: the header is not counted (quoted
+    /// in an ICMP error, or cut short where tshark's tap would not run).
+    pub fn note_conversation(
+        &mut self,
+        kind: conv::PairKind,
+        src: Address,
+        dst: Address,
+        orig_len: u32,
+        skip: bool,
+    ) {
+        if skip {
+            return;
+        }
+        let now = self.frame_ts;
+        let rel = now.since(self.first_ts.unwrap_or(now));
+        self.conv.note_pair(kind, src, dst, orig_len, rel);
+    }
 }
 
 /// One side of a transport conversation.

@@ -90,6 +90,13 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         src: h.src,
         dst: h.dst,
     });
+    cx.state.note_conversation(
+        crate::flow::conv::PairKind::Eth,
+        Address::Mac(h.src),
+        Address::Mac(h.dst),
+        cx.meta.orig_len,
+        cx.in_icmp_error,
+    );
     cx.pkt.set_title(|t| {
         t.push_str("Ethernet II, Src: ");
         crate::model::field::write_mac(t, &h.src);

@@ -10,7 +10,7 @@ use nom::Parser;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
-use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+use crate::model::{Address, Group, Packet, Protocol, Severity, Span, Value};
 
 pub static ARP: Protocol = Protocol {
     name: "arp",
@@ -196,6 +196,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     };
     let kind = classify(&f, &a, buf);
     let duplicates = find_duplicates(cx, &f, &a);
+    track_neighbour(cx, off, &f, &a);
     let p = &mut *cx.pkt;
     set_info(p, &f, &a, kind);
     p.set_title(|t| {
@@ -234,6 +235,40 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         p.append_info_fmt(format_args!(" (duplicate use of {ip} detected!)"));
     }
     total
+}
+
+/// Feeds an Ethernet/IPv4 request or reply to the neighbour table. A changed
+/// binding is left to the duplicate-address check above, which Wireshark has.
+fn track_neighbour(cx: &mut Cx<'_>, off: usize, f: &Fixed, a: &Addresses<'_>) {
+    use crate::flow::neighbours::{self, Message, Via};
+    let (Ok(sha), Ok(spa), Ok(tpa)) = (
+        <[u8; 6]>::try_from(a.sha),
+        <[u8; 4]>::try_from(a.spa),
+        <[u8; 4]>::try_from(a.tpa),
+    ) else {
+        return;
+    };
+    if cx.in_icmp_error {
+        return;
+    }
+    let msg = match f.opcode {
+        OP_REQUEST => Message::Request {
+            sender: (spa != [0; 4]).then_some(Address::Ipv4(spa)),
+            sender_mac: Some(sha),
+            target: Address::Ipv4(tpa),
+        },
+        OP_REPLY => Message::Reply {
+            ip: Address::Ipv4(spa),
+            mac: Some(sha),
+            solicited: spa != tpa,
+        },
+        _ => return,
+    };
+    let events = cx
+        .state
+        .neighbours
+        .observe(Via::Arp, msg, cx.meta.number, cx.meta.ts);
+    neighbours::report(cx.pkt, Span::new(off, 0), &events, false);
 }
 
 /// Which MAC address each IPv4 address was seen at, to flag two hosts configured

@@ -172,6 +172,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     }
     cx.pkt
         .add(&CODE, Span::new(off + 1, 1), Value::Uint(h.code as u64));
+    crate::flow::conntrack::track_icmp(cx, off, buf, false, h.kind, h.code);
     if avail < 4 {
         return truncated(cx.pkt, off, buf.len());
     }

@@ -274,6 +274,13 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         src: h.src,
         dst: h.dst,
     });
+    cx.state.note_conversation(
+        crate::flow::conv::PairKind::Ipv4,
+        Address::Ipv4(h.src),
+        Address::Ipv4(dst),
+        cx.meta.orig_len,
+        cx.in_icmp_error,
+    );
     p.set_title(|t| {
         let _ = write!(
             t,

@@ -9,7 +9,7 @@ use nom::Parser;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::Cx;
-use crate::flow::{ConvKey, Endpoint};
+use crate::flow::{conntrack, ConvKey, Endpoint};
 use crate::model::{Address, Group, Packet, Protocol, Severity, Span, Value};
 use crate::transport::checksum::{self, Verdict};
 
@@ -156,6 +156,8 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let (conv, lookup) = cx.state.udp.find_or_create(key, cx.meta.number, now);
     let stream = conv.stream;
     let ts_first = conv.ts_first;
+    // Only datagrams with a payload move the stream's clock.
+    let delta = (ulen != HEADER_LEN && !cx.in_icmp_error).then(|| conv.advance(now));
     cx.pkt.add(
         &STREAM,
         Span::new(off + HEADER_LEN, 0),
@@ -173,11 +175,32 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
             ),
         );
     }
+    let obs = conntrack::Observation {
+        proto: conntrack::proto::UDP,
+        zone: conntrack::zone_of(cx.pkt, cx.data),
+        src: Endpoint {
+            addr: src,
+            port: sport,
+        },
+        dst: Endpoint {
+            addr: dst,
+            port: dport,
+        },
+        ip_bytes: conntrack::ip_bytes_of(cx.pkt, off, reported),
+        payload: buf.get(HEADER_LEN..ulen.min(buf.len())).unwrap_or(&[]),
+        payload_len: (ulen - HEADER_LEN) as u32,
+        tcp: None,
+        udp_stream: Some(stream),
+        in_icmp_error: cx.in_icmp_error,
+    };
+    let state = &mut *cx.state;
+    conntrack::track(&mut state.flows, cx.pkt, cx.meta, off, &obs);
+    let rel = now.since(state.first_ts.unwrap_or(now));
+    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
     if ulen == HEADER_LEN {
         return buf.len();
     }
-    if !cx.in_icmp_error {
-        let delta = conv.advance(now);
+    if let Some(delta) = delta {
         let span = Span::new(off, 0);
         cx.pkt.add_tree(&TIMESTAMPS, span, Value::None, |p| {
             p.add(&TIME_RELATIVE, span, Value::RelTime(now.since(ts_first)));

@@ -110,6 +110,7 @@ fn message(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Option<()> {
     let code = u8_at(buf, 1)?;
     cx.pkt
         .add(&CODE, Span::new(off + 1, 1), Value::Uint(code as u64));
+    crate::flow::conntrack::track_icmp(cx, off, buf, true, ty, code);
     if let Some(name) = code_name(ty, code) {
         cx.pkt.append_info_fmt(format_args!(" ({name})"));
     }

@@ -7,8 +7,9 @@ use std::net::Ipv6Addr;
 use super::{dissect_contained, reserved, DATA, UNKNOWN_DATA, UNKNOWN_DATA_EXPERT};
 use crate::declare_fields;
 use crate::dissector::Cx;
+use crate::flow::neighbours;
 use crate::model::field::write_mac;
-use crate::model::{Group, Packet, Severity, Span, Value};
+use crate::model::{Address, Group, Packet, Severity, Span, Value};
 use crate::net::ipv6::wire::{addr_at, array_at, bytes_at, u16_at, u32_at, u8_at};
 
 declare_fields! {
@@ -150,7 +151,32 @@ pub(super) fn neighbor_solicitation(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> 
         .add(&NS_TARGET, Span::new(off + 8, 16), Value::Ipv6(target));
     cx.pkt
         .append_info_fmt(format_args!(" for {}", Ipv6Addr::from(target)));
+    let src = cx
+        .ip
+        .map(|ip| ip.src)
+        .filter(|a| *a != Address::Ipv6([0; 16]));
+    let mac = buf
+        .get(24..)
+        .and_then(|o| neighbours::ndp_link_address(o, 1));
+    let msg = neighbours::Message::Request {
+        sender: src,
+        sender_mac: mac,
+        target: Address::Ipv6(target),
+    };
+    track_neighbour(cx, off, msg);
     options(cx, off, buf, 24)
+}
+
+/// Feeds a Neighbor Solicitation or Advertisement to the neighbour table.
+fn track_neighbour(cx: &mut Cx<'_>, off: usize, msg: neighbours::Message) {
+    if cx.in_icmp_error {
+        return;
+    }
+    let events = cx
+        .state
+        .neighbours
+        .observe(neighbours::Via::Ndp, msg, cx.meta.number, cx.meta.ts);
+    neighbours::report(cx.pkt, Span::new(off, 0), &events, true);
 }
 
 /// Neighbor Advertisement (136).
@@ -190,6 +216,14 @@ pub(super) fn neighbor_advertisement(cx: &mut Cx<'_>, off: usize, buf: &[u8]) ->
         }
     }
     cx.pkt.append_info(if any { ")" } else { "none)" });
+    let msg = neighbours::Message::Reply {
+        ip: Address::Ipv6(target),
+        mac: buf
+            .get(24..)
+            .and_then(|o| neighbours::ndp_link_address(o, 2)),
+        solicited: flags & 0x4000_0000 != 0,
+    };
+    track_neighbour(cx, off, msg);
     options(cx, off, buf, 24)
 }
 

@@ -202,6 +202,16 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let end = HEADER_LEN.saturating_add(plen).min(buf.len());
     let payload = &buf[HEADER_LEN..end];
     let walk = ext::walk_chain(cx, off + HEADER_LEN, payload, h.nxt, &mut state);
+    // tshark's conversation tap runs once the extension headers are read: a
+    // datagram whose chain stops on a malformed header is not counted.
+    let uncounted = cx.in_icmp_error || matches!(walk.end, ext::ChainEnd::Stopped);
+    cx.state.note_conversation(
+        crate::flow::conv::PairKind::Ipv6,
+        Address::Ipv6(h.src),
+        Address::Ipv6(h.dst),
+        cx.meta.orig_len,
+        uncounted,
+    );
     if let Some(l) = cx.pkt.layers.get_mut(layer as usize) {
         l.span.len = (HEADER_LEN + walk.header_len.min(payload.len())) as u32;
     }

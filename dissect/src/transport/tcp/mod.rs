@@ -21,7 +21,7 @@ use crate::dissector::Cx;
 use crate::flow::tcp::{
     analysis as an, th, Acked, Conversation, SegmentFacts, WIN_SCALE_NONE, WIN_SCALE_UNKNOWN,
 };
-use crate::flow::{ConvKey, Endpoint};
+use crate::flow::{conntrack, ConvKey, Endpoint};
 use crate::model::{Address, Duration, Group, Packet, Protocol, Severity, Span, Value};
 use crate::transport::checksum::{self, Verdict};
 
@@ -440,7 +440,43 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         conv.tracking.observe(dir, &facts, ta.as_ref(), &raw[..n]);
         add_states(pkt, conv, off);
     }
+    let seg = conntrack::TcpSegment {
+        flags: h.flags,
+        seq: h.seq,
+        ack: h.ack,
+        window: h.window,
+        stream: conv.stream,
+        analysis: ta.as_ref().map_or(0, |t| t.flags),
+        bytes_in_flight: ta.as_ref().map_or(0, |t| t.bytes_in_flight),
+        ack_rtt: ta
+            .as_ref()
+            .filter(|t| t.frame_acked != 0)
+            .map_or(Duration(0), |t| t.ack_rtt),
+    };
+    let obs = conntrack::Observation {
+        proto: conntrack::proto::TCP,
+        zone: conntrack::zone_of(pkt, cx.data),
+        src: Endpoint {
+            addr: src,
+            port: h.sport,
+        },
+        dst: Endpoint {
+            addr: dst,
+            port: h.dport,
+        },
+        ip_bytes: conntrack::ip_bytes_of(pkt, off, reported),
+        payload: buf.get(h.hlen..).unwrap_or(&[]),
+        payload_len: shown.seglen.unwrap_or(0),
+        tcp: Some(seg),
+        udp_stream: None,
+        in_icmp_error: quoted,
+    };
+    conntrack::track(&mut state.flows, pkt, cx.meta, off, &obs);
     opts_result?;
+    // tshark's conversation tap runs once the options are read: a segment whose
+    // options are cut short is not counted there.
+    let rel = now.since(state.first_ts.unwrap_or(now));
+    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
 
     if let Some(t) = &ta {
         add_analysis(pkt, t, conv.ts_first_rtt, off);

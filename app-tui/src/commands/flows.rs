@@ -1,0 +1,291 @@
+//! `wirelens flows -r FILE [--format ndjson|json]`: one JSON object per flow.
+//!
+//! Field names and meanings follow Zeek's `conn.log` where Zeek has the field:
+//! `ts`, `uid`, `id.orig_h`, `id.orig_p`, `id.resp_h`, `id.resp_p`, `proto`,
+//! `service`, `duration`, `orig_bytes`, `resp_bytes`, `conn_state`,
+//! `missed_bytes`, `history`, `orig_pkts`, `orig_ip_bytes`, `resp_pkts`,
+//! `resp_ip_bytes`, `vlan`. As in Zeek's JSON logs, a field without a value is
+//! left out: `duration`, `orig_bytes` and `resp_bytes` when the flow lasted no
+//! time (Zeek sets them only for a positive duration), `history` when empty.
+//!
+//! Where wirelens differs from Zeek, deliberately:
+//! - `service` is what wirelens *recognises* (well-known port first, then a
+//!   heuristic on the first payload bytes), not a protocol a parser confirmed as
+//!   in Zeek; it is left out when nothing is recognised.
+//! - flows are written in order of their first packet (Zeek writes a flow when it
+//!   ends); `uid` is "C" and a base62 hash of the 5-tuple, zone and first time,
+//!   so it is stable from run to run but not Zeek's.
+//! - no `C` (bad checksum) history letter: checksums are not verified here, and
+//!   no `G` (content gap) letter: `missed_bytes` counts the gaps instead.
+//!
+//! Ours, beyond Zeek: `tcp_stream` / `udp_stream` (tshark's stream index),
+//! `ct_state` (the conntrack state of the flow's last packet), `related_icmp`
+//! (ICMP errors quoting the flow), `tunnel_depth`, and for TCP the analysis
+//! counts per sending side (`retransmissions`, `dup_acks`, `zero_windows`,
+//! `out_of_order`, each `{"orig": n, "resp": n}`), the ACK RTT (`rtt_min`,
+//! `rtt_avg`, `rtt_max`, seconds, over both sides' samples), and the series
+//! `cwnd`, `bytes_in_flight` and `rtt`, each `{"orig": [[ts, value], ...],
+//! "resp": [...]}` with `ts` in epoch seconds. A side's `bytes_in_flight` is the
+//! data that side had sent and not yet seen acknowledged; its `rtt` the time its
+//! data took to be acknowledged, at the time of the ACK. From the per-connection
+//! tracking (`flow::tcp_state`): `tcp_state` (final RFC 793 state of each
+//! endpoint), `handshake_rtt` (`client_side`, `server_side`), `timeline`
+//! (handshake and teardown events: `ts`, `frame`, `dir` c2s/s2c, `kind`,
+//! `label`), `cwnd` and `throughput` series, `phase` and `congestion_control`
+//! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
+//! points.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+use wirelens_dissect::flow::conntrack::{
+    proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
+};
+use wirelens_dissect::flow::cwnd::SeriesPoint;
+use wirelens_dissect::flow::tcp::Conversation;
+use wirelens_dissect::flow::tcp_state::Side;
+use wirelens_dissect::model::Address;
+use wirelens_dissect::Duration;
+
+use crate::cli::{FlowsArgs, FlowsFormat};
+use crate::Error;
+
+pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
+    let dissector = super::stats::dissect_all(&args.file)?;
+    let state = dissector.state();
+    let by_stream: HashMap<u32, &Conversation> =
+        state.tcp.conversations().map(|c| (c.stream, c)).collect();
+    let flows: Vec<Value> = state
+        .flows
+        .all()
+        .into_iter()
+        .map(|f| {
+            let mut v = flow_json(f);
+            let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
+            if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
+                add_tracking(m, f, conv);
+            }
+            v
+        })
+        .collect();
+    let mut out = BufWriter::new(out);
+    let written = match args.format {
+        FlowsFormat::Ndjson => flows
+            .iter()
+            .try_for_each(|f| writeln!(out, "{f}"))
+            .and_then(|_| out.flush()),
+        FlowsFormat::Json => serde_json::to_writer_pretty(&mut out, &flows)
+            .map_err(io::Error::other)
+            .and_then(|_| writeln!(out))
+            .and_then(|_| out.flush()),
+    };
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Zeek's `proto` names.
+fn proto_name(p: u8) -> &'static str {
+    match p {
+        proto::TCP => "tcp",
+        proto::UDP => "udp",
+        proto::ICMP | proto::ICMPV6 => "icmp",
+        _ => "unknown_transport",
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// One flow as a JSON object.
+pub fn flow_json(f: &FlowRecord) -> Value {
+    let mut m = Map::new();
+    m.insert("ts".into(), json!(f.first_ts.as_secs_f64()));
+    m.insert("uid".into(), json!(uid(f)));
+    m.insert("id.orig_h".into(), json!(f.orig.addr.to_string()));
+    m.insert("id.orig_p".into(), json!(f.orig.port));
+    m.insert("id.resp_h".into(), json!(f.resp.addr.to_string()));
+    m.insert("id.resp_p".into(), json!(f.resp.port));
+    m.insert("proto".into(), json!(proto_name(f.proto)));
+    if let Some(s) = f.service {
+        m.insert("service".into(), json!(s.name()));
+    }
+    if f.duration().0 > 0 {
+        m.insert("duration".into(), json!(secs(f.duration())));
+        m.insert("orig_bytes".into(), json!(f.payload_bytes(0)));
+        m.insert("resp_bytes".into(), json!(f.payload_bytes(1)));
+    }
+    m.insert("conn_state".into(), json!(f.conn_state()));
+    m.insert("missed_bytes".into(), json!(f.missed_bytes()));
+    if !f.history.as_str().is_empty() {
+        m.insert("history".into(), json!(f.history.as_str()));
+    }
+    m.insert("orig_pkts".into(), json!(f.sides[0].pkts));
+    m.insert("orig_ip_bytes".into(), json!(f.sides[0].ip_bytes));
+    m.insert("resp_pkts".into(), json!(f.sides[1].pkts));
+    m.insert("resp_ip_bytes".into(), json!(f.sides[1].ip_bytes));
+    if f.zone.vlan != 0 {
+        m.insert("vlan".into(), json!(f.zone.vlan));
+    }
+    if f.zone.tunnel_depth != 0 {
+        m.insert("tunnel_depth".into(), json!(f.zone.tunnel_depth));
+    }
+    if let Some(s) = f.tcp_stream {
+        m.insert("tcp_stream".into(), json!(s));
+    }
+    if let Some(s) = f.udp_stream {
+        m.insert("udp_stream".into(), json!(s));
+    }
+    m.insert("ct_state".into(), json!(f.state.name()));
+    if f.related > 0 {
+        m.insert("related_icmp".into(), json!(f.related));
+    }
+    if let Some(tcp) = &f.tcp {
+        let [o, r] = &tcp.sides;
+        let both = |get: fn(&TcpSideSummary) -> u32| json!({"orig": get(o), "resp": get(r)});
+        m.insert("retransmissions".into(), both(|s| s.retransmissions));
+        m.insert("dup_acks".into(), both(|s| s.dup_acks));
+        m.insert("zero_windows".into(), both(|s| s.zero_windows));
+        m.insert("out_of_order".into(), both(|s| s.out_of_order));
+        if let Some((min, avg, max)) = rtt_stats(o, r) {
+            m.insert("rtt_min".into(), json!(min));
+            m.insert("rtt_avg".into(), json!(avg));
+            m.insert("rtt_max".into(), json!(max));
+        }
+        let series = |get: fn(&TcpSideSummary) -> &Series| json!({"orig": points(get(o)), "resp": points(get(r))});
+        m.insert("cwnd".into(), series(|s| &s.cwnd));
+        m.insert("bytes_in_flight".into(), series(|s| &s.bytes_in_flight));
+        m.insert("rtt".into(), series(|s| &s.rtt));
+    }
+    Value::Object(m)
+}
+
+/// What the per-connection TCP tracking (`flow::tcp_state`) found: final
+/// endpoint states, handshake RTT halves, the handshake/teardown timeline, the
+/// congestion-window estimate and throughput of each side as a sender, its
+/// phase and congestion-control guess.
+fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation) {
+    let orig = conv.side_of(f.orig_dir());
+    let resp = match orig {
+        Side::Client => Side::Server,
+        Side::Server => Side::Client,
+    };
+    let by_side = |get: &dyn Fn(Side) -> Value| json!({"orig": get(orig), "resp": get(resp)});
+    m.insert(
+        "tcp_state".into(),
+        by_side(&|s| json!(conv.states().current[s.index()].as_str())),
+    );
+    let rtt = conv.handshake_rtt();
+    if rtt.client_side.is_some() || rtt.server_side.is_some() {
+        m.insert(
+            "handshake_rtt".into(),
+            json!({
+                "client_side": rtt.client_side.map(secs),
+                "server_side": rtt.server_side.map(secs),
+            }),
+        );
+    }
+    let events: Vec<Value> = conv
+        .timeline()
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    m.insert("timeline".into(), Value::Array(events));
+    m.insert("cwnd".into(), by_side(&|s| thin(&conv.cwnd_series(s))));
+    m.insert(
+        "throughput".into(),
+        by_side(&|s| thin(conv.throughput_series(s))),
+    );
+    m.insert("phase".into(), by_side(&|s| json!(conv.phase(s).as_str())));
+    m.insert(
+        "congestion_control".into(),
+        by_side(&|s| {
+            let g = conv.congestion_control(s);
+            json!({
+                "algorithm": g.algorithm.as_str(),
+                "confidence": g.confidence,
+                "beta": g.beta,
+                "cubic_c": g.cubic_c,
+                "w_max": g.w_max,
+            })
+        }),
+    );
+}
+
+/// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.
+fn thin(points: &[SeriesPoint]) -> Value {
+    let step = points.len().div_ceil(MAX_SERIES_POINTS).max(1);
+    Value::Array(
+        points
+            .iter()
+            .step_by(step)
+            .map(|p| json!([p.ts.as_secs_f64(), p.value]))
+            .collect(),
+    )
+}
+
+fn points(s: &Series) -> Value {
+    Value::Array(s.points.iter().map(|(t, v)| json!([t, v])).collect())
+}
+
+/// Minimum, mean and maximum ACK RTT over both sides' samples, in seconds.
+fn rtt_stats(o: &TcpSideSummary, r: &TcpSideSummary) -> Option<(f64, f64, f64)> {
+    let sides: Vec<&TcpSideSummary> = [o, r].into_iter().filter(|s| s.rtt_samples > 0).collect();
+    let n: u32 = sides.iter().map(|s| s.rtt_samples).sum();
+    if n == 0 {
+        return None;
+    }
+    let min = sides.iter().map(|s| s.rtt_min).min()?;
+    let max = sides.iter().map(|s| s.rtt_max).max()?;
+    let sum: f64 = sides
+        .iter()
+        .filter_map(|s| s.rtt_avg().map(|a| secs(a) * f64::from(s.rtt_samples)))
+        .sum();
+    Some((secs(min), sum / f64::from(n), secs(max)))
+}
+
+/// "C" and the base62 form of a 64-bit FNV-1a hash of the flow's identity.
+pub fn uid(f: &FlowRecord) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(&[f.proto, f.zone.tunnel_depth]);
+    eat(&f.zone.vlan.to_be_bytes());
+    for ep in [&f.orig, &f.resp] {
+        match ep.addr {
+            Address::Ipv4(a) => eat(&a),
+            Address::Ipv6(a) => eat(&a),
+            Address::Mac(a) => eat(&a),
+            Address::None => eat(&[0]),
+        }
+        eat(&ep.port.to_be_bytes());
+    }
+    eat(&f.first_ts.as_nanos().to_be_bytes());
+    const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut s = vec![b'C'];
+    let mut n = h;
+    for _ in 0..11 {
+        s.push(DIGITS[(n % 62) as usize]);
+        n /= 62;
+    }
+    String::from_utf8(s).unwrap_or_default()
+}
