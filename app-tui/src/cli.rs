@@ -83,12 +83,15 @@ pub struct PrintArgs {
     /// Options for `-T fields`: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n.
     #[arg(short = 'E', value_name = "OPTION")]
     pub field_options: Vec<String>,
-    /// Write the packets read (up to `-c`) to this file instead of printing them.
+    /// Write the packets read (up to `-c`; with `-Y` only those that match) to this file instead of printing them.
     #[arg(short = 'w', value_name = "OUTFILE")]
     pub write: Option<PathBuf>,
     /// File format for `-w`.
     #[arg(short = 'F', value_enum, default_value_t = SaveFormatArg::Pcapng)]
     pub save_format: SaveFormatArg,
+    /// Display filter: only packets that match are printed or written (`-Y "tcp.port == 443"`).
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
     /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
     #[arg(short = 'o', value_name = "PREF")]
     pub prefs: Vec<String>,

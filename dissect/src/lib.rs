@@ -8,6 +8,7 @@ pub mod app;
 pub mod dispatch;
 pub mod dissector;
 pub mod export;
+pub mod filter;
 pub mod flow;
 pub mod frame;
 pub mod link;

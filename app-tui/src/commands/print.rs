@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use wirelens_capture::write::{save_with_interfaces, SaveFormat};
 use wirelens_capture::ReadError;
 use wirelens_dissect::export::{json::JsonWriter, text};
+use wirelens_dissect::filter::Filter;
 use wirelens_dissect::{registry, Dissector, Packet, Prefs};
 
 use crate::cli::{Format, PrintArgs, SaveFormatArg};
@@ -119,12 +120,13 @@ pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
         }
     }
     let layout = FieldLayout::parse(&args.field_options)?;
+    let filter = compile_filter(args.display_filter.as_deref())?;
     let file = input::open(&args.file)?;
     if let Some(target) = &args.write {
-        return write_packets(args, &file, target);
+        return write_packets(args, prefs, filter.as_ref(), &file, target);
     }
     let mut out = BufWriter::with_capacity(1 << 16, out);
-    let result = print_packets(args, &layout, prefs, &file, &mut out);
+    let result = print_packets(args, &layout, prefs, filter.as_ref(), &file, &mut out);
     match result.and_then(|outcome| out.flush().map(|_| outcome)) {
         Ok(outcome) => Ok(outcome),
         // A closed pipe (`| head`) is the reader's choice, not an error.
@@ -133,6 +135,15 @@ pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
             damage: None,
         }),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Compiles `-Y`; the error shows the filter with a caret under the problem, as tshark does.
+pub fn compile_filter(text: Option<&str>) -> Result<Option<Filter>, Error> {
+    match text {
+        None => Ok(None),
+        Some(t) if t.trim().is_empty() => Ok(None),
+        Some(t) => Filter::compile(t).map(Some).map_err(|e| Error(e.render(t))),
     }
 }
 
@@ -153,10 +164,13 @@ fn print_packets(
     args: &PrintArgs,
     layout: &FieldLayout,
     prefs: Prefs,
+    filter: Option<&Filter>,
     file: &wirelens_capture::CaptureFile,
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
-    let tree = !args.quiet && (args.verbose || args.format != Format::Text);
+    // The tree is built only when the output or the filter needs it.
+    let tree = (!args.quiet && (args.verbose || args.format != Format::Text))
+        || filter.is_some_and(Filter::needs_tree);
     let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(tree);
     let mut line = String::with_capacity(4096);
@@ -181,10 +195,13 @@ fn print_packets(
                 break;
             }
         };
-        count += 1;
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
+        if filter.is_some_and(|f| !f.matches(&pkt, &meta, frame.data)) {
+            continue;
+        }
+        count += 1;
         if args.quiet {
             continue;
         }
@@ -244,20 +261,35 @@ fn print_packets(
     })
 }
 
-/// `-w`: copies the packets read (up to `-c`) to a new capture file.
+/// `-w`: copies the packets read (up to `-c`), or with `-Y` those that match, to a new capture file.
 fn write_packets(
     args: &PrintArgs,
+    prefs: Prefs,
+    filter: Option<&Filter>,
     file: &wirelens_capture::CaptureFile,
     target: &std::path::Path,
 ) -> Result<Outcome, Error> {
     let mut frames = Vec::new();
     let mut damage = None;
-    for item in file.packets() {
+    let mut dissector = Dissector::new(prefs);
+    let mut pkt = Packet::new(filter.is_some_and(Filter::needs_tree));
+    let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+    let mut packets = file.packets();
+    while let Some(item) = packets.next() {
         if args.count.is_some_and(|c| frames.len() as u64 >= c) {
             break;
         }
         match item {
-            Ok(frame) => frames.push(frame),
+            Ok(frame) => {
+                if let Some(f) = filter {
+                    let meta = frame.meta(packets.interfaces(), pcapng);
+                    dissector.dissect(&meta, frame.data, &mut pkt);
+                    if !f.matches(&pkt, &meta, frame.data) {
+                        continue;
+                    }
+                }
+                frames.push(frame)
+            }
             Err(e) => {
                 damage = Some(e);
                 break;

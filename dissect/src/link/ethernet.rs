@@ -86,6 +86,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     };
     cx.pkt
         .set_addresses(Address::Mac(h.src), Address::Mac(h.dst));
+    cx.pkt.note(crate::model::NetFact::Eth {
+        src: h.src,
+        dst: h.dst,
+    });
     cx.state.note_conversation(
         crate::flow::conv::PairKind::Eth,
         Address::Mac(h.src),

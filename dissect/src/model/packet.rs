@@ -86,6 +86,18 @@ impl std::fmt::Display for Address {
     }
 }
 
+/// An address or port pair of one header, recorded on the fast path too so that
+/// display filters on addresses and ports (`ip.addr`, `tcp.port`) need no tree.
+/// Every header counts, tunnelled and ICMP-quoted ones included, as in the tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetFact {
+    Eth { src: [u8; 6], dst: [u8; 6] },
+    Ipv4 { src: [u8; 4], dst: [u8; 4] },
+    Ipv6 { src: [u8; 16], dst: [u8; 16] },
+    Tcp { src: u16, dst: u16 },
+    Udp { src: u16, dst: u16 },
+}
+
 /// The packet-list line, computed on the fast path.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -122,6 +134,9 @@ pub struct Packet {
     /// The protocol chain, as tshark's `frame.protocols` lists it.
     pub protocols: Vec<&'static str>,
     pub summary: Summary,
+    /// The addresses and ports of every header, in order (`eth.src`, `ip.dst`, `tcp.port`…),
+    /// kept outside the summary, which ICMP errors restore after their quoted packet.
+    pub facts: Vec<NetFact>,
     /// Extra data sources (reassembled or decrypted bytes); index `i` is source `i + 1`.
     pub sources: Vec<DataSource>,
     depth: u8,
@@ -150,6 +165,7 @@ impl Packet {
         self.summary.dst_port = None;
         self.summary.protocol = "";
         self.summary.info.clear();
+        self.facts.clear();
         self.depth = 0;
         self.fields_capped = false;
         self.sources.clear();
@@ -363,6 +379,15 @@ impl Packet {
     pub fn set_addresses(&mut self, src: Address, dst: Address) {
         self.summary.src = src;
         self.summary.dst = dst;
+    }
+
+    /// Records the addresses or ports of a header for fast-path filtering.
+    #[inline]
+    pub fn note(&mut self, fact: NetFact) {
+        // Bounded like the tree: a hostile packet cannot grow the list without limit.
+        if self.facts.len() < 256 {
+            self.facts.push(fact);
+        }
     }
 
     /// Adds a data source (reassembled or decrypted bytes) and returns its id.

@@ -270,6 +270,10 @@ fn dissect_v4(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     add_checksum(p, off + 10, &h, header_bytes, cx.prefs.ip_check_checksum);
     add_addresses(p, off, &h, route_dst.is_some());
     p.set_addresses(Address::Ipv4(h.src), Address::Ipv4(dst));
+    p.note(crate::model::NetFact::Ipv4 {
+        src: h.src,
+        dst: h.dst,
+    });
     cx.state.note_conversation(
         crate::flow::conv::PairKind::Ipv4,
         Address::Ipv4(h.src),

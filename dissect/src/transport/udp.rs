@@ -64,6 +64,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     };
     cx.pkt.summary.src_port = Some(sport);
     cx.pkt.summary.dst_port = Some(dport);
+    cx.pkt.note(crate::model::NetFact::Udp {
+        src: sport,
+        dst: dport,
+    });
     cx.pkt.set_info(|s| {
         let _ = write!(s, "{sport} \u{2192} {dport}");
     });

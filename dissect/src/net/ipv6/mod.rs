@@ -167,6 +167,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     }
     cx.pkt
         .set_addresses(Address::Ipv6(h.src), Address::Ipv6(h.dst));
+    cx.pkt.note(crate::model::NetFact::Ipv6 {
+        src: h.src,
+        dst: h.dst,
+    });
     cx.pkt.set_title(|t| {
         let _ = write!(
             t,

@@ -211,6 +211,10 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     };
     cx.pkt.summary.src_port = Some(sport);
     cx.pkt.summary.dst_port = Some(dport);
+    cx.pkt.note(crate::model::NetFact::Tcp {
+        src: sport,
+        dst: dport,
+    });
     cx.pkt.set_info(|s| {
         let _ = write!(s, "{sport} \u{2192} {dport}");
     });
