@@ -172,6 +172,7 @@ fn any(f: &FieldRef, cx: &EvalCx<'_>, pred: &mut dyn FnMut(V<'_>) -> bool) -> Op
                     Value::Bytes(b) => V::Bytes(b),
                     Value::Str(s) => V::Bytes(s.as_bytes()),
                     Value::Static(s) => V::Bytes(s.as_bytes()),
+                    Value::Text(s) => V::Bytes(s.as_bytes()),
                     Value::Time(t) => V::Nanos(t.as_nanos()),
                     Value::RelTime(d) => V::Nanos(d.0),
                 };
