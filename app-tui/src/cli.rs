@@ -49,6 +49,9 @@ pub struct FlowsArgs {
     /// `ndjson`: one object per line; `json`: one array.
     #[arg(long, value_enum, default_value_t = FlowsFormat::Ndjson)]
     pub format: FlowsFormat,
+    /// Display filter: only flows with at least one matching packet.
+    #[arg(short = 'Y', value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -113,6 +113,7 @@ impl Dissector {
         let first = *self.state.first_ts.get_or_insert(meta.ts);
         let prev = self.state.prev_ts.replace(meta.ts).unwrap_or(meta.ts);
         self.state.frame_number = meta.number;
+        self.state.flows.last_flow = None;
         self.state.frame_ts = meta.ts;
         frame::dissect(pkt, meta, data.len(), first, prev);
         let frame_layer = pkt.current_layer();

@@ -9,9 +9,14 @@ use wirelens::cli::{FlowsArgs, FlowsFormat};
 use wirelens_tests::corpus_dir;
 
 fn flows(path: &str, format: FlowsFormat) -> String {
+    flows_filtered(path, format, None)
+}
+
+fn flows_filtered(path: &str, format: FlowsFormat, filter: Option<&str>) -> String {
     let args = FlowsArgs {
         file: corpus_dir().join(path),
         format,
+        display_filter: filter.map(str::to_owned),
     };
     let mut out = Vec::new();
     wirelens::commands::flows::run(&args, &mut out).expect("flows");
@@ -214,4 +219,45 @@ fn icmp_errors_are_related_to_the_flow_they_quote() {
         (&Value::from(3), &Value::from(4))
     );
     assert_eq!(get(icmp, "orig_pkts"), 4);
+}
+
+#[test]
+fn a_display_filter_keeps_the_flows_of_matching_packets() {
+    let path = "mixed/wikipedia_dns_http.pcap";
+    let all = ndjson(path);
+    let http: Vec<Value> = flows_filtered(path, FlowsFormat::Ndjson, Some("tcp.port == 80"))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    // The TCP streams print -Y selects are exactly the flows kept.
+    let path_str = corpus_dir().join(path);
+    let (_, out) = wirelens_tests::wirelens_print(&[
+        "-r",
+        path_str.to_str().expect("utf-8"),
+        "-Y",
+        "tcp.port == 80",
+        "-T",
+        "fields",
+        "-e",
+        "tcp.stream",
+    ])
+    .expect("print");
+    let mut streams: Vec<u64> = String::from_utf8(out)
+        .expect("utf-8")
+        .lines()
+        .map(|l| l.parse().expect("stream number"))
+        .collect();
+    streams.sort();
+    streams.dedup();
+    let mut kept: Vec<u64> = http
+        .iter()
+        .map(|f| get(f, "tcp_stream").as_u64().expect("tcp flow"))
+        .collect();
+    kept.sort();
+    assert_eq!(kept, streams);
+    assert_eq!(kept.len(), 10);
+    assert!(all.len() > http.len());
+    assert!(http
+        .iter()
+        .all(|f| get(f, "id.resp_p") == 80 || get(f, "id.orig_p") == 80));
 }

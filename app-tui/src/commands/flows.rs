@@ -38,9 +38,10 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
     proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
 };
@@ -48,13 +49,14 @@ use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::model::Address;
-use wirelens_dissect::Duration;
+use wirelens_dissect::{Dissector, Duration, Packet};
 
 use crate::cli::{FlowsArgs, FlowsFormat};
 use crate::Error;
 
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
-    let dissector = super::stats::dissect_all(&args.file)?;
+    let filter = super::print::compile_filter(args.display_filter.as_deref())?;
+    let (dissector, selected) = dissect_selecting(&args.file, filter.as_ref())?;
     let state = dissector.state();
     let by_stream: HashMap<u32, &Conversation> =
         state.tcp.conversations().map(|c| (c.stream, c)).collect();
@@ -62,6 +64,7 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         .flows
         .all()
         .into_iter()
+        .filter(|f| selected.as_ref().is_none_or(|s| s.contains(&f.first_frame)))
         .map(|f| {
             let mut v = flow_json(f);
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
@@ -87,6 +90,38 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Dissects the whole capture (every packet feeds the flow table) and, with a
+/// filter, collects the flows (by opening frame) that a matching packet counted towards.
+fn dissect_selecting(
+    path: &std::path::Path,
+    filter: Option<&Filter>,
+) -> Result<(Dissector, Option<HashSet<u64>>), Error> {
+    let Some(filter) = filter else {
+        return Ok((super::stats::dissect_all(path)?, None));
+    };
+    let file = crate::input::open(path)?;
+    let mut dissector = Dissector::new(super::stats::tshark_prefs());
+    let mut pkt = Packet::new(filter.needs_tree());
+    let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+    let mut selected = HashSet::new();
+    let mut packets = file.packets();
+    while let Some(item) = packets.next() {
+        let frame = match item {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("wirelens: {}: {e}", path.display());
+                break;
+            }
+        };
+        let meta = frame.meta(packets.interfaces(), pcapng);
+        dissector.dissect(&meta, frame.data, &mut pkt);
+        if filter.matches(&pkt, &meta, frame.data) {
+            selected.extend(dissector.state().flows.last_flow);
+        }
+    }
+    Ok((dissector, Some(selected)))
 }
 
 /// Zeek's `proto` names.

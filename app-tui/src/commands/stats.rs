@@ -82,16 +82,19 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
 /// Dissects every packet of `path` (summary speed: no detail tree) and returns the
 /// dissector with the state gathered. A damaged file ends the reading where the
 /// damage starts, as tshark does, with a warning on standard error.
-pub fn dissect_all(path: &Path) -> Result<Dissector, Error> {
-    let file = input::open(path)?;
-    // tshark's defaults: checksums are not verified (they do not change any statistic).
-    let prefs = Prefs {
+/// tshark's defaults: checksums are not verified (they change no statistic).
+pub fn tshark_prefs() -> Prefs {
+    Prefs {
         ip_check_checksum: false,
         tcp_check_checksum: false,
         udp_check_checksum: false,
         ..Prefs::default()
-    };
-    let mut dissector = Dissector::new(prefs);
+    }
+}
+
+pub fn dissect_all(path: &Path) -> Result<Dissector, Error> {
+    let file = input::open(path)?;
+    let mut dissector = Dissector::new(tshark_prefs());
     let mut pkt = Packet::new(false);
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();

@@ -562,6 +562,9 @@ pub struct FlowTable {
     packets: u64,
     /// Retired flows dropped because more than [`MAX_RETIRED`] were kept.
     pub dropped: u64,
+    /// The flow (by the frame that opened it) the last tracked packet counted
+    /// towards, so a caller can tell which flows a packet it selected belongs to.
+    pub last_flow: Option<u64>,
 }
 
 impl Default for FlowTable {
@@ -579,6 +582,7 @@ impl FlowTable {
             limit: limit.max(1),
             packets: 0,
             dropped: 0,
+            last_flow: None,
         }
     }
 
@@ -691,6 +695,7 @@ impl FlowTable {
             .live
             .entry(key)
             .or_insert_with(|| Box::new(new_record(obs, dir, frame, ts)));
+        self.last_flow = Some(rec.first_frame);
         let side = usize::from(dir != rec.orig_dir);
         verdict.state = if side == 1 || rec.seen_reply {
             rec.seen_reply = true;
