@@ -69,8 +69,12 @@ pub struct IpContext {
 
 /// Everything a layer dissector may read or write while a frame is dissected.
 pub struct Cx<'a> {
-    /// The whole frame.
+    /// The bytes `off` and spans refer to: the whole frame, or a reassembled
+    /// payload being dissected as its own data source.
     pub data: &'a [u8],
+    /// The frame's own bytes, even while `data` is a reassembled payload (layers
+    /// read earlier headers through their data source).
+    pub frame: &'a [u8],
     pub pkt: &'a mut Packet,
     pub state: &'a mut State,
     pub prefs: &'a Prefs,
@@ -118,6 +122,7 @@ impl Dissector {
         let frame_layer = pkt.current_layer();
         let mut cx = Cx {
             data,
+            frame: data,
             pkt,
             state: &mut self.state,
             prefs: &self.prefs,

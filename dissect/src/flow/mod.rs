@@ -1,5 +1,6 @@
 //! Stateful analysis across frames: conversations and streams.
 
+pub mod defrag;
 pub mod tcp;
 pub mod udp;
 
@@ -17,6 +18,7 @@ pub struct State {
     pub udp: udp::UdpTable,
     pub icmp: crate::net::icmp::EchoTable,
     pub arp: crate::net::arp::AddressTable,
+    pub defrag: defrag::DefragTable,
 }
 
 /// One side of a transport conversation.

@@ -1097,6 +1097,7 @@ pub(crate) mod testing {
             let mut pkt = Packet::new(true);
             let mut cx = Cx {
                 data: seg.bytes,
+                frame: seg.bytes,
                 pkt: &mut pkt,
                 state: &mut self.state,
                 prefs: &self.prefs,
