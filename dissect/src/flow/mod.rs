@@ -1,6 +1,7 @@
 //! Stateful analysis across frames: conversations and streams.
 
 pub mod defrag;
+pub mod reassembly;
 pub mod tcp;
 pub mod udp;
 
