@@ -51,7 +51,7 @@ impl Note {
         }
     }
 
-    fn note(message: String) -> Self {
+    fn info(message: String) -> Self {
         Note {
             severity: Severity::Note,
             message,
@@ -258,16 +258,15 @@ impl Direction {
             self.drain(budget, out, notes);
             return;
         }
-        if !budget.take(data.len()) {
-            if !self.give_up_first_hole(budget, out, notes, "the total limit")
-                || !budget.take(data.len())
-            {
-                notes.push(Note::warn(format!(
-                    "TCP reassembly holds {MAX_HELD_TOTAL} bytes in total: an out-of-order segment of {} bytes is not held",
-                    data.len()
-                )));
-                return;
-            }
+        if !budget.take(data.len())
+            && (!self.give_up_first_hole(budget, out, notes, "the total limit")
+                || !budget.take(data.len()))
+        {
+            notes.push(Note::warn(format!(
+                "TCP reassembly holds {MAX_HELD_TOTAL} bytes in total: an out-of-order segment of {} bytes is not held",
+                data.len()
+            )));
+            return;
         }
         if start <= self.next {
             budget.give(data.len());
@@ -483,7 +482,7 @@ impl PduAssembler {
                 }
                 PduLen::Complete(0) | PduLen::Invalid => {
                     self.invalid = true;
-                    notes.push(Note::note(
+                    notes.push(Note::info(
                         "the stream does not parse as its protocol: the rest of this direction is not reassembled"
                             .into(),
                     ));
