@@ -31,5 +31,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Print(args) => commands::print::run(&args, &mut std::io::stdout().lock()),
         Command::Fields(args) => commands::fields::run(&args, &mut std::io::stdout().lock()),
+        Command::Follow(args) => commands::follow::run(&args, &mut std::io::stdout().lock()),
     }
 }

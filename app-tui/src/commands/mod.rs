@@ -1,4 +1,5 @@
 //! Headless subcommands.
 
 pub mod fields;
+pub mod follow;
 pub mod print;

@@ -151,6 +151,21 @@ impl Direction {
         fin: bool,
         notes: &mut Vec<Note>,
     ) -> Vec<u8> {
+        self.segment_pieces(budget, seq, data, syn, fin, notes)
+            .concat()
+    }
+
+    /// As [`Direction::segment`], the bytes in pieces: the segment's own new
+    /// bytes, then each held segment it joined (as tshark's follow shows them).
+    pub fn segment_pieces(
+        &mut self,
+        budget: &mut Budget,
+        seq: u32,
+        data: &[u8],
+        syn: bool,
+        fin: bool,
+        notes: &mut Vec<Note>,
+    ) -> Vec<Vec<u8>> {
         let first = if syn { seq.wrapping_add(1) } else { seq };
         let base = *self.base.get_or_insert(first);
         let mut out = Vec::new();
@@ -180,7 +195,34 @@ impl Direction {
             self.skip_hole(at, notes);
             self.drain(budget, &mut out, notes);
         }
-        out
+        out.concat()
+    }
+
+    /// The receiver acknowledged up to `ack`: a hole below it was delivered to
+    /// the receiver though the capture missed it, so it is given up (what
+    /// Wireshark's follow does). Returns, in order, each hole's size and the
+    /// held pieces then delivered.
+    pub fn acked(
+        &mut self,
+        budget: &mut Budget,
+        ack: u32,
+        notes: &mut Vec<Note>,
+    ) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut events = Vec::new();
+        let Some(base) = self.base else {
+            return events;
+        };
+        while let Some((&at, _)) = self.held.iter().next() {
+            if self.offset_of(base, ack) <= at as i64 {
+                break;
+            }
+            let missing = at.saturating_sub(self.next);
+            self.skip_hole(at, notes);
+            let mut out = Vec::new();
+            self.drain(budget, &mut out, notes);
+            events.push((missing, out));
+        }
+        events
     }
 
     /// Bytes from `start` (at or before `next`): the part already delivered is
@@ -191,7 +233,7 @@ impl Direction {
         start: u64,
         data: &[u8],
         fin: bool,
-        out: &mut Vec<u8>,
+        out: &mut Vec<Vec<u8>>,
         notes: &mut Vec<Note>,
     ) {
         let end = start + data.len() as u64;
@@ -201,7 +243,7 @@ impl Direction {
         }
         if end > self.next {
             let new = &data[old..];
-            out.extend_from_slice(new);
+            out.push(new.to_vec());
             self.remember(budget, new);
             self.next = end;
             self.delivered += new.len() as u64;
@@ -212,7 +254,7 @@ impl Direction {
     }
 
     /// Delivers held segments that the in-order data now reaches.
-    fn drain(&mut self, budget: &mut Budget, out: &mut Vec<u8>, notes: &mut Vec<Note>) {
+    fn drain(&mut self, budget: &mut Budget, out: &mut Vec<Vec<u8>>, notes: &mut Vec<Note>) {
         while let Some(entry) = self.held.first_entry() {
             if *entry.key() > self.next {
                 break;
@@ -231,7 +273,7 @@ impl Direction {
         start: u64,
         data: &[u8],
         fin: bool,
-        out: &mut Vec<u8>,
+        out: &mut Vec<Vec<u8>>,
         notes: &mut Vec<Note>,
     ) {
         if data.is_empty() {
@@ -291,7 +333,7 @@ impl Direction {
     fn give_up_first_hole(
         &mut self,
         budget: &mut Budget,
-        out: &mut Vec<u8>,
+        out: &mut Vec<Vec<u8>>,
         notes: &mut Vec<Note>,
         why: &str,
     ) -> bool {
