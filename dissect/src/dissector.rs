@@ -87,6 +87,47 @@ pub struct Cx<'a> {
     pub in_icmp_error: bool,
 }
 
+impl Cx<'_> {
+    /// Runs `f` with a context whose bytes are `data`, shown as data source
+    /// `name` (reassembled or decrypted bytes): offsets and spans inside are
+    /// relative to `data`, which counts as complete (captured and reported
+    /// lengths equal). Returns `None` when the packet has no room for another source.
+    pub fn in_source<R>(
+        &mut self,
+        name: &'static str,
+        data: &[u8],
+        f: impl FnOnce(&mut Cx<'_>) -> R,
+    ) -> Option<R> {
+        let source = self.pkt.add_source(name, data.to_vec())?;
+        let meta = FrameMeta {
+            orig_len: data.len() as u32,
+            ..*self.meta
+        };
+        let (frame, prefs, nesting, in_icmp_error, ip) = (
+            self.frame,
+            self.prefs,
+            self.nesting,
+            self.in_icmp_error,
+            self.ip,
+        );
+        let state = &mut *self.state;
+        Some(self.pkt.with_source(source, |p| {
+            let mut inner = Cx {
+                data,
+                frame,
+                pkt: p,
+                state,
+                prefs,
+                meta: &meta,
+                nesting,
+                ip,
+                in_icmp_error,
+            };
+            f(&mut inner)
+        }))
+    }
+}
+
 /// Deepest encapsulation followed (tunnels within tunnels, VLAN stacks, ICMP quotes);
 /// deeper payloads are shown as data with an expert item.
 pub const MAX_NESTING: u8 = 16;

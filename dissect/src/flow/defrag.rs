@@ -19,7 +19,6 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::dissector::{Cx, IpContext};
-use crate::frame::FrameMeta;
 use crate::model::{Duration, FieldDef, Group, Packet, Severity, SourceId, Span, Timestamp, Value};
 
 /// Bytes of fragment payload held across all pending datagrams.
@@ -525,30 +524,13 @@ pub fn dissect_reassembled(
     r: &Reassembled,
 ) {
     let data = &r.data[..];
-    let Some(source) = cx.pkt.add_source(name, data.to_vec()) else {
-        return;
-    };
-    add_fragment_tree(cx.pkt, fields, source, r);
-    let meta = FrameMeta {
-        orig_len: data.len() as u32,
-        ..*cx.meta
-    };
-    let (frame, prefs, nesting, in_icmp_error) = (cx.frame, cx.prefs, cx.nesting, cx.in_icmp_error);
-    let state = &mut *cx.state;
-    cx.pkt.with_source(source, |p| {
-        let mut inner = Cx {
-            data,
-            frame,
-            pkt: p,
-            state,
-            prefs,
-            meta: &meta,
-            nesting,
-            ip: Some(ip),
-            in_icmp_error,
-        };
+    cx.in_source(name, data, |inner| {
+        // The tree goes on the IP layer (still the current one), before the payload's layers.
+        let source = inner.pkt.sources.len() as SourceId;
+        add_fragment_tree(inner.pkt, fields, source, r);
+        inner.ip = Some(ip);
         if !data.is_empty() {
-            crate::dispatch::ip_proto(&mut inner, proto, 0, data);
+            crate::dispatch::ip_proto(inner, proto, 0, data);
         }
     });
 }

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::dissector::Cx;
 use crate::model::{Group, Packet, Severity, Span};
 
 /// Out-of-order bytes held for one direction before its oldest hole is given up.
@@ -454,6 +455,9 @@ pub struct Pdu {
     /// False when the PDU lies within the bytes this frame delivered (it can be
     /// dissected from the frame itself, no data source needed).
     pub spans_segments: bool,
+    /// Where the PDU starts within the bytes given to [`PduAssembler::push`]
+    /// (meaningful when it does not span segments).
+    pub start: usize,
 }
 
 /// Cuts one direction's in-order bytes into PDUs.
@@ -504,10 +508,12 @@ impl PduAssembler {
             }
             match parser.pdu_len(rest) {
                 PduLen::Complete(n) if n > 0 && n <= rest.len() => {
+                    let start = skip + (at + bytes.len()).saturating_sub(self.pending.len());
                     pdus.push(Pdu {
                         data: rest[..n].to_vec(),
                         first_frame: if carried { self.pending_from } else { frame },
                         spans_segments: carried,
+                        start,
                     });
                     at += n;
                     carried = false;
@@ -560,6 +566,69 @@ impl PduAssembler {
         self.pending.clear();
         self.skip = 0;
     }
+}
+
+/// One direction of a stream-reassembled conversation: the bytes in order and
+/// the PDU being cut from them.
+#[derive(Debug, Default)]
+pub struct StreamHalf {
+    pub bytes: Direction,
+    pub pdus: PduAssembler,
+}
+
+/// A PDU dissector: Wireshark's shape, `buf` is exactly one PDU at `off`.
+pub type PduDissector = fn(&mut Cx<'_>, usize, &[u8]) -> usize;
+
+/// What the TCP layer calls for a segment of a stream whose protocol reassembles:
+/// the segment (payload `payload` at `off` in `cx.data`) goes through `half`'s
+/// reassembly, and every PDU it completes is dissected by `dissect` — from the
+/// frame when it lies in this segment, otherwise from a "Reassembled TCP" data
+/// source, on this packet (the one that completed it). Notes become expert
+/// items on the current layer. Returns how many PDUs were dissected.
+#[allow(clippy::too_many_arguments)]
+pub fn dissect_segment(
+    cx: &mut Cx<'_>,
+    half: &mut StreamHalf,
+    budget: &mut Budget,
+    seq: u32,
+    syn: bool,
+    fin: bool,
+    off: usize,
+    payload: &[u8],
+    parser: &mut dyn PduParser,
+    dissect: PduDissector,
+) -> usize {
+    let mut notes = Vec::new();
+    let missing_before = half.bytes.missing;
+    let pieces = half
+        .bytes
+        .segment_pieces(budget, seq, payload, syn, fin, &mut notes);
+    if half.bytes.missing != missing_before {
+        half.pdus.lose_sync(&mut notes);
+    }
+    report(cx.pkt, Span::new(off, payload.len()), &notes);
+    let frame = cx.meta.number;
+    let mut count = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let mut notes = Vec::new();
+        let pdus = half.pdus.push(frame, piece, parser, &mut notes);
+        report(cx.pkt, Span::new(off, payload.len()), &notes);
+        // The segment's own new bytes are the first piece and the payload's tail.
+        let own_at = payload.len().saturating_sub(piece.len());
+        let own = i == 0 && payload.get(own_at..) == Some(&piece[..]);
+        for pdu in pdus {
+            if own && !pdu.spans_segments {
+                let at = off + own_at + pdu.start;
+                dissect(cx, at, cx.data.get(at..at + pdu.data.len()).unwrap_or(&[]));
+            } else {
+                cx.in_source("Reassembled TCP", &pdu.data, |inner| {
+                    dissect(inner, 0, &pdu.data);
+                });
+            }
+            count += 1;
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -760,6 +829,140 @@ mod tests {
             .iter()
             .any(|n| n.message.contains("per-direction limit")));
         assert!(h.dir.missing > 0);
+    }
+
+    mod toy {
+        use crate::dissector::Cx;
+        use crate::model::{Protocol, Span, Value};
+
+        pub static TOY: Protocol = Protocol {
+            name: "toy",
+            label: "Length-prefixed toy protocol",
+            short: "TOY",
+        };
+
+        crate::declare_fields! {
+            LEN = "toy.len", "Length", U16;
+            BODY = "toy.body", "Body", Bytes;
+        }
+
+        pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
+            debug_assert_eq!(FIELDS.len(), 2);
+            cx.pkt.begin_layer(&TOY, Span::new(off, buf.len()));
+            let len = buf.len().saturating_sub(2);
+            cx.pkt.add(&LEN, Span::new(off, 2), Value::Uint(len as u64));
+            cx.pkt.add(&BODY, Span::new(off + 2, len), Value::SpanBytes);
+            buf.len()
+        }
+    }
+
+    /// Dissects segments (frame number, offset after the SYN at 1000, payload)
+    /// of one direction through [`dissect_segment`] with the toy protocol, each
+    /// as if its payload were a whole frame.
+    fn dissect_stream(segments: &[(u64, u32, Vec<u8>)]) -> Vec<Packet> {
+        use crate::dissector::{Cx, Prefs};
+        use crate::frame::FrameMeta;
+        use crate::link::LinkType;
+        let mut state = crate::flow::State::default();
+        let prefs = Prefs::default();
+        let mut half = StreamHalf::default();
+        let mut budget = Budget::default();
+        half.bytes
+            .segment(&mut budget, 1000, &[], true, false, &mut Vec::new());
+        segments
+            .iter()
+            .map(|(frame, offset, payload)| {
+                let meta = FrameMeta::new(
+                    *frame,
+                    crate::model::Timestamp::new(0, 0),
+                    payload.len() as u32,
+                    LinkType::RAW,
+                );
+                let mut pkt = Packet::new(true);
+                let mut cx = Cx {
+                    data: payload,
+                    frame: payload,
+                    pkt: &mut pkt,
+                    state: &mut state,
+                    prefs: &prefs,
+                    meta: &meta,
+                    nesting: 0,
+                    ip: None,
+                    in_icmp_error: false,
+                };
+                dissect_segment(
+                    &mut cx,
+                    &mut half,
+                    &mut budget,
+                    1001 + offset,
+                    false,
+                    false,
+                    0,
+                    payload,
+                    &mut LenPrefixed,
+                    toy::dissect,
+                );
+                pkt
+            })
+            .collect()
+    }
+
+    fn toy_bodies(p: &Packet, frame: &[u8]) -> Vec<(u8, String)> {
+        p.find_all("toy.body")
+            .map(|n| {
+                let data = p.node_data(n, frame);
+                let s = n.span.start as usize;
+                let bytes = data.get(s..s + n.span.len as usize).unwrap_or(&[]);
+                (n.source, String::from_utf8_lossy(bytes).into_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pdus_in_one_segment_come_from_the_frame_and_spanning_ones_from_a_source() {
+        let mut stream = msg(b"one");
+        stream.extend(msg(b"two"));
+        stream.extend(msg(b"three"));
+        let cut = stream.len() - 3;
+        let segs = vec![
+            (1, 0, stream[..cut].to_vec()),
+            (2, cut as u32, stream[cut..].to_vec()),
+        ];
+        let pkts = dissect_stream(&segs);
+        assert_eq!(
+            toy_bodies(&pkts[0], &segs[0].2),
+            [(0, "one".to_string()), (0, "two".to_string())]
+        );
+        // "three" completed in the second packet: dissected there, from the reassembled bytes.
+        assert_eq!(toy_bodies(&pkts[1], &segs[1].2), [(1, "three".to_string())]);
+        assert_eq!(pkts[1].sources[0].name, "Reassembled TCP");
+        assert_eq!(pkts[1].sources[0].bytes[..], msg(b"three")[..]);
+    }
+
+    #[test]
+    fn out_of_order_and_conflicting_data_through_the_dissector() {
+        let m = msg(b"abcdef");
+        let mut bad = m.clone();
+        bad[4] = b'X';
+        let segs = vec![
+            (1, 4, m[4..].to_vec()),
+            (2, 0, m[..4].to_vec()),
+            (3, 0, bad.clone()),
+        ];
+        let pkts = dissect_stream(&segs);
+        assert!(pkts[0].find("toy.body").is_none());
+        assert_eq!(
+            toy_bodies(&pkts[1], &segs[1].2),
+            [(1, "abcdef".to_string())]
+        );
+        assert!(
+            pkts[2].find("toy.body").is_none(),
+            "a retransmission completes nothing"
+        );
+        assert!(pkts[2]
+            .experts
+            .iter()
+            .any(|e| e.group == crate::model::Group::Reassemble && e.message.contains("differs")));
     }
 
     #[test]
