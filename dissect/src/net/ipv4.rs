@@ -446,8 +446,9 @@ fn hand_off_payload(cx: &mut Cx<'_>, off: usize, payload: &[u8], h: &Header, dst
 }
 
 /// Hands a fragment to the reassembly table; returns the datagram when this
-/// fragment completed it. As in Wireshark, fragments cut short by the capture
-/// and those quoted in ICMP errors are not reassembled.
+/// fragment completed it. As in Wireshark, fragments cut short by the capture,
+/// those quoted in ICMP errors and (when verified) those with a bad header
+/// checksum are not reassembled.
 fn reassemble(
     cx: &mut Cx<'_>,
     off: usize,
@@ -456,6 +457,12 @@ fn reassemble(
 ) -> Option<defrag::Reassembled> {
     let sent = (h.total_len as usize).saturating_sub(h.hdr_len);
     if cx.in_icmp_error || payload.is_empty() || payload.len() < sent {
+        return None;
+    }
+    // As Wireshark: with verification on, a fragment whose header checksum is
+    // wrong is not trusted for reassembly.
+    let header = cx.data.get(off.saturating_sub(h.hdr_len)..off);
+    if cx.prefs.ip_check_checksum && header.is_some_and(|b| checksum::checksum(b) != 0) {
         return None;
     }
     let key = defrag::FragKey::V4 {
@@ -1857,7 +1864,7 @@ mod reassembly_tests {
     use crate::{LinkType, Prefs};
 
     /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3: a TCP SYN in three 8-byte fragments.
-    const SYN_FRAGS: [&str; 3] = [
+    pub(super) const SYN_FRAGS: [&str; 3] = [
         "0504030201000001020304058100000608004500001c00012000400654d6010101010202020230391f9000000001",
         "0504030201000001020304058100000608004500001c00012001400654d501010101020202020000000060022000",
         "0504030201000001020304058100000608004500001c00010002400674d40101010102020202190c000003030e00",
@@ -1936,5 +1943,31 @@ mod reassembly_tests {
         );
         assert_eq!(value(p, "udp.length", &f3).as_deref(), Some("18"));
         assert!(has_expert(p, "overlaps frame 1 with different data"));
+    }
+}
+
+#[cfg(test)]
+mod reassembly_checksum_tests {
+    use crate::testutil::{chain, dissect_frames, hex, TestFrame};
+    use crate::{LinkType, Prefs};
+
+    /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3 with the last fragment's header
+    /// checksum broken: verified, the datagram is not reassembled; not verified, it is.
+    #[test]
+    fn a_fragment_with_a_bad_header_checksum_is_not_reassembled_when_verified() {
+        let mut frames: Vec<Vec<u8>> = super::reassembly_tests::SYN_FRAGS
+            .iter()
+            .map(|h| hex(h))
+            .collect();
+        frames[2][18 + 10] ^= 0xff;
+        let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &tf);
+        assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:data");
+        let prefs = Prefs {
+            ip_check_checksum: false,
+            ..Prefs::default()
+        };
+        let pkts = dissect_frames(LinkType::ETHERNET, prefs, true, &tf);
+        assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:tcp");
     }
 }
