@@ -96,7 +96,15 @@ pub fn follow(
     stream: u32,
     udp: bool,
 ) -> Result<Followed, Error> {
-    let mut dissector = Dissector::new(Prefs::default());
+    // tshark's defaults: checksums are not verified, so a fragment or segment
+    // with a bad checksum (offloading) still carries its bytes into the stream.
+    let prefs = Prefs {
+        ip_check_checksum: false,
+        tcp_check_checksum: false,
+        udp_check_checksum: false,
+        ..Prefs::default()
+    };
+    let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(true);
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();
