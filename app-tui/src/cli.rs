@@ -25,6 +25,9 @@ pub enum Command {
     Stats(StatsArgs),
     /// One JSON object per flow, with Zeek conn.log's field names and meanings.
     Flows(FlowsArgs),
+    /// The application bytes of one TCP (or UDP) conversation, both directions in
+    /// order, like `tshark -q -z follow,tcp,ascii,N`.
+    Follow(FollowArgs),
 }
 
 #[derive(Args, Debug)]
@@ -57,6 +60,30 @@ pub struct FlowsArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FlowsFormat {
     Ndjson,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct FollowArgs {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', long = "read", value_name = "FILE")]
+    pub file: PathBuf,
+    /// The stream index, as `tcp.stream` (or `udp.stream` with `--udp`) numbers it.
+    #[arg(long = "stream", value_name = "N")]
+    pub stream: u32,
+    /// Output format: tshark's ascii, hex or raw, or JSON.
+    #[arg(long = "format", value_enum, default_value_t = FollowFormat::Ascii)]
+    pub format: FollowFormat,
+    /// Follow a UDP stream instead of a TCP one.
+    #[arg(long = "udp")]
+    pub udp: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FollowFormat {
+    Ascii,
+    Hex,
+    Raw,
     Json,
 }
 

@@ -33,5 +33,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Fields(args) => commands::fields::run(&args, &mut std::io::stdout().lock()),
         Command::Stats(args) => commands::stats::run(&args, &mut std::io::stdout().lock()),
         Command::Flows(args) => commands::flows::run(&args, &mut std::io::stdout().lock()),
+        Command::Follow(args) => commands::follow::run(&args, &mut std::io::stdout().lock()),
     }
 }

@@ -69,8 +69,12 @@ pub struct IpContext {
 
 /// Everything a layer dissector may read or write while a frame is dissected.
 pub struct Cx<'a> {
-    /// The whole frame.
+    /// The bytes `off` and spans refer to: the whole frame, or a reassembled
+    /// payload being dissected as its own data source.
     pub data: &'a [u8],
+    /// The frame's own bytes, even while `data` is a reassembled payload (layers
+    /// read earlier headers through their data source).
+    pub frame: &'a [u8],
     pub pkt: &'a mut Packet,
     pub state: &'a mut State,
     pub prefs: &'a Prefs,
@@ -81,6 +85,47 @@ pub struct Cx<'a> {
     pub ip: Option<IpContext>,
     /// True while dissecting the IP packet quoted inside an ICMP error.
     pub in_icmp_error: bool,
+}
+
+impl Cx<'_> {
+    /// Runs `f` with a context whose bytes are `data`, shown as data source
+    /// `name` (reassembled or decrypted bytes): offsets and spans inside are
+    /// relative to `data`, which counts as complete (captured and reported
+    /// lengths equal). Returns `None` when the packet has no room for another source.
+    pub fn in_source<R>(
+        &mut self,
+        name: &'static str,
+        data: &[u8],
+        f: impl FnOnce(&mut Cx<'_>) -> R,
+    ) -> Option<R> {
+        let source = self.pkt.add_source(name, data.to_vec())?;
+        let meta = FrameMeta {
+            orig_len: data.len() as u32,
+            ..*self.meta
+        };
+        let (frame, prefs, nesting, in_icmp_error, ip) = (
+            self.frame,
+            self.prefs,
+            self.nesting,
+            self.in_icmp_error,
+            self.ip,
+        );
+        let state = &mut *self.state;
+        Some(self.pkt.with_source(source, |p| {
+            let mut inner = Cx {
+                data,
+                frame,
+                pkt: p,
+                state,
+                prefs,
+                meta: &meta,
+                nesting,
+                ip,
+                in_icmp_error,
+            };
+            f(&mut inner)
+        }))
+    }
 }
 
 /// Deepest encapsulation followed (tunnels within tunnels, VLAN stacks, ICMP quotes);
@@ -119,6 +164,7 @@ impl Dissector {
         let frame_layer = pkt.current_layer();
         let mut cx = Cx {
             data,
+            frame: data,
             pkt,
             state: &mut self.state,
             prefs: &self.prefs,

@@ -42,18 +42,6 @@ const BELOW_BAR: &[(&str, &str)] = &[
         "wifi/radiotap_qos_data_dns.pcap",
         "802.11/radiotap link layer comes with its own issue",
     ),
-    (
-        "ip/ipv4_frag_vlan_tcp_syn.pcap",
-        "IP fragment reassembly (tshark reassembles by default)",
-    ),
-    ("ip/ipv4_fragmented_ntp.pcap", "IP fragment reassembly"),
-    ("ip/ipv4_frags_icmp.pcap", "IP fragment reassembly"),
-    ("ip/ipv6_frag_tcp.pcap", "IP fragment reassembly"),
-    ("ip/ipv6_fragmented_dns.pcap", "IP fragment reassembly"),
-    (
-        "dns/dns_edns_ecs_mixed.pcap",
-        "IP fragment reassembly: a fragmented datagram shifts udp.stream",
-    ),
 ];
 
 #[derive(Default, Debug, Clone, Copy)]

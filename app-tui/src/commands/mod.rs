@@ -2,5 +2,6 @@
 
 pub mod fields;
 pub mod flows;
+pub mod follow;
 pub mod print;
 pub mod stats;

@@ -4,7 +4,9 @@ pub mod cc;
 pub mod conntrack;
 pub mod conv;
 pub mod cwnd;
+pub mod defrag;
 pub mod neighbours;
+pub mod reassembly;
 pub mod tcp;
 pub mod tcp_state;
 pub mod timeline;
@@ -32,6 +34,8 @@ pub struct State {
     pub conv: conv::ConvStats,
     /// The ARP / NDP neighbour table.
     pub neighbours: neighbours::NeighbourTable,
+    /// IPv4 and IPv6 datagrams being reassembled from fragments.
+    pub defrag: defrag::DefragTable,
 }
 
 impl State {

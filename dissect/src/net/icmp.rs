@@ -236,7 +236,10 @@ fn carrier_ipv4_ttl(cx: &Cx<'_>) -> Option<u8> {
     if !std::ptr::eq(layer.proto, &ipv4::IP) {
         return None;
     }
-    cx.data.get(layer.span.start as usize + 8).copied()
+    cx.pkt
+        .source_data(layer.source, cx.frame)
+        .get(layer.span.start as usize + 8)
+        .copied()
 }
 
 /// Verifies the checksum unless the message is quoted in an error, part of a

@@ -1,9 +1,9 @@
 //! IPv4 (RFC 791): the fixed header, options, header checksum, and the hand-off
 //! of the payload by protocol number.
 //!
-//! Fragments are not reassembled yet: every fragment (first one included) shows
-//! its payload as data, which is what tshark shows for all fragments but the one
-//! that completes a datagram.
+//! Fragments go to the reassembly table (`flow::defrag`): each shows its payload
+//! as data, except the one that completes a datagram, which dissects the
+//! reassembled payload (as tshark does in its default single pass).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -15,6 +15,7 @@ use nom::Parser;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::{Cx, IpContext};
+use crate::flow::defrag;
 use crate::model::{Address, FieldDef, Group, Packet, Protocol, Severity, Span, Value};
 use crate::transport::checksum;
 
@@ -28,6 +29,16 @@ declare_fields! {
     VERSION = "ip.version", "Version", U8;
     HDR_LEN = "ip.hdr_len", "Header Length", U8;
     DSFIELD = "ip.dsfield", "Differentiated Services Field", U8, Hex(2);
+    FRAGMENTS = "ip.fragments", "IPv4 Fragments", Bytes;
+    FRAGMENT = "ip.fragment", "IPv4 Fragment", FrameNum;
+    FRAGMENT_ERROR = "ip.fragment.error", "Defragmentation error", FrameNum;
+    FRAGMENT_OVERLAP = "ip.fragment.overlap", "Fragment overlap", Bool;
+    FRAGMENT_OVERLAP_CONFLICT = "ip.fragment.overlap.conflict", "Conflicting data in fragment overlap", Bool;
+    FRAGMENT_MULTIPLETAILS = "ip.fragment.multipletails", "Multiple tail fragments found", Bool;
+    FRAGMENT_TOOLONG = "ip.fragment.toolongfragment", "Fragment too long", Bool;
+    FRAGMENT_COUNT = "ip.fragment.count", "Fragment count", U32;
+    REASSEMBLED_LENGTH = "ip.reassembled.length", "Reassembled IPv4 length", U32;
+    REASSEMBLED_DATA = "ip.reassembled.data", "Reassembled IPv4 data", Bytes;
     DSCP = "ip.dsfield.dscp", "Differentiated Services Codepoint", U8, Dec, dscp_name;
     ECN = "ip.dsfield.ecn", "Explicit Congestion Notification", U8, Dec, ecn_name;
     LEN = "ip.len", "Total Length", U16;
@@ -415,7 +426,20 @@ fn hand_off_payload(cx: &mut Cx<'_>, off: usize, payload: &[u8], h: &Header, dst
                 h.id
             );
         });
-        crate::app::data::dissect(cx, off, payload);
+        let reassembled = reassemble(cx, off, payload, h);
+        let Some(r) = reassembled else {
+            crate::app::data::dissect(cx, off, payload);
+            return;
+        };
+        cx.pkt.set_info(|s| {
+            let _ = write!(s, "{proto_name} ({})", h.proto);
+        });
+        let ip = IpContext {
+            src: Address::Ipv4(h.src),
+            dst: Address::Ipv4(dst),
+            fragment: false,
+        };
+        defrag::dissect_reassembled(cx, "Reassembled IPv4", &FRAG_FIELDS, h.proto, ip, &r);
         return;
     }
     // What Wireshark shows when no dissector takes the payload; one that does replaces it.
@@ -431,6 +455,59 @@ fn hand_off_payload(cx: &mut Cx<'_>, off: usize, payload: &[u8], h: &Header, dst
         dispatch::ip_proto(cx, h.proto, off, payload);
     }
 }
+
+/// Hands a fragment to the reassembly table; returns the datagram when this
+/// fragment completed it. As in Wireshark, fragments cut short by the capture,
+/// those quoted in ICMP errors and (when verified) those with a bad header
+/// checksum are not reassembled.
+fn reassemble(
+    cx: &mut Cx<'_>,
+    off: usize,
+    payload: &[u8],
+    h: &Header,
+) -> Option<defrag::Reassembled> {
+    let sent = (h.total_len as usize).saturating_sub(h.hdr_len);
+    if cx.in_icmp_error || payload.is_empty() || payload.len() < sent {
+        return None;
+    }
+    // As Wireshark: with verification on, a fragment whose header checksum is
+    // wrong is not trusted for reassembly.
+    let header = cx.data.get(off.saturating_sub(h.hdr_len)..off);
+    if cx.prefs.ip_check_checksum && header.is_some_and(|b| checksum::checksum(b) != 0) {
+        return None;
+    }
+    let key = defrag::FragKey::V4 {
+        src: h.src,
+        dst: h.dst,
+        id: h.id,
+        proto: h.proto,
+    };
+    let frag = defrag::Fragment {
+        frame: cx.meta.number,
+        offset: h.frag_offset as usize * 8,
+        more: h.flags & FLAG_MORE_FRAGMENTS != 0,
+        data: payload.into(),
+    };
+    let span = Span::new(off, payload.len());
+    match cx.state.defrag.add(cx.pkt, span, key, cx.meta.ts, frag) {
+        defrag::Outcome::Complete(r) => Some(r),
+        defrag::Outcome::Held | defrag::Outcome::Dropped => None,
+    }
+}
+
+/// Where the reassembled datagram's fields go, as Wireshark names them.
+static FRAG_FIELDS: defrag::FragFields = defrag::FragFields {
+    fragments: &FRAGMENTS,
+    fragment: &FRAGMENT,
+    error: &FRAGMENT_ERROR,
+    overlap: &FRAGMENT_OVERLAP,
+    conflict: &FRAGMENT_OVERLAP_CONFLICT,
+    multiple_tails: &FRAGMENT_MULTIPLETAILS,
+    too_long: &FRAGMENT_TOOLONG,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+};
 
 fn truncated_header(p: &mut Packet, off: usize, len: usize) -> usize {
     p.malformed(
@@ -1789,5 +1866,119 @@ mod tests {
                 check(link, &bytes);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod reassembly_tests {
+    use crate::testutil::{chain, dissect_frames, has_expert, hex, value, values, TestFrame};
+    use crate::{LinkType, Prefs};
+
+    /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3: a TCP SYN in three 8-byte fragments.
+    pub(super) const SYN_FRAGS: [&str; 3] = [
+        "0504030201000001020304058100000608004500001c00012000400654d6010101010202020230391f9000000001",
+        "0504030201000001020304058100000608004500001c00012001400654d501010101020202020000000060022000",
+        "0504030201000001020304058100000608004500001c00010002400674d40101010102020202190c000003030e00",
+    ];
+
+    fn run(frames: &[Vec<u8>]) -> Vec<crate::Packet> {
+        let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
+        dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &tf)
+    }
+
+    #[test]
+    fn the_last_fragment_dissects_the_reassembled_segment() {
+        let frames: Vec<Vec<u8>> = SYN_FRAGS.iter().map(|h| hex(h)).collect();
+        let pkts = run(&frames);
+        for p in &pkts[..2] {
+            assert_eq!(chain(p), "eth:ethertype:vlan:ethertype:ip:data");
+            assert!(
+                p.find("ip.reassembled_in").is_none(),
+                "one pass cannot know"
+            );
+        }
+        let (p, f) = (&pkts[2], &frames[2]);
+        assert_eq!(chain(p), "eth:ethertype:vlan:ethertype:ip:tcp");
+        assert_eq!(values(p, "ip.fragment", f), ["1", "2", "3"]);
+        assert_eq!(value(p, "ip.fragment.count", f).as_deref(), Some("3"));
+        assert_eq!(value(p, "ip.reassembled.length", f).as_deref(), Some("24"));
+        assert_eq!(
+            value(p, "ip.reassembled.data", f).as_deref(),
+            Some("30:39:1f:90:00:00:00:01:00:00:00:00:60:02:20:00:19:0c:00:00:03:03:0e:00")
+        );
+        assert_eq!(value(p, "tcp.srcport", f).as_deref(), Some("12345"));
+        assert_eq!(value(p, "tcp.dstport", f).as_deref(), Some("8080"));
+        assert!(p.summary.info.contains("[SYN]"), "{}", p.summary.info);
+        let tcp = p.layers.iter().find(|l| l.proto.name == "tcp");
+        assert_eq!(
+            tcp.map(|l| l.source),
+            Some(1),
+            "TCP refers to the reassembled bytes"
+        );
+        assert_eq!(p.sources[0].name, "Reassembled IPv4");
+    }
+
+    #[test]
+    fn out_of_order_fragments_complete_on_the_one_filling_the_hole() {
+        let frames: Vec<Vec<u8>> = [2, 0, 1].iter().map(|&i| hex(SYN_FRAGS[i])).collect();
+        let pkts = run(&frames);
+        assert_eq!(chain(&pkts[1]), "eth:ethertype:vlan:ethertype:ip:data");
+        assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:tcp");
+        assert_eq!(values(&pkts[2], "ip.fragment", &frames[2]), ["2", "3", "1"]);
+    }
+
+    /// ip/ipv4_fragmented_ntp.pcap frames 1-3: a short first fragment, the last
+    /// one, then a long first fragment with other data that overlaps both (the
+    /// headers are the real ones; the long runs of filler are rebuilt).
+    #[test]
+    fn conflicting_overlaps_are_shown_as_tshark_shows_them() {
+        let f1 = hex("006097122f580020afba786508004500002600f2200040111af2a4017ba3a4017b3d007b00890012bfe2000000000000000000000000000000000000");
+        let mut f2 = hex(
+            "006097122f580020afba786508004500008800f2000640113a8aa4017ba3a4017b3d007b00890074bf1e",
+        );
+        f2.resize(14 + 136, 0);
+        let mut f3 = hex(
+            "006097122f580020afba786508004500014400f22000401119d4a4017ba3a4017b3d007b0089010891ca",
+        );
+        f3.resize(14 + 20 + 8 + 258, 0x58);
+        f3.resize(14 + 324, 0);
+        let pkts = run(&[f1, f2, f3.clone()]);
+        let p = &pkts[2];
+        assert_eq!(values(p, "ip.fragment", &f3), ["1"]);
+        assert_eq!(values(p, "ip.fragment.error", &f3), ["3", "2"]);
+        assert_eq!(values(p, "ip.fragment.overlap.conflict", &f3), ["1", "1"]);
+        assert_eq!(values(p, "ip.fragment.toolongfragment", &f3), ["1"]);
+        assert_eq!(
+            value(p, "ip.reassembled.length", &f3).as_deref(),
+            Some("164")
+        );
+        assert_eq!(value(p, "udp.length", &f3).as_deref(), Some("18"));
+        assert!(has_expert(p, "overlaps frame 1 with different data"));
+    }
+}
+
+#[cfg(test)]
+mod reassembly_checksum_tests {
+    use crate::testutil::{chain, dissect_frames, hex, TestFrame};
+    use crate::{LinkType, Prefs};
+
+    /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3 with the last fragment's header
+    /// checksum broken: verified, the datagram is not reassembled; not verified, it is.
+    #[test]
+    fn a_fragment_with_a_bad_header_checksum_is_not_reassembled_when_verified() {
+        let mut frames: Vec<Vec<u8>> = super::reassembly_tests::SYN_FRAGS
+            .iter()
+            .map(|h| hex(h))
+            .collect();
+        frames[2][18 + 10] ^= 0xff;
+        let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &tf);
+        assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:data");
+        let prefs = Prefs {
+            ip_check_checksum: false,
+            ..Prefs::default()
+        };
+        let pkts = dissect_frames(LinkType::ETHERNET, prefs, true, &tf);
+        assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:tcp");
     }
 }

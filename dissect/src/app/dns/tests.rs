@@ -769,6 +769,7 @@ fn tcp_message_with_length_prefix() {
     let prefs = Prefs::default();
     let mut cx = crate::dissector::Cx {
         data: &bytes,
+        frame: &bytes,
         pkt: &mut pkt,
         state: &mut state,
         prefs: &prefs,
@@ -792,6 +793,7 @@ fn tcp_message_with_length_prefix() {
     let mut pkt = Packet::new(true);
     let mut cx = crate::dissector::Cx {
         data: &bytes,
+        frame: &bytes,
         pkt: &mut pkt,
         state: &mut state,
         prefs: &prefs,

@@ -111,10 +111,24 @@ declare_fields! {
 pub(crate) enum ChainEnd {
     /// An upper-layer protocol follows.
     Upper(u8),
-    /// The rest is shown as data (a fragment, or the chain was too long).
+    /// The rest is shown as data (the chain was too long).
     Data,
+    /// The rest is one fragment of a datagram.
+    Fragment(FragmentHeader),
     /// A header was cut short: the layer is marked and nothing follows.
     Stopped,
+}
+
+/// What a Fragment header says, for reassembly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FragmentHeader {
+    pub nxt: u8,
+    /// Offset of this fragment's payload in bytes.
+    pub offset: usize,
+    pub more: bool,
+    pub ident: u32,
+    /// The fragment's payload length as sent (the Payload Length's remainder).
+    pub len: usize,
 }
 
 pub(crate) struct Walk {
@@ -132,6 +146,7 @@ pub(crate) enum Step {
     /// A fragment of a datagram: what follows the header is not a whole upper layer.
     Fragment {
         len: usize,
+        header: FragmentHeader,
     },
     Stop,
 }
@@ -189,9 +204,9 @@ pub(crate) fn walk_chain(
                 nxt = n;
                 count += 1;
             }
-            Step::Fragment { len } => {
+            Step::Fragment { len, header } => {
                 return Walk {
-                    end: ChainEnd::Data,
+                    end: ChainEnd::Fragment(header),
                     header_len: pos + len,
                 }
             }
@@ -1054,13 +1069,20 @@ fn fragment(p: &mut Packet, at: usize, here: &[u8], st: &mut ChainState) -> Step
             Value::Uint(ident as u64),
         );
     });
-    // Reassembly is not done here: a real fragment (not an atomic one) is shown
-    // as data, as Wireshark shows every fragment until the datagram is complete.
+    // A real fragment (not an atomic one) ends the chain: what follows is
+    // reassembled by the caller, or shown as data until the datagram is complete.
     let payload_left = st.frag_plen - FRAGMENT_HEADER_LEN as i64;
     if payload_left > 0 && (offset_bytes != 0 || more) {
         st.fragment = true;
         return Step::Fragment {
             len: FRAGMENT_HEADER_LEN,
+            header: FragmentHeader {
+                nxt,
+                offset: offset_bytes as usize,
+                more,
+                ident,
+                len: payload_left as usize,
+            },
         };
     }
     Step::Next {

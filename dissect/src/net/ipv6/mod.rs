@@ -20,6 +20,7 @@ use nom::Parser;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::{Cx, IpContext};
+use crate::flow::defrag;
 use crate::model::{Address, FieldDef, Group, Packet, Protocol, Severity, Span, Value};
 
 pub use ext::FIELDS as EXT_FIELDS;
@@ -50,6 +51,16 @@ declare_fields! {
     FLOW = "ipv6.flow", "Flow Label", U32, Hex(6);
     PLEN = "ipv6.plen", "Payload Length", U16;
     NXT = "ipv6.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
+    FRAGMENTS = "ipv6.fragments", "IPv6 Fragments", None;
+    FRAGMENT = "ipv6.fragment", "IPv6 Fragment", FrameNum;
+    FRAGMENT_ERROR = "ipv6.fragment.error", "Defragmentation error", FrameNum;
+    FRAGMENT_OVERLAP = "ipv6.fragment.overlap", "Fragment overlap", Bool;
+    FRAGMENT_OVERLAP_CONFLICT = "ipv6.fragment.overlap.conflict", "Conflicting data in fragment overlap", Bool;
+    FRAGMENT_MULTIPLETAILS = "ipv6.fragment.multipletails", "Multiple tail fragments found", Bool;
+    FRAGMENT_TOOLONG = "ipv6.fragment.toolongfragment", "Fragment too long", Bool;
+    FRAGMENT_COUNT = "ipv6.fragment.count", "Fragment count", U32;
+    REASSEMBLED_LENGTH = "ipv6.reassembled.length", "Reassembled IPv6 length", U32;
+    REASSEMBLED_DATA = "ipv6.reassembled.data", "Reassembled IPv6 data", Bytes;
     HLIM = "ipv6.hlim", "Hop Limit", U8;
     SRC = "ipv6.src", "Source Address", Ipv6;
     SRC_HOST = "ipv6.src_host", "Source Host", String;
@@ -236,10 +247,69 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         ext::ChainEnd::Data => {
             crate::app::data::dissect(cx, rest_off, rest);
         }
+        ext::ChainEnd::Fragment(fh) => match reassemble(cx, rest_off, rest, &h, fh) {
+            Some(r) => {
+                let ip = IpContext {
+                    src: Address::Ipv6(state.src),
+                    dst: Address::Ipv6(state.dst),
+                    fragment: false,
+                };
+                defrag::dissect_reassembled(cx, "Reassembled IPv6", &FRAG_FIELDS, fh.nxt, ip, &r);
+            }
+            None => {
+                crate::app::data::dissect(cx, rest_off, rest);
+            }
+        },
         ext::ChainEnd::Stopped => {}
     }
     end
 }
+
+/// Hands a fragment to the reassembly table; returns the datagram when this
+/// fragment completed it. Keyed by the addresses of the fixed header and the
+/// identification, as Wireshark keys IPv6 fragments. Fragments cut short by
+/// the capture and those quoted in ICMPv6 errors are not reassembled.
+fn reassemble(
+    cx: &mut Cx<'_>,
+    off: usize,
+    rest: &[u8],
+    h: &Header,
+    fh: ext::FragmentHeader,
+) -> Option<defrag::Reassembled> {
+    if cx.in_icmp_error || rest.len() < fh.len || fh.len == 0 {
+        return None;
+    }
+    let key = defrag::FragKey::V6 {
+        src: h.src,
+        dst: h.dst,
+        id: fh.ident,
+    };
+    let frag = defrag::Fragment {
+        frame: cx.meta.number,
+        offset: fh.offset,
+        more: fh.more,
+        data: rest[..fh.len].into(),
+    };
+    let span = Span::new(off, fh.len);
+    match cx.state.defrag.add(cx.pkt, span, key, cx.meta.ts, frag) {
+        defrag::Outcome::Complete(r) => Some(r),
+        defrag::Outcome::Held | defrag::Outcome::Dropped => None,
+    }
+}
+
+/// Where the reassembled datagram's fields go, as Wireshark names them.
+static FRAG_FIELDS: defrag::FragFields = defrag::FragFields {
+    fragments: &FRAGMENTS,
+    fragment: &FRAGMENT,
+    error: &FRAGMENT_ERROR,
+    overlap: &FRAGMENT_OVERLAP,
+    conflict: &FRAGMENT_OVERLAP_CONFLICT,
+    multiple_tails: &FRAGMENT_MULTIPLETAILS,
+    too_long: &FRAGMENT_TOOLONG,
+    count: &FRAGMENT_COUNT,
+    length: &REASSEMBLED_LENGTH,
+    data: &REASSEMBLED_DATA,
+};
 
 /// Fields added together, with the header bytes they need.
 type FieldGroup<'a> = (usize, &'a dyn Fn(&mut Packet));
@@ -513,7 +583,10 @@ pub(crate) fn enclosing_hop_limit(cx: &Cx<'_>) -> Option<u8> {
         .iter()
         .rev()
         .find(|l| std::ptr::eq(l.proto, &IPV6))?;
-    cx.data.get(layer.span.start as usize + 7).copied()
+    cx.pkt
+        .source_data(layer.source, cx.frame)
+        .get(layer.span.start as usize + 7)
+        .copied()
 }
 
 #[cfg(test)]

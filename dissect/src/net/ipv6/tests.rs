@@ -586,3 +586,53 @@ mod fuzz {
         }
     }
 }
+
+/// An Ethernet frame with an IPv6 header and one Fragment header carrying `frag`.
+fn v6_fragment(ident: u32, offset: u16, more: bool, frag: &[u8]) -> Vec<u8> {
+    let mut f = hex("00000000000200000000000186dd");
+    f.extend_from_slice(&[0x60, 0, 0, 0]);
+    f.extend_from_slice(&((8 + frag.len()) as u16).to_be_bytes());
+    f.extend_from_slice(&[44, 64]);
+    f.extend_from_slice(&hex("20010db8000000000000000000000001"));
+    f.extend_from_slice(&hex("20010db8000000000000000000000002"));
+    f.extend_from_slice(&[17, 0]);
+    f.extend_from_slice(&(offset | more as u16).to_be_bytes());
+    f.extend_from_slice(&ident.to_be_bytes());
+    f.extend_from_slice(frag);
+    f
+}
+
+#[test]
+fn fragments_are_reassembled_and_the_last_dissects_udp() {
+    use crate::testutil::{dissect_frames, TestFrame};
+    // UDP 1000 -> 2000, length 24, checksum 0 (not verified), 16 bytes of payload.
+    let udp = hex("03e807d0001800004142434445464748494a4b4c4d4e4f50");
+    let frames = [
+        v6_fragment(9, 0, true, &udp[..16]),
+        v6_fragment(9, 16, false, &udp[16..]),
+    ];
+    let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
+    let pkts = dissect_frames(LinkType::ETHERNET, crate::Prefs::default(), true, &tf);
+    assert_eq!(chain(&pkts[0]), "eth:ethertype:ipv6:ipv6.fraghdr:data");
+    let (p, f) = (&pkts[1], &frames[1]);
+    assert_eq!(chain(p), "eth:ethertype:ipv6:ipv6.fraghdr:udp:data");
+    assert_eq!(v(p, "ipv6.fragment", f), ["1", "2"]);
+    assert_eq!(one(p, "ipv6.fragment.count", f), "2");
+    assert_eq!(one(p, "ipv6.reassembled.length", f), "24");
+    assert_eq!(one(p, "udp.length", f), "24");
+    assert_eq!(one(p, "udp.srcport", f), "1000");
+    assert_eq!(p.sources[0].name, "Reassembled IPv6");
+}
+
+#[test]
+fn a_fragment_of_another_ident_does_not_complete_the_datagram() {
+    use crate::testutil::{dissect_frames, TestFrame};
+    let udp = hex("03e807d0001800004142434445464748494a4b4c4d4e4f50");
+    let frames = [
+        v6_fragment(9, 0, true, &udp[..16]),
+        v6_fragment(10, 16, false, &udp[16..]),
+    ];
+    let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
+    let pkts = dissect_frames(LinkType::ETHERNET, crate::Prefs::default(), true, &tf);
+    assert_eq!(chain(&pkts[1]), "eth:ethertype:ipv6:ipv6.fraghdr:data");
+}

@@ -1237,6 +1237,7 @@ pub(crate) mod testing {
             let mut pkt = Packet::new(tree);
             let mut cx = Cx {
                 data: seg.bytes,
+                frame: seg.bytes,
                 pkt: &mut pkt,
                 state: &mut self.state,
                 prefs: &self.prefs,

@@ -555,6 +555,7 @@ fn fast_path_builds_the_summary_only() {
     let mut pkt = Packet::new(false);
     let mut cx = Cx {
         data: GET_SYN,
+        frame: GET_SYN,
         pkt: &mut pkt,
         state: &mut s.state,
         prefs: &s.prefs,
