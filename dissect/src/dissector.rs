@@ -158,6 +158,7 @@ impl Dissector {
         let first = *self.state.first_ts.get_or_insert(meta.ts);
         let prev = self.state.prev_ts.replace(meta.ts).unwrap_or(meta.ts);
         self.state.frame_number = meta.number;
+        self.state.frame_len = meta.orig_len;
         self.state.flows.last_flow = None;
         self.state.frame_ts = meta.ts;
         frame::dissect(pkt, meta, data.len(), first, prev);

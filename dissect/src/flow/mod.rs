@@ -22,6 +22,9 @@ pub struct State {
     /// Number and time of the frame being dissected.
     pub frame_number: u64,
     pub frame_ts: Timestamp,
+    /// Length on the wire of the frame being dissected (not of a reassembled
+    /// payload within it): what per-frame statistics count.
+    pub frame_len: u32,
     pub tcp: tcp::TcpTable,
     pub udp: udp::UdpTable,
     pub icmp: crate::net::icmp::EchoTable,

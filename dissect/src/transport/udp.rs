@@ -196,7 +196,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let state = &mut *cx.state;
     conntrack::track(&mut state.flows, cx.pkt, cx.meta, off, &obs);
     let rel = now.since(state.first_ts.unwrap_or(now));
-    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
+    state.conv.note_transport(&obs, state.frame_len, rel);
     if ulen == HEADER_LEN {
         return buf.len();
     }

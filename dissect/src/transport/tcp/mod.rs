@@ -476,7 +476,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     // tshark's conversation tap runs once the options are read: a segment whose
     // options are cut short is not counted there.
     let rel = now.since(state.first_ts.unwrap_or(now));
-    state.conv.note_transport(&obs, cx.meta.orig_len, rel);
+    state.conv.note_transport(&obs, state.frame_len, rel);
 
     if let Some(t) = &ta {
         add_analysis(pkt, t, conv.ts_first_rtt, off);
