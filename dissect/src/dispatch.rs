@@ -118,14 +118,41 @@ pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, bu
     cx.nesting -= 1;
 }
 
-/// Dissects a TCP segment's payload by port and content.
-pub fn tcp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, buf: &[u8]) {
+/// What the TCP layer tells the application layer about a segment, so that
+/// protocols whose messages span segments can be reassembled per direction.
+#[derive(Clone, Copy, Debug)]
+pub struct TcpSegment {
+    /// `tcp.stream` of the connection.
+    pub stream: u32,
+    /// Which direction of the connection (0 or 1) the segment travels.
+    pub dir: usize,
+    /// The raw sequence number of the segment's first byte.
+    pub seq: u32,
+    pub syn: bool,
+    pub fin: bool,
+    pub src_port: u16,
+    pub dst_port: u16,
+}
+
+/// Dissects a TCP segment's payload by port and content. Protocols framed on
+/// the byte stream go through stream reassembly; the others see the segment.
+pub fn tcp_payload(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     if buf.is_empty() {
         return;
     }
-    match app::recognise(app::Transport::Tcp, src_port, dst_port, buf) {
-        // Each application protocol takes over here as its dissector lands;
-        // until then its bytes are shown as data.
+    match app::recognise(app::Transport::Tcp, seg.src_port, seg.dst_port, buf) {
+        Some(app::AppProtocol::Dns) => {
+            crate::flow::reassembly::dissect_stream(
+                cx,
+                seg,
+                off,
+                buf,
+                &mut app::dns::TcpFraming,
+                app::dns::dissect_tcp_pdu,
+            );
+        }
+        // Each other application protocol takes over here as its dissector
+        // lands; until then its bytes are shown as data.
         Some(_) | None => {
             app::data::dissect(cx, off, buf);
         }

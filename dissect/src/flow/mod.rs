@@ -39,6 +39,8 @@ pub struct State {
     pub neighbours: neighbours::NeighbourTable,
     /// IPv4 and IPv6 datagrams being reassembled from fragments.
     pub defrag: defrag::DefragTable,
+    /// TCP stream directions being reassembled for their application protocol.
+    pub streams: reassembly::Streams,
 }
 
 impl State {

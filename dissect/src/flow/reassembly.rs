@@ -980,3 +980,81 @@ mod tests {
         assert!(notes[0].message.contains("longer than"));
     }
 }
+
+/// Most stream directions whose reassembly state is kept at once; past it, an
+/// arbitrary one is forgotten (its PDU in progress is lost, with a note).
+pub const MAX_STREAM_HALVES: usize = 1 << 16;
+
+/// The reassembly state of every stream direction being reassembled, and the
+/// budget they share.
+#[derive(Debug, Default)]
+pub struct Streams {
+    halves: std::collections::HashMap<(u32, usize), StreamHalf>,
+    pub budget: Budget,
+}
+
+impl Streams {
+    /// Directions being reassembled now.
+    pub fn len(&self) -> usize {
+        self.halves.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.halves.is_empty()
+    }
+}
+
+/// Runs one TCP segment of a stream-framed protocol through its direction's
+/// reassembly (see [`dissect_segment`]). The direction's state lives in
+/// `cx.state.streams`, keyed by `tcp.stream` and direction.
+pub fn dissect_stream(
+    cx: &mut Cx<'_>,
+    seg: crate::dispatch::TcpSegment,
+    off: usize,
+    payload: &[u8],
+    parser: &mut dyn PduParser,
+    dissect: PduDissector,
+) -> usize {
+    let key = (seg.stream, seg.dir);
+    // Taken out for the call, so the dissector can borrow the state freely.
+    let mut half = cx.state.streams.halves.remove(&key).unwrap_or_default();
+    let mut budget = std::mem::take(&mut cx.state.streams.budget);
+    let chain_before = cx.pkt.protocols.len();
+    let n = dissect_segment(
+        cx,
+        &mut half,
+        &mut budget,
+        seg.seq,
+        seg.syn,
+        seg.fin,
+        off,
+        payload,
+        parser,
+        dissect,
+    );
+    // The protocol is called once for the segment, whatever number of PDUs it
+    // found in it, so it is named once in the protocol chain (as in Wireshark).
+    let mut i = chain_before + 1;
+    while i < cx.pkt.protocols.len() {
+        if cx.pkt.protocols[i] == cx.pkt.protocols[chain_before] {
+            cx.pkt.protocols.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    let streams = &mut cx.state.streams;
+    streams.budget = budget;
+    if streams.halves.len() >= MAX_STREAM_HALVES {
+        if let Some(victim) = streams.halves.keys().next().copied() {
+            streams.halves.remove(&victim);
+            cx.pkt.expert(
+                crate::model::Severity::Note,
+                crate::model::Group::Reassemble,
+                Span::new(off, payload.len()),
+                format!("more than {MAX_STREAM_HALVES} streams are being reassembled: one was forgotten"),
+            );
+        }
+    }
+    streams.halves.insert(key, half);
+    n
+}

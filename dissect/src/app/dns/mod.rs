@@ -77,6 +77,31 @@ pub fn dissect_message_as(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavo
 /// Dissects one DNS-over-TCP message (RFC 1035 section 4.2.2) at absolute
 /// offset `off`: `pdu` is the 2-byte length prefix and the message it announces,
 /// as stream reassembly delivers it. The layer covers both, as tshark's does.
+/// DNS over TCP frames each message with a 2-byte length (RFC 1035 4.2.2).
+pub struct TcpFraming;
+
+impl crate::flow::reassembly::PduParser for TcpFraming {
+    fn pdu_len(&mut self, buf: &[u8]) -> crate::flow::reassembly::PduLen {
+        use crate::flow::reassembly::PduLen;
+        let Some(prefix) = buf.get(..2) else {
+            return PduLen::NeedMore(2 - buf.len());
+        };
+        let len = 2 + u16::from_be_bytes([prefix[0], prefix[1]]) as usize;
+        if buf.len() >= len {
+            PduLen::Complete(len)
+        } else {
+            PduLen::NeedMore(len - buf.len())
+        }
+    }
+}
+
+/// A reassembled DNS-over-TCP PDU (length prefix included), as stream
+/// reassembly hands it over.
+pub fn dissect_tcp_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
+    dissect_tcp_message(cx, off, pdu);
+    pdu.len()
+}
+
 pub fn dissect_tcp_message(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) {
     cx.pkt.begin_layer(&DNS, Span::new(off, pdu.len()));
     let Some(prefix) = pdu.get(..2) else {

@@ -267,6 +267,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     let state = &mut *cx.state;
     let pkt = &mut *cx.pkt;
     let (conv, lookup) = state.tcp.lookup(key, dir, h.flags, h.seq, frame, now);
+    let stream = conv.stream;
     if lookup.evicted > 0 {
         pkt.expert(
             Severity::Note,
@@ -499,7 +500,16 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         return Ok(());
     }
     pkt.add(&PAYLOAD, span, Value::SpanBytes);
-    dispatch::tcp_payload(cx, h.sport, h.dport, off + h.hlen, payload);
+    let seg = dispatch::TcpSegment {
+        stream,
+        dir,
+        seq: h.seq,
+        syn: h.flags & th::SYN != 0,
+        fin: h.flags & th::FIN != 0,
+        src_port: h.sport,
+        dst_port: h.dport,
+    };
+    dispatch::tcp_payload(cx, seg, off + h.hlen, payload);
     Ok(())
 }
 
