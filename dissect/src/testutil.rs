@@ -104,6 +104,13 @@ pub fn value(pkt: &Packet, name: &str, data: &[u8]) -> Option<String> {
     values(pkt, name, data).into_iter().next()
 }
 
+/// The one rendered value of a field; fails the test if there are none or several.
+pub fn only(pkt: &Packet, name: &str, data: &[u8]) -> String {
+    let all = values(pkt, name, data);
+    assert_eq!(all.len(), 1, "{name}: {all:?}");
+    all[0].clone()
+}
+
 /// The protocol chain, as `frame.protocols` shows it.
 pub fn chain(pkt: &Packet) -> String {
     pkt.protocols.join(":")

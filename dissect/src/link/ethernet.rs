@@ -278,7 +278,9 @@ pub fn add_trailer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{dissect_frame_for_test, dissect_frame_with_orig_len, hex, values};
+    use crate::testutil::{
+        dissect_frame_for_test, dissect_frame_with_orig_len, hex, value as one, values,
+    };
     use crate::LinkType;
 
     /// Frame 2 of link/eth_arp_who_has.pcap: an ARP reply padded to 60 bytes with
@@ -291,10 +293,6 @@ mod tests {
     const IEEE_802_3: &str = "0180c200000000137f4f8ef20027424203000002023c82d000137fbe8cc00000000082d000137fbe8cc081930000140002000f000000000000000000";
     /// Frame 2 of ssh/ssh_dh_group_exchange.pcap: 78 bytes, IPv4 of 60, the last 4 are the FCS.
     const FCS_ONLY: &str = "001451166e2200127feb3bc008004500003c000040002c0641c6839f0e17c096baa90016c05ce707193dfa553be7a01216a0b1370000020405b40101080ac04ac87831c3c4ac01030302bf10884a";
-
-    fn one(pkt: &Packet, name: &str, data: &[u8]) -> Option<String> {
-        values(pkt, name, data).into_iter().next()
-    }
 
     #[test]
     fn header_fields_and_vendor() {

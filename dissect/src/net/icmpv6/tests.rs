@@ -1,21 +1,7 @@
 use super::*;
 use crate::link::LinkType;
-use crate::model::{Address, Packet};
-use crate::testutil::{dissect_frame_for_test, hex, values};
-
-fn v(pkt: &Packet, name: &str, data: &[u8]) -> Vec<String> {
-    values(pkt, name, data)
-}
-
-fn one(pkt: &Packet, name: &str, data: &[u8]) -> String {
-    let all = v(pkt, name, data);
-    assert_eq!(all.len(), 1, "{name}: {all:?}");
-    all[0].clone()
-}
-
-fn has_expert(pkt: &Packet, text: &str) -> bool {
-    pkt.experts.iter().any(|e| e.message.contains(text))
-}
+use crate::model::Address;
+use crate::testutil::{dissect_frame_for_test, has_expert, hex, only as one, values as v};
 
 /// ip/icmpv6_misc.pcap frame 1: a Router Advertisement with prefix, RDNSS, DNSSL,
 /// MTU, source link-layer address, advertisement interval and home agent options.

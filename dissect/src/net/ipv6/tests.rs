@@ -1,27 +1,10 @@
 use super::*;
 use crate::link::LinkType;
-use crate::model::{Packet, Severity};
+use crate::model::Severity;
 use crate::testutil::{
-    dissect_frame_fast, dissect_frame_for_test, dissect_frame_with_orig_len, hex, values,
+    chain, dissect_frame_fast, dissect_frame_for_test, dissect_frame_with_orig_len, has_expert,
+    hex, only as one, values as v,
 };
-
-fn v(pkt: &Packet, name: &str, data: &[u8]) -> Vec<String> {
-    values(pkt, name, data)
-}
-
-fn one(pkt: &Packet, name: &str, data: &[u8]) -> String {
-    let all = v(pkt, name, data);
-    assert_eq!(all.len(), 1, "{name}: {all:?}");
-    all[0].clone()
-}
-
-fn has_expert(pkt: &Packet, text: &str) -> bool {
-    pkt.experts.iter().any(|e| e.message.contains(text))
-}
-
-fn chain(pkt: &Packet) -> String {
-    pkt.protocols.join(":")
-}
 
 /// ip/icmpv6_misc.pcap frame 2: Hop-by-Hop (Router Alert, PadN) before an MLDv2 report.
 const HBH_MLDV2: &str = "333300000016001517cce54686dd6000000000240001fe800000000000000215
