@@ -132,6 +132,9 @@ pub struct TcpSegment {
     pub fin: bool,
     pub src_port: u16,
     pub dst_port: u16,
+    /// The application protocol of the connection, recognised on its first
+    /// payload (see [`app::recognise`]).
+    pub app: Option<app::AppProtocol>,
 }
 
 /// Dissects a TCP segment's payload by port and content. Protocols framed on
@@ -140,7 +143,7 @@ pub fn tcp_payload(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     if buf.is_empty() {
         return;
     }
-    match app::recognise(app::Transport::Tcp, seg.src_port, seg.dst_port, buf) {
+    match seg.app {
         Some(app::AppProtocol::Dns) => {
             crate::flow::reassembly::dissect_stream(
                 cx,

@@ -216,6 +216,10 @@ pub struct Conversation {
     /// What wirelens adds: endpoint states, handshake timeline, cwnd estimates
     /// (`tcp_state.rs`). Boxed: most of the table's connections are short.
     pub tracking: Box<super::tcp_state::ConnTracking>,
+    /// The application protocol recognised on the connection's first payload
+    /// (by port or content), kept so later segments, which carry no banner or
+    /// preface of their own, go to the same dissector.
+    pub app: Option<crate::app::AppProtocol>,
 }
 
 impl Conversation {
@@ -232,6 +236,7 @@ impl Conversation {
             flows: [Flow::default(), Flow::default()],
             last_frame: frame,
             tracking: Box::default(),
+            app: None,
         }
     }
 

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use nom::number::complete::{be_u16, be_u32};
 use nom::Parser;
 
+use crate::app;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::Cx;
@@ -500,7 +501,11 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         return Ok(());
     }
     pkt.add(&PAYLOAD, span, Value::SpanBytes);
+    if conv.app.is_none() {
+        conv.app = app::recognise(app::Transport::Tcp, h.sport, h.dport, payload);
+    }
     let seg = dispatch::TcpSegment {
+        app: conv.app,
         stream,
         dir,
         seq: h.seq,
