@@ -143,6 +143,12 @@ pub fn tcp_payload(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     if buf.is_empty() {
         return;
     }
+    let outer = cx.tcp.replace(seg);
+    app_over_tcp(cx, seg, off, buf);
+    cx.tcp = outer;
+}
+
+fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     match seg.app {
         Some(app::AppProtocol::Dns) => {
             crate::flow::reassembly::dissect_stream(

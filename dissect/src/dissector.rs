@@ -85,6 +85,9 @@ pub struct Cx<'a> {
     pub ip: Option<IpContext>,
     /// True while dissecting the IP packet quoted inside an ICMP error.
     pub in_icmp_error: bool,
+    /// The TCP segment whose payload is being dissected: application
+    /// dissectors key their per-connection state by its stream and direction.
+    pub tcp: Option<crate::dispatch::TcpSegment>,
 }
 
 impl Cx<'_> {
@@ -103,16 +106,18 @@ impl Cx<'_> {
             orig_len: data.len() as u32,
             ..*self.meta
         };
-        let (frame, prefs, nesting, in_icmp_error, ip) = (
+        let (frame, prefs, nesting, in_icmp_error, ip, tcp) = (
             self.frame,
             self.prefs,
             self.nesting,
             self.in_icmp_error,
             self.ip,
+            self.tcp,
         );
         let state = &mut *self.state;
         Some(self.pkt.with_source(source, |p| {
             let mut inner = Cx {
+                tcp,
                 data,
                 frame,
                 pkt: p,
@@ -164,6 +169,7 @@ impl Dissector {
         frame::dissect(pkt, meta, data.len(), first, prev);
         let frame_layer = pkt.current_layer();
         let mut cx = Cx {
+            tcp: None,
             data,
             frame: data,
             pkt,

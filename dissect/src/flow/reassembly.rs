@@ -880,6 +880,7 @@ mod tests {
                 );
                 let mut pkt = Packet::new(true);
                 let mut cx = Cx {
+                    tcp: None,
                     data: payload,
                     frame: payload,
                     pkt: &mut pkt,

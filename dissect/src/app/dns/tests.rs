@@ -768,6 +768,7 @@ fn tcp_message_with_length_prefix() {
     let mut state = crate::flow::State::default();
     let prefs = Prefs::default();
     let mut cx = crate::dissector::Cx {
+        tcp: None,
         data: &bytes,
         frame: &bytes,
         pkt: &mut pkt,
@@ -792,6 +793,7 @@ fn tcp_message_with_length_prefix() {
     // A prefix alone is malformed.
     let mut pkt = Packet::new(true);
     let mut cx = crate::dissector::Cx {
+        tcp: None,
         data: &bytes,
         frame: &bytes,
         pkt: &mut pkt,

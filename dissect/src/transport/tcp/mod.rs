@@ -1251,6 +1251,7 @@ pub(crate) mod testing {
             );
             let mut pkt = Packet::new(tree);
             let mut cx = Cx {
+                tcp: None,
                 data: seg.bytes,
                 frame: seg.bytes,
                 pkt: &mut pkt,

@@ -554,6 +554,7 @@ fn fast_path_builds_the_summary_only() {
     );
     let mut pkt = Packet::new(false);
     let mut cx = Cx {
+        tcp: None,
         data: GET_SYN,
         frame: GET_SYN,
         pkt: &mut pkt,
