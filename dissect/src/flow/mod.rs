@@ -31,6 +31,8 @@ pub struct State {
     pub arp: crate::net::arp::AddressTable,
     /// DNS query/response matching.
     pub dns: crate::app::dns::state::DnsTable,
+    /// SSH connections: versions, negotiated algorithms, host key, timeline.
+    pub ssh: crate::app::ssh::state::SshTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.

@@ -1,0 +1,1 @@
+//! SSH on real bytes from shared/captures/ssh.
