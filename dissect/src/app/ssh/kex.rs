@@ -593,6 +593,7 @@ fn reply(
         host_signature(p, r);
     }
     negotiate_directions(pc.conn);
+    pc.conn.ws_cipher_setup |= names::kex_kind(method) != KexKind::Gex;
     let label = match &key {
         Some(k) => format!(
             "{what} reply ({method}, host key {} {})",

@@ -149,14 +149,25 @@ pub fn side_of(seg: &TcpSegment) -> usize {
 pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[u8]) {
     let side = side_of(&seg);
     let frame = cx.meta.number;
-    let mode = cx.state.ssh.entry(seg.stream, frame).sides[side].parser;
+    let s = &cx.state.ssh.entry(seg.stream, frame).sides[side];
+    let was_pending = s.parser_pending;
     let mut parser = SshFraming {
-        mode,
+        mode: s.parser,
         at_fin: seg.fin,
+        pending: was_pending,
     };
-    dissect_stream(cx, seg, off, payload, &mut parser, dissect_pdu);
+    let n = dissect_stream(cx, seg, off, payload, &mut parser, dissect_pdu);
+    if n == 0 && !was_pending && parser.pending {
+        // The segment starts a PDU that ends in a later one: SSH is named in
+        // the protocol chain (as tshark does), the columns stay TCP's.
+        let column = cx.pkt.summary.protocol;
+        cx.pkt.begin_layer(&SSH, Span::new(off, payload.len()));
+        cx.pkt.set_title(|t| t.push_str(SSH.label));
+        cx.pkt.summary.protocol = column;
+    }
     if let Some(c) = cx.state.ssh.get_mut(seg.stream) {
         c.sides[side].parser = parser.mode;
+        c.sides[side].parser_pending = parser.pending;
     }
 }
 
@@ -193,14 +204,17 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     }
     let who = if side == SERVER { "Server" } else { "Client" };
     let info = std::mem::take(&mut pc.info);
-    if continuing {
-        cx.pkt.append_info(&format!(", {info}"));
-    } else {
+    if !continuing {
         cx.pkt.set_info(|s| {
             s.push_str(who);
             s.push_str(": ");
-            s.push_str(&info);
         });
+    }
+    if !info.is_empty() {
+        // Wireshark's col_append_sep_str: a separator only after earlier text.
+        let sep = !cx.pkt.summary.info.ends_with(": ");
+        cx.pkt
+            .append_info(&format!("{}{info}", if sep { ", " } else { "" }));
     }
     cx.pkt
         .add(&DIRECTION, Span::new(off, 0), Value::Bool(side == SERVER));
@@ -328,7 +342,11 @@ fn encrypted(cx: &mut Cx<'_>, pc: &mut PduCx<'_>, off: usize, pdu: &[u8]) {
             );
         },
     );
-    pc.info(&format!("Encrypted packet (len={})", pdu.len()));
+    // tshark 4.0 names the packet in Info only while the cipher is unknown;
+    // once negotiated it tries to decrypt and, without keys, adds nothing.
+    if !pc.conn.ws_cipher_setup {
+        pc.info(&format!("Encrypted packet (len={})", pdu.len()));
+    }
     if first {
         let label = match &alg.enc {
             Some(e) => format!("first encrypted packet ({} bytes, {e})", pdu.len()),

@@ -33,6 +33,8 @@ pub struct SshFraming {
     /// The segment being fed is the direction's last (FIN): a version line
     /// without its end of line is then complete as it is.
     pub at_fin: bool,
+    /// The last answer was "need more": a PDU is waiting for later segments.
+    pub pending: bool,
 }
 
 /// Whether a packet_length can be framed.
@@ -103,14 +105,14 @@ impl SshFraming {
 
 impl PduParser for SshFraming {
     fn pdu_len(&mut self, buf: &[u8]) -> PduLen {
-        if buf.is_empty() {
-            return PduLen::NeedMore(1);
-        }
-        match self.mode {
+        let answer = match self.mode {
+            _ if buf.is_empty() => PduLen::NeedMore(1),
             Framing::Banner => self.banner(buf),
             Framing::Plain => self.binary_packet(buf),
             Framing::Encrypted | Framing::Lost => PduLen::Complete(buf.len()),
-        }
+        };
+        self.pending = matches!(answer, PduLen::NeedMore(_));
+        answer
     }
 }
 
@@ -122,6 +124,7 @@ mod tests {
         SshFraming {
             mode,
             at_fin: false,
+            pending: false,
         }
     }
 
@@ -148,6 +151,7 @@ mod tests {
         let mut p = SshFraming {
             mode: Framing::Banner,
             at_fin: true,
+            pending: false,
         };
         assert_eq!(p.pdu_len(b"SSH-2.0-x"), PduLen::Complete(9));
     }

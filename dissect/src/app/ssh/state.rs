@@ -74,6 +74,8 @@ pub struct Side {
     pub parser: Framing,
     /// The parser is fed the last segment of the direction (its FIN).
     pub parser_at_fin: bool,
+    /// The parser waits for the rest of a PDU.
+    pub parser_pending: bool,
     /// Algorithms this side sends with after its NEWKEYS.
     pub algorithms: DirAlgorithms,
     /// Wireshark's `ssh.seq_num` bookkeeping: the running counter and the value
@@ -104,6 +106,10 @@ pub struct SshConnection {
     pub host_key: Option<HostKey>,
     pub timeline: Timeline,
     pub last_frame: u64,
+    /// Wireshark 4.0 sets up its ciphers at a DH or ECDH reply but not at a
+    /// group exchange reply; from then on it names encrypted packets in Info
+    /// only when it did not (kept to match its Info column).
+    pub ws_cipher_setup: bool,
 }
 
 impl SshConnection {
