@@ -32,7 +32,9 @@
 //! endpoint), `handshake_rtt` (`client_side`, `server_side`), `timeline`
 //! (handshake and teardown events: `ts`, `frame`, `dir` c2s/s2c, `kind`,
 //! `label`), `cwnd` and `throughput` series, `phase` and `congestion_control`
-//! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
+//! per sending side. For SSH connections an `ssh` object (see [`ssh_json`]):
+//! versions, negotiated algorithms, host key fingerprint, HASSH, timeline.
+//! Series are thinned evenly to at most `MAX_SERIES_POINTS`
 //! points.
 
 use std::io::{self, BufWriter, Write};
@@ -47,6 +49,7 @@ use wirelens_dissect::flow::conntrack::{
 };
 use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
+use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
 use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
@@ -70,6 +73,10 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
                 add_tracking(m, f, conv);
+            }
+            let ssh = f.tcp_stream.and_then(|s| state.ssh.get(s));
+            if let (Some(ssh), Value::Object(m)) = (ssh, &mut v) {
+                m.insert("ssh".into(), ssh_json(ssh));
             }
             v
         })
@@ -122,6 +129,68 @@ fn dissect_selecting(
         }
     }
     Ok((dissector, Some(selected)))
+}
+
+/// The `ssh` object of an SSH connection: each side's version line, the
+/// negotiated algorithms (`enc`, `mac`, `comp` per direction), the server's
+/// host key with its OpenSSH-style SHA256 fingerprint, HASSH and HASSHServer,
+/// encrypted packets and bytes per direction, and the handshake timeline
+/// (banners, KEXINITs, key exchange, NEWKEYS, first encrypted packets).
+pub fn ssh_json(c: &SshConnection) -> Value {
+    let mut m = Map::new();
+    let [client, server] = &c.sides;
+    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, |s| json!(s));
+    m.insert("client".into(), opt(&client.banner));
+    m.insert("server".into(), opt(&server.banner));
+    if let Some(v) = client.banner.as_deref().and_then(version_of) {
+        m.insert("version".into(), json!(v));
+    }
+    m.insert("kex_alg".into(), opt(&c.kex));
+    m.insert("host_key_alg".into(), opt(&c.host_key_algorithm));
+    let dir = |s: &SshSide| {
+        json!({
+            "enc": opt(&s.algorithms.enc),
+            "mac": opt(&s.algorithms.mac),
+            "comp": opt(&s.algorithms.comp),
+            "encrypted_packets": s.encrypted_packets,
+            "encrypted_bytes": s.encrypted_bytes,
+        })
+    };
+    m.insert("c2s".into(), dir(client));
+    m.insert("s2c".into(), dir(server));
+    if let Some(k) = &c.host_key {
+        m.insert("host_key".into(), json!(k.key_type));
+        m.insert("host_key_fingerprint".into(), json!(k.fingerprint));
+    }
+    if let Some((algos, hash)) = &client.hassh {
+        m.insert("hassh".into(), json!(hash));
+        m.insert("hassh_algorithms".into(), json!(algos));
+    }
+    if let Some((algos, hash)) = &server.hassh {
+        m.insert("hasshServer".into(), json!(hash));
+        m.insert("hasshServer_algorithms".into(), json!(algos));
+    }
+    let events: Vec<Value> = c
+        .timeline
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    m.insert("timeline".into(), Value::Array(events));
+    Value::Object(m)
+}
+
+/// `2.0` from `SSH-2.0-OpenSSH_9.6 comments`.
+fn version_of(banner: &str) -> Option<&str> {
+    banner.strip_prefix("SSH-")?.split('-').next()
 }
 
 /// Zeek's `proto` names.
