@@ -43,13 +43,13 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
     proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
 };
 use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
-use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
 use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};

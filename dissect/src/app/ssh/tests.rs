@@ -1,1 +1,577 @@
-//! SSH on real bytes from shared/captures/ssh.
+//! SSH tests on real frames from the shared corpus (see `corpus_frames`), the
+//! handshake timeline of each session, and hand-made malformed streams.
+
+use super::*;
+use crate::link::LinkType;
+use crate::model::{Packet, Timestamp};
+use crate::testutil::{chain, has_expert, hex, values};
+use crate::{Dissector, FrameMeta, Prefs};
+use corpus_frames::*;
+
+#[path = "corpus_frames.rs"]
+mod corpus_frames;
+
+/// A capture dissected frame by frame, keeping the dissector for its state.
+struct Run {
+    d: Dissector,
+    pkts: Vec<Packet>,
+    data: Vec<Vec<u8>>,
+}
+
+impl Run {
+    fn new() -> Self {
+        let prefs = Prefs {
+            ip_check_checksum: false,
+            tcp_check_checksum: false,
+            udp_check_checksum: false,
+            ..Prefs::default()
+        };
+        Run {
+            d: Dissector::new(prefs),
+            pkts: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    fn frame(&mut self, ts: Timestamp, bytes: Vec<u8>) -> &Packet {
+        let n = self.pkts.len() as u64 + 1;
+        let meta = FrameMeta::new(n, ts, bytes.len() as u32, LinkType::ETHERNET);
+        let mut pkt = Packet::new(true);
+        self.d.dissect(&meta, &bytes, &mut pkt);
+        self.pkts.push(pkt);
+        self.data.push(bytes);
+        self.pkts.last().expect("just pushed")
+    }
+
+    fn corpus(frames: &[(i64, u64, &str)]) -> Self {
+        let mut r = Run::new();
+        for (s, us, h) in frames {
+            r.frame(Timestamp::new(*s, us * 1000), hex(h));
+        }
+        r
+    }
+
+    /// Values of a field in frame `n` (1-based).
+    fn v(&self, n: usize, name: &str) -> Vec<String> {
+        values(&self.pkts[n - 1], name, &self.data[n - 1])
+    }
+
+    fn one(&self, n: usize, name: &str) -> String {
+        let all = self.v(n, name);
+        assert_eq!(all.len(), 1, "frame {n} {name}: {all:?}");
+        all[0].clone()
+    }
+
+    fn info(&self, n: usize) -> &str {
+        &self.pkts[n - 1].summary.info
+    }
+
+    fn conn(&self) -> &state::SshConnection {
+        self.d
+            .state()
+            .ssh
+            .get(0)
+            .expect("the SSH connection of tcp.stream 0")
+    }
+
+    /// The timeline as `(frame, dir, kind)`.
+    fn timeline(&self) -> Vec<(u64, &'static str, &'static str)> {
+        self.conn()
+            .timeline
+            .events()
+            .iter()
+            .map(|e| (e.frame, e.dir.as_str(), e.kind))
+            .collect()
+    }
+}
+
+#[test]
+fn curve25519_session_field_by_field() {
+    let r = Run::corpus(KEX_CURVE25519);
+    // Frame 4: the client's version line.
+    assert_eq!(r.one(4, "ssh.protocol"), "SSH-2.0-OpenSSH_7.4");
+    assert_eq!(r.one(4, "ssh.direction"), "0");
+    assert_eq!(r.info(4), "Client: Protocol (SSH-2.0-OpenSSH_7.4)");
+    assert_eq!(r.pkts[3].summary.protocol, "SSH");
+    assert_eq!(chain(&r.pkts[3]), "eth:ethertype:ip:tcp:ssh");
+    assert_eq!(r.pkts[5].summary.protocol, "SSHv2");
+    assert_eq!(r.one(6, "ssh.direction"), "1");
+    // Frame 8: the client's KEXINIT, every name-list and its HASSH.
+    assert_eq!(r.one(8, "ssh.packet_length"), "1428");
+    assert_eq!(r.one(8, "ssh.padding_length"), "11");
+    assert_eq!(r.one(8, "ssh.message_code"), "20");
+    assert_eq!(
+        r.one(8, "ssh.cookie"),
+        "3e:57:d3:f3:60:f5:b8:a5:3b:61:86:f3:6f:b2:0e:02"
+    );
+    assert_eq!(r.one(8, "ssh.kex_algorithms_length"), "304");
+    assert!(r
+        .one(8, "ssh.kex_algorithms")
+        .starts_with("curve25519-sha256,curve25519-sha256@libssh.org,"));
+    assert_eq!(
+        r.one(8, "ssh.compression_algorithms_client_to_server"),
+        "none,zlib@openssh.com,zlib"
+    );
+    assert_eq!(r.one(8, "ssh.languages_server_to_client"), "");
+    assert_eq!(r.one(8, "ssh.first_kex_packet_follows"), "0");
+    assert_eq!(r.one(8, "ssh.kex.reserved"), "00:00:00:00");
+    assert_eq!(
+        r.one(8, "ssh.kex.hassh"),
+        "0df0d56bb50c6b2426d8d40234bf1826"
+    );
+    assert_eq!(r.one(8, "ssh.seq_num"), "0");
+    assert_eq!(r.info(8), "Client: Key Exchange Init");
+    assert_eq!(
+        r.one(9, "ssh.kex.hasshserver"),
+        "a95c22bf8e9b19ed0a5dc74bb2f9c613"
+    );
+    // Frame 12: ECDH init.
+    assert_eq!(r.one(12, "ssh.message_code"), "30");
+    assert_eq!(r.one(12, "ssh.ecdh.q_c_length"), "32");
+    assert_eq!(r.one(12, "ssh.seq_num"), "1");
+    assert_eq!(
+        r.info(12),
+        "Client: Elliptic Curve Diffie-Hellman Key Exchange Init"
+    );
+    // Frame 14: reply, NEWKEYS and the first encrypted bytes in one segment.
+    assert_eq!(r.v(14, "ssh.message_code"), ["31", "21"]);
+    assert_eq!(r.v(14, "ssh.seq_num"), ["1", "2"]);
+    assert_eq!(
+        r.one(14, "ssh.host_key.type"),
+        "ssh-ed25519-cert-v01@openssh.com"
+    );
+    assert_eq!(r.one(14, "ssh.host_key.length"), "364");
+    assert_eq!(r.one(14, "ssh.ecdh.q_s_length"), "32");
+    assert_eq!(r.one(14, "ssh.host_sig.type"), "ssh-ed25519");
+    assert_eq!(r.v(14, "ssh.encrypted_packet").len(), 1);
+    assert_eq!(
+        r.info(14),
+        "Server: Elliptic Curve Diffie-Hellman Key Exchange Reply, New Keys"
+    );
+    // Frame 18: encrypted; chacha20-poly1305 hides the length.
+    assert_eq!(r.v(18, "ssh.packet_length_encrypted").len(), 1);
+    assert_eq!(r.v(18, "ssh.encrypted_packet")[0].split(':').count(), 40);
+    assert_eq!(r.info(18), "Client: ");
+    let c = r.conn();
+    assert_eq!(c.kex.as_deref(), Some("curve25519-sha256"));
+    assert_eq!(
+        c.sides[CLIENT].algorithms.enc.as_deref(),
+        Some("chacha20-poly1305@openssh.com")
+    );
+    assert_eq!(c.sides[CLIENT].algorithms.mac, None);
+    assert_eq!(c.sides[SERVER].algorithms.comp.as_deref(), Some("none"));
+}
+
+#[test]
+fn group_exchange_session() {
+    let r = Run::corpus(DH_GEX);
+    assert_eq!(r.one(4, "ssh.protocol"), "SSH-1.99-OpenSSH_3.9p1");
+    assert_eq!(r.info(12), "Client: Diffie-Hellman Group Exchange Request");
+    assert_eq!(r.one(12, "ssh.dh_gex.min"), "1024");
+    assert_eq!(r.one(12, "ssh.dh_gex.nbits"), "1024");
+    assert_eq!(r.one(12, "ssh.dh_gex.max"), "8192");
+    assert_eq!(r.one(12, "ssh.seq_num"), "2");
+    assert_eq!(r.v(14, "ssh.mpint_length"), ["129", "1"]);
+    assert_eq!(r.one(14, "ssh.dh_gex.g"), "02");
+    assert_eq!(r.one(16, "ssh.mpint_length"), "128");
+    assert_eq!(r.one(16, "ssh.seq_num"), "3");
+    // Frame 17: reply with an ssh-rsa key and signature, then NEWKEYS.
+    assert_eq!(r.one(17, "ssh.host_key.rsa.e"), "23");
+    assert_eq!(r.one(17, "ssh.host_sig.type"), "ssh-rsa");
+    assert_eq!(r.v(17, "ssh.seq_num"), ["3", "3"]);
+    assert!(r.pkts[16].experts.is_empty(), "{:?}", r.pkts[16].experts);
+    // Frame 21: aes128-cbc, the whole segment after the 4 length bytes.
+    assert_eq!(r.one(21, "ssh.packet_length_encrypted"), "6b:a6:4b:64");
+    assert_eq!(r.v(21, "ssh.encrypted_packet")[0].split(':').count(), 44);
+    assert_eq!(r.info(21), "Client: Encrypted packet (len=48)");
+    let c = r.conn();
+    assert_eq!(c.sides[CLIENT].algorithms.mac.as_deref(), Some("hmac-md5"));
+    assert_eq!(
+        c.host_key.as_ref().map(|k| k.key_type.as_str()),
+        Some("ssh-rsa")
+    );
+}
+
+#[test]
+fn sntrup_hybrid_key_exchange() {
+    let r = Run::corpus(SNTRUP);
+    assert_eq!(
+        r.one(4, "ssh.protocol"),
+        "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u1"
+    );
+    // The client's sntrup761 public key and X25519 key, framed as tshark's DH fields.
+    assert_eq!(r.one(10, "ssh.mpint_length"), "1190");
+    assert_eq!(r.v(10, "ssh.dh.e").len(), 1);
+    assert_eq!(r.one(10, "ssh.seq_num"), "2");
+    // A valid hybrid key is not "invalid" (tshark 4.0 says so; it does not know the method).
+    assert!(r.v(10, "ssh.key_length.error").is_empty());
+    assert!(!has_expert(&r.pkts[9], "Invalid key length"));
+    let texts: Vec<String> = r.pkts[10 - 1]
+        .fields
+        .iter()
+        .filter(|f| f.def.name == "ssh.kex.hybrid_part")
+        .map(|f| match &f.value {
+            Value::Text(t) => t.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "sntrup761 public key (1158 bytes)",
+            "X25519 public key (32 bytes)"
+        ]
+    );
+    assert_eq!(r.one(11, "ssh.host_key.type"), "ssh-ed25519");
+    assert_eq!(r.v(11, "ssh.mpint_length"), ["1071"]);
+    assert_eq!(
+        r.info(11),
+        "Server: Diffie-Hellman Key Exchange Reply, New Keys"
+    );
+    // The fingerprint `ssh-keygen -lf` prints for this key (ssh-ed25519 AAAAC3Nz...jAhAY).
+    let c = r.conn();
+    assert_eq!(
+        c.host_key.as_ref().map(|k| k.fingerprint.as_str()),
+        Some("SHA256:yIuj2+4Ny7rXl9GnySOyI+cEjkCIoyjEPolAPtAkWY0")
+    );
+    assert_eq!(
+        r.one(11, "ssh.host_key.fingerprint"),
+        "SHA256:yIuj2+4Ny7rXl9GnySOyI+cEjkCIoyjEPolAPtAkWY0"
+    );
+}
+
+#[test]
+fn timelines_of_the_corpus_sessions() {
+    let r = Run::corpus(KEX_CURVE25519);
+    assert_eq!(
+        r.timeline(),
+        [
+            (4, "c2s", "ssh.banner"),
+            (6, "s2c", "ssh.banner"),
+            (8, "c2s", "ssh.kexinit"),
+            (9, "s2c", "ssh.kexinit"),
+            (12, "c2s", "ssh.kex_init"),
+            (14, "s2c", "ssh.kex_reply"),
+            (14, "s2c", "ssh.newkeys"),
+            (14, "s2c", "ssh.encrypted"),
+            (16, "c2s", "ssh.newkeys"),
+            (18, "c2s", "ssh.encrypted"),
+        ]
+    );
+    let t = &r.conn().timeline;
+    assert!(t.between("ssh.banner", "ssh.encrypted").is_some());
+    assert!(t
+        .first("ssh.newkeys")
+        .is_some_and(|e| e.label.contains("chacha20-poly1305")));
+    let r = Run::corpus(DH_GEX);
+    assert_eq!(
+        r.timeline(),
+        [
+            (4, "s2c", "ssh.banner"),
+            (6, "c2s", "ssh.banner"),
+            (8, "c2s", "ssh.kexinit"),
+            (9, "s2c", "ssh.kexinit"),
+            (12, "c2s", "ssh.gex_request"),
+            (14, "s2c", "ssh.gex_group"),
+            (16, "c2s", "ssh.kex_init"),
+            (17, "s2c", "ssh.kex_reply"),
+            (17, "s2c", "ssh.newkeys"),
+            (19, "c2s", "ssh.newkeys"),
+            (21, "c2s", "ssh.encrypted"),
+        ]
+    );
+    let r = Run::corpus(SNTRUP);
+    assert_eq!(
+        r.timeline(),
+        [
+            (4, "c2s", "ssh.banner"),
+            (6, "s2c", "ssh.banner"),
+            (8, "c2s", "ssh.kexinit"),
+            (9, "s2c", "ssh.kexinit"),
+            (10, "c2s", "ssh.kex_init"),
+            (11, "s2c", "ssh.kex_reply"),
+            (11, "s2c", "ssh.newkeys"),
+            (11, "s2c", "ssh.encrypted"),
+            (13, "c2s", "ssh.newkeys"),
+        ]
+    );
+}
+
+#[test]
+fn the_fast_path_keeps_state_and_info() {
+    let mut d = Dissector::new(Prefs::default());
+    let mut last = Packet::new(false);
+    for (i, (s, us, h)) in KEX_CURVE25519.iter().enumerate() {
+        let bytes = hex(h);
+        let meta = FrameMeta::new(
+            i as u64 + 1,
+            Timestamp::new(*s, us * 1000),
+            bytes.len() as u32,
+            LinkType::ETHERNET,
+        );
+        last = Packet::new(false);
+        d.dissect(&meta, &bytes, &mut last);
+        assert!(last.fields.is_empty());
+    }
+    assert_eq!(last.summary.protocol, "SSHv2");
+    let c = d.state().ssh.get(0).expect("ssh state");
+    assert_eq!(c.kex.as_deref(), Some("curve25519-sha256"));
+    assert_eq!(c.timeline.events().len(), 10);
+}
+
+// ---- hand-made streams ----------------------------------------------------
+
+/// Ethernet + IPv4 + TCP (no options) around `payload`, between a client on
+/// port 50000 and a server on port 22; checksums are not checked in these tests.
+fn tcp_frame(client: bool, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+    let (sip, dip, sp, dp) = if client {
+        ([10, 0, 0, 1], [10, 0, 0, 2], 50000u16, 22u16)
+    } else {
+        ([10, 0, 0, 2], [10, 0, 0, 1], 22, 50000)
+    };
+    let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
+    let total = (20 + 20 + payload.len()) as u16;
+    f.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    f.extend_from_slice(&sip);
+    f.extend_from_slice(&dip);
+    f.extend_from_slice(&sp.to_be_bytes());
+    f.extend_from_slice(&dp.to_be_bytes());
+    f.extend_from_slice(&seq.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 1, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+const PSH_ACK: u8 = 0x18;
+const FIN_PSH_ACK: u8 = 0x19;
+
+/// A connection fed segment by segment, each direction's sequence numbers kept.
+struct Conn {
+    run: Run,
+    seq: [u32; 2],
+}
+
+impl Conn {
+    fn new() -> Self {
+        Conn {
+            run: Run::new(),
+            seq: [1000, 9000],
+        }
+    }
+
+    fn send(&mut self, client: bool, flags: u8, payload: &[u8]) -> &Packet {
+        let i = if client { 0 } else { 1 };
+        let f = tcp_frame(client, self.seq[i], flags, payload);
+        self.seq[i] = self.seq[i].wrapping_add(payload.len() as u32);
+        let n = self.run.pkts.len() as i64;
+        self.run.frame(Timestamp::new(1_700_000_000 + n, 0), f)
+    }
+
+    fn last(&self) -> (&Packet, &[u8]) {
+        (
+            self.run.pkts.last().expect("a packet"),
+            self.run.data.last().expect("a frame"),
+        )
+    }
+}
+
+/// A binary packet with `payload` and 4 bytes of padding.
+fn packet(payload: &[u8]) -> Vec<u8> {
+    let mut p = ((payload.len() + 5) as u32).to_be_bytes().to_vec();
+    p.push(4);
+    p.extend_from_slice(payload);
+    p.extend_from_slice(&[0; 4]);
+    p
+}
+
+fn ssh_layer_malformed(p: &Packet) -> bool {
+    p.layers
+        .iter()
+        .any(|l| l.proto.name == "ssh" && l.malformed)
+}
+
+#[test]
+fn packet_lengths_out_of_range_are_flagged_and_lose_the_framing() {
+    for plen in [0u32, 1, packet::MAX_PACKET_LEN + 1, u32::MAX] {
+        let mut c = Conn::new();
+        c.send(true, PSH_ACK, b"SSH-2.0-test\r\n");
+        let mut bad = plen.to_be_bytes().to_vec();
+        bad.extend_from_slice(&[4, 20, 1, 2, 3, 4, 5, 6, 7, 8]);
+        c.send(true, PSH_ACK, &bad);
+        let (p, d) = c.last();
+        assert_eq!(
+            values(p, "ssh.packet_length", d),
+            [plen.to_string()],
+            "{plen}"
+        );
+        assert_eq!(values(p, "ssh.packet_length.error", d).len(), 1, "{plen}");
+        assert!(has_expert(p, "out of range"), "{plen}: {:?}", p.experts);
+        assert!(ssh_layer_malformed(p));
+        // Later bytes of the direction are not taken for packets.
+        c.send(true, PSH_ACK, &packet(&[21]));
+        let (p, d) = c.last();
+        assert!(values(p, "ssh.message_code", d).is_empty());
+        assert!(has_expert(p, "framing was lost"));
+        assert_eq!(c.run.conn().sides[CLIENT].parser, Framing::Lost);
+    }
+}
+
+#[test]
+fn a_version_line_without_end_of_line() {
+    // Longer than the 255 bytes allowed: cut there and flagged.
+    let mut c = Conn::new();
+    let mut long = b"SSH-2.0-".to_vec();
+    long.extend_from_slice(&[b'x'; 600]);
+    c.send(true, PSH_ACK, &long);
+    let (p, d) = c.last();
+    assert_eq!(
+        values(p, "ssh.protocol", d)[0].len(),
+        packet::MAX_BANNER_LEN
+    );
+    assert!(has_expert(p, "without end of line"));
+    assert!(ssh_layer_malformed(p));
+    // Short, and the connection closes: complete at the FIN, flagged.
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-abc");
+    assert!(values(c.last().0, "ssh.protocol", c.last().1).is_empty());
+    c.send(true, FIN_PSH_ACK, b"def");
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.protocol", d), ["SSH-2.0-abcdef"]);
+    assert!(has_expert(p, "without end of line"));
+    // Never ending without a FIN: nothing is held past the limit.
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-");
+    for _ in 0..10 {
+        c.send(true, PSH_ACK, &[b'y'; 100]);
+    }
+    assert!(c
+        .run
+        .pkts
+        .iter()
+        .any(|p| has_expert(p, "without end of line")));
+    assert_eq!(c.run.conn().sides[CLIENT].parser, Framing::Lost);
+}
+
+#[test]
+fn a_kexinit_cut_at_every_field_keeps_what_was_decoded() {
+    // The client KEXINIT of ssh_kex_curve25519.pcap frame 8, cut inside its
+    // body at each field boundary but framed with a consistent packet_length.
+    let frame8 = hex(KEX_CURVE25519[7].2);
+    let full = &frame8[14 + 20 + 32..];
+    let plen = u32::from_be_bytes([full[0], full[1], full[2], full[3]]) as usize;
+    let padding = full[4] as usize;
+    let body = &full[5..4 + plen - padding];
+    // Boundaries: after the code, the cookie, then each length and list.
+    let mut cuts = vec![1, 17];
+    let mut at = 17;
+    for _ in 0..10 {
+        let n = u32::from_be_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]) as usize;
+        cuts.push(at + 4);
+        at += 4 + n;
+        cuts.push(at);
+    }
+    cuts.push(at + 1);
+    for cut in cuts {
+        let mut c = Conn::new();
+        c.send(true, PSH_ACK, b"SSH-2.0-test\r\n");
+        c.send(true, PSH_ACK, &packet(&body[..cut]));
+        let (p, d) = c.last();
+        assert_eq!(values(p, "ssh.message_code", d), ["20"], "cut {cut}");
+        if cut >= 17 {
+            assert_eq!(values(p, "ssh.cookie", d).len(), 1, "cut {cut}");
+        }
+        assert!(has_expert(p, "cut short"), "cut {cut}: {:?}", p.experts);
+        assert!(values(p, "ssh.kex.hassh", d).is_empty());
+    }
+}
+
+#[test]
+fn padding_longer_than_the_packet_is_flagged() {
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-test\r\n");
+    c.send(true, PSH_ACK, &[0, 0, 0, 8, 200, 21, 0, 0, 0, 0, 0, 0]);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.padding_length", d), ["200"]);
+    assert!(has_expert(p, "does not fit"));
+}
+
+#[test]
+fn a_packet_split_over_segments_is_dissected_where_it_completes() {
+    let mut c = Conn::new();
+    c.send(false, PSH_ACK, b"SSH-2.0-srv\r\n");
+    let ignore = packet(&[2, 0, 0, 0, 3, b'a', b'b', b'c']);
+    c.send(false, PSH_ACK, &ignore[..3]);
+    assert!(values(c.last().0, "ssh.packet_length", c.last().1).is_empty());
+    // The first segment names SSH in the chain but keeps TCP's columns.
+    assert!(chain(c.last().0).ends_with(":ssh"));
+    c.send(false, PSH_ACK, &ignore[3..]);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.message_code", d), ["2"]);
+    assert_eq!(p.summary.info, "Server: Ignore");
+    assert_eq!(values(p, "ssh.direction", d), ["1"]);
+}
+
+#[test]
+fn a_connection_joined_mid_stream_is_shown_as_encrypted() {
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, &[0x9c, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.packet_length_encrypted", d), ["9c:11:22:33"]);
+    assert_eq!(values(p, "ssh.encrypted_packet", d), ["44:55:66"]);
+    assert_eq!(p.summary.info, "Client: Encrypted packet (len=7)");
+}
+
+#[test]
+fn messages_after_newkeys_are_encrypted_per_direction() {
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-a\r\n");
+    c.send(false, PSH_ACK, b"SSH-2.0-b\r\n");
+    // The client's NEWKEYS, then its encrypted bytes in the same segment.
+    let mut seg = packet(&[21]);
+    seg.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
+    c.send(true, PSH_ACK, &seg);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.message_code", d), ["21"]);
+    assert_eq!(values(p, "ssh.encrypted_packet", d), ["01:02:03"]);
+    assert_eq!(p.summary.info, "Client: New Keys, Encrypted packet (len=7)");
+    // The server still speaks in the clear.
+    c.send(false, PSH_ACK, &packet(&[2, 0, 0, 0, 0]));
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.message_code", d), ["2"]);
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Arbitrary segments after a version line never panic, and each
+        /// direction holds at most one packet's worth of bytes.
+        #[test]
+        fn arbitrary_segments_do_not_panic(segs in proptest::collection::vec(
+            (any::<bool>(), proptest::collection::vec(any::<u8>(), 0..300)), 1..12)) {
+            let mut c = Conn::new();
+            c.send(true, PSH_ACK, b"SSH-2.0-x\r\n");
+            c.send(false, PSH_ACK, b"SSH-2.0-y\r\n");
+            for (client, bytes) in &segs {
+                c.send(*client, PSH_ACK, bytes);
+            }
+            prop_assert!(c.run.d.state().streams.budget.held() < 1 << 20);
+        }
+    }
+}
