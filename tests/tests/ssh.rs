@@ -228,11 +228,14 @@ fn events(ssh: &Value) -> Vec<(u64, String, String)> {
         .collect()
 }
 
+/// A timeline event as expected: frame, direction, kind.
+type Event = (u64, &'static str, &'static str);
+
 #[test]
 fn every_session_has_its_handshake_timeline() {
     // Frames and directions read off each capture with `tshark -r FILE` (the
     // Info column names each message and its sender).
-    let expected: [(&str, &[(u64, &str, &str)]); 6] = [
+    let expected: [(&str, &[Event]); 6] = [
         (
             "ssh_dh_group_exchange",
             &[
