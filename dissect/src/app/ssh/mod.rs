@@ -89,8 +89,8 @@ declare_fields! {
     HOST_KEY_DSA_Q = "ssh.host_key.dsa.q", "DSA prime divisor (q)", Bytes;
     HOST_KEY_DSA_G = "ssh.host_key.dsa.g", "DSA subgroup generator (g)", Bytes;
     HOST_KEY_DSA_Y = "ssh.host_key.dsa.y", "DSA public key (y)", Bytes;
-    HOST_KEY_ECDSA_CURVE_ID_LENGTH = "ssh.host_key.ecdsa.curve_id_length", "ECDSA elliptic curve identifier length", U32;
-    HOST_KEY_ECDSA_CURVE_ID = "ssh.host_key.ecdsa.curve_id", "ECDSA elliptic curve identifier", String;
+    HOST_KEY_ECDSA_CURVE_ID_LENGTH = "ssh.host_key.ecdsa.id_length", "ECDSA elliptic curve identifier length", U32;
+    HOST_KEY_ECDSA_CURVE_ID = "ssh.host_key.ecdsa.id", "ECDSA elliptic curve identifier", String;
     HOST_KEY_ECDSA_Q_LENGTH = "ssh.host_key.ecdsa.q_length", "ECDSA public key length", U32;
     HOST_KEY_ECDSA_Q = "ssh.host_key.ecdsa.q", "ECDSA public key (Q)", Bytes;
     HOST_KEY_EDDSA_KEY_LENGTH = "ssh.host_key.eddsa.key_length", "EdDSA public key length", U32;

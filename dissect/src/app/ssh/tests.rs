@@ -575,3 +575,126 @@ mod prop {
         }
     }
 }
+
+/// A KEXINIT payload offering `kex`, ssh-ed25519 and chacha20-poly1305.
+fn kexinit_payload(kex: &str) -> Vec<u8> {
+    let mut p = vec![20];
+    p.extend_from_slice(&[7; 16]);
+    let lists = [
+        kex,
+        "ssh-ed25519",
+        "chacha20-poly1305@openssh.com",
+        "chacha20-poly1305@openssh.com",
+        "hmac-sha2-256",
+        "hmac-sha2-256",
+        "none",
+        "none",
+        "",
+        "",
+    ];
+    for l in lists {
+        p.extend_from_slice(&(l.len() as u32).to_be_bytes());
+        p.extend_from_slice(l.as_bytes());
+    }
+    p.extend_from_slice(&[0, 0, 0, 0, 0]);
+    p
+}
+
+fn ssh_string(b: &[u8]) -> Vec<u8> {
+    let mut v = (b.len() as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(b);
+    v
+}
+
+#[test]
+fn mlkem768x25519_hybrid_messages() {
+    // No corpus session negotiates it (the OpenSSH 10 client of
+    // ssh_mlkem_openssh10.pcap met an 8.7 server): messages built to RFC-draft
+    // sizes, ML-KEM-768 public key 1184 and ciphertext 1088 bytes, each + X25519.
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-OpenSSH_10.0\r\n");
+    c.send(false, PSH_ACK, b"SSH-2.0-OpenSSH_10.0\r\n");
+    c.send(
+        true,
+        PSH_ACK,
+        &packet(&kexinit_payload("mlkem768x25519-sha256,curve25519-sha256")),
+    );
+    c.send(
+        false,
+        PSH_ACK,
+        &packet(&kexinit_payload("mlkem768x25519-sha256")),
+    );
+    let mut init = vec![30];
+    init.extend(ssh_string(&[0x11; 1184 + 32]));
+    c.send(true, PSH_ACK, &packet(&init));
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.mpint_length", d), ["1216"]);
+    assert!(values(p, "ssh.key_length.error", d).is_empty());
+    assert!(p.fields.iter().any(|f| matches!(&f.value,
+        Value::Text(t) if &**t == "ML-KEM-768 public key (1184 bytes)")));
+    let mut reply = vec![31];
+    let key = [ssh_string(b"ssh-ed25519"), ssh_string(&[0x22; 32])].concat();
+    reply.extend(ssh_string(&key));
+    reply.extend(ssh_string(&[0x33; 1088 + 32]));
+    reply.extend(ssh_string(
+        &[ssh_string(b"ssh-ed25519"), ssh_string(&[0x44; 64])].concat(),
+    ));
+    let mut seg = packet(&reply);
+    seg.extend(packet(&[21]));
+    c.send(false, PSH_ACK, &seg);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.host_key.type", d), ["ssh-ed25519"]);
+    assert_eq!(values(p, "ssh.mpint_length", d), ["1120"]);
+    assert_eq!(values(p, "ssh.host_sig.type", d), ["ssh-ed25519"]);
+    assert_eq!(values(p, "ssh.host_sig.data", d).len(), 1);
+    assert!(p.fields.iter().any(|f| matches!(&f.value,
+        Value::Text(t) if &**t == "ML-KEM-768 ciphertext (1088 bytes)")));
+    assert!(p.experts.is_empty(), "{:?}", p.experts);
+    assert_eq!(
+        p.summary.info,
+        "Server: Diffie-Hellman Key Exchange Reply, New Keys"
+    );
+    let conn = c.run.conn();
+    assert_eq!(conn.kex.as_deref(), Some("mlkem768x25519-sha256"));
+    assert_eq!(
+        conn.host_key.as_ref().map(|k| k.fingerprint.clone()),
+        Some(names::fingerprint_sha256(&key))
+    );
+    assert_eq!(
+        conn.timeline
+            .events()
+            .iter()
+            .map(|e| e.kind)
+            .collect::<Vec<_>>(),
+        [
+            "ssh.banner",
+            "ssh.banner",
+            "ssh.kexinit",
+            "ssh.kexinit",
+            "ssh.kex_init",
+            "ssh.kex_reply",
+            "ssh.newkeys"
+        ]
+    );
+}
+
+#[test]
+fn a_hybrid_key_of_the_wrong_size_is_noted() {
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-a\r\n");
+    c.send(false, PSH_ACK, b"SSH-2.0-b\r\n");
+    c.send(
+        true,
+        PSH_ACK,
+        &packet(&kexinit_payload("sntrup761x25519-sha512@openssh.com")),
+    );
+    c.send(
+        false,
+        PSH_ACK,
+        &packet(&kexinit_payload("sntrup761x25519-sha512@openssh.com")),
+    );
+    let mut init = vec![30];
+    init.extend(ssh_string(&[1; 100]));
+    c.send(true, PSH_ACK, &packet(&init));
+    assert!(has_expert(c.last().0, "expected 1190 bytes"));
+}
