@@ -357,6 +357,8 @@ fn the_flow_json_ssh_object() {
     assert_eq!(s["client"], "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u1");
     assert_eq!(s["server"], "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u1");
     assert_eq!(s["version"], "2.0");
+    assert_eq!(s["client_software"], "OpenSSH_9.2p1");
+    assert_eq!(s["server_comments"], "Debian-2+deb12u1");
     assert_eq!(s["kex_alg"], "sntrup761x25519-sha512@openssh.com");
     assert_eq!(s["host_key"], "ssh-ed25519");
     // `ssh-keygen -lf` on the host key line prints this fingerprint.

@@ -43,6 +43,7 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::ssh::banner;
 use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
@@ -144,6 +145,19 @@ pub fn ssh_json(c: &SshConnection) -> Value {
     m.insert("server".into(), opt(&server.banner));
     if let Some(v) = client.banner.as_deref().and_then(version_of) {
         m.insert("version".into(), json!(v));
+    }
+    for (key, side) in [("client_software", client), ("server_software", server)] {
+        if let Some(b) = side.banner.as_deref() {
+            let b = banner::parse(b.as_bytes());
+            m.insert(
+                key.into(),
+                json!(String::from_utf8_lossy(b.software_version)),
+            );
+            if let Some(c) = b.comments {
+                let key = key.replace("software", "comments");
+                m.insert(key, json!(String::from_utf8_lossy(c)));
+            }
+        }
     }
     m.insert("kex_alg".into(), opt(&c.kex));
     m.insert("host_key_alg".into(), opt(&c.host_key_algorithm));

@@ -264,7 +264,7 @@ fn kexinit(p: &mut Packet, pc: &mut PduCx<'_>, r: &mut Reader<'_>) -> u32 {
         &ALGORITHMS,
         Span::new(start, r.remaining()),
         Value::Text("Algorithms".into()),
-        |p| algorithms(p, r, pc.side),
+        |p| algorithms(p, r),
     );
     let Some(lists) = lists else {
         return seq;
@@ -314,7 +314,7 @@ fn kexinit(p: &mut Packet, pc: &mut PduCx<'_>, r: &mut Reader<'_>) -> u32 {
 }
 
 /// The KEXINIT body under "Algorithms"; returns the ten name-lists when all were read.
-fn algorithms<'a>(p: &mut Packet, r: &mut Reader<'a>, _side: usize) -> Option<[&'a [u8]; 10]> {
+fn algorithms<'a>(p: &mut Packet, r: &mut Reader<'a>) -> Option<[&'a [u8]; 10]> {
     let Some((span, _)) = r.bytes(16) else {
         cut_short(p, r, "the cookie");
         return None;

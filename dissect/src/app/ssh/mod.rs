@@ -27,7 +27,7 @@ use state::{Framing, SshConnection, CLIENT, SERVER};
 
 declare_fields! {
     PROTOCOL = "ssh.protocol", "Protocol", String;
-    DIRECTION = "ssh.direction", "Direction", Bool;
+    DIRECTION = "ssh.direction", "Direction", Bool, Dec, names::direction_name;
     VERSION2 = "ssh.version2", "SSH Version 2", None;
     PACKET_LENGTH = "ssh.packet_length", "Packet Length", U32;
     PACKET_LENGTH_ENCRYPTED = "ssh.packet_length_encrypted", "Packet Length (encrypted)", Bytes;
@@ -105,6 +105,7 @@ declare_fields! {
     HOST_SIG_DSA = "ssh.host_sig.dsa", "DSA signature", Bytes;
     KEY_LENGTH_ERROR = "ssh.key_length.error", "Invalid key length", None;
     PACKET_LENGTH_ERROR = "ssh.packet_length.error", "Invalid packet length", None;
+    BANNER_PART = "ssh.protocol.part", "Version line part", None;
     KEM_PART = "ssh.kex.hybrid_part", "Hybrid key part", None;
     PACKET_DECODE_ERROR = "ssh.packet_decode.error", "Packet decoded length not equal to packet length", None;
 }
@@ -252,10 +253,25 @@ impl PduCx<'_> {
 fn version_line(cx: &mut Cx<'_>, pc: &mut PduCx<'_>, off: usize, pdu: &[u8]) {
     let b = banner::parse(pdu);
     let text = banner::display_text(b.line);
+    let span = Span::new(off, b.line.len());
     cx.pkt
-        .add_with(&PROTOCOL, Span::new(off, b.line.len()), || {
-            Value::Str(text.as_str().into())
+        .add_with(&PROTOCOL, span, || Value::Str(text.as_str().into()));
+    if cx.pkt.tree {
+        // Its parts (RFC 4253 4.2), as text: tshark 4.0 has no fields for them.
+        let parts = [
+            ("Protocol version", Some(b.proto_version)),
+            ("Software version", Some(b.software_version)),
+            ("Comments", b.comments),
+        ];
+        cx.pkt.subtree(|p| {
+            for (label, v) in parts {
+                if let Some(v) = v {
+                    let t = format!("{label}: {}", banner::display_text(v));
+                    p.add(&BANNER_PART, span, Value::Text(t.into()));
+                }
+            }
         });
+    }
     pc.info(&format!("Protocol ({text})"));
     let side = &mut pc.conn.sides[pc.side];
     side.framing = Framing::Plain;

@@ -137,6 +137,15 @@ pub fn any_msg_name(code: u64) -> Option<&'static str> {
     u8::try_from(code).ok().and_then(msg_name)
 }
 
+/// Wireshark's names of `ssh.direction`.
+pub fn direction_name(v: u64) -> Option<&'static str> {
+    match v {
+        0 => Some("Client-to-Server"),
+        1 => Some("Server-to-Client"),
+        _ => None,
+    }
+}
+
 /// Ciphers that authenticate themselves: the negotiated MAC is not used.
 pub fn is_aead(enc: &str) -> bool {
     matches!(

@@ -72,8 +72,6 @@ pub struct Side {
     pub framing: Framing,
     /// The framing as the PDU parser has reached it.
     pub parser: Framing,
-    /// The parser is fed the last segment of the direction (its FIN).
-    pub parser_at_fin: bool,
     /// The parser waits for the rest of a PDU.
     pub parser_pending: bool,
     /// Algorithms this side sends with after its NEWKEYS.
