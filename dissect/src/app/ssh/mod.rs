@@ -28,7 +28,7 @@ use state::{Framing, SshConnection, CLIENT, SERVER};
 declare_fields! {
     PROTOCOL = "ssh.protocol", "Protocol", String;
     DIRECTION = "ssh.direction", "Direction", Bool, Dec, names::direction_name;
-    VERSION2 = "ssh.version2", "SSH Version 2", None;
+    VERSION2 = "ssh_version2", "SSH Version 2", None;
     PACKET_LENGTH = "ssh.packet_length", "Packet Length", U32;
     PACKET_LENGTH_ENCRYPTED = "ssh.packet_length_encrypted", "Packet Length (encrypted)", Bytes;
     PADDING_LENGTH = "ssh.padding_length", "Padding Length", U8;
@@ -36,9 +36,9 @@ declare_fields! {
     PADDING_STRING = "ssh.padding_string", "Padding String", Bytes;
     SEQ_NUM = "ssh.seq_num", "Sequence number", U32;
     ENCRYPTED_PACKET = "ssh.encrypted_packet", "Encrypted Packet", Bytes;
-    KEY_EXCHANGE = "ssh.key_exchange", "Key Exchange", None;
+    KEY_EXCHANGE = "ssh_key_exchange", "Key Exchange", None;
     MESSAGE_CODE = "ssh.message_code", "Message Code", U8, Dec, names::any_msg_name;
-    ALGORITHMS = "ssh.algorithms", "Algorithms", None;
+    ALGORITHMS = "ssh_algorithms", "Algorithms", None;
     COOKIE = "ssh.cookie", "Cookie", Bytes;
     KEX_ALGORITHMS_LENGTH = "ssh.kex_algorithms_length", "kex_algorithms length", U32;
     KEX_ALGORITHMS = "ssh.kex_algorithms", "kex_algorithms string", String;
@@ -78,7 +78,7 @@ declare_fields! {
     ECDH_Q_C = "ssh.ecdh.q_c", "ECDH client's ephemeral public key (Q_C)", Bytes;
     ECDH_Q_S_LENGTH = "ssh.ecdh.q_s_length", "ECDH server's ephemeral public key length", U32;
     ECDH_Q_S = "ssh.ecdh.q_s", "ECDH server's ephemeral public key (Q_S)", Bytes;
-    HOST_KEY = "ssh.host_key", "KEX host key", None;
+    HOST_KEY = "ssh_host_key", "KEX host key", None;
     HOST_KEY_LENGTH = "ssh.host_key.length", "Host key length", U32;
     HOST_KEY_TYPE_LENGTH = "ssh.host_key.type_length", "Host key type length", U32;
     HOST_KEY_TYPE = "ssh.host_key.type", "Host key type", String;
@@ -96,7 +96,7 @@ declare_fields! {
     HOST_KEY_EDDSA_KEY_LENGTH = "ssh.host_key.eddsa.key_length", "EdDSA public key length", U32;
     HOST_KEY_EDDSA_KEY = "ssh.host_key.eddsa.key", "EdDSA public key", Bytes;
     HOST_KEY_FINGERPRINT = "ssh.host_key.fingerprint", "Host key fingerprint", String;
-    HOST_SIG = "ssh.host_sig", "KEX host signature", None;
+    HOST_SIG = "ssh_host_sig", "KEX host signature", None;
     HOST_SIG_LENGTH = "ssh.host_sig.length", "Host signature length", U32;
     HOST_SIG_TYPE_LENGTH = "ssh.host_sig.type_length", "Host signature type length", U32;
     HOST_SIG_TYPE = "ssh.host_sig.type", "Host signature type", String;
@@ -105,8 +105,8 @@ declare_fields! {
     HOST_SIG_DSA = "ssh.host_sig.dsa", "DSA signature", Bytes;
     KEY_LENGTH_ERROR = "ssh.key_length.error", "Invalid key length", None;
     PACKET_LENGTH_ERROR = "ssh.packet_length.error", "Invalid packet length", None;
-    BANNER_PART = "ssh.protocol.part", "Version line part", None;
-    KEM_PART = "ssh.kex.hybrid_part", "Hybrid key part", None;
+    BANNER_PART = "ssh_protocol_part", "Version line part", None;
+    KEM_PART = "ssh_kex_hybrid_part", "Hybrid key part", None;
     PACKET_DECODE_ERROR = "ssh.packet_decode.error", "Packet decoded length not equal to packet length", None;
 }
 

@@ -209,7 +209,7 @@ fn sntrup_hybrid_key_exchange() {
     let texts: Vec<String> = r.pkts[10 - 1]
         .fields
         .iter()
-        .filter(|f| f.def.name == "ssh.kex.hybrid_part")
+        .filter(|f| f.def.name == "ssh_kex_hybrid_part")
         .map(|f| match &f.value {
             Value::Text(t) => t.to_string(),
             _ => String::new(),
@@ -323,11 +323,11 @@ fn the_fast_path_keeps_state_and_info() {
 
 /// Ethernet + IPv4 + TCP (no options) around `payload`, between a client on
 /// port 50000 and a server on port 22; checksums are not checked in these tests.
-fn tcp_frame(client: bool, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+fn tcp_frame(client: bool, seq: u32, flags: u8, payload: &[u8], port: u16) -> Vec<u8> {
     let (sip, dip, sp, dp) = if client {
-        ([10, 0, 0, 1], [10, 0, 0, 2], 50000u16, 22u16)
+        ([10, 0, 0, 1], [10, 0, 0, 2], 50000u16, port)
     } else {
-        ([10, 0, 0, 2], [10, 0, 0, 1], 22, 50000)
+        ([10, 0, 0, 2], [10, 0, 0, 1], port, 50000)
     };
     let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
     let total = (20 + 20 + payload.len()) as u16;
@@ -362,6 +362,7 @@ const FIN_PSH_ACK: u8 = 0x19;
 struct Conn {
     run: Run,
     seq: [u32; 2],
+    port: u16,
 }
 
 impl Conn {
@@ -369,12 +370,13 @@ impl Conn {
         Conn {
             run: Run::new(),
             seq: [1000, 9000],
+            port: PORT,
         }
     }
 
     fn send(&mut self, client: bool, flags: u8, payload: &[u8]) -> &Packet {
         let i = if client { 0 } else { 1 };
-        let f = tcp_frame(client, self.seq[i], flags, payload);
+        let f = tcp_frame(client, self.seq[i], flags, payload, self.port);
         self.seq[i] = self.seq[i].wrapping_add(payload.len() as u32);
         let n = self.run.pkts.len() as i64;
         self.run.frame(Timestamp::new(1_700_000_000 + n, 0), f)
@@ -697,4 +699,19 @@ fn a_hybrid_key_of_the_wrong_size_is_noted() {
     init.extend(ssh_string(&[1; 100]));
     c.send(true, PSH_ACK, &packet(&init));
     assert!(has_expert(c.last().0, "expected 1190 bytes"));
+}
+
+#[test]
+fn ssh_on_another_port_is_recognised_by_its_banner() {
+    let mut c = Conn::new();
+    c.port = 2222;
+    c.send(false, PSH_ACK, b"SSH-2.0-OpenSSH_9.6\r\n");
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.protocol", d), ["SSH-2.0-OpenSSH_9.6"]);
+    assert_eq!(values(p, "ssh.direction", d), ["1"]);
+    assert_eq!(p.summary.info, "Server: Protocol (SSH-2.0-OpenSSH_9.6)");
+    c.send(true, PSH_ACK, b"SSH-2.0-PuTTY_Release_0.80\r\n");
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.direction", d), ["0"]);
+    assert_eq!(p.summary.protocol, "SSH");
 }
