@@ -31,6 +31,8 @@ pub struct State {
     pub arp: crate::net::arp::AddressTable,
     /// DNS query/response matching.
     pub dns: crate::app::dns::state::DnsTable,
+    /// BGP sessions: FSM timeline, negotiation and routes, by TCP stream.
+    pub bgp: crate::app::bgp::fsm::BgpTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.

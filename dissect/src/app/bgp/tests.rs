@@ -1,0 +1,1 @@
+//! BGP tests on real bytes.
