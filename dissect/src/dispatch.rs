@@ -19,6 +19,9 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
         LinkType::LINUX_SLL => {
             link::sll::dissect_v1(cx, 0, frame);
         }
+        LinkType::JUNIPER_ETHER => {
+            link::juniper::dissect(cx, 0, frame);
+        }
         LinkType::LINUX_SLL2 => {
             link::sll::dissect_v2(cx, 0, frame);
         }

@@ -11,6 +11,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::link::vlan::FIELDS,
     crate::link::sll::FIELDS,
     crate::link::null::FIELDS,
+    crate::link::juniper::FIELDS,
     crate::net::arp::FIELDS,
     crate::net::ipv4::FIELDS,
     crate::net::icmp::FIELDS,
