@@ -147,11 +147,13 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
             Value::None,
             |p| attributes(p, off + astart, attrs, neg, &mut info),
         );
-        if !ok || aend > body.len() {
+        if !ok {
             return info;
         }
     }
-    let nlri_bytes = &body[aend..];
+    let Some(nlri_bytes) = body.get(aend..) else {
+        return info;
+    };
     if !nlri_bytes.is_empty() {
         let r = p.add_tree(
             &f::NLRI,
