@@ -19,6 +19,9 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
         LinkType::LINUX_SLL => {
             link::sll::dissect_v1(cx, 0, frame);
         }
+        LinkType::JUNIPER_ETHER => {
+            link::juniper::dissect(cx, 0, frame);
+        }
         LinkType::LINUX_SLL2 => {
             link::sll::dissect_v2(cx, 0, frame);
         }
@@ -163,6 +166,7 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
         Some(app::AppProtocol::Ssh) => {
             app::ssh::dissect_segment(cx, seg, off, buf);
         }
+        Some(app::AppProtocol::Bgp) => app::bgp::dissect_segment(cx, seg, off, buf),
         // Each other application protocol takes over here as its dissector
         // lands; until then its bytes are shown as data.
         Some(_) | None => {

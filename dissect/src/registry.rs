@@ -11,6 +11,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::link::vlan::FIELDS,
     crate::link::sll::FIELDS,
     crate::link::null::FIELDS,
+    crate::link::juniper::FIELDS,
     crate::net::arp::FIELDS,
     crate::net::ipv4::FIELDS,
     crate::net::icmp::FIELDS,
@@ -26,6 +27,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::tunnel::vxlan::FIELDS,
     crate::app::dns::FIELDS,
     crate::app::ssh::FIELDS,
+    crate::app::bgp::FIELDS,
 ];
 
 /// Every registered field.

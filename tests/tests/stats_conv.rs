@@ -15,10 +15,6 @@ use wirelens_tests::{captures, corpus_dir, sidecar};
 /// Deliberate or not-yet-closed differences, with the reason.
 const KNOWN: &[(&str, &str)] = &[
     (
-        "bgp/bgp_aigp_communities.pcap",
-        "link type JUNIPER_ETHER is not dissected yet, so its TCP segment is never reached",
-    ),
-    (
         "malformed/bgp_capabilities_oobr.pcap",
         "IPv4 header with MF and offset 0: tshark dissects the TCP inside, wirelens treats it as a fragment (IPv4 / reassembly)",
     ),

@@ -2,6 +2,7 @@
 //! recognised as one of them: by well-known port first, then by heuristics on
 //! the first bytes (so SSH on port 2222 or an h2c connection on any port is found).
 
+pub mod bgp;
 pub mod data;
 pub mod dns;
 pub mod ssh;

@@ -33,6 +33,8 @@ pub struct State {
     pub dns: crate::app::dns::state::DnsTable,
     /// SSH connections: versions, negotiated algorithms, host key, timeline.
     pub ssh: crate::app::ssh::state::SshTable,
+    /// BGP sessions: FSM timeline, negotiation and routes, by TCP stream.
+    pub bgp: crate::app::bgp::fsm::BgpTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.

@@ -1,6 +1,7 @@
 //! Link layers: the first dissector of a frame is chosen by its link type.
 
 pub mod ethernet;
+pub mod juniper;
 pub mod linktype;
 pub mod null;
 pub mod oui;

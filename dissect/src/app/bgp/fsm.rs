@@ -1,0 +1,518 @@
+//! The BGP session of each TCP connection, as an observer sees it: the FSM
+//! (RFC 4271 section 8) driven by the messages seen, as a timeline of events
+//! with times; the OPENs and what they negotiate (4-octet AS, hold time,
+//! ADD-PATH); keepalive intervals observed against the negotiated hold time;
+//! and the routes each side learned (see [`super::rib`]).
+//!
+//! An observer only sees messages, so the states are inferred: OpenSent when
+//! the first OPEN is seen, OpenConfirm when the second (the other side's) is,
+//! Established when both sides have confirmed with a KEEPALIVE (or an UPDATE
+//! flows), Idle on a NOTIFICATION or a TCP close. A capture that starts after
+//! the OPENs starts the session in Established.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::flow::reassembly::{Budget, StreamHalf};
+use crate::flow::timeline::{Direction, Timeline};
+use crate::model::{Address, Duration, Timestamp};
+
+use super::nlri::Prefix;
+use super::notification::NotificationInfo;
+use super::open::OpenInfo;
+use super::rib::{self, AdjRibIn, Candidate, Decision, PathAttrs};
+use super::update::{Negotiated, UpdateInfo};
+
+/// BGP sessions kept at once; past it the least recently active are forgotten.
+pub const MAX_SESSIONS: usize = 4096;
+
+/// The TCP port BGP listens on: the side connecting to it is the client.
+const BGP_PORT: u16 = 179;
+
+/// RFC 4271 section 8.2.2 states (Connect and Active are the TCP phase).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsmState {
+    Idle,
+    Connect,
+    Active,
+    OpenSent,
+    OpenConfirm,
+    Established,
+}
+
+impl FsmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FsmState::Idle => "Idle",
+            FsmState::Connect => "Connect",
+            FsmState::Active => "Active",
+            FsmState::OpenSent => "OpenSent",
+            FsmState::OpenConfirm => "OpenConfirm",
+            FsmState::Established => "Established",
+        }
+    }
+}
+
+/// Intervals between consecutive messages of one kind from one side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Intervals {
+    last: Option<Timestamp>,
+    pub count: u64,
+    pub min: Option<Duration>,
+    pub max: Option<Duration>,
+    total_ns: i128,
+}
+
+impl Intervals {
+    /// Records a message at `ts`; returns the gap since the previous one.
+    fn note(&mut self, ts: Timestamp) -> Option<Duration> {
+        let gap = self.last.map(|l| ts.since(l));
+        self.last = Some(ts);
+        if let Some(g) = gap {
+            self.count += 1;
+            self.total_ns += g.0;
+            self.min = Some(self.min.map_or(g, |m| if g.0 < m.0 { g } else { m }));
+            self.max = Some(self.max.map_or(g, |m| if g.0 > m.0 { g } else { m }));
+        }
+        gap
+    }
+
+    pub fn mean(&self) -> Option<Duration> {
+        (self.count > 0).then(|| Duration(self.total_ns / self.count as i128))
+    }
+}
+
+/// One BGP connection (one TCP stream). Arrays are indexed by TCP direction.
+#[derive(Debug)]
+pub struct Session {
+    pub stream: u32,
+    pub state: FsmState,
+    pub timeline: Timeline,
+    pub opens: [Option<OpenInfo>; 2],
+    /// Source address of each direction's messages.
+    pub addrs: [Address; 2],
+    /// Which TCP direction connected to port 179.
+    client_dir: usize,
+    confirmed: [bool; 2],
+    /// Any message, per sender: the hold timer restarts on each (RFC 4271 6.5).
+    pub messages_gap: [Intervals; 2],
+    pub keepalives: [Intervals; 2],
+    pub messages: [u64; 2],
+    /// `ribs[d]`: what the side receiving from direction `d` learned.
+    pub ribs: [AdjRibIn; 2],
+    pub notification: Option<(usize, NotificationInfo)>,
+    pub last_frame: u64,
+    /// Gaps longer than the negotiated hold time.
+    pub hold_time_exceeded: u32,
+    /// Each direction's byte stream being cut into messages.
+    pub(super) halves: [StreamHalf; 2],
+    /// Each direction's next expected sequence number, to see holes.
+    pub(super) next_seq: [Option<u32>; 2],
+}
+
+impl Session {
+    fn new(stream: u32, client_dir: usize) -> Self {
+        Session {
+            stream,
+            state: FsmState::Idle,
+            timeline: Timeline::new(),
+            opens: [None, None],
+            addrs: [Address::None, Address::None],
+            client_dir,
+            confirmed: [false; 2],
+            messages_gap: [Intervals::default(); 2],
+            keepalives: [Intervals::default(); 2],
+            messages: [0; 2],
+            ribs: [AdjRibIn::default(), AdjRibIn::default()],
+            notification: None,
+            last_frame: 0,
+            hold_time_exceeded: 0,
+            halves: [StreamHalf::default(), StreamHalf::default()],
+            next_seq: [None, None],
+        }
+    }
+
+    /// The timeline direction of TCP direction `dir`.
+    pub fn direction(&self, dir: usize) -> Direction {
+        if dir == self.client_dir {
+            Direction::ClientToServer
+        } else {
+            Direction::ServerToClient
+        }
+    }
+
+    /// The hold time in force: the smaller of the two OPENs' (RFC 4271 4.2).
+    pub fn negotiated_hold_time(&self) -> Option<u16> {
+        match &self.opens {
+            [Some(a), Some(b)] => Some(a.hold_time.min(b.hold_time)),
+            _ => None,
+        }
+    }
+
+    /// Whether both OPENs advertised 4-octet AS support (`None`: not both seen).
+    pub fn four_octet_as(&self) -> Option<bool> {
+        match &self.opens {
+            [Some(a), Some(b)] => Some(a.four_octet_as.is_some() && b.four_octet_as.is_some()),
+            _ => None,
+        }
+    }
+
+    /// How UPDATEs sent in direction `dir` are encoded.
+    pub fn negotiated(&self, dir: usize) -> Negotiated {
+        let add_path = match (&self.opens[dir], &self.opens[1 - dir]) {
+            (Some(tx), Some(rx)) => tx.add_path_send(1, 1) && rx.add_path_receive(1, 1),
+            _ => false,
+        };
+        Negotiated {
+            four_octet_as: self.four_octet_as(),
+            add_path_ipv4_unicast: add_path,
+        }
+    }
+
+    fn push(&mut self, ts: Timestamp, frame: u64, dir: usize, kind: &'static str, label: String) {
+        let d = self.direction(dir);
+        self.timeline.push(ts, frame, d, kind, label);
+    }
+
+    fn enter(
+        &mut self,
+        state: FsmState,
+        ts: Timestamp,
+        frame: u64,
+        dir: usize,
+        kind: &'static str,
+        why: &str,
+    ) {
+        let label = format!("{} → {}: {why}", self.state.as_str(), state.as_str());
+        self.state = state;
+        self.push(ts, frame, dir, kind, label);
+    }
+
+    /// Notes any message from `dir`; returns the silence before it when it
+    /// exceeded the negotiated hold time.
+    pub fn message(&mut self, dir: usize, ts: Timestamp, frame: u64) -> Option<Duration> {
+        self.messages[dir] += 1;
+        self.last_frame = frame;
+        let gap = self.messages_gap[dir].note(ts)?;
+        let hold = self.negotiated_hold_time().filter(|h| *h > 0)?;
+        if gap.0 > i128::from(hold) * 1_000_000_000 && self.state == FsmState::Established {
+            self.hold_time_exceeded += 1;
+            return Some(gap);
+        }
+        None
+    }
+
+    /// A first message that is not an OPEN: the OPENs were before the capture.
+    fn catch_up(&mut self, ts: Timestamp, frame: u64, dir: usize) {
+        if self.state == FsmState::Idle && self.timeline.is_empty() {
+            self.enter(
+                FsmState::Established,
+                ts,
+                frame,
+                dir,
+                "bgp.established",
+                "capture starts mid-session",
+            );
+        }
+    }
+
+    pub fn on_open(&mut self, dir: usize, ts: Timestamp, frame: u64, info: OpenInfo) {
+        let mut why = format!(
+            "OPEN AS {} hold {} s id {}",
+            info.asn(),
+            info.hold_time,
+            std::net::Ipv4Addr::from(info.identifier)
+        );
+        let had_other = self.opens[1 - dir].is_some();
+        self.opens[dir] = Some(info);
+        self.confirmed = [false; 2];
+        if had_other && self.state == FsmState::OpenSent {
+            let _ = write!(
+                why,
+                "; hold time {} s, 4-octet AS {}",
+                self.negotiated_hold_time().unwrap_or(0),
+                if self.four_octet_as() == Some(true) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            );
+            self.enter(
+                FsmState::OpenConfirm,
+                ts,
+                frame,
+                dir,
+                "bgp.open_confirm",
+                &why,
+            );
+        } else {
+            self.enter(FsmState::OpenSent, ts, frame, dir, "bgp.open_sent", &why);
+        }
+    }
+
+    pub fn on_keepalive(&mut self, dir: usize, ts: Timestamp, frame: u64) {
+        self.catch_up(ts, frame, dir);
+        self.keepalives[dir].note(ts);
+        if matches!(self.state, FsmState::OpenSent | FsmState::OpenConfirm) && !self.confirmed[dir]
+        {
+            self.confirmed[dir] = true;
+            if self.confirmed[1 - dir] && self.state == FsmState::OpenConfirm {
+                let hold = self.negotiated_hold_time().unwrap_or(0);
+                let why = format!(
+                    "KEEPALIVE from both sides (hold time {hold} s, keepalive expected every {} s)",
+                    hold / 3
+                );
+                self.enter(
+                    FsmState::Established,
+                    ts,
+                    frame,
+                    dir,
+                    "bgp.established",
+                    &why,
+                );
+            } else {
+                let label = "KEEPALIVE: OPEN accepted".to_string();
+                self.push(ts, frame, dir, "bgp.keepalive", label);
+            }
+        }
+    }
+
+    pub fn on_update(&mut self, dir: usize, ts: Timestamp, frame: u64, u: UpdateInfo) {
+        self.catch_up(ts, frame, dir);
+        if matches!(self.state, FsmState::OpenSent | FsmState::OpenConfirm) {
+            // The sender only sends UPDATEs once Established: a KEEPALIVE was missed.
+            self.enter(
+                FsmState::Established,
+                ts,
+                frame,
+                dir,
+                "bgp.established",
+                "UPDATE received",
+            );
+        }
+        let rib = &mut self.ribs[dir];
+        for p in &u.withdrawn {
+            rib.withdraw(*p, frame, ts);
+        }
+        if !u.announced.is_empty() {
+            let attrs = Arc::new(u.attrs);
+            for p in &u.announced {
+                rib.announce(*p, &attrs, frame, ts);
+            }
+        }
+    }
+
+    pub fn on_notification(&mut self, dir: usize, ts: Timestamp, frame: u64, n: NotificationInfo) {
+        let mut why = format!(
+            "NOTIFICATION {}",
+            super::names::notification_text(n.major, n.minor)
+        );
+        if let Some(c) = &n.communication {
+            let _ = write!(why, " \"{c}\"");
+        }
+        self.enter(FsmState::Idle, ts, frame, dir, "bgp.notification", &why);
+        self.notification = Some((dir, n));
+        for r in &mut self.ribs {
+            r.clear();
+        }
+    }
+
+    pub fn on_route_refresh(&mut self, dir: usize, ts: Timestamp, frame: u64, subtype: u8) {
+        self.catch_up(ts, frame, dir);
+        let what = match subtype {
+            0 => "ROUTE-REFRESH request",
+            1 => "ROUTE-REFRESH: beginning of route refresh",
+            2 => "ROUTE-REFRESH: end of route refresh",
+            _ => "ROUTE-REFRESH",
+        };
+        self.push(ts, frame, dir, "bgp.route_refresh", what.to_string());
+    }
+
+    /// The session's FSM timeline with the TCP connection's own events around
+    /// it (from the TCP tracking): the SYN as Connect/Active, and a FIN or RST
+    /// after the last BGP event as the close to Idle.
+    pub fn fsm_timeline(&self, tcp: Option<&Timeline>) -> Timeline {
+        let mut events: Vec<crate::flow::timeline::TimelineEvent> = self.timeline.events().to_vec();
+        let last_bgp = events.last().map(|e| e.frame).unwrap_or(0);
+        if let Some(t) = tcp {
+            for e in t.events() {
+                let (kind, label) = match e.kind {
+                    "tcp.syn" => ("bgp.connect", "Idle → Connect/Active: TCP SYN"),
+                    "tcp.fin" if e.frame >= last_bgp && self.state != FsmState::Idle => {
+                        ("bgp.tcp_close", "→ Idle: TCP FIN")
+                    }
+                    "tcp.rst" if e.frame >= last_bgp && self.state != FsmState::Idle => {
+                        ("bgp.tcp_close", "→ Idle: TCP RST")
+                    }
+                    _ => continue,
+                };
+                let mut ev = e.clone();
+                ev.kind = kind;
+                ev.label = label.into();
+                events.push(ev);
+            }
+        }
+        events.sort_by_key(|e| e.frame);
+        let mut out = Timeline::new();
+        for e in events {
+            out.push(e.ts, e.frame, e.dir, e.kind, e.label);
+        }
+        out
+    }
+}
+
+/// One path of a prefix carried by several sessions, and where it came from.
+#[derive(Clone, Debug)]
+pub struct PathSource {
+    pub stream: u32,
+    /// TCP direction of the UPDATE that carried it.
+    pub dir: usize,
+    pub sender: Address,
+    pub attrs: Arc<PathAttrs>,
+}
+
+/// The decision for a prefix that several sessions carry.
+#[derive(Clone, Debug)]
+pub struct PrefixDecision {
+    pub prefix: Prefix,
+    pub paths: Vec<PathSource>,
+    pub decision: Decision,
+}
+
+/// Every BGP session of the capture, by `tcp.stream`.
+#[derive(Debug, Default)]
+pub struct BgpTable {
+    sessions: HashMap<u32, Session>,
+    /// Bytes held by the sessions' stream reassembly, all together.
+    pub(super) budget: Budget,
+}
+
+impl BgpTable {
+    pub fn session(&self, stream: u32) -> Option<&Session> {
+        self.sessions.get(&stream)
+    }
+
+    /// Sessions in `tcp.stream` order.
+    pub fn sessions(&self) -> Vec<&Session> {
+        let mut v: Vec<&Session> = self.sessions.values().collect();
+        v.sort_by_key(|s| s.stream);
+        v
+    }
+
+    /// The session of `stream`, created on its first message. `src_port` and
+    /// `dst_port` of the segment say which direction is the client's.
+    pub fn session_mut(
+        &mut self,
+        stream: u32,
+        dir: usize,
+        src_port: u16,
+        dst_port: u16,
+    ) -> &mut Session {
+        if !self.sessions.contains_key(&stream) && self.sessions.len() >= MAX_SESSIONS {
+            self.forget_least_recent();
+        }
+        self.sessions.entry(stream).or_insert_with(|| {
+            let client_dir = if dst_port == BGP_PORT || src_port != BGP_PORT {
+                dir
+            } else {
+                1 - dir
+            };
+            Session::new(stream, client_dir)
+        })
+    }
+
+    /// Forgets the least recently active eighth of the sessions, releasing the
+    /// bytes their reassembly held.
+    fn forget_least_recent(&mut self) {
+        let mut ages: Vec<(u64, u32)> = self
+            .sessions
+            .values()
+            .map(|s| (s.last_frame, s.stream))
+            .collect();
+        ages.sort_unstable();
+        for (_, stream) in ages.iter().take((ages.len() / 8).max(1)) {
+            if let Some(mut s) = self.sessions.remove(stream) {
+                for h in &mut s.halves {
+                    h.bytes.release(&mut self.budget);
+                }
+            }
+        }
+    }
+
+    /// For every prefix held by more than one Adj-RIB-In, the path the
+    /// decision process selects and the step that decided.
+    pub fn decisions(&self) -> Vec<PrefixDecision> {
+        let mut by_prefix: std::collections::BTreeMap<Prefix, Vec<(&Session, usize)>> =
+            Default::default();
+        for s in self.sessions() {
+            for dir in 0..2 {
+                for p in s.ribs[dir].routes().keys() {
+                    by_prefix.entry(*p).or_default().push((s, dir));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (prefix, holders) in by_prefix {
+            if holders.len() < 2 {
+                continue;
+            }
+            let paths: Vec<PathSource> = holders
+                .iter()
+                .filter_map(|(s, dir)| {
+                    let r = s.ribs[*dir].routes().get(&prefix)?;
+                    Some(PathSource {
+                        stream: s.stream,
+                        dir: *dir,
+                        sender: s.addrs[*dir],
+                        attrs: Arc::clone(&r.attrs),
+                    })
+                })
+                .collect();
+            let cands: Vec<Candidate<'_>> = holders
+                .iter()
+                .zip(&paths)
+                .map(|((s, dir), p)| candidate(s, *dir, &p.attrs))
+                .collect();
+            if let Some(decision) = rib::decide(&cands) {
+                out.push(PrefixDecision {
+                    prefix,
+                    paths,
+                    decision,
+                });
+            }
+        }
+        out
+    }
+}
+
+fn address_bytes(a: Address) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    match a {
+        Address::Ipv4(x) => b[12..].copy_from_slice(&x),
+        Address::Ipv6(x) => b = x,
+        _ => {}
+    }
+    b
+}
+
+/// The decision-process view of the path `attrs` sent in direction `dir`.
+fn candidate<'a>(s: &Session, dir: usize, attrs: &'a PathAttrs) -> Candidate<'a> {
+    let sender = s.opens[dir].as_ref();
+    let receiver = s.opens[1 - dir].as_ref();
+    let peer_as = sender
+        .map(|o| o.asn())
+        .or_else(|| attrs.as_path.neighbour_as())
+        .unwrap_or(0);
+    // Without the receiver's OPEN: an empty AS_PATH means iBGP (RFC 4271 5.1.2).
+    let local_as = receiver
+        .map(|o| o.asn())
+        .unwrap_or(if attrs.as_path.is_empty() { peer_as } else { 0 });
+    Candidate {
+        attrs,
+        peer_as,
+        local_as,
+        router_id: sender.map(|o| o.identifier).unwrap_or([0; 4]),
+        peer_addr: address_bytes(s.addrs[dir]),
+    }
+}

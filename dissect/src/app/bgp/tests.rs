@@ -1,0 +1,477 @@
+//! BGP tests on real bytes: messages cut from the corpus captures (named at
+//! each), carried in Ethernet/IPv4/TCP frames built around them, and
+//! malformed variants of them.
+
+use crate::dissector::{Dissector, Prefs};
+use crate::flow::State;
+use crate::frame::FrameMeta;
+use crate::link::LinkType;
+use crate::model::{Packet, Timestamp};
+use crate::testutil::{chain, has_expert, hex, only, values};
+
+use super::fsm::{FsmState, MAX_SESSIONS};
+use super::update::MAX_PREFIXES_PER_UPDATE;
+
+/// bgp_labeled_unicast_session.pcap frame 6: OPEN, AS 100, hold 180, id
+/// 0.0.0.1, capabilities GR (helper), multiple labels, route refresh, MP
+/// IPv4 unicast and labeled unicast, 4-octet AS 100, ADD-PATH.
+const OPEN_LU: &str = "ffffffffffffffffffffffffffffffff00470104006400b4000000012a02284002812c080400010407020001040001000101040001000441040000006445080001010100010401";
+/// Frame 14 of the same capture: KEEPALIVE, End-of-RIB UPDATE, and the
+/// labeled-unicast End-of-RIB (an empty MP_UNREACH), in one segment.
+const THREE_MESSAGES: &str = "ffffffffffffffffffffffffffffffff001304ffffffffffffffffffffffffffffffff00170200000000ffffffffffffffffffffffffffffffff001e0200000007900f0003000104";
+/// Frame 18: UPDATE, MP_REACH labeled unicast 30.1.1.1/32 with labels 100..103.
+const UPDATE_LU: &str = "ffffffffffffffffffffffffffffffff00490200000032400101004002060201000000c840050400000064900e001a000104040101010200800006400006500006600006711e010101";
+/// Frame 20: NOTIFICATION Cease / Administratively Reset.
+const NOTIFICATION: &str = "ffffffffffffffffffffffffffffffff0015030604";
+/// bgp_aigp_communities.pcap frame 1, first message: UPDATE with ORIGIN,
+/// empty AS_PATH, MED, LOCAL_PREF, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST,
+/// AIGP and MP_REACH labeled unicast 172.16.21.4/32.
+const UPDATE_AIGP: &str = "ffffffffffffffffffffffffffffffff0064020000004d400101024002008004040000000040050400000064c00804fde82bc1800904ac101504800a04ac101405801a0b01000b00000000000007d0900e001100010404ac1014050038494401ac101504";
+/// bgp_4byte_asn_session.pcap frame 13: UPDATE on a 2-octet session with
+/// AS_PATH 200 1 23456 23456 23456 and AS4_PATH 1 222222 333333 4294967290.
+const UPDATE_AS4_PATH: &str = "ffffffffffffffffffffffffffffffff005f020000002f4001010240020c020500c800015ba05ba05ba040030401000201e011120204000000010003640e00051615fffffffa20040404042005050505200101010120020202022003030303";
+
+const CLIENT: [u8; 4] = [2, 1, 1, 1];
+const SERVER: [u8; 4] = [2, 1, 1, 2];
+
+/// An Ethernet/IPv4/TCP frame carrying `payload` between port 40760 and 179
+/// (`to_server`: from the client), at TCP sequence number `seq`.
+fn tcp_frame(to_server: bool, seq: u32, payload: &[u8]) -> Vec<u8> {
+    let (src, dst, sport, dport) = if to_server {
+        (CLIENT, SERVER, 40760u16, 179u16)
+    } else {
+        (SERVER, CLIENT, 179, 40760)
+    };
+    let mut f = hex("00007602000000007601000008 00");
+    f.extend([0x45, 0xc0]);
+    f.extend(((40 + payload.len()) as u16).to_be_bytes());
+    f.extend([0, 1, 0x40, 0, 0xff, 6, 0, 0]);
+    f.extend(src);
+    f.extend(dst);
+    f.extend(sport.to_be_bytes());
+    f.extend(dport.to_be_bytes());
+    f.extend(seq.to_be_bytes());
+    f.extend(1u32.to_be_bytes());
+    f.extend([0x50, 0x18, 0x00, 0x3a, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+/// Dissects frames of one capture in order (one second apart from `t0`),
+/// returning the packets and the state after the last.
+fn dissect_all(frames: &[Vec<u8>], t0: i64, step: i64) -> (Vec<Packet>, Dissector) {
+    let mut d = Dissector::new(Prefs::default());
+    let pkts = frames
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let ts = Timestamp::new(t0 + step * i as i64, 0);
+            let meta = FrameMeta::new(i as u64 + 1, ts, bytes.len() as u32, LinkType::ETHERNET);
+            let mut pkt = Packet::new(true);
+            d.dissect(&meta, bytes, &mut pkt);
+            pkt
+        })
+        .collect();
+    (pkts, d)
+}
+
+/// One message in one frame.
+fn one(msg: &[u8]) -> (Packet, Vec<u8>) {
+    let frame = tcp_frame(true, 1000, msg);
+    let (mut pkts, _) = dissect_all(std::slice::from_ref(&frame), 0, 1);
+    (pkts.remove(0), frame)
+}
+
+fn state(d: &Dissector) -> &State {
+    d.state()
+}
+
+/// `msg` cut to `len` bytes, its header's length saying so.
+fn cut(msg: &[u8], len: usize) -> Vec<u8> {
+    let mut m = msg[..len].to_vec();
+    m[16..18].copy_from_slice(&(len as u16).to_be_bytes());
+    m
+}
+
+#[test]
+fn an_open_shows_its_parameters_and_capabilities() {
+    let (p, f) = one(&hex(OPEN_LU));
+    assert_eq!(chain(&p), "eth:ethertype:ip:tcp:bgp");
+    assert_eq!(p.summary.info, "OPEN Message");
+    assert_eq!(only(&p, "bgp.open.myas", &f), "100");
+    assert_eq!(only(&p, "bgp.open.holdtime", &f), "180");
+    assert_eq!(only(&p, "bgp.open.identifier", &f), "0.0.0.1");
+    assert_eq!(
+        values(&p, "bgp.cap.type", &f),
+        ["64", "8", "2", "1", "1", "65", "69"]
+    );
+    assert_eq!(only(&p, "bgp.cap.gr.timers", &f), "0x812c");
+    assert_eq!(only(&p, "bgp.cap.gr.timers.restart_time", &f), "300");
+    assert!(p.find("bgp.cap.gr.helper_mode_only").is_some());
+    assert_eq!(only(&p, "bgp.cap.4as", &f), "100");
+    assert_eq!(values(&p, "bgp.cap.mp.safi", &f), ["1", "4"]);
+    assert_eq!(values(&p, "bgp.cap.ap.sendreceive", &f), ["1", "1"]);
+    assert_eq!(only(&p, "bgp.cap.unknown", &f), "00:01:04:07");
+    assert!(!p.is_malformed());
+}
+
+#[test]
+fn several_messages_in_one_segment_are_each_dissected_and_named_once() {
+    let (p, f) = one(&hex(THREE_MESSAGES));
+    assert_eq!(chain(&p), "eth:ethertype:ip:tcp:bgp");
+    assert_eq!(values(&p, "bgp.type", &f), ["4", "2", "2"]);
+    assert_eq!(
+        p.summary.info,
+        "KEEPALIVE Message, UPDATE Message, UPDATE Message"
+    );
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.mp_unreach_nlri.safi", &f),
+        "4"
+    );
+}
+
+#[test]
+fn a_message_split_across_segments_completes_in_the_second() {
+    let msg = hex(UPDATE_LU);
+    let (a, b) = msg.split_at(30);
+    let frames = [tcp_frame(true, 1000, a), tcp_frame(true, 1030, b)];
+    let (pkts, _) = dissect_all(&frames, 0, 1);
+    assert!(pkts[0].find("bgp.type").is_none());
+    let src = &pkts[1].sources[0].bytes;
+    assert_eq!(pkts[1].sources[0].name, "Reassembled TCP");
+    assert_eq!(
+        values(&pkts[1], "bgp.label_stack", src),
+        ["100,101,102,103 (bottom)"]
+    );
+    assert_eq!(
+        values(&pkts[1], "bgp.mp_reach_nlri_ipv4_prefix", src),
+        ["30.1.1.1"]
+    );
+    assert_eq!(values(&pkts[1], "bgp.prefix_length", src), ["128"]);
+}
+
+#[test]
+fn every_path_attribute_of_the_aigp_update_is_decoded() {
+    let (p, f) = one(&hex(UPDATE_AIGP));
+    assert_eq!(only(&p, "bgp.update.path_attribute.origin", &f), "2");
+    assert!(p
+        .find("bgp.update.path_attribute.as_path_segment")
+        .is_none());
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.multi_exit_disc", &f),
+        "0"
+    );
+    assert_eq!(only(&p, "bgp.update.path_attribute.local_pref", &f), "100");
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.community_as", &f),
+        "65000"
+    );
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.community_value", &f),
+        "11201"
+    );
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.originator_id", &f),
+        "172.16.21.4"
+    );
+    assert_eq!(only(&p, "bgp.path_attribute.cluster_id", &f), "172.16.20.5");
+    assert_eq!(
+        only(&p, "bgp.update.attribute.aigp.accu_igp_metric", &f),
+        "2000"
+    );
+    assert_eq!(only(&p, "bgp.label_stack", &f), "300096 (bottom)");
+    assert_eq!(only(&p, "bgp.mp_reach_nlri_ipv4_prefix", &f), "172.16.21.4");
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.mp_reach_nlri.next_hop", &f),
+        "04:ac:10:14:05"
+    );
+}
+
+#[test]
+fn a_notification_names_its_error_and_ends_the_session() {
+    let frames = [
+        tcp_frame(true, 1000, &hex(OPEN_LU)),
+        tcp_frame(false, 5000, &hex(NOTIFICATION)),
+    ];
+    let (pkts, d) = dissect_all(&frames, 0, 1);
+    let f = &frames[1];
+    assert_eq!(only(&pkts[1], "bgp.notify.major_error", f), "6");
+    assert_eq!(only(&pkts[1], "bgp.notify.minor_error_cease", f), "4");
+    let s = state(&d).bgp.sessions()[0];
+    assert_eq!(s.state, FsmState::Idle);
+    let last = s.timeline.events().last().expect("events");
+    assert_eq!(last.kind, "bgp.notification");
+    assert!(
+        last.label.contains("Cease/Administratively Reset"),
+        "{}",
+        last.label
+    );
+}
+
+/// An OPEN like OPEN_LU, with or without the 4-octet AS capability.
+fn open(four_octet: bool, id: u8) -> Vec<u8> {
+    let mut caps = vec![1, 4, 0, 1, 0, 1];
+    if four_octet {
+        caps.extend([65, 4, 0, 0, 0, 100]);
+    }
+    let mut m = vec![0xff; 16];
+    m.extend(((29 + caps.len() + 2) as u16).to_be_bytes());
+    m.extend([
+        1,
+        4,
+        0,
+        100,
+        0,
+        180,
+        0,
+        0,
+        0,
+        id,
+        (caps.len() + 2) as u8,
+        2,
+        caps.len() as u8,
+    ]);
+    m.extend(caps);
+    m
+}
+
+/// An UPDATE with ORIGIN IGP, the AS_PATH `path` bytes and 10.0.0.0/8.
+fn update_with_path(path: &[u8]) -> Vec<u8> {
+    let mut attrs = vec![0x40, 1, 1, 0, 0x40, 2, path.len() as u8];
+    attrs.extend_from_slice(path);
+    attrs.extend([0x40, 3, 4, 10, 0, 0, 1]);
+    let mut m = vec![0xff; 16];
+    m.extend(((19 + 4 + attrs.len() + 2) as u16).to_be_bytes());
+    m.extend([2, 0, 0]);
+    m.extend((attrs.len() as u16).to_be_bytes());
+    m.extend(attrs);
+    m.extend([8, 10]);
+    m
+}
+
+/// A session: both OPENs, both KEEPALIVEs, then `update` from the server.
+fn session_then(four_octet: bool, update: &[u8]) -> (Vec<Packet>, Vec<Vec<u8>>, Dissector) {
+    let ka = cut(&hex(THREE_MESSAGES), 19);
+    let o1 = open(four_octet, 1);
+    let o2 = open(four_octet, 2);
+    let frames = vec![
+        tcp_frame(true, 1000, &o1),
+        tcp_frame(false, 5000, &o2),
+        tcp_frame(true, 1000 + o1.len() as u32, &ka),
+        tcp_frame(false, 5000 + o2.len() as u32, &ka),
+        tcp_frame(false, 5019 + o2.len() as u32, update),
+    ];
+    let (pkts, d) = dissect_all(&frames, 100, 1);
+    (pkts, frames, d)
+}
+
+#[test]
+fn the_negotiated_as_size_decides_how_as_path_is_read() {
+    // AS 66048 (0x00010200) as one 4-octet ASN also reads as a valid 2-octet
+    // path (AS 1, then an empty AS_SEQUENCE): the heuristic would take it for 2.
+    let path = [2, 1, 0x00, 0x01, 0x02, 0x00];
+    assert_eq!(super::update::guess_asn_len(&path), 2);
+    let (pkts, frames, d) = session_then(true, &update_with_path(&path));
+    let f = &frames[4];
+    assert_eq!(
+        values(&pkts[4], "bgp.update.path_attribute.as_path_segment.as4", f),
+        ["66048"]
+    );
+    let s = state(&d).bgp.sessions()[0];
+    assert_eq!(s.four_octet_as(), Some(true));
+    assert_eq!(s.state, FsmState::Established);
+    assert_eq!(s.negotiated_hold_time(), Some(180));
+
+    // On a 2-octet session, AS 0 is read as such (the heuristic would say 4).
+    let path = [2, 1, 0, 0];
+    let (pkts, frames, d) = session_then(false, &update_with_path(&path));
+    assert_eq!(
+        values(
+            &pkts[4],
+            "bgp.update.path_attribute.as_path_segment.as2",
+            &frames[4]
+        ),
+        ["0"]
+    );
+    assert!(!pkts[4].is_malformed());
+    assert_eq!(state(&d).bgp.sessions()[0].four_octet_as(), Some(false));
+}
+
+#[test]
+fn the_route_view_rebuilds_the_path_from_as4_path() {
+    let (_, _, d) = session_then(false, &hex(UPDATE_AS4_PATH));
+    let s = state(&d).bgp.sessions()[0];
+    let rib = &s.ribs[1];
+    assert_eq!(rib.routes().len(), 5);
+    let r = rib.routes().values().next().expect("a route");
+    assert_eq!(
+        r.attrs.as_path.to_string(),
+        "200 1 222222 333333 4294967290"
+    );
+    assert_eq!(r.attrs.origin, Some(2));
+}
+
+#[test]
+fn truncation_at_every_byte_keeps_what_was_decoded() {
+    let msg = hex(UPDATE_AIGP);
+    for len in 19..msg.len() {
+        let (p, f) = one(&cut(&msg, len));
+        assert!(p.is_malformed(), "cut at {len}: not malformed");
+        assert_eq!(only(&p, "bgp.type", &f), "2", "cut at {len}");
+        if len >= 21 {
+            assert!(
+                p.find("bgp.update.withdrawn_routes.length").is_some(),
+                "cut at {len}"
+            );
+        }
+        if len >= 27 {
+            assert_eq!(
+                only(&p, "bgp.update.path_attribute.origin", &f),
+                "2",
+                "cut at {len}"
+            );
+        }
+    }
+    let open = hex(OPEN_LU);
+    for len in 19..open.len() {
+        let (p, _) = one(&cut(&open, len));
+        assert!(p.is_malformed(), "OPEN cut at {len}: not malformed");
+    }
+    // A header cut short of its type: the length field itself is too small.
+    let (p, _) = one(&cut(&open, 18));
+    assert!(p.find("bgp.type").is_none());
+}
+
+#[test]
+fn an_attribute_length_running_past_the_message_is_reported() {
+    let mut m = hex(UPDATE_AIGP);
+    // LOCAL_PREF (at 19 + 4 + 4 + 3 + 7 = 37): length 4 -> 200.
+    assert_eq!(&m[37..40], &[0x40, 5, 4]);
+    m[39] = 200;
+    let (p, f) = one(&m);
+    assert!(has_expert(&p, "runs past the path attributes"));
+    assert!(p.is_malformed());
+    // What came before is kept.
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.multi_exit_disc", &f),
+        "0"
+    );
+    assert!(p.find("bgp.update.path_attribute.originator_id").is_none());
+}
+
+#[test]
+fn an_as_path_segment_count_that_lies_is_reported() {
+    let mut m = update_with_path(&[2, 2, 0, 0, 0, 1, 0, 0, 0, 2]);
+    // The segment claims 60 ASNs; 8 bytes follow.
+    m[19 + 4 + 3 + 4 + 1] = 60;
+    let (p, f) = one(&m);
+    assert!(
+        has_expert(&p, "AS_PATH segment says 60 ASNs"),
+        "{:?}",
+        p.experts
+    );
+    assert_eq!(
+        values(&p, "bgp.update.path_attribute.as_path_segment.as4", &f),
+        ["1", "2"]
+    );
+    // The attributes after it are still read.
+    assert_eq!(
+        only(&p, "bgp.update.path_attribute.next_hop", &f),
+        "10.0.0.1"
+    );
+}
+
+#[test]
+fn memory_stays_bounded_on_hostile_input() {
+    // The largest UPDATE possible, all /0 prefixes: 65512 NLRI entries.
+    let mut m = vec![0xff; 16];
+    m.extend(65535u16.to_be_bytes());
+    m.extend([2, 0, 0, 0, 0]);
+    m.resize(65535, 0);
+    let frames: Vec<Vec<u8>> = m
+        .chunks(1400)
+        .scan(1000u32, |seq, c| {
+            let f = tcp_frame(true, *seq, c);
+            *seq += c.len() as u32;
+            Some(f)
+        })
+        .collect();
+    let (pkts, d) = dissect_all(&frames, 0, 1);
+    let last = pkts.last().expect("packets");
+    assert!(last.fields.len() <= crate::model::packet::MAX_FIELDS_PER_PACKET);
+    let s = state(&d).bgp.sessions()[0];
+    assert_eq!(s.ribs[0].announced, MAX_PREFIXES_PER_UPDATE as u64);
+
+    // Endless sessions: the table stays at its limit.
+    let mut table = super::fsm::BgpTable::default();
+    for stream in 0..(MAX_SESSIONS as u32 + 100) {
+        table.session_mut(stream, 0, 40000, 179);
+    }
+    assert!(table.sessions().len() <= MAX_SESSIONS);
+}
+
+#[test]
+fn the_decision_process_picks_between_sessions() {
+    // bgp_4byte_asn_session.pcap: 1.1.1.1/32 .. 5.5.5.5/32 reach the router
+    // over several sessions with AS paths of different lengths.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/captures/bgp/bgp_4byte_asn_session.pcap");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return; // the shared corpus is not beside this checkout
+    };
+    // pcap: 24-byte file header, then records of 16 bytes + data.
+    let mut frames = Vec::new();
+    let mut times = Vec::new();
+    let mut pos = 24;
+    while let Some(h) = bytes.get(pos..pos + 16) {
+        let secs = u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as i64;
+        let len = u32::from_le_bytes([h[8], h[9], h[10], h[11]]) as usize;
+        let Some(data) = bytes.get(pos + 16..pos + 16 + len) else {
+            break;
+        };
+        frames.push(data.to_vec());
+        times.push(secs);
+        pos += 16 + len;
+    }
+    let (_, d) = dissect_all(&frames, times[0], 0);
+    let decisions = state(&d).bgp.decisions();
+    assert!(!decisions.is_empty());
+    for dec in &decisions {
+        assert!(dec.paths.len() >= 2);
+        assert!(dec.decision.igp_metric_skipped);
+        assert!(dec.decision.best < dec.paths.len());
+    }
+}
+
+#[test]
+fn mutated_messages_never_panic() {
+    // A small deterministic generator: the same mutations on every run.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let samples = [
+        OPEN_LU,
+        UPDATE_LU,
+        UPDATE_AIGP,
+        UPDATE_AS4_PATH,
+        NOTIFICATION,
+        THREE_MESSAGES,
+    ];
+    for sample in samples {
+        let base = hex(sample);
+        for _ in 0..400 {
+            let mut m = base.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = 19 + (next() as usize) % (m.len() - 19);
+                m[i] = next() as u8;
+            }
+            let len = 19 + (next() as usize) % (m.len() - 18);
+            let m = cut(&m, len.min(m.len()));
+            let _ = one(&m);
+        }
+    }
+}
