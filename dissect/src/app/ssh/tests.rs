@@ -580,15 +580,20 @@ mod prop {
 
 /// A KEXINIT payload offering `kex`, ssh-ed25519 and chacha20-poly1305.
 fn kexinit_payload(kex: &str) -> Vec<u8> {
+    kexinit_with(kex, "chacha20-poly1305@openssh.com", "hmac-sha2-256")
+}
+
+/// A KEXINIT payload offering `kex`, ssh-ed25519, `enc` and `mac` both ways.
+fn kexinit_with(kex: &str, enc: &str, mac: &str) -> Vec<u8> {
     let mut p = vec![20];
     p.extend_from_slice(&[7; 16]);
     let lists = [
         kex,
         "ssh-ed25519",
-        "chacha20-poly1305@openssh.com",
-        "chacha20-poly1305@openssh.com",
-        "hmac-sha2-256",
-        "hmac-sha2-256",
+        enc,
+        enc,
+        mac,
+        mac,
         "none",
         "none",
         "",
@@ -714,4 +719,43 @@ fn ssh_on_another_port_is_recognised_by_its_banner() {
     let (p, d) = c.last();
     assert_eq!(values(p, "ssh.direction", d), ["0"]);
     assert_eq!(p.summary.protocol, "SSH");
+}
+
+#[test]
+fn encrypt_then_mac_shows_the_length_in_the_clear() {
+    let mut c = Conn::new();
+    c.send(true, PSH_ACK, b"SSH-2.0-a\r\n");
+    c.send(false, PSH_ACK, b"SSH-2.0-b\r\n");
+    let kexinit = kexinit_with(
+        "curve25519-sha256",
+        "aes128-ctr",
+        "hmac-sha2-256-etm@openssh.com",
+    );
+    c.send(true, PSH_ACK, &packet(&kexinit));
+    c.send(false, PSH_ACK, &packet(&kexinit));
+    c.send(
+        true,
+        PSH_ACK,
+        &packet(&[[30].as_slice(), &ssh_string(&[5; 32])].concat()),
+    );
+    let mut reply = vec![31];
+    reply.extend(ssh_string(
+        &[ssh_string(b"ssh-ed25519"), ssh_string(&[6; 32])].concat(),
+    ));
+    reply.extend(ssh_string(&[8; 32]));
+    reply.extend(ssh_string(
+        &[ssh_string(b"ssh-ed25519"), ssh_string(&[9; 64])].concat(),
+    ));
+    c.send(false, PSH_ACK, &packet(&reply));
+    c.send(true, PSH_ACK, &packet(&[21]));
+    c.send(true, PSH_ACK, &[0, 0, 0, 32, 0xaa, 0xbb]);
+    let (p, d) = c.last();
+    assert_eq!(values(p, "ssh.packet_length", d), ["32"]);
+    assert!(values(p, "ssh.packet_length_encrypted", d).is_empty());
+    assert_eq!(values(p, "ssh.encrypted_packet", d), ["aa:bb"]);
+    let alg = &c.run.conn().sides[CLIENT].algorithms;
+    assert_eq!(alg.mac.as_deref(), Some("hmac-sha2-256-etm@openssh.com"));
+    // The title carries the algorithms over.
+    assert!(p.fields.iter().any(|f| matches!(&f.value, Value::Text(t)
+        if &**t == "SSH Version 2 (encryption:aes128-ctr mac:hmac-sha2-256-etm@openssh.com compression:none)")));
 }
