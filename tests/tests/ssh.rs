@@ -10,7 +10,7 @@ use serde_json::Value;
 use ssh_parser::{parse_ssh_identification, parse_ssh_packet, SshPacket};
 use wirelens::cli::{FlowsArgs, FlowsFormat};
 use wirelens_capture::{CaptureFile, FileFormat};
-use wirelens_dissect::model::Value as FieldValue;
+use wirelens_dissect::model::{render_value, Value as FieldValue};
 use wirelens_dissect::{Dissector, Packet, Prefs};
 use wirelens_tests::corpus_dir;
 
@@ -30,6 +30,8 @@ struct Frame {
     seq: u32,
     payload: Vec<u8>,
     strings: Vec<(&'static str, String)>,
+    /// Every ssh field as tshark renders it, and the text nodes' labels.
+    rendered: Vec<(&'static str, String)>,
 }
 
 /// The TCP payload of an Ethernet + IPv4 frame, parsed by hand.
@@ -75,6 +77,19 @@ fn read(name: &str) -> Vec<Frame> {
                 _ => None,
             })
             .collect();
+        let rendered = pkt
+            .fields
+            .iter()
+            .filter(|f| f.def.name.starts_with("ssh"))
+            .map(|f| {
+                let mut s = String::new();
+                match &f.value {
+                    FieldValue::Text(t) => s.push_str(t),
+                    v => render_value(&mut s, f.def, v, f.span, pkt.node_data(f, frame.data)),
+                }
+                (f.def.name, s)
+            })
+            .collect();
         let (server, seq, payload) = match tcp_of(frame.data) {
             Some((sport, _, seq, p)) => (sport == 22, seq, p.to_vec()),
             None => (false, 0, Vec::new()),
@@ -84,6 +99,7 @@ fn read(name: &str) -> Vec<Frame> {
             seq,
             payload,
             strings,
+            rendered,
         });
     }
     out
@@ -372,4 +388,45 @@ fn the_flow_json_ssh_object() {
     assert_eq!(s["hasshServer"], "a984ff804585fabe3cd08f4b3849024a");
     assert!(s["hassh"].as_str().is_some_and(|h| h.len() == 32));
     assert!(s["c2s"]["encrypted_packets"].as_u64() > Some(0));
+}
+
+/// Values of field `name` in frame `n` (1-based).
+fn field(frames: &[Frame], n: usize, name: &str) -> Vec<String> {
+    frames[n - 1]
+        .rendered
+        .iter()
+        .filter(|(f, _)| *f == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+#[test]
+fn the_sntrup761x25519_session() {
+    // Read from the shared corpus at run time (the capture comes from a
+    // GPL-2.0 project; its bytes are not copied into this repository).
+    let frames = read("ssh_sntrup_ed25519");
+    assert_eq!(field(&frames, 10, "ssh.message_code"), ["30"]);
+    assert_eq!(field(&frames, 10, "ssh.mpint_length"), ["1190"]);
+    assert_eq!(field(&frames, 10, "ssh.seq_num"), ["2"]);
+    // tshark 4.0 flags the KEM key as "Invalid key length: 1190"; it is valid.
+    assert!(field(&frames, 10, "ssh.key_length.error").is_empty());
+    assert_eq!(
+        field(&frames, 10, "ssh_kex_hybrid_part"),
+        [
+            "sntrup761 public key (1158 bytes)",
+            "X25519 public key (32 bytes)"
+        ]
+    );
+    assert_eq!(field(&frames, 11, "ssh.message_code"), ["31", "21"]);
+    assert_eq!(field(&frames, 11, "ssh.mpint_length"), ["1071"]);
+    assert_eq!(
+        field(&frames, 11, "ssh_kex_hybrid_part")[0],
+        "sntrup761 ciphertext (1039 bytes)"
+    );
+    assert_eq!(field(&frames, 11, "ssh.host_key.type"), ["ssh-ed25519"]);
+    assert_eq!(
+        field(&frames, 11, "ssh.host_key.fingerprint"),
+        ["SHA256:yIuj2+4Ny7rXl9GnySOyI+cEjkCIoyjEPolAPtAkWY0"]
+    );
+    assert_eq!(field(&frames, 11, "ssh.seq_num"), ["2", "2"]);
 }

@@ -572,7 +572,6 @@ fn dh_public(
 
 /// A key exchange reply: host key, the server's public value, signature.
 /// Negotiates the directions' algorithms, as Wireshark does at this point.
-#[allow(clippy::too_many_arguments)]
 fn reply(
     p: &mut Packet,
     pc: &mut PduCx<'_>,

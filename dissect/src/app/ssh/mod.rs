@@ -332,25 +332,20 @@ fn encrypted(cx: &mut Cx<'_>, pc: &mut PduCx<'_>, off: usize, pdu: &[u8]) {
         Span::new(off, pdu.len()),
         Value::Text(title.into()),
         |p| {
-            let body_at = if pdu.len() > 4 {
+            let mut r = kex::Reader::new(off, pdu);
+            let length = if pdu.len() > 4 { r.u32() } else { None };
+            if let Some((span, plen)) = length {
                 let clear = alg
                     .enc
                     .as_deref()
                     .is_some_and(|e| names::length_in_clear(e, alg.mac.as_deref()));
                 if clear {
-                    let plen = u32::from_be_bytes([pdu[0], pdu[1], pdu[2], pdu[3]]);
-                    p.add(&PACKET_LENGTH, Span::new(off, 4), Value::Uint(plen.into()));
+                    p.add(&PACKET_LENGTH, span, Value::Uint(plen.into()));
                 } else {
-                    p.add(
-                        &PACKET_LENGTH_ENCRYPTED,
-                        Span::new(off, 4),
-                        Value::SpanBytes,
-                    );
+                    p.add(&PACKET_LENGTH_ENCRYPTED, span, Value::SpanBytes);
                 }
-                4
-            } else {
-                0
-            };
+            }
+            let body_at = r.pos() - off;
             p.add(
                 &ENCRYPTED_PACKET,
                 Span::new(off + body_at, pdu.len() - body_at),
