@@ -131,3 +131,150 @@ pub const PING_REQUEST: [u8; 98] = [
     0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35,
     0x36, 0x37,
 ];
+
+/// The shared capture corpus (`shared/captures` beside the repository), where
+/// unit tests take their real frames from: the captures are read by path,
+/// never copied into the repository.
+pub fn corpus_path(file: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/captures")
+        .join(file)
+}
+
+/// One record of a corpus capture.
+#[derive(Clone, Debug)]
+pub struct CorpusRecord {
+    pub bytes: Vec<u8>,
+    pub ts: Timestamp,
+    /// Length on the wire.
+    pub wire_len: u32,
+}
+
+impl CorpusRecord {
+    pub fn test_frame(&self) -> TestFrame<'_> {
+        TestFrame {
+            bytes: &self.bytes,
+            ts: self.ts,
+            wire_len: Some(self.wire_len),
+        }
+    }
+}
+
+/// A whole corpus capture: its (first) link type and its records in order.
+#[derive(Clone, Debug)]
+pub struct CorpusCapture {
+    pub link: LinkType,
+    pub records: Vec<CorpusRecord>,
+}
+
+impl CorpusCapture {
+    /// The records as frames for [`dissect_frames`].
+    pub fn test_frames(&self) -> Vec<TestFrame<'_>> {
+        self.records.iter().map(CorpusRecord::test_frame).collect()
+    }
+}
+
+/// Reads a capture of the shared corpus (path relative to `shared/captures`),
+/// pcap or pcapng (pcapng timestamps at each interface's resolution).
+pub fn corpus_capture(file: &str) -> CorpusCapture {
+    use pcap_parser::pcapng::Block;
+    use pcap_parser::{PcapCapture, PcapNGCapture};
+    let path = corpus_path(file);
+    let data = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: the unit tests read real frames from the shared capture corpus; \
+             check out `shared/` beside the repository",
+            path.display()
+        )
+    });
+    if let Ok(cap) = PcapCapture::from_file(&data) {
+        let nanos = cap.header.is_nanosecond_precision();
+        let records = cap
+            .blocks
+            .iter()
+            .map(|b| CorpusRecord {
+                bytes: b.data.to_vec(),
+                ts: Timestamp::new(
+                    b.ts_sec.into(),
+                    u64::from(b.ts_usec) * if nanos { 1 } else { 1000 },
+                ),
+                wire_len: b.origlen,
+            })
+            .collect();
+        return CorpusCapture {
+            link: LinkType(cap.header.network.0 as u32),
+            records,
+        };
+    }
+    let cap = PcapNGCapture::from_file(&data)
+        .unwrap_or_else(|e| panic!("{}: not a pcap or pcapng file: {e:?}", path.display()));
+    let mut link = None;
+    let mut records = Vec::new();
+    for section in &cap.sections {
+        let mut interfaces = Vec::new();
+        for block in &section.blocks {
+            match block {
+                Block::InterfaceDescription(idb) => {
+                    link.get_or_insert(LinkType(idb.linktype.0 as u32));
+                    interfaces.push((idb.if_tsresol, idb.if_tsoffset));
+                }
+                Block::EnhancedPacket(epb) => {
+                    let (resol, offset) = interfaces
+                        .get(epb.if_id as usize)
+                        .copied()
+                        .unwrap_or((6, 0));
+                    let units = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                    let per_sec = pcap_parser::pcapng::build_ts_resolution(resol)
+                        .unwrap_or(1_000_000)
+                        .max(1);
+                    let secs = (units / per_sec) as i64 + offset;
+                    let nanos = (units % per_sec) * 1_000_000_000 / per_sec;
+                    let caplen = (epb.caplen as usize).min(epb.data.len());
+                    records.push(CorpusRecord {
+                        bytes: epb.data[..caplen].to_vec(),
+                        ts: Timestamp::new(secs, nanos),
+                        wire_len: epb.origlen,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    CorpusCapture {
+        link: link.unwrap_or(LinkType(1)),
+        records,
+    }
+}
+
+/// A frame of a corpus capture, named by file and 1-based frame number.
+#[derive(Clone, Copy, Debug)]
+pub struct CorpusFrame {
+    pub file: &'static str,
+    pub number: usize,
+}
+
+impl CorpusFrame {
+    pub const fn new(file: &'static str, number: usize) -> Self {
+        CorpusFrame { file, number }
+    }
+
+    /// The frame's bytes, read from the corpus.
+    pub fn bytes(self) -> Vec<u8> {
+        self.record().bytes
+    }
+
+    pub fn record(self) -> CorpusRecord {
+        let cap = corpus_capture(self.file);
+        cap.records
+            .get(self.number.wrapping_sub(1))
+            .cloned()
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} has {} frames, not frame {}",
+                    self.file,
+                    cap.records.len(),
+                    self.number
+                )
+            })
+    }
+}

@@ -1402,27 +1402,20 @@ mod tests {
         assert!(gaps.iter().all(|g| *g == gaps[0]), "{gaps:?}");
     }
 
-    /// The handshake of mixed/http_get.pcap, frames 1-3, through the dissectors:
+    /// The handshake of mixed/http_get.pcap, frames 1-3 (read from the corpus), through the dissectors:
     /// the hooks in IPv4 and TCP give one flow, opened by the client, NEW then
     /// ESTABLISHED, with Zeek's "ShA" so far and the IP lengths (64, 60, 52).
     #[test]
     fn handshake_through_the_dissectors() {
-        use crate::link::LinkType;
-        use crate::testutil::hex;
-        let syn = hex("0010db88d2efc8bcc896d2a0080045000040df8e400040066dd38d8ee405c096bb2be9d00050fe21323a00000000b002ffff3bc00000020405b4010303040101080a164add200000000004020000");
-        let synack = hex("c8bcc896d2a00010db88d2ef08004500003c000040002f065e66c096bb2b8d8ee4050050e9d0a5afce3efe21323ba01238902e500000020405b40402080a2f894259164add2001030307");
-        let ack = hex("0010db88d2efc8bcc896d2a0080045000034cc9f4000400680ce8d8ee405c096bb2be9d00050fe21323ba5afce3f8010202b753b00000101080a164add662f894259");
+        use crate::testutil::corpus_capture;
+        let capture = corpus_capture("mixed/http_get.pcap");
+        let frames = capture.test_frames();
         let mut d = crate::Dissector::new(crate::Prefs::default());
-        let times = [(869_344u64, &syn), (939_084, &synack), (939_378, &ack)];
-        for (i, (us, bytes)) in times.iter().enumerate() {
-            let meta = crate::FrameMeta::new(
-                i as u64 + 1,
-                Timestamp::new(1_362_692_526, us * 1000),
-                bytes.len() as u32,
-                LinkType::ETHERNET,
-            );
+        for (i, f) in frames[..3].iter().enumerate() {
+            let wire_len = f.wire_len.unwrap_or(f.bytes.len() as u32);
+            let meta = crate::FrameMeta::new(i as u64 + 1, f.ts, wire_len, capture.link);
             let mut pkt = Packet::new(false);
-            d.dissect(&meta, bytes, &mut pkt);
+            d.dissect(&meta, f.bytes, &mut pkt);
         }
         let flows = d.state().flows.all();
         assert_eq!(flows.len(), 1);

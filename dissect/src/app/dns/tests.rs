@@ -7,7 +7,7 @@ use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
 use crate::testutil::{
     chain, dissect_frame_fast, dissect_frame_for_test, dissect_frames, has_expert, hex, value,
-    values, TestFrame,
+    values, CorpusFrame, TestFrame,
 };
 use crate::{Dissector, FrameMeta, Prefs};
 use corpus_frames::*;
@@ -18,11 +18,11 @@ mod corpus_frames;
 /// Ethernet + IPv4 (no options) + UDP in front of the DNS message.
 const ETH_IPV4_UDP: usize = 14 + 20 + 8;
 
-fn frame(h: &str) -> Vec<u8> {
-    hex(h)
+fn frame(f: CorpusFrame) -> Vec<u8> {
+    f.bytes()
 }
 
-fn dissect(h: &str) -> (Packet, Vec<u8>) {
+fn dissect(h: CorpusFrame) -> (Packet, Vec<u8>) {
     let bytes = frame(h);
     (dissect_frame_for_test(LinkType::ETHERNET, &bytes), bytes)
 }
@@ -632,7 +632,7 @@ fn grouped(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
 
 #[test]
 fn agrees_with_hickory_proto_on_corpus_messages() {
-    let cases: &[(&str, LinkType, usize)] = &[
+    let cases: &[(CorpusFrame, LinkType, usize)] = &[
         (MX_QUERY_A, LinkType::ETHERNET, ETH_IPV4_UDP),
         (MX_RESPONSE_A, LinkType::ETHERNET, ETH_IPV4_UDP),
         (MX_RESPONSE_AAAA, LinkType::ETHERNET, ETH_IPV4_UDP),
@@ -708,7 +708,8 @@ const CRAFTED_TYPES: &str = concat!(
 
 #[test]
 fn record_types_without_corpus_examples_match_tshark() {
-    let (p, d) = dissect(CRAFTED_TYPES);
+    let d = hex(CRAFTED_TYPES);
+    let p = dissect_frame_for_test(LinkType::ETHERNET, &d);
     let all = |n: &str| v(&p, &d, n).join(" ");
     assert_eq!(all("dns.svcb.svcparam.key"), "0 1 3 4 5 6 7 1");
     assert_eq!(all("dns.svcb.svcparam.alpn"), "h2 h3 dot");
@@ -747,11 +748,7 @@ fn record_types_without_corpus_examples_match_tshark() {
 }
 
 /// dns/dns_tcp.pcap frame 4: a query over TCP, the whole message in one segment.
-const TCP_QUERY: &str = concat!(
-    "0011223344660011223344550800450000629b2a40004006134ec0a8010bd157f91283f3003523fec80d79d249145018",
-    "faf0779600000038431901200001000000000001037777770774637064756d70036f7267000001000100002910000000",
-    "0000000c000a00088f06be7d691442f0",
-);
+const TCP_QUERY: CorpusFrame = CorpusFrame::new("dns/dns_tcp.pcap", 4);
 
 #[test]
 fn tcp_message_with_length_prefix() {

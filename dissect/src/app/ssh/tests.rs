@@ -7,7 +7,7 @@
 use super::*;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
-use crate::testutil::{chain, has_expert, hex, values};
+use crate::testutil::{chain, has_expert, values};
 use crate::{Dissector, FrameMeta, Prefs};
 use corpus_frames::*;
 
@@ -46,10 +46,10 @@ impl Run {
         self.pkts.last().expect("just pushed")
     }
 
-    fn corpus(frames: &[(i64, u64, &str)]) -> Self {
+    fn corpus(frames: CorpusFrames) -> Self {
         let mut r = Run::new();
-        for (s, us, h) in frames {
-            r.frame(Timestamp::new(*s, us * 1000), hex(h));
+        for rec in frames.records() {
+            r.frame(rec.ts, rec.bytes);
         }
         r
     }
@@ -241,14 +241,9 @@ fn timelines_of_the_corpus_sessions() {
 fn the_fast_path_keeps_state_and_info() {
     let mut d = Dissector::new(Prefs::default());
     let mut last = Packet::new(false);
-    for (i, (s, us, h)) in KEX_CURVE25519.iter().enumerate() {
-        let bytes = hex(h);
-        let meta = FrameMeta::new(
-            i as u64 + 1,
-            Timestamp::new(*s, us * 1000),
-            bytes.len() as u32,
-            LinkType::ETHERNET,
-        );
+    for (i, rec) in KEX_CURVE25519.records().into_iter().enumerate() {
+        let bytes = rec.bytes;
+        let meta = FrameMeta::new(i as u64 + 1, rec.ts, bytes.len() as u32, LinkType::ETHERNET);
         last = Packet::new(false);
         d.dissect(&meta, &bytes, &mut last);
         assert!(last.fields.is_empty());
@@ -411,7 +406,7 @@ fn a_version_line_without_end_of_line() {
 fn a_kexinit_cut_at_every_field_keeps_what_was_decoded() {
     // The client KEXINIT of ssh_kex_curve25519.pcap frame 8, cut inside its
     // body at each field boundary but framed with a consistent packet_length.
-    let frame8 = hex(KEX_CURVE25519[7].2);
+    let frame8 = KEX_CURVE25519.records()[7].bytes.clone();
     let full = &frame8[14 + 20 + 32..];
     let plen = u32::from_be_bytes([full[0], full[1], full[2], full[3]]) as usize;
     let padding = full[4] as usize;
