@@ -25,6 +25,16 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::transport::udp::FIELDS,
     crate::tunnel::vxlan::FIELDS,
     crate::app::dns::FIELDS,
+    crate::link::radiotap::FIELDS,
+    crate::link::wlan_radio::FIELDS,
+    crate::link::ieee80211::FIELDS,
+    crate::link::ieee80211::mgmt::FIELDS,
+    crate::link::ieee80211::ie::FIELDS,
+    crate::link::ieee80211::ie::EXTCAP_FIELDS,
+    crate::link::ieee80211::ie::MAP_FIELDS,
+    crate::link::ieee80211::ie::VHT_CAP_FIELDS,
+    crate::link::llc::FIELDS,
+    crate::net::eapol::FIELDS,
 ];
 
 /// Every registered field.
