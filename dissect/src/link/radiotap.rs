@@ -587,8 +587,8 @@ fn show_field(cx: &mut Cx<'_>, at: usize, index: u32, b: &[u8], info: &mut Radio
         }
         5 => {
             let v = b[0] as i8;
-            // The first antenna signal is the frame's; later ones are per antenna.
-            info.dbm_signal.get_or_insert(v);
+            // Like Wireshark, the last antenna signal seen is the frame's.
+            info.dbm_signal = Some(v);
             p.add(&DBM_ANTSIGNAL, span, Value::Int(v as i64));
         }
         6 => {

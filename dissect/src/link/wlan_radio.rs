@@ -60,6 +60,7 @@ declare_fields! {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phy {
     Fhss = 1,
+    Dsss = 3,
     A = 5,
     B = 4,
     G = 6,
@@ -70,6 +71,7 @@ pub enum Phy {
 fn phy_name(v: u64) -> Option<&'static str> {
     Some(match v {
         1 => "802.11 FHSS",
+        3 => "802.11 DSSS",
         4 => "802.11b",
         5 => "802.11a",
         6 => "802.11g",
@@ -110,10 +112,17 @@ fn phy_of(info: &RadioInfo) -> Option<(Phy, Option<u32>)> {
     if info.mcs.is_some() {
         return Some((Phy::N, None));
     }
-    let flags = info.chan_flags.or(info.xchannel.map(|x| x.0 as u16))?;
+    let Some(flags) = info.chan_flags.or(info.xchannel.map(|x| x.0 as u16)) else {
+        // No channel: a DSSS/CCK rate still says 802.11b.
+        return match info.rate {
+            Some(2 | 4 | 11 | 22) => Some((Phy::B, None)),
+            _ => None,
+        };
+    };
     // Turbo, CCK, OFDM, 2 GHz, 5 GHz, dynamic CCK-OFDM, GFSK: the PHY mode.
     Some(match flags & 0x09f0 {
         0x0880 => (Phy::Fhss, None),
+        0x0080 => (Phy::Dsss, None),
         0x0140 => (Phy::A, Some(0)),
         0x0150 => (Phy::A, Some(2)),
         0x00a0 => (Phy::B, None),
@@ -236,7 +245,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, hdr_len: usize, info: &RadioInfo) {
                     }
                 }
             }
-            Phy::Fhss => {}
+            Phy::Fhss | Phy::Dsss => {}
         }
     }
     let rate = data_rate(info);
@@ -282,6 +291,8 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, hdr_len: usize, info: &RadioInfo) {
     let airtime = phy.and_then(|(phy, _)| airtime(cx, span, phy, info));
     let prev_end = cx.state.wifi.last_end_tsf.take();
     let Some((duration, preamble, assumed)) = airtime else {
+        // Wireshark measures the next gap from 0 after a frame it could not time.
+        cx.state.wifi.last_end_tsf = Some(0);
         return;
     };
     let p = &mut *cx.pkt;
@@ -362,10 +373,7 @@ fn airtime(
             }
             let bits_per_symbol = rate * 2;
             let symbols = (16 + 8 * len + 6).div_ceil(bits_per_symbol);
-            let mut d = 20 + symbols * 4;
-            if phy == Phy::G {
-                d += 6;
-            }
+            let d = 20 + symbols * 4;
             Some((d as u32, 20, assumed))
         }
         Phy::N => {
@@ -412,6 +420,12 @@ fn airtime(
                 ));
             }
             let sgi = known & 0x04 != 0 && flags & 0x04 != 0;
+            // Inside an A-MPDU each frame also takes a delimiter and padding to 4 bytes.
+            let len = if info.ampdu.is_some() {
+                len.div_ceil(4) * 4 + 4
+            } else {
+                len
+            };
             let nsts = streams + stbc;
             let ltf = |n: u64| if n == 3 { 4 } else { n };
             let preamble = if greenfield { 24 } else { 32 } + 4 * (ltf(nsts) + ltf(ness));
@@ -432,6 +446,6 @@ fn airtime(
             let _ = ext;
             Some(((preamble + data) as u32, preamble as u32, assumed))
         }
-        Phy::Ac | Phy::Fhss => None,
+        Phy::Ac | Phy::Fhss | Phy::Dsss => None,
     }
 }

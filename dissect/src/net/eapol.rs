@@ -228,11 +228,10 @@ fn key(cx: &mut Cx<'_>, off: usize, b: &[u8]) {
         return;
     }
     let doff = off + KEY_FIXED_LEN;
-    if key_info & KI_ENCRYPTED_BIT != 0 {
-        p.add(&DATA, Span::new(doff, n), Value::SpanBytes);
-    } else {
+    p.add(&DATA, Span::new(doff, n), Value::SpanBytes);
+    if key_info & KI_ENCRYPTED_BIT == 0 {
         // Unencrypted key data is a list of elements (RSN IE, KDEs).
         let mut sum = crate::link::ieee80211::ie::Summary::default();
-        crate::link::ieee80211::ie::dissect_all(p, doff, data, &mut sum);
+        p.subtree(|p| crate::link::ieee80211::ie::dissect_all(p, doff, data, &mut sum));
     }
 }

@@ -218,6 +218,8 @@ declare_fields! {
     TAG_OUI = "wlan.tag.oui", "OUI", U32;
     VENDOR_OUI_TYPE = "wlan.tag.vendor.oui.type", "Vendor Specific OUI Type", U8;
     VENDOR_DATA = "wlan.tag.vendor.data", "Vendor Specific Data", Bytes;
+    KDE_DATA_TYPE = "wlan.rsn.ie.kde.data_type", "Data Type", U8;
+    RSN_IE_PMKID = "wlan.rsn.ie.pmkid", "PMKID", Bytes;
     WFA_IE_TYPE = "wlan.wfa.ie.type", "Type", U8, Hex(2);
     WPA_VERSION = "wlan.wfa.ie.wpa.version", "WPA Version", U16;
     WPA_MCS = "wlan.wfa.ie.wpa.mcs", "Multicast Cipher Suite", U32;
@@ -418,7 +420,7 @@ fn element(p: &mut Packet, off: usize, id: u8, b: &[u8], sum: &mut Summary) {
                 });
             }
         }
-        42 if !b.is_empty() => {
+        42 | 47 if !b.is_empty() => {
             let v = b[0] as u64;
             p.add_tree(&ERP_INFO, s1(0), Value::Uint(v), |p| {
                 bit(p, &ERP_PRESENT, s1(0), v, 0x01);
@@ -476,8 +478,8 @@ fn element(p: &mut Packet, off: usize, id: u8, b: &[u8], sum: &mut Summary) {
             });
             for (i, &c) in b[1..].iter().take(4).enumerate() {
                 let def = [&TPE_20, &TPE_40, &TPE_80, &TPE_160][i];
-                // Half-dB steps; Wireshark shows the integer part.
-                p.add(def, s1(1 + i), Value::Int((c as i8 / 2) as i64));
+                // In half-dB steps; the field holds the raw count, as Wireshark's does.
+                p.add(def, s1(1 + i), Value::Int(c as i8 as i64));
             }
         }
         221 if b.len() >= 3 => vendor(p, off, b, sum),
@@ -872,7 +874,7 @@ extcap_defs! {
     XB51 = "wlan.extcap.b51", Bool; XB52 = "wlan.extcap.b52", Bool; XB53 = "wlan.extcap.b53", Bool;
     XB54 = "wlan.extcap.b54", Bool; XB55 = "wlan.extcap.b55", Bool;
     XB56 = "wlan.extcap.b56", Bool; XB57 = "wlan.extcap.b57", Bool; XB58 = "wlan.extcap.b58", Bool;
-    XB59 = "wlan.extcap.b59", U16, Hex(4); XB60 = "wlan.extcap.b60", Bool; XB61 = "wlan.extcap.b61", Bool;
+    XB59 = "wlan.extcap.b59", U16, Hex(4); XB59_8 = "wlan.extcap.b59", U8, Hex(2); XB60 = "wlan.extcap.b60", Bool; XB61 = "wlan.extcap.b61", Bool;
     XB62 = "wlan.extcap.b62", Bool; XB63 = "wlan.extcap.b63", Bool;
     XB65 = "wlan.extcap.b65", Bool; XB66 = "wlan.extcap.b66", Bool; XB67 = "wlan.extcap.b67", Bool;
     XB68 = "wlan.extcap.b68", Bool; XB69 = "wlan.extcap.b69", Bool; XB70 = "wlan.extcap.b70", Bool;
@@ -960,7 +962,7 @@ fn extcap_fields(octet: usize, joined: bool) -> ExtcapBits {
         (&XB56, 0x01),
         (&XB57, 0x02),
         (&XB58, 0x04),
-        (&XB59, 0x08),
+        (&XB59_8, 0x08),
         (&XB60, 0x10),
         (&XB61, 0x20),
         (&XB62, 0x40),
@@ -1170,9 +1172,25 @@ fn vendor(p: &mut Packet, off: usize, b: &[u8], sum: &mut Summary) {
     );
     let rest = &b[4..];
     let roff = off + 4;
+    if oui == 0x000fac {
+        // RSN key data encapsulation (KDE) in EAPOL-Key data.
+        p.add(
+            &KDE_DATA_TYPE,
+            Span::new(off + 3, 1),
+            Value::Uint(otype as u64),
+        );
+        if otype == 4 && rest.len() >= 16 {
+            p.add(&RSN_IE_PMKID, Span::new(roff, 16), Value::SpanBytes);
+        }
+        return;
+    }
     if oui != 0x0050f2 {
-        if !rest.is_empty() && oui != 0x506f9a {
-            p.add(&VENDOR_DATA, Span::new(roff, rest.len()), Value::SpanBytes);
+        if oui != 0x506f9a {
+            p.add(
+                &VENDOR_DATA,
+                Span::new(off + 3, b.len() - 3),
+                Value::SpanBytes,
+            );
         }
         return;
     }

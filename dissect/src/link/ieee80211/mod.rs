@@ -30,6 +30,7 @@ declare_fields! {
     FC_FROMDS = "wlan.fc.fromds", "From DS", Bool;
     FC_FRAG = "wlan.fc.frag", "More Fragments", Bool;
     FC_RETRY = "wlan.fc.retry", "Retry", Bool;
+    FC_RETRY_EXPERT = "wlan.fc.retry.expert", "Retransmission (retry)", None;
     FC_PWRMGT = "wlan.fc.pwrmgt", "PWR MGT", Bool;
     FC_MOREDATA = "wlan.fc.moredata", "More Data", Bool;
     FC_PROTECTED = "wlan.fc.protected", "Protected flag", Bool;
@@ -219,6 +220,17 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
                     (&FC_ORDER, 0x80),
                 ] {
                     p.add(def, s1, Value::Bool(b1 & mask != 0));
+                    if mask == 0x08 && b1 & mask != 0 {
+                        p.subtree(|p| {
+                            p.expert_field(
+                                &FC_RETRY_EXPERT,
+                                crate::model::Severity::Note,
+                                crate::model::Group::Sequence,
+                                s1,
+                                "Retransmission (retry)",
+                            )
+                        });
+                    }
                 }
             });
         },
@@ -263,9 +275,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
     let Some((hdr, mut hdr_len)) = header else {
         return buf.len();
     };
-    if cx.pkt.tree {
-        cx.state.wifi.note_header(cx.meta, &hdr, radio);
-    }
+    cx.state.wifi.note_header(cx.meta, &hdr, radio);
     if fc.is_qos_data() {
         if let Some(q) = le16(body, hdr_len) {
             show_qos(cx.pkt, off + hdr_len, q, fc);
@@ -301,11 +311,9 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
     }
     match fc.ftype {
         TYPE_MGMT => mgmt::dissect(cx, poff, payload, fc, &hdr),
-        TYPE_DATA => {
-            // Null-data subtypes (4..=7, 12..=15) carry no payload.
-            if fc.subtype & 0x04 == 0 && !payload.is_empty() {
-                crate::link::llc::dissect(cx, poff, payload);
-            }
+        // Null-data subtypes (4..=7, 12..=15) carry no payload.
+        TYPE_DATA if fc.subtype & 0x04 == 0 && !payload.is_empty() => {
+            crate::link::llc::dissect(cx, poff, payload);
         }
         _ => {}
     }
@@ -614,16 +622,16 @@ fn show_protected(cx: &mut Cx<'_>, off: usize, payload: &[u8]) {
         let span = Span::new(off, 8);
         if tkip {
             let pn = (h[2] as u64)
-                | (h[0] as u64) << 8
-                | u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64 * 0x10000;
+                | ((h[0] as u64) << 8)
+                | ((u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64) << 16);
             cx.pkt.add_tree(&TKIP_PARAMS, span, Value::None, |p| {
                 p.add(&TKIP_EXTIV, span, Value::Uint(pn));
                 p.add(&WEP_KEY, Span::new(off + 3, 1), Value::Uint(key as u64));
             });
         } else {
             let pn = (h[0] as u64)
-                | (h[1] as u64) << 8
-                | u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64 * 0x10000;
+                | ((h[1] as u64) << 8)
+                | ((u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64) << 16);
             cx.pkt.add_tree(&CCMP_PARAMS, span, Value::None, |p| {
                 p.add(&CCMP_EXTIV, span, Value::Uint(pn));
                 p.add(&WEP_KEY, Span::new(off + 3, 1), Value::Uint(key as u64));
