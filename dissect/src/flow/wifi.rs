@@ -58,7 +58,7 @@ struct Current {
     retry: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct WifiState {
     /// End of the previous frame on air (radiotap TSFT), for `wlan_radio.ifs`.
     pub last_end_tsf: Option<u64>,
@@ -259,6 +259,7 @@ impl WifiState {
             EapolMsg::Group(_) => ("eapol.g2", "EAPOL group key handshake message 2 of 2"),
         };
         let pushed = self.push_event(meta, cur, kind, label.to_string());
+        self.add_member(cur.bssid, cur.sta);
         if let (EapolMsg::FourWay(n), true) = (msg, pushed) {
             if let Some(st) = self.stations.get_mut(&cur.sta) {
                 if st.eapol_msgs.len() < crate::flow::timeline::MAX_TIMELINE_EVENTS {

@@ -81,7 +81,14 @@ pub struct Fixed {
 }
 
 /// Dissects a management frame body at `off`.
-pub fn dissect(cx: &mut Cx<'_>, off: usize, body: &[u8], fc: FrameControl, hdr: &MacHeader) {
+pub fn dissect(
+    cx: &mut Cx<'_>,
+    off: usize,
+    body: &[u8],
+    fc: FrameControl,
+    hdr: &MacHeader,
+    radio: Option<&crate::link::radiotap::RadioInfo>,
+) {
     cx.pkt.begin_layer(&WLAN_MGT, Span::new(off, body.len()));
     cx.pkt
         .set_title(|t| t.push_str("IEEE 802.11 Wireless Management"));
@@ -123,6 +130,9 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, body: &[u8], fc: FrameControl, hdr: 
     cx.state
         .wifi
         .note_mgmt(cx.meta, hdr, &fixed, Some(&summary));
+    if let (Some(r), Some(bssid), BEACON_FRAME | PROBE_RESP) = (radio, hdr.addr3, fc.subtype) {
+        cx.state.wifi.note_bss_radio(bssid, r);
+    }
 }
 
 /// Shows the fixed parameters; returns their length and what they said.

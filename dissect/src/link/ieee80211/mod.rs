@@ -310,7 +310,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
         return buf.len();
     }
     match fc.ftype {
-        TYPE_MGMT => mgmt::dissect(cx, poff, payload, fc, &hdr),
+        TYPE_MGMT => mgmt::dissect(cx, poff, payload, fc, &hdr, radio),
         // Null-data subtypes (4..=7, 12..=15) carry no payload.
         TYPE_DATA if fc.subtype & 0x04 == 0 && !payload.is_empty() => {
             crate::link::llc::dissect(cx, poff, payload);
