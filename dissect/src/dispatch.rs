@@ -59,6 +59,12 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
 /// Returns how many bytes the payload's protocol claimed.
 pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     cx.pkt.push_protocol_name("ethertype");
+    ethertype_payload(cx, etype, off, buf)
+}
+
+/// Like [`ethertype`] for a header that is not Ethernet's (LLC/SNAP), where
+/// tshark's protocol chain names no `ethertype` step.
+pub fn ethertype_payload(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     if !enter(cx, off, buf) {
         return buf.len();
     }

@@ -102,6 +102,6 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     }
     cx.pkt
         .add(&TYPE, Span::new(off + 6, 2), Value::Uint(etype as u64));
-    dispatch::ethertype(cx, etype, off + 8, &buf[8..]);
+    dispatch::ethertype_payload(cx, etype, off + 8, &buf[8..]);
     buf.len()
 }

@@ -891,3 +891,117 @@ fn show_vht(p: &mut crate::model::Packet, at: usize, b: &[u8], info: &mut RadioI
         }
     });
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::testutil::{dissect_frame_for_test, has_expert, hex, only, values};
+    use crate::LinkType;
+
+    /// Frame 8 of wifi/radiotap_wpa2_full_assoc_4way.pcap: radiotap (24 bytes:
+    /// TSFT, flags, rate, channel, antenna signal and noise), then EAPOL message 1.
+    pub(crate) const EAPOL_M1: &str = "000018006f0000008ae1ec6028110300000c3c144001d4a188023c004040a75073db500f807018d0500f807018d000000700aaaa03000000888e0203007502008a0010000000000000000115adf473164f43a34f211ebc34495b588af5b915c0dd4478f5fbc89d2f7bd0fa0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000016dd14000fac04b9c9f71f0c96f62b6c11f545d2dff41b";
+    /// Frame 1 of wifi/radiotap_meshid.pcap: three present words (the first two
+    /// restart the radiotap namespace), per-antenna signals, a timestamp field.
+    const MESH_BEACON: &str = "000038002f4040a0200800a020080000de71d73702000000100c71164001de000000000000000000d9d5d7370000000016001103d900de0180000000ffffffffffff1831bf57da1c1831bf57da1cc01001204e0000000000e8031000000001088c129824b048606c03019505040102000030140100000fac040100000fac040100000fac0800002d1aef191bffff0000000000000000000001000000000000000000003d16950500000000ffff000000000000000000000000000072103131732d6d6573682d6e6574776f726b710701010001010009bf0cb2599933faff0000faff0000c005019b00ffffe906b433";
+
+    #[test]
+    fn standard_fields_and_radio_summary() {
+        let data = hex(EAPOL_M1);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(only(&pkt, "radiotap.length", &data), "24");
+        assert_eq!(only(&pkt, "radiotap.present.word", &data), "0x0000006f");
+        assert_eq!(only(&pkt, "radiotap.channel.freq", &data), "5180");
+        assert_eq!(only(&pkt, "radiotap.channel.flags.5ghz", &data), "1");
+        assert_eq!(only(&pkt, "radiotap.dbm_antsignal", &data), "-44");
+        assert_eq!(only(&pkt, "radiotap.datarate", &data), "6");
+        assert_eq!(only(&pkt, "wlan_radio.phy", &data), "5");
+        assert_eq!(only(&pkt, "wlan_radio.channel", &data), "36");
+        assert_eq!(only(&pkt, "wlan_radio.snr", &data), "51");
+        assert_eq!(only(&pkt, "wlan_radio.preamble", &data), "20");
+        assert_eq!(
+            crate::testutil::chain(&pkt),
+            "radiotap:wlan_radio:wlan:llc:eapol"
+        );
+    }
+
+    #[test]
+    fn namespaces_restart_and_every_antenna_is_shown() {
+        let data = hex(MESH_BEACON);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(
+            values(&pkt, "radiotap.present.word", &data),
+            ["0xa040402f", "0xa0000820", "0x00000820"]
+        );
+        assert_eq!(
+            values(&pkt, "radiotap.dbm_antsignal", &data),
+            ["-34", "-39", "-34"]
+        );
+        assert_eq!(values(&pkt, "radiotap.antenna", &data), ["0", "1"]);
+        assert_eq!(only(&pkt, "radiotap.timestamp.ts", &data), "936891865");
+        assert_eq!(only(&pkt, "wlan_radio.channel", &data), "149");
+        assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
+    }
+
+    #[test]
+    fn length_shorter_than_its_present_fields() {
+        // The header says 12 bytes, but TSFT alone needs 8 from offset 8.
+        let mut data = hex(EAPOL_M1);
+        data[2] = 12;
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert!(pkt.is_malformed());
+        assert!(has_expert(&pkt, "radiotap field 0"), "{:?}", pkt.experts);
+        assert_eq!(only(&pkt, "radiotap.length", &data), "12");
+        // The 802.11 frame is still found at the stated length.
+        assert!(pkt.find("wlan.fc").is_some());
+    }
+
+    #[test]
+    fn extended_bitmap_that_never_ends() {
+        // Every present word has its ext bit set, up to the end of the header.
+        let mut data = vec![0u8, 0, 16, 0];
+        for _ in 0..3 {
+            data.extend_from_slice(&0x8000_0000u32.to_le_bytes());
+        }
+        data.extend_from_slice(&[0x80, 0, 0, 0]);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert!(
+            has_expert(&pkt, "extended present bitmap"),
+            "{:?}",
+            pkt.experts
+        );
+        assert_eq!(values(&pkt, "radiotap.present.word", &data).len(), 3);
+    }
+
+    #[test]
+    fn truncated_at_every_length() {
+        let data = hex(EAPOL_M1);
+        for n in 0..data.len() {
+            let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data[..n]);
+            if n < 24 {
+                assert!(pkt.is_malformed(), "cut at {n}");
+            }
+            if n >= 8 {
+                assert_eq!(only(&pkt, "radiotap.version", &data[..n]), "0");
+            }
+        }
+    }
+
+    #[test]
+    fn vendor_namespace_is_skipped_by_its_length() {
+        // Word 0: flags + vendor NS next + ext; word 1: vendor bits (ignored).
+        // Then flags (1 byte, at 12), pad to 14, vendor header, 2 data bytes.
+        let mut data = vec![0u8, 0, 24, 0];
+        data.extend_from_slice(&(0x0000_0002u32 | 1 << 30 | 1 << 31).to_le_bytes());
+        data.extend_from_slice(&0x0000_0001u32.to_le_bytes());
+        data.extend_from_slice(&[0x00, 0x00]); // flags, pad
+        data.extend_from_slice(&[0x00, 0x11, 0x22, 0x01, 0x02, 0x00, 0xaa, 0xbb]);
+        data.extend_from_slice(&[0; 2]);
+        assert_eq!(data.len(), 24);
+        data.extend_from_slice(&[0xd4, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6]);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(only(&pkt, "radiotap.vendor_oui", &data), "0x001122");
+        assert_eq!(only(&pkt, "radiotap.vendor_data", &data), "aa:bb");
+        assert_eq!(only(&pkt, "wlan.fc.type_subtype", &data), "0x001d");
+        assert!(!pkt.is_malformed(), "{:?}", pkt.experts);
+    }
+}

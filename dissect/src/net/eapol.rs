@@ -235,3 +235,65 @@ fn key(cx: &mut Cx<'_>, off: usize, b: &[u8]) {
         p.subtree(|p| crate::link::ieee80211::ie::dissect_all(p, doff, data, &mut sum));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{dissect_frame_for_test, has_expert, hex, only};
+    use crate::LinkType;
+
+    /// Message 1 of the handshake in wifi/radiotap_wpa2_full_assoc_4way.pcap (frame 8).
+    fn m1() -> Vec<u8> {
+        hex(crate::link::radiotap::tests::EAPOL_M1)
+    }
+
+    #[test]
+    fn key_frame_fields_and_message_number() {
+        let data = m1();
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(only(&pkt, "eapol.type", &data), "3");
+        assert_eq!(only(&pkt, "eapol.keydes.type", &data), "2");
+        assert_eq!(only(&pkt, "wlan_rsna_eapol.keydes.msgnr", &data), "1");
+        assert_eq!(
+            only(&pkt, "wlan_rsna_eapol.keydes.key_info", &data),
+            "0x008a"
+        );
+        assert_eq!(only(&pkt, "eapol.keydes.replay_counter", &data), "1");
+        assert_eq!(only(&pkt, "wlan_rsna_eapol.keydes.data_len", &data), "22");
+        assert_eq!(
+            only(&pkt, "wlan.rsn.ie.pmkid", &data),
+            "b9:c9:f7:1f:0c:96:f6:2b:6c:11:f5:45:d2:df:f4:1b"
+        );
+        assert_eq!(pkt.summary.info, "Key (Message 1 of 4)");
+    }
+
+    #[test]
+    fn message_numbers_from_key_information() {
+        assert_eq!(message_number(0x008a, false, 0), EapolMsg::FourWay(1));
+        assert_eq!(message_number(0x010a, false, 22), EapolMsg::FourWay(2));
+        assert_eq!(message_number(0x13ca, false, 56), EapolMsg::FourWay(3));
+        assert_eq!(message_number(0x030a, true, 0), EapolMsg::FourWay(4));
+        // WPA1 supplicants send message 4 without the secure bit: zero nonce, no data.
+        assert_eq!(message_number(0x010a, true, 0), EapolMsg::FourWay(4));
+        assert_eq!(message_number(0x1382, false, 32), EapolMsg::Group(1));
+        assert_eq!(message_number(0x0302, true, 0), EapolMsg::Group(2));
+    }
+
+    #[test]
+    fn truncated_key_frames_keep_what_was_read() {
+        let data = m1();
+        // 36 radiotap+802.11 header bytes, 8 of LLC/SNAP: EAPOL starts at 68.
+        let eapol_at = data.len() - 121;
+        for n in eapol_at..data.len() {
+            let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data[..n]);
+            if n >= eapol_at + 4 {
+                assert_eq!(only(&pkt, "eapol.version", &data[..n]), "2");
+            }
+            if n < data.len() - 4 {
+                assert!(pkt.is_malformed(), "cut at {n}");
+            }
+        }
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data[..eapol_at + 50]);
+        assert!(has_expert(&pkt, "EAPOL-Key descriptor needs 95 bytes"));
+    }
+}

@@ -90,6 +90,11 @@ pub fn dissect(
     radio: Option<&crate::link::radiotap::RadioInfo>,
 ) {
     cx.pkt.begin_layer(&WLAN_MGT, Span::new(off, body.len()));
+    // tshark shows the management body as a layer of its own but does not
+    // name it in the protocol chain.
+    if cx.pkt.protocols.last() == Some(&WLAN_MGT.name) {
+        cx.pkt.protocols.pop();
+    }
     cx.pkt
         .set_title(|t| t.push_str("IEEE 802.11 Wireless Management"));
     let (fixed_len, fixed) = fixed_params(cx, off, body, fc.subtype);

@@ -698,3 +698,133 @@ pub fn flag_string(f: u8) -> String {
         .map(|&(m, c)| if f & m != 0 { c } else { '.' })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::flag_string;
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, hex, only, values};
+    use crate::LinkType;
+
+    /// Frame 1 of wifi/ieee80211_noradiotap_4way.pcap: a beacon (link type 105)
+    /// with SSID, rates, DS, TIM, ERP, extended rates and RSN elements.
+    const BEACON: &str = "80000000ffffffffffff00146c7e408000146c7e408010078161ea0000000000fa00310400084861726b6f6e656e010882848b960c1830480301010504000100002a010032041224606c30140100000fac040100000fac040100000fac020100";
+    /// Frame 12 of wifi/radiotap_wpa2_full_assoc_4way.pcap: CCMP-protected QoS data.
+    const CCMP_QOS_DATA: &str = "000024006b0020008ae1ec6030e0030000003c144001d6a1440000047100000000000000884228004040a75073db500f807018d01880909c6ae4000000000100002000000000425140326b1d4fd39c6d3a9247d3c82ec709c89a58457d06fb7062e892a08daaceb3023a3e71dd811fe08a3d82d6e03045942cdc55a218bc3e0680faf030";
+
+    #[test]
+    fn beacon_header_fixed_fields_and_elements() {
+        let data = hex(BEACON);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &data);
+        assert_eq!(chain(&pkt), "wlan");
+        assert_eq!(only(&pkt, "wlan.fc.type_subtype", &data), "0x0008");
+        assert_eq!(only(&pkt, "wlan.bssid", &data), "00:14:6c:7e:40:80");
+        assert_eq!(only(&pkt, "wlan.seq", &data), "113");
+        assert_eq!(only(&pkt, "wlan.fixed.beacon", &data), "250");
+        assert_eq!(only(&pkt, "wlan.fixed.capabilities.privacy", &data), "1");
+        assert_eq!(only(&pkt, "wlan.ssid", &data), "48:61:72:6b:6f:6e:65:6e");
+        assert_eq!(values(&pkt, "wlan.supported_rates", &data).len(), 8);
+        assert_eq!(only(&pkt, "wlan.ds.current_channel", &data), "1");
+        assert_eq!(only(&pkt, "wlan.rsn.akms.type", &data), "2");
+        assert_eq!(only(&pkt, "wlan.rsn.pcs.type", &data), "4");
+        assert!(
+            pkt.find("wlan.fcs").is_none(),
+            "no FCS without a radio header saying so"
+        );
+        assert!(pkt.summary.info.starts_with("Beacon frame, SN=113"));
+        assert!(
+            pkt.summary.info.ends_with("SSID=Harkonen"),
+            "{}",
+            pkt.summary.info
+        );
+        assert!(pkt.experts.is_empty(), "{:?}", pkt.experts);
+    }
+
+    #[test]
+    fn element_length_past_the_frame() {
+        let mut data = hex(BEACON);
+        // The RSN element (last) claims 40 bytes; 20 are there.
+        let at = data.len() - 22;
+        assert_eq!(data[at], 48);
+        data[at + 1] = 40;
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &data);
+        assert!(pkt.is_malformed());
+        assert!(
+            has_expert(&pkt, "Tag length 40 is past the end"),
+            "{:?}",
+            pkt.experts
+        );
+        assert!(pkt.find("wlan.tag.length.bad").is_some());
+        // Everything before it stays.
+        assert_eq!(only(&pkt, "wlan.ds.current_channel", &data), "1");
+        assert!(pkt.find("wlan.rsn.version").is_none());
+    }
+
+    #[test]
+    fn truncated_at_every_length() {
+        let data = hex(BEACON);
+        for n in 0..data.len() {
+            let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &data[..n]);
+            if n < 36 {
+                assert!(pkt.is_malformed(), "cut at {n}");
+            }
+            if n >= 2 {
+                assert_eq!(only(&pkt, "wlan.fc.type", &data[..n]), "0");
+            }
+        }
+    }
+
+    #[test]
+    fn protected_qos_data_shows_ccmp_header() {
+        let data = hex(CCMP_QOS_DATA);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(chain(&pkt), "radiotap:wlan_radio:wlan:data");
+        assert_eq!(only(&pkt, "wlan.fc.protected", &data), "1");
+        assert_eq!(only(&pkt, "wlan.qos.tid", &data), "0");
+        assert_eq!(only(&pkt, "wlan.ccmp.extiv", &data), "0x000000000001");
+        assert_eq!(only(&pkt, "wlan.wep.key", &data), "0");
+        assert!(pkt.find("wlan.fcs").is_none(), "this capture keeps no FCS");
+        assert_eq!(only(&pkt, "wlan.staa", &data), "40:40:a7:50:73:db");
+        assert_eq!(only(&pkt, "wlan_radio.phy", &data), "8");
+    }
+
+    #[test]
+    fn control_frames_name_their_addresses() {
+        // ACK: frame control, duration, receiver address only.
+        let ack = hex("d4000000112233445566");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &ack);
+        assert_eq!(only(&pkt, "wlan.ra", &ack), "11:22:33:44:55:66");
+        assert!(pkt.find("wlan.ta").is_none());
+        // RTS: receiver and transmitter.
+        let rts = hex("b4002c01112233445566aabbccddeeff");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &rts);
+        assert_eq!(only(&pkt, "wlan.ta", &rts), "aa:bb:cc:dd:ee:ff");
+        assert_eq!(only(&pkt, "wlan.duration", &rts), "300");
+        // PS-Poll: the duration field is the association ID.
+        let pspoll = hex("a4000bc0112233445566aabbccddeeff");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &pspoll);
+        assert_eq!(only(&pkt, "wlan.aid", &pspoll), "11");
+        assert_eq!(only(&pkt, "wlan.bssid", &pspoll), "11:22:33:44:55:66");
+        // Block Ack Request: control and starting sequence.
+        let bar = hex("84000000112233445566aabbccddeeff04001000");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &bar);
+        assert_eq!(only(&pkt, "wlan.fixed.ssc", &bar), "0x0010");
+    }
+
+    #[test]
+    fn deauthentication_reason_is_named() {
+        let deauth = hex("c0003a01112233445566aabbccddeeffaabbccddeeff10000700");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &deauth);
+        assert_eq!(only(&pkt, "wlan.fixed.reason_code", &deauth), "0x0007");
+        let f = pkt.find("wlan.fixed.reason_code").expect("reason");
+        assert_eq!(
+            (f.def.names.expect("names"))(7),
+            Some("Class 3 frame received from nonassociated STA")
+        );
+    }
+
+    #[test]
+    fn flags_string() {
+        assert_eq!(flag_string(0x00), "........");
+        assert_eq!(flag_string(0x48), ".P..R...");
+    }
+}
