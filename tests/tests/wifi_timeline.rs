@@ -216,3 +216,29 @@ fn busy_channel_stations_and_repeated_handshakes() {
     );
     assert!(w.bss.len() >= 7);
 }
+
+#[test]
+fn stats_wlan_lists_bsses_stations_and_timelines() {
+    use wirelens::commands::stats::{dissect_all, write_wlan};
+    let file = corpus_dir()
+        .join("wifi")
+        .join("radiotap_wpa3_sae_4way.pcap");
+    let d = dissect_all(&file).expect("dissect");
+    let mut out = Vec::new();
+    write_wlan(&mut out, d.state()).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("02:00:00:00:00:00 WPA3-Network"), "{text}");
+    assert!(text.contains("WPA3-Personal (SAE)"), "{text}");
+    assert!(
+        text.contains("02:00:00:00:01:00  BSS 02:00:00:00:00:00  associated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("EAPOL 4-way handshake message 4 of 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Authentication (Simultaneous Authentication of Equals (SAE), seq 1)"),
+        "{text}"
+    );
+}
