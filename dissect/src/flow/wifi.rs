@@ -73,7 +73,7 @@ fn is_group(m: &Mac) -> bool {
 
 impl WifiState {
     /// Notes a frame's MAC header: who is the station, who the BSS.
-    pub fn note_header(&mut self, meta: &FrameMeta<'_>, h: &MacHeader, radio: Option<&RadioInfo>) {
+    pub fn note_header(&mut self, meta: &FrameMeta<'_>, h: &MacHeader) {
         self.current = None;
         let Some(a2) = h.addr2 else { return };
         let (sta, bssid, dir) = match h.fc.ftype {
@@ -103,7 +103,6 @@ impl WifiState {
             dir,
             retry,
         });
-        let _ = radio;
         if h.fc.ftype == TYPE_DATA && h.fc.protected() {
             let Some(st) = self.station(sta) else { return };
             if !st.saw_protected_data {

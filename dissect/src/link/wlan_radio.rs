@@ -288,7 +288,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, hdr_len: usize, info: &RadioInfo) {
         p.add(&AMPDU_CRC_ERROR, span, Value::Bool(flags & 0x0010 != 0));
         p.add(&AMPDU_ID, span, Value::Uint(reference as u64));
     }
-    let airtime = phy.and_then(|(phy, _)| airtime(cx, span, phy, info));
+    let airtime = phy.and_then(|(phy, _)| airtime(phy, info));
     let prev_end = cx.state.wifi.last_end_tsf.take();
     let Some((duration, preamble, assumed)) = airtime else {
         // Wireshark measures the next gap from 0 after a frame it could not time.
@@ -330,13 +330,7 @@ type Assumed = [Option<(&'static crate::model::FieldDef, &'static str)>; 4];
 
 /// Airtime in microseconds and preamble length, as Wireshark computes them,
 /// with the assumptions it had to make.
-fn airtime(
-    cx: &mut Cx<'_>,
-    _span: Span,
-    phy: Phy,
-    info: &RadioInfo,
-) -> Option<(u32, u32, Assumed)> {
-    let _ = cx;
+fn airtime(phy: Phy, info: &RadioInfo) -> Option<(u32, u32, Assumed)> {
     let len = info.frame_len as u64;
     let mut assumed: Assumed = [None; 4];
     match phy {
@@ -438,12 +432,6 @@ fn airtime(
             } else {
                 symbols * 4
             };
-            let ext = if info.freq.is_some_and(|f| f < 3000) {
-                6
-            } else {
-                0
-            };
-            let _ = ext;
             Some(((preamble + data) as u32, preamble as u32, assumed))
         }
         Phy::Ac | Phy::Fhss | Phy::Dsss => None,

@@ -262,10 +262,6 @@ declare_fields! {
     WME_TXOP = "wlan.wfa.ie.wme.acp.txop_limit", "TXOP Limit", U16;
 }
 
-/// Extended capability bit fields, per octet: (name, first bit, bit count, kind).
-/// Most are single flags; a few reserved or multi-bit fields are numbers.
-static EXTCAP_BITS: &[&FieldDef] = &[];
-
 /// Facts from the elements that the BSS table and the timeline need.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -275,6 +271,7 @@ pub struct Summary {
     pub rsn_akms: Vec<u8>,
     pub rsn_pairwise: Vec<u8>,
     pub wpa: bool,
+    pub mesh_id: Option<Vec<u8>>,
 }
 
 fn bit(p: &mut Packet, def: &'static FieldDef, span: Span, v: u64, mask: u64) {
@@ -452,6 +449,7 @@ fn element(p: &mut Packet, off: usize, id: u8, b: &[u8], sum: &mut Summary) {
         }
         113 if b.len() >= 7 => mesh_config(p, off, b),
         114 => {
+            sum.mesh_id = Some(b.to_vec());
             p.add_with(&MESH_ID, all, || {
                 Value::Str(String::from_utf8_lossy(b).into_owned().into())
             });
@@ -808,7 +806,6 @@ fn mesh_config(p: &mut Packet, off: usize, b: &[u8]) {
 /// Extended capabilities: one `wlan.extcap` per octet (Wireshark joins
 /// octets 7 and 8 into one 16-bit field), each with its bit fields.
 fn extended_capabilities(p: &mut Packet, off: usize, b: &[u8]) {
-    let _ = EXTCAP_BITS;
     let mut i = 0;
     while i < b.len() {
         let joined = i == 7 && b.len() > 8;

@@ -78,6 +78,7 @@ pub struct Fixed {
     pub auth_alg: Option<u16>,
     pub auth_seq: Option<u16>,
     pub capabilities: Option<u16>,
+    pub beacon_interval: Option<u16>,
 }
 
 /// Dissects a management frame body at `off`.
@@ -118,19 +119,25 @@ pub fn dissect(
         let pkt = &mut *cx.pkt;
         pkt.subtree(|p| super::ie::dissect_all(p, toff, tags, &mut summary));
     }
+    if let (BEACON_FRAME | PROBE_RESP, Some(bi)) = (fc.subtype, fixed.beacon_interval) {
+        cx.pkt.append_info_fmt(format_args!(", BI={bi}"));
+    }
     if let Some(ssid) = &summary.ssid {
         if matches!(
             fc.subtype,
             BEACON_FRAME | PROBE_RESP | PROBE_REQ | ASSOC_REQ | REASSOC_REQ
         ) {
-            let text = if ssid.is_empty() {
-                "Wildcard (Broadcast)".to_string()
+            if ssid.is_empty() {
+                cx.pkt.append_info(", SSID=Wildcard (Broadcast)");
             } else {
-                String::from_utf8_lossy(ssid).into_owned()
-            };
-            cx.pkt.append_info(", SSID=");
-            cx.pkt.append_info(&text);
+                let text = String::from_utf8_lossy(ssid);
+                cx.pkt.append_info_fmt(format_args!(", SSID=\"{text}\""));
+            }
         }
+    }
+    if let (BEACON_FRAME | PROBE_RESP, Some(id)) = (fc.subtype, &summary.mesh_id) {
+        let text = String::from_utf8_lossy(id);
+        cx.pkt.append_info_fmt(format_args!(", MESHID={text}"));
     }
     cx.state
         .wifi
@@ -197,11 +204,9 @@ fn fixed_params(cx: &mut Cx<'_>, off: usize, b: &[u8], subtype: u8) -> (usize, F
         PROBE_RESP | BEACON_FRAME => {
             let ts = u64::from_le_bytes(f[..8].try_into().unwrap_or([0; 8]));
             p.add(&TIMESTAMP, s(0, 8), Value::Uint(ts));
-            p.add(
-                &BEACON,
-                s(8, 2),
-                Value::Uint(le16(f, 8).unwrap_or(0) as u64),
-            );
+            let bi = le16(f, 8).unwrap_or(0);
+            fixed.beacon_interval = Some(bi);
+            p.add(&BEACON, s(8, 2), Value::Uint(bi as u64));
             fixed.capabilities = show_capabilities(p, off + 10, &f[10..]);
         }
         DISASSOC | DEAUTH => {

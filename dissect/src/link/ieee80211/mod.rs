@@ -135,6 +135,7 @@ pub struct MacHeader {
     pub addr2: Option<[u8; 6]>,
     pub addr3: Option<[u8; 6]>,
     pub seq: Option<u16>,
+    pub frag: Option<u16>,
 }
 
 fn mac_at(b: &[u8], at: usize) -> Option<[u8; 6]> {
@@ -275,7 +276,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
     let Some((hdr, mut hdr_len)) = header else {
         return buf.len();
     };
-    cx.state.wifi.note_header(cx.meta, &hdr, radio);
+    cx.state.wifi.note_header(cx.meta, &hdr);
     if fc.is_qos_data() {
         if let Some(q) = le16(body, hdr_len) {
             show_qos(cx.pkt, off + hdr_len, q, fc);
@@ -296,7 +297,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
             hdr_len += 4;
         }
     }
-    info_line(cx, fc, &hdr);
+    info_line(cx, fc, &hdr, has_fcs);
     set_columns(cx, &hdr, fc);
     if fc.ftype == TYPE_DATA && datapad {
         hdr_len = (hdr_len + 3) & !3;
@@ -356,6 +357,7 @@ fn mgmt_header(
             addr2: Some(a2),
             addr3: Some(a3),
             seq: Some(sc >> 4),
+            frag: Some(sc & 0x0f),
         },
         24,
     ))
@@ -436,6 +438,7 @@ fn ctrl_header(
             addr2: a2,
             addr3: None,
             seq: None,
+            frag: None,
         },
         len,
     ))
@@ -524,6 +527,7 @@ fn data_header(
             addr2: Some(a2),
             addr3: Some(a3),
             seq: Some(sc >> 4),
+            frag: Some(sc & 0x0f),
         },
         need,
     ))
@@ -668,15 +672,19 @@ fn set_columns(cx: &mut Cx<'_>, h: &MacHeader, fc: FrameControl) {
     }
 }
 
-fn info_line(cx: &mut Cx<'_>, fc: FrameControl, h: &MacHeader) {
+fn info_line(cx: &mut Cx<'_>, fc: FrameControl, h: &MacHeader, has_fcs: bool) {
     use std::fmt::Write as _;
     let name =
         names::type_subtype(fc.type_subtype() as u64).unwrap_or("Unrecognized (Reserved frame)");
-    let flags = flag_string(fc.flags);
+    let mut flags = flag_string(fc.flags);
+    // Wireshark marks a frame that ends in an FCS with a ninth flag, `C`.
+    if has_fcs {
+        flags.push('C');
+    }
     cx.pkt.set_info(|s| {
         s.push_str(name);
-        if let Some(seq) = h.seq {
-            let _ = write!(s, ", SN={seq}, FN=0");
+        if let (Some(seq), Some(frag)) = (h.seq, h.frag) {
+            let _ = write!(s, ", SN={seq}, FN={frag}");
         }
         let _ = write!(s, ", Flags={flags}");
     });
@@ -686,11 +694,11 @@ fn info_line(cx: &mut Cx<'_>, fc: FrameControl, h: &MacHeader) {
 pub fn flag_string(f: u8) -> String {
     const CH: [(u8, char); 8] = [
         (0x80, 'o'),
-        (0x40, 'P'),
+        (0x40, 'p'),
         (0x20, 'm'),
         (0x10, 'P'),
         (0x08, 'R'),
-        (0x04, 'F'),
+        (0x04, 'M'),
         (0x02, 'F'),
         (0x01, 'T'),
     ];
@@ -732,7 +740,7 @@ mod tests {
         );
         assert!(pkt.summary.info.starts_with("Beacon frame, SN=113"));
         assert!(
-            pkt.summary.info.ends_with("SSID=Harkonen"),
+            pkt.summary.info.ends_with("BI=250, SSID=\"Harkonen\""),
             "{}",
             pkt.summary.info
         );
@@ -825,6 +833,7 @@ mod tests {
     #[test]
     fn flags_string() {
         assert_eq!(flag_string(0x00), "........");
-        assert_eq!(flag_string(0x48), ".P..R...");
+        assert_eq!(flag_string(0x48), ".p..R...");
+        assert_eq!(flag_string(0x42), ".p....F.");
     }
 }
