@@ -1004,4 +1004,29 @@ pub(crate) mod tests {
         assert_eq!(only(&pkt, "wlan.fc.type_subtype", &data), "0x001d");
         assert!(!pkt.is_malformed(), "{:?}", pkt.experts);
     }
+
+    #[test]
+    fn random_and_mutated_frames_never_panic() {
+        // xorshift: deterministic noise, so a failure can be replayed.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let seeds = [hex(EAPOL_M1), hex(MESH_BEACON)];
+        for i in 0..3000 {
+            let mut data = seeds[i % 2].clone();
+            for _ in 0..1 + next() % 6 {
+                let at = (next() as usize) % data.len();
+                data[at] = next() as u8;
+            }
+            let cut = (next() as usize) % (data.len() + 1);
+            for link in [LinkType::IEEE802_11_RADIOTAP, LinkType::IEEE802_11] {
+                let _ = dissect_frame_for_test(link, &data[..cut]);
+                let _ = crate::testutil::dissect_frame_fast(link, &data);
+            }
+        }
+    }
 }

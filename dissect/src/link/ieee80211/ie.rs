@@ -218,6 +218,14 @@ declare_fields! {
     TAG_OUI = "wlan.tag.oui", "OUI", U32;
     VENDOR_OUI_TYPE = "wlan.tag.vendor.oui.type", "Vendor Specific OUI Type", U8;
     VENDOR_DATA = "wlan.tag.vendor.data", "Vendor Specific Data", Bytes;
+    AIRONET_TYPE = "wlan.aironet.type", "Aironet IE type", U8;
+    AIRONET_DATA = "wlan.aironet.data", "Aironet IE data", Bytes;
+    AIRONET_VERSION = "wlan.aironet.version", "Aironet IE CCX version?", U8;
+    AIRONET_CLIENTMFP = "wlan.aironet.clientmfp", "Client MFP", Bool;
+    CCX1_UNKNOWN = "wlan.cisco.ccx1.unknown", "Unknown", Bytes;
+    CCX1_NAME = "wlan.cisco.ccx1.name", "Name", String;
+    CCX1_CLIENTS = "wlan.cisco.ccx1.clients", "Clients", U8;
+    CCX1_UNKNOWN2 = "wlan.cisco.ccx1.unknown2", "Unknown2", Bytes;
     KDE_DATA_TYPE = "wlan.rsn.ie.kde.data_type", "Data Type", U8;
     RSN_IE_PMKID = "wlan.rsn.ie.pmkid", "PMKID", Bytes;
     WFA_IE_TYPE = "wlan.wfa.ie.type", "Type", U8, Hex(2);
@@ -481,6 +489,21 @@ fn element(p: &mut Packet, off: usize, id: u8, b: &[u8], sum: &mut Summary) {
             }
         }
         221 if b.len() >= 3 => vendor(p, off, b, sum),
+        133 if b.len() >= 30 => {
+            // Cisco CCX1 CKIP: an AP name (16 bytes, NUL padded) and its client count.
+            p.add(&CCX1_UNKNOWN, Span::new(off, 10), Value::SpanBytes);
+            let name = &b[10..26];
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            p.add_with(&CCX1_NAME, Span::new(off + 10, 16), || {
+                Value::Str(String::from_utf8_lossy(&name[..end]).into_owned().into())
+            });
+            p.add(
+                &CCX1_CLIENTS,
+                Span::new(off + 26, 1),
+                Value::Uint(b[26] as u64),
+            );
+            p.add(&CCX1_UNKNOWN2, Span::new(off + 27, 3), Value::SpanBytes);
+        }
         _ => {}
     }
 }
@@ -1181,6 +1204,10 @@ fn vendor(p: &mut Packet, off: usize, b: &[u8], sum: &mut Summary) {
         }
         return;
     }
+    if oui == 0x004096 {
+        aironet(p, off + 3, otype, rest);
+        return;
+    }
     if oui != 0x0050f2 {
         if oui != 0x506f9a {
             p.add(
@@ -1300,5 +1327,30 @@ fn wme(p: &mut Packet, off: usize, b: &[u8]) {
             let txop = u16::from_le_bytes([acp[2], acp[3]]);
             p.add(&WME_TXOP, Span::new(at + 2, 2), Value::Uint(txop as u64));
         });
+    }
+}
+
+/// Cisco Aironet vendor elements (OUI 00:40:96): the type, then by type a
+/// CCX version, the client MFP flag or opaque data.
+fn aironet(p: &mut Packet, type_at: usize, otype: u8, rest: &[u8]) {
+    p.add(
+        &AIRONET_TYPE,
+        Span::new(type_at, 1),
+        Value::Uint(otype as u64),
+    );
+    let span = Span::new(type_at + 1, rest.len());
+    match (otype, rest.first()) {
+        (3, Some(&v)) => p.add(
+            &AIRONET_VERSION,
+            Span::new(type_at + 1, 1),
+            Value::Uint(v as u64),
+        ),
+        (20, Some(&v)) => p.add(
+            &AIRONET_CLIENTMFP,
+            Span::new(type_at + 1, 1),
+            Value::Bool(v & 1 != 0),
+        ),
+        (_, Some(_)) => p.add(&AIRONET_DATA, span, Value::SpanBytes),
+        (_, None) => {}
     }
 }
