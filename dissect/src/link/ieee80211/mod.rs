@@ -574,31 +574,56 @@ fn show_qos(p: &mut Packet, at: usize, q: u16, fc: FrameControl) {
 }
 
 fn show_fcs(cx: &mut Cx<'_>, layer: u8, off: usize, buf: &[u8], radio: Option<&RadioInfo>) {
-    let Some(f) = buf.len().checked_sub(4).and_then(|at| buf.get(at..)) else {
+    let Some(at) = buf.len().checked_sub(4) else {
         return;
     };
-    let at = buf.len() - 4;
+    let (covered, f) = buf.split_at(at);
     let v = u32::from_le_bytes([f[0], f[1], f[2], f[3]]);
     let span = Span::new(off + at, 4);
     cx.pkt
         .add_to_layer(layer, &FCS, span, Value::Uint(v as u64));
-    // Like tshark's default, the FCS is shown but not verified (status 2);
-    // a radio header's bad-FCS flag is reported as such.
-    let status = if radio.is_some_and(|r| r.bad_fcs()) {
-        0
-    } else {
-        2
-    };
+    // The status field is tshark's default (2, not verified), but the CRC is
+    // checked: a wrong one, or a radio header flagging it bad, is reported.
+    let bad_flag = radio.is_some_and(|r| r.bad_fcs());
+    let status = if bad_flag { 0 } else { 2 };
     cx.pkt
         .add_to_layer(layer, &FCS_STATUS, span, Value::Uint(status));
-    if status == 0 {
+    if bad_flag {
         cx.pkt.expert(
             crate::model::Severity::Error,
             crate::model::Group::Checksum,
             span,
             "the radio header flags this frame's FCS as bad",
         );
+    } else if captured_whole(cx, off + buf.len()) {
+        let want = crc32(covered);
+        if want != v {
+            cx.pkt.expert(
+                crate::model::Severity::Warn,
+                crate::model::Group::Checksum,
+                span,
+                format!("Frame check sequence incorrect: should be 0x{want:08x}"),
+            );
+        }
     }
+}
+
+/// Whether the frame was captured up to `end` (a cut frame's FCS cannot be checked).
+fn captured_whole(cx: &Cx<'_>, end: usize) -> bool {
+    cx.meta.orig_len as usize <= cx.frame.len() && end == cx.frame.len()
+}
+
+/// CRC-32 (IEEE 802.3 polynomial, reflected), the 802.11 FCS.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xedb8_8320 & mask);
+        }
+    }
+    !crc
 }
 
 /// The CCMP/TKIP/WEP header of a protected frame; the rest is shown as data.
@@ -717,6 +742,8 @@ mod tests {
     /// with SSID, rates, DS, TIM, ERP, extended rates and RSN elements.
     const BEACON: &str = "80000000ffffffffffff00146c7e408000146c7e408010078161ea0000000000fa00310400084861726b6f6e656e010882848b960c1830480301010504000100002a010032041224606c30140100000fac040100000fac040100000fac020100";
     /// Frame 12 of wifi/radiotap_wpa2_full_assoc_4way.pcap: CCMP-protected QoS data.
+    /// Frame 1 of wifi/radiotap_meshid.pcap: radiotap with FCS-at-end, a mesh beacon.
+    const MESH_BEACON: &str = "000038002f4040a0200800a020080000de71d73702000000100c71164001de000000000000000000d9d5d7370000000016001103d900de0180000000ffffffffffff1831bf57da1c1831bf57da1cc01001204e0000000000e8031000000001088c129824b048606c03019505040102000030140100000fac040100000fac040100000fac0800002d1aef191bffff0000000000000000000001000000000000000000003d16950500000000ffff000000000000000000000000000072103131732d6d6573682d6e6574776f726b710701010001010009bf0cb2599933faff0000faff0000c005019b00ffffe906b433";
     const CCMP_QOS_DATA: &str = "000024006b0020008ae1ec6030e0030000003c144001d6a1440000047100000000000000884228004040a75073db500f807018d01880909c6ae4000000000100002000000000425140326b1d4fd39c6d3a9247d3c82ec709c89a58457d06fb7062e892a08daaceb3023a3e71dd811fe08a3d82d6e03045942cdc55a218bc3e0680faf030";
 
     #[test]
@@ -828,6 +855,24 @@ mod tests {
             (f.def.names.expect("names"))(7),
             Some("Class 3 frame received from nonassociated STA")
         );
+    }
+
+    #[test]
+    fn fcs_is_checked_but_shown_as_tshark_does() {
+        // Frame 1 of wifi/radiotap_meshid.pcap ends in a correct FCS.
+        let data = hex(MESH_BEACON);
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert_eq!(only(&pkt, "wlan.fcs", &data), "0x33b406e9");
+        assert_eq!(only(&pkt, "wlan.fcs.status", &data), "2");
+        assert!(!has_expert(&pkt, "Frame check sequence"));
+        let mut bad = data.clone();
+        let n = bad.len();
+        bad[n - 1] ^= 0xff;
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &bad);
+        assert!(has_expert(
+            &pkt,
+            "Frame check sequence incorrect: should be 0x33b406e9"
+        ));
     }
 
     #[test]
