@@ -28,6 +28,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::link::radiotap::FIELDS,
     crate::link::wlan_radio::FIELDS,
     crate::link::ieee80211::FIELDS,
+    crate::link::ieee80211::pv1::FIELDS,
     crate::link::ieee80211::mgmt::FIELDS,
     crate::link::ieee80211::ie::FIELDS,
     crate::link::ieee80211::ie::EXTCAP_FIELDS,

@@ -329,8 +329,19 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         frame_len: (cx.meta.orig_len as usize).saturating_sub(off + hdr_len),
         ..RadioInfo::default()
     };
-    let words = present_words(cx, off, hdr);
-    walk_fields(cx, off, hdr, &words, &mut info);
+    if version == 0 {
+        let words = present_words(cx, off, hdr);
+        walk_fields(cx, off, hdr, &words, &mut info);
+    } else {
+        // Only version 0 is defined: its fields cannot be trusted, but the
+        // length still says where the 802.11 frame starts (as in Wireshark).
+        cx.pkt.expert(
+            crate::model::Severity::Warn,
+            crate::model::Group::Malformed,
+            Span::new(off, 1),
+            format!("unknown radiotap version {version}: fields not dissected"),
+        );
+    }
     wlan_radio::dissect(cx, off, hdr_len, &info);
     let rest = &buf[hdr_len..];
     ieee80211::dissect(cx, off + hdr_len, rest, Some(&info));

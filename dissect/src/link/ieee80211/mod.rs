@@ -6,6 +6,7 @@
 pub mod ie;
 pub mod mgmt;
 pub mod names;
+pub mod pv1;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
@@ -191,6 +192,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8], radio: Option<&RadioInfo
         return buf.len();
     };
     let fc = FrameControl::parse(b0, b1);
+    if fc.version == 1 {
+        pv1::dissect(cx, off, buf);
+        return buf.len();
+    }
     let fc_span = Span::new(off, 2);
     let p = &mut *cx.pkt;
     p.add(
@@ -873,6 +878,22 @@ mod tests {
             &pkt,
             "Frame check sequence incorrect: should be 0x33b406e9"
         ));
+    }
+
+    #[test]
+    fn pv1_header_behind_unknown_radiotap_version() {
+        // malformed/ieee80211_rates_oobr.pcap: radiotap version 0x30, then a PV1 frame.
+        let data = hex("3030180030303030303030303030303030303030303030308130303030303030303030303030303030303030303030303030303030303030303030303030303030303001300504303030303030");
+        let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
+        assert!(pkt.find("radiotap.present.word").is_none());
+        assert!(has_expert(&pkt, "unknown radiotap version 48"));
+        assert_eq!(only(&pkt, "wlan.fc", &data), "0x3081");
+        assert_eq!(only(&pkt, "wlan.fc.version", &data), "0x0001");
+        assert_eq!(only(&pkt, "wlan.fc.ptid", &data), "0x0004");
+        assert_eq!(only(&pkt, "wlan.fc.protected_frame", &data), "1");
+        assert_eq!(only(&pkt, "wlan.fc.sid.association_id", &data), "0x1030");
+        assert_eq!(only(&pkt, "wlan.seq", &data), "771");
+        assert_eq!(only(&pkt, "wlan.da", &data), "30:30:30:30:30:30");
     }
 
     #[test]
