@@ -72,8 +72,8 @@ declare_fields! {
     HTC = "wlan.htc", "HT Control (+HTC)", U32, Hex(8);
     FCS = "wlan.fcs", "Frame check sequence", U32, Hex(8);
     FCS_STATUS = "wlan.fcs.status", "FCS Status", U8, Dec, crate::names::checksum_status;
-    CCMP_PARAMS = "ccmp_parameters", "CCMP parameters", None;
-    TKIP_PARAMS = "tkip_parameters", "TKIP parameters", None;
+    CCMP_PARAMS = "wlan.ccmp", "CCMP parameters", None;
+    TKIP_PARAMS = "wlan.tkip", "TKIP parameters", None;
     CCMP_EXTIV = "wlan.ccmp.extiv", "CCMP Ext. Initialization Vector", U64, Hex(12);
     TKIP_EXTIV = "wlan.tkip.extiv", "TKIP Ext. Initialization Vector", U64, Hex(12);
     WEP_IV = "wlan.wep.iv", "Initialization Vector", U32, Hex(6);
@@ -658,7 +658,10 @@ fn show_protected(cx: &mut Cx<'_>, off: usize, payload: &[u8]) {
             let pn = (h[2] as u64)
                 | ((h[0] as u64) << 8)
                 | ((u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64) << 16);
-            cx.pkt.add_tree(&TKIP_PARAMS, span, Value::None, |p| {
+            // A text node, keyed by its label as tshark's is.
+            cx.pkt
+                .add_with(&TKIP_PARAMS, span, || Value::Text("TKIP parameters".into()));
+            cx.pkt.subtree(|p| {
                 p.add(&TKIP_EXTIV, span, Value::Uint(pn));
                 p.add(&WEP_KEY, Span::new(off + 3, 1), Value::Uint(key as u64));
             });
@@ -666,7 +669,9 @@ fn show_protected(cx: &mut Cx<'_>, off: usize, payload: &[u8]) {
             let pn = (h[0] as u64)
                 | ((h[1] as u64) << 8)
                 | ((u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as u64) << 16);
-            cx.pkt.add_tree(&CCMP_PARAMS, span, Value::None, |p| {
+            cx.pkt
+                .add_with(&CCMP_PARAMS, span, || Value::Text("CCMP parameters".into()));
+            cx.pkt.subtree(|p| {
                 p.add(&CCMP_EXTIV, span, Value::Uint(pn));
                 p.add(&WEP_KEY, Span::new(off + 3, 1), Value::Uint(key as u64));
             });
