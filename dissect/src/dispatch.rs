@@ -34,6 +34,12 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
         LinkType::RAW => {
             link::raw::dissect(cx, 0, frame);
         }
+        LinkType::IEEE802_11_RADIOTAP => {
+            link::radiotap::dissect(cx, 0, frame);
+        }
+        LinkType::IEEE802_11 => {
+            link::ieee80211::dissect(cx, 0, frame, None);
+        }
         LinkType::IPV4 => {
             net::ipv4::dissect_any_version(cx, 0, frame);
         }
@@ -56,6 +62,12 @@ pub fn link(cx: &mut Cx<'_>, link_type: LinkType, frame: &[u8]) {
 /// Returns how many bytes the payload's protocol claimed.
 pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     cx.pkt.push_protocol_name("ethertype");
+    ethertype_payload(cx, etype, off, buf)
+}
+
+/// Like [`ethertype`] for a header that is not Ethernet's (LLC/SNAP), where
+/// tshark's protocol chain names no `ethertype` step.
+pub fn ethertype_payload(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
     if !enter(cx, off, buf) {
         return buf.len();
     }
@@ -65,6 +77,7 @@ pub fn ethertype(cx: &mut Cx<'_>, etype: u16, off: usize, buf: &[u8]) -> usize {
         0x0806 | 0x8035 => net::arp::dissect(cx, off, buf),
         0x8100 | 0x88a8 | 0x9100 => link::vlan::dissect(cx, off, buf, etype),
         0x6558 => link::ethernet::dissect(cx, off, buf),
+        net::eapol::ETHERTYPE => net::eapol::dissect(cx, off, buf),
         _ => app::data::dissect(cx, off, buf),
     };
     cx.nesting -= 1;

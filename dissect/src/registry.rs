@@ -28,6 +28,17 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::app::dns::FIELDS,
     crate::app::ssh::FIELDS,
     crate::app::bgp::FIELDS,
+    crate::link::radiotap::FIELDS,
+    crate::link::wlan_radio::FIELDS,
+    crate::link::ieee80211::FIELDS,
+    crate::link::ieee80211::pv1::FIELDS,
+    crate::link::ieee80211::mgmt::FIELDS,
+    crate::link::ieee80211::ie::FIELDS,
+    crate::link::ieee80211::ie::EXTCAP_FIELDS,
+    crate::link::ieee80211::ie::MAP_FIELDS,
+    crate::link::ieee80211::ie::VHT_CAP_FIELDS,
+    crate::link::llc::FIELDS,
+    crate::net::eapol::FIELDS,
 ];
 
 /// Every registered field.

@@ -4,6 +4,8 @@
 //! - `conv` (same as `conv,tcp`), `conv,udp`, `conv,ip`, `conv,ipv6`, `conv,eth`:
 //!   tshark 4.0's conversation tables, byte for byte (`tshark -n -q -z conv,tcp`).
 //! - `neighbours`: the ARP / NDP neighbour table the capture shows.
+//! - `wlan`: the 802.11 BSSes seen (SSID, channel, signal, security) with the
+//!   stations associated to each, and each station's association timeline.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -22,6 +24,7 @@ use crate::{input, Error};
 pub enum Stat {
     Conv(ConvKind),
     Neighbours,
+    Wlan,
 }
 
 /// A conversation table, as tshark names it after `-z conv,`.
@@ -44,9 +47,10 @@ impl Stat {
             "conv,ipv6" => ConvKind::Ipv6,
             "conv,eth" => ConvKind::Eth,
             "neighbours" | "neighbors" | "arp" => return Ok(Stat::Neighbours),
+            "wlan" | "wifi" => return Ok(Stat::Wlan),
             _ => {
                 return Err(Error(format!(
-                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours)"
+                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours, wlan)"
             )))
             }
         };
@@ -63,7 +67,8 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     if stats.is_empty() {
         return Err(Error(
-            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth or neighbours".into(),
+            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours or wlan"
+                .into(),
         ));
     }
     let dissector = dissect_all(&args.file)?;
@@ -71,6 +76,7 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let written = stats.iter().try_for_each(|s| match s {
         Stat::Conv(kind) => write_conv(&mut out, dissector.state(), *kind),
         Stat::Neighbours => write_neighbours(&mut out, dissector.state()),
+        Stat::Wlan => write_wlan(&mut out, dissector.state()),
     });
     match written.and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -238,6 +244,85 @@ pub fn write_neighbours(out: &mut impl Write, state: &State) -> io::Result<()> {
             state.neighbours.untracked,
             wirelens_dissect::flow::neighbours::MAX_NEIGHBOURS
         )?;
+    }
+    writeln!(out, "{RULE}")
+}
+
+fn mac_text(m: &[u8; 6]) -> String {
+    Address::Mac(*m).to_string()
+}
+
+/// Writes the 802.11 BSS table (SSID, channel, signal, security, stations) and,
+/// per station, its association timeline with times relative to the first frame.
+pub fn write_wlan(out: &mut impl Write, state: &State) -> io::Result<()> {
+    let wifi = &state.wifi;
+    let first = state.first_ts.unwrap_or(state.frame_ts);
+    writeln!(out, "{RULE}")?;
+    writeln!(out, "802.11 BSSes")?;
+    writeln!(
+        out,
+        "{:<17} {:<32} {:>4} {:>8} {:>7} {:<24} Stations",
+        "BSSID", "SSID", "Chan", "Signal", "Beacons", "Security"
+    )?;
+    for (bssid, b) in &wifi.bss {
+        let ssid = b.ssid.as_ref().map_or_else(String::new, |s| {
+            if s.is_empty() {
+                "(hidden)".to_string()
+            } else {
+                String::from_utf8_lossy(s).into_owned()
+            }
+        });
+        let chan = b.channel.map_or_else(|| "-".into(), |c| c.to_string());
+        let signal = b
+            .signal_dbm
+            .map_or_else(|| "-".into(), |s| format!("{s} dBm"));
+        let stations: Vec<String> = b.stations.iter().map(mac_text).collect();
+        writeln!(
+            out,
+            "{:<17} {:<32} {:>4} {:>8} {:>7} {:<24} {}",
+            mac_text(bssid),
+            ssid,
+            chan,
+            signal,
+            b.beacons,
+            b.security,
+            stations.join(" ")
+        )?;
+    }
+    writeln!(out, "{RULE}")?;
+    writeln!(out, "802.11 stations")?;
+    for (sta, st) in &wifi.stations {
+        let bss = st.bssid.as_ref().map_or_else(|| "-".into(), mac_text);
+        let msgs: Vec<String> = st.eapol_msgs.iter().map(u8::to_string).collect();
+        writeln!(
+            out,
+            "{}  BSS {}  {}  retries {}  EAPOL [{}]",
+            mac_text(sta),
+            bss,
+            if st.associated {
+                "associated"
+            } else {
+                "not associated"
+            },
+            st.retries,
+            msgs.join(" ")
+        )?;
+        for e in st.timeline.events() {
+            let who = match e.dir {
+                wirelens_dissect::flow::timeline::Direction::ClientToServer => "STA->AP",
+                wirelens_dissect::flow::timeline::Direction::ServerToClient => "AP->STA",
+            };
+            writeln!(
+                out,
+                "  {:>12.6}  #{:<6} {who}  {}",
+                e.ts.since(first).as_secs_f64(),
+                e.frame,
+                e.label
+            )?;
+        }
+        if st.timeline.dropped() > 0 {
+            writeln!(out, "  ({} more events not kept)", st.timeline.dropped())?;
+        }
     }
     writeln!(out, "{RULE}")
 }

@@ -11,6 +11,7 @@ pub mod tcp;
 pub mod tcp_state;
 pub mod timeline;
 pub mod udp;
+pub mod wifi;
 
 use crate::model::{Address, Timestamp};
 
@@ -45,6 +46,8 @@ pub struct State {
     pub defrag: defrag::DefragTable,
     /// TCP stream directions being reassembled for their application protocol.
     pub streams: reassembly::Streams,
+    /// 802.11 BSS table and per-station association timelines.
+    pub wifi: wifi::WifiState,
 }
 
 impl State {

@@ -2,11 +2,15 @@
 
 pub mod ethernet;
 pub mod juniper;
+pub mod ieee80211;
 pub mod linktype;
+pub mod llc;
 pub mod null;
 pub mod oui;
+pub mod radiotap;
 pub mod raw;
 pub mod sll;
 pub mod vlan;
+pub mod wlan_radio;
 
 pub use linktype::LinkType;

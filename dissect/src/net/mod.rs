@@ -1,6 +1,7 @@
 //! Network layer: ARP, IPv4, IPv6, ICMP, ICMPv6.
 
 pub mod arp;
+pub mod eapol;
 pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
