@@ -1115,8 +1115,8 @@ mod tests {
 
     #[test]
     fn rfc4884_length_limits_the_quote() {
-        let time_exceeded = TIME_EXCEEDED.bytes();
         // Time exceeded saying the quote is 2 words (8 bytes) after the header, then 4 more bytes.
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut msg = vec![11, 0, 0, 0, 0, 2, 0, 0];
         msg.extend_from_slice(&time_exceeded[42..]);
         let frame = over_ipv4(&msg);
@@ -1146,9 +1146,9 @@ mod tests {
 
     #[test]
     fn mpls_label_stack_extension_after_a_128_byte_quote() {
-        let time_exceeded = TIME_EXCEEDED.bytes();
         // Time exceeded, RFC 4884 length 32 words, a 28-byte datagram padded to 128 bytes,
         // then an extension with one MPLS label stack entry: label 20, S set, TTL 1.
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut msg = vec![11, 0, 0, 0, 0, 32, 0, 0];
         msg.extend_from_slice(&time_exceeded[42..70]);
         msg.resize(8 + 128, 0);

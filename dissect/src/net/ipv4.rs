@@ -1471,8 +1471,8 @@ mod tests {
 
     #[test]
     fn padding_after_total_length_is_not_payload() {
-        let raw_dns = RAW_DNS.bytes();
         // Frame 1 of link/eth_arp_icmp.pcap-like layout: an Ethernet frame padded to 60 bytes.
+        let raw_dns = RAW_DNS.bytes();
         let mut frame = vec![0u8; 14];
         frame[12..14].copy_from_slice(&[0x08, 0x00]);
         frame.extend_from_slice(&raw_dns[..28]);
@@ -1572,8 +1572,8 @@ mod tests {
 
     #[test]
     fn bogus_versions() {
-        let raw_dns = RAW_DNS.bytes();
         // Behind the IPv4 EtherType the ip layer shows the bad version (`dissect_ip_v4`).
+        let raw_dns = RAW_DNS.bytes();
         let mut frame = behind_ethernet(&raw_dns);
         frame[14] = 0x55;
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
