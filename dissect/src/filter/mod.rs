@@ -107,15 +107,15 @@ impl Filter {
 mod tests {
     use super::*;
     use crate::model::Timestamp;
-    use crate::testutil::{dissect_frame_fast, dissect_frame_for_test, hex};
+    use crate::testutil::{dissect_frame_fast, dissect_frame_for_test, CorpusFrame};
     use crate::LinkType;
 
     /// mixed/http_get.pcap frame 4: 141.142.228.5:59856 → 192.150.187.43:80, `GET /download/CHANGES.bro-aux.txt`.
-    const GET: &str = "0010db88d2efc8bcc896d2a00800450000bc4a9a40004006024c8d8ee405c096bb2be9d00050fe21323ba5afce3f8018202b048000000101080a164add662f894259474554202f646f776e6c6f61642f4348414e4745532e62726f2d6175782e74787420485454502f312e310d0a557365722d4167656e743a20576765742f312e3134202864617277696e31322e322e30290d0a4163636570743a202a2f2a0d0a486f73743a2062726f2e6f72670d0a436f6e6e656374696f6e3a204b6565702d416c6976650d0a0d0a";
+    const GET: CorpusFrame = CorpusFrame::new("mixed/http_get.pcap", 4);
 
     /// Evaluates `filter` on the GET frame, dissected at the speed the filter asks for.
     fn on_get(filter: &str) -> bool {
-        let bytes = hex(GET);
+        let bytes = GET.bytes();
         let f = Filter::compile(filter).unwrap();
         let pkt = if f.needs_tree() {
             dissect_frame_for_test(LinkType::ETHERNET, &bytes)
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn fast_path_and_tree_agree() {
-        let bytes = hex(GET);
+        let bytes = GET.bytes();
         let meta = FrameMeta::new(4, Timestamp::new(1_362_692_527, 0), 202, LinkType::ETHERNET);
         let fast = dissect_frame_fast(LinkType::ETHERNET, &bytes);
         let tree = dissect_frame_for_test(LinkType::ETHERNET, &bytes);

@@ -467,26 +467,20 @@ mod tests {
         assert_eq!(ndp_link_address(&[1, 1, 0], 1), None);
     }
 
-    /// link/eth_arp_who_has.pcap frames 1-2 through the ARP dissector: "Who has
-    /// 10.0.0.1? Tell 10.0.0.2", then "10.0.0.1 is at f8:ed:a5:c0:a4:f1".
+    /// link/eth_arp_who_has.pcap frames 1-2 (read from the corpus) through the
+    /// ARP dissector: "Who has 10.0.0.1? Tell 10.0.0.2", then "10.0.0.1 is at
+    /// f8:ed:a5:c0:a4:f1".
     #[test]
     fn arp_request_and_reply_through_the_dissector() {
-        use crate::link::LinkType;
-        use crate::testutil::hex;
-        let req = hex(
-            "ffffffffffff7831c1c63fc2080600010800060400017831c1c63fc20a0000020000000000000a000001",
-        );
-        let rep = hex("7831c1c63fc2f8eda5c0a4f108060001080006040002f8eda5c0a4f10a0000017831c1c63fc20a00000200000000000000000000000000001f0b60ce");
+        use crate::testutil::corpus_capture;
+        let capture = corpus_capture("link/eth_arp_who_has.pcap");
+        let frames = capture.test_frames();
         let mut d = crate::Dissector::new(crate::Prefs::default());
-        for (i, (us, bytes)) in [(520_906u64, &req), (526_359, &rep)].iter().enumerate() {
-            let meta = crate::FrameMeta::new(
-                i as u64 + 1,
-                Timestamp::new(1_461_764_814, us * 1000),
-                bytes.len() as u32,
-                LinkType::ETHERNET,
-            );
+        for (i, f) in frames[..2].iter().enumerate() {
+            let wire_len = f.wire_len.unwrap_or(f.bytes.len() as u32);
+            let meta = crate::FrameMeta::new(i as u64 + 1, f.ts, wire_len, capture.link);
             let mut pkt = Packet::new(true);
-            d.dissect(&meta, bytes, &mut pkt);
+            d.dissect(&meta, f.bytes, &mut pkt);
             if i == 0 {
                 let e = d.state().neighbours.entries();
                 assert_eq!(e[0].ip, v4a([10, 0, 0, 1]));
@@ -510,9 +504,11 @@ mod tests {
     #[test]
     fn truncated_arp_is_ignored() {
         use crate::link::LinkType;
-        use crate::testutil::hex;
-        let req =
-            hex("ffffffffffff7831c1c63fc2080600010800060400017831c1c63fc20a000002000000000000");
+        use crate::testutil::CorpusFrame;
+        // The request of link/eth_arp_who_has.pcap frame 1 cut after 38 of its 42
+        // bytes, before the target IP address.
+        let full = CorpusFrame::new("link/eth_arp_who_has.pcap", 1).bytes();
+        let req = &full[..38];
         let mut d = crate::Dissector::new(crate::Prefs::default());
         let meta = crate::FrameMeta::new(
             1,
@@ -521,7 +517,7 @@ mod tests {
             LinkType::ETHERNET,
         );
         let mut pkt = Packet::new(false);
-        d.dissect(&meta, &req, &mut pkt);
+        d.dissect(&meta, req, &mut pkt);
         assert!(d.state().neighbours.entries().is_empty());
     }
 }

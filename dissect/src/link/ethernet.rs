@@ -279,24 +279,24 @@ pub fn add_trailer(
 mod tests {
     use super::*;
     use crate::testutil::{
-        dissect_frame_for_test, dissect_frame_with_orig_len, hex, value as one, values,
+        dissect_frame_for_test, dissect_frame_with_orig_len, value as one, values, CorpusFrame,
     };
     use crate::LinkType;
 
     /// Frame 2 of link/eth_arp_who_has.pcap: an ARP reply padded to 60 bytes with
     /// bytes that are not all zero (tshark: eth.trailer, "padding of non-zeros").
-    const ARP_NONZERO_PADDING: &str = "7831c1c63fc2f8eda5c0a4f108060001080006040002f8eda5c0a4f10a0000017831c1c63fc20a00000200000000000000000000000000001f0b60ce";
+    const ARP_NONZERO_PADDING: CorpusFrame = CorpusFrame::new("link/eth_arp_who_has.pcap", 2);
     /// Frame 2 of tls/tls13_hello_retry_request.pcap: 82 bytes, IPv4 of 60, then a
     /// 4-byte trailer and a 4-byte FCS (tshark: eth.trailer ae:7d:fa:3a, eth.fcs 0x5276d4ff).
-    const TRAILER_AND_FCS: &str = "88e9fe744a3a2c0be9f1470e08004500003ce275000067063b6a40e9b98b0ac030a801bbf84c0e69740a5c9ca111a012eb20d5a90000020405640402080a3760f94a451561ae01030308ae7dfa3a5276d4ff";
+    const TRAILER_AND_FCS: CorpusFrame = CorpusFrame::new("tls/tls13_hello_retry_request.pcap", 2);
     /// Frame 4 of mixed/wikipedia_dns_http.pcap: IEEE 802.3 (length 39) carrying STP, 7 bytes of zero padding.
-    const IEEE_802_3: &str = "0180c200000000137f4f8ef20027424203000002023c82d000137fbe8cc00000000082d000137fbe8cc081930000140002000f000000000000000000";
+    const IEEE_802_3: CorpusFrame = CorpusFrame::new("mixed/wikipedia_dns_http.pcap", 4);
     /// Frame 2 of ssh/ssh_dh_group_exchange.pcap: 78 bytes, IPv4 of 60, the last 4 are the FCS.
-    const FCS_ONLY: &str = "001451166e2200127feb3bc008004500003c000040002c0641c6839f0e17c096baa90016c05ce707193dfa553be7a01216a0b1370000020405b40101080ac04ac87831c3c4ac01030302bf10884a";
+    const FCS_ONLY: CorpusFrame = CorpusFrame::new("ssh/ssh_dh_group_exchange.pcap", 2);
 
     #[test]
     fn header_fields_and_vendor() {
-        let data = hex(ARP_NONZERO_PADDING);
+        let data = ARP_NONZERO_PADDING.bytes();
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
         assert_eq!(
             one(&pkt, "eth.dst", &data).as_deref(),
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn nonzero_padding_is_a_trailer_with_a_warning() {
-        let data = hex(ARP_NONZERO_PADDING);
+        let data = ARP_NONZERO_PADDING.bytes();
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
         assert_eq!(
             one(&pkt, "eth.trailer", &data).as_deref(),
@@ -334,7 +334,7 @@ mod tests {
 
     #[test]
     fn trailer_then_fcs_on_frames_of_64_bytes_or_more() {
-        let data = hex(TRAILER_AND_FCS);
+        let data = TRAILER_AND_FCS.bytes();
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
         assert_eq!(
             one(&pkt, "eth.trailer", &data).as_deref(),
@@ -342,7 +342,7 @@ mod tests {
         );
         assert_eq!(one(&pkt, "eth.fcs", &data).as_deref(), Some("0x5276d4ff"));
         assert_eq!(one(&pkt, "eth.fcs.status", &data).as_deref(), Some("2"));
-        let data = hex(FCS_ONLY);
+        let data = FCS_ONLY.bytes();
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
         assert!(pkt.find("eth.trailer").is_none());
         assert_eq!(one(&pkt, "eth.fcs", &data).as_deref(), Some("0xbf10884a"));
@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn ieee_802_3_length_and_zero_padding() {
-        let data = hex(IEEE_802_3);
+        let data = IEEE_802_3.bytes();
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
         assert_eq!(one(&pkt, "eth.len", &data).as_deref(), Some("39"));
         assert!(pkt.find("eth.type").is_none());
@@ -365,7 +365,7 @@ mod tests {
     fn a_cut_frame_reports_no_fcs_it_does_not_have() {
         // The same 78-byte frame captured with a snaplen of 76: the FCS is on the
         // wire but not in the capture, so nothing is shown for it.
-        let full = hex(FCS_ONLY);
+        let full = FCS_ONLY.bytes();
         let data = &full[..76];
         let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, data, 78);
         assert!(pkt.find("eth.fcs").is_none());
@@ -373,7 +373,7 @@ mod tests {
 
     #[test]
     fn truncated_header_is_malformed_at_every_length() {
-        let full = hex(ARP_NONZERO_PADDING);
+        let full = ARP_NONZERO_PADDING.bytes();
         for cut in 0..HEADER_LEN {
             let data = &full[..cut];
             let pkt = dissect_frame_for_test(LinkType::ETHERNET, data);

@@ -133,29 +133,27 @@ fn family_name(v: u64) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value};
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value, CorpusFrame};
     use crate::LinkType;
 
-    /// Frame 1 of link/null_ipv4_http2_deflate.pcap (link type 0, captured at 1625474648.108554000).
-    const NULL_IPV4: [u8; 68] = [
-        0x02, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x40, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x00,
-        0x00, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xef, 0x89, 0x1f, 0x90, 0x92, 0xa6,
-        0x21, 0x87, 0x00, 0x00, 0x00, 0x00, 0xb0, 0x02, 0xff, 0xff, 0xfe, 0x34, 0x00, 0x00, 0x02,
-        0x04, 0x3f, 0xd8, 0x01, 0x03, 0x03, 0x05, 0x01, 0x01, 0x08, 0x0a, 0x95, 0x13, 0x52, 0xaa,
-        0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x00, 0x00,
-    ];
+    /// Frame 1 of link/null_ipv4_http2_deflate.pcap (link type 0): an IPv4 TCP SYN
+    /// behind a little-endian AF_INET header.
+    fn null_ipv4() -> Vec<u8> {
+        CorpusFrame::new("link/null_ipv4_http2_deflate.pcap", 1).bytes()
+    }
 
     #[test]
     fn little_endian_af_inet() {
-        let pkt = dissect_frame_for_test(LinkType::NULL, &NULL_IPV4);
+        let frame = null_ipv4();
+        let pkt = dissect_frame_for_test(LinkType::NULL, &frame);
         assert!(chain(&pkt).starts_with("null:ip:"));
-        assert_eq!(value(&pkt, "null.family", &NULL_IPV4).as_deref(), Some("2"));
+        assert_eq!(value(&pkt, "null.family", &frame).as_deref(), Some("2"));
         assert_eq!(pkt.layers[1].title, "Null/Loopback");
     }
 
     #[test]
     fn big_endian_header_is_byte_swapped() {
-        let mut f = NULL_IPV4;
+        let mut f = null_ipv4();
         f[..4].copy_from_slice(&[0, 0, 0, 2]);
         let pkt = dissect_frame_for_test(LinkType::NULL, &f);
         assert_eq!(value(&pkt, "null.family", &f).as_deref(), Some("2"));
@@ -178,7 +176,7 @@ mod tests {
 
     #[test]
     fn loop_is_network_order() {
-        let mut f = NULL_IPV4;
+        let mut f = null_ipv4();
         f[..4].copy_from_slice(&[0, 0, 0, 2]);
         let pkt = dissect_frame_for_test(LinkType::LOOP, &f);
         assert_eq!(value(&pkt, "null.family", &f).as_deref(), Some("2"));
@@ -188,13 +186,13 @@ mod tests {
     #[test]
     fn ipv6_families_and_unknown_ones() {
         for family in [24u8, 28, 30] {
-            let mut f = NULL_IPV4;
+            let mut f = null_ipv4();
             f[..4].copy_from_slice(&[family, 0, 0, 0]);
             let pkt = dissect_frame_for_test(LinkType::NULL, &f);
             assert_eq!(value(&pkt, "null.family", &f), Some(family.to_string()));
             assert!(!chain(&pkt).starts_with("null:ip:"));
         }
-        let mut f = NULL_IPV4;
+        let mut f = null_ipv4();
         f[..4].copy_from_slice(&[7, 0, 0, 0]);
         let pkt = dissect_frame_for_test(LinkType::NULL, &f);
         assert_eq!(chain(&pkt), "null:data");
@@ -202,7 +200,7 @@ mod tests {
 
     #[test]
     fn ethertype_in_the_header_skips_the_ethertype_layer() {
-        let mut f = NULL_IPV4;
+        let mut f = null_ipv4();
         f[..4].copy_from_slice(&[0, 0, 0x08, 0x00]);
         let pkt = dissect_frame_for_test(LinkType::NULL, &f);
         assert_eq!(value(&pkt, "null.type", &f).as_deref(), Some("0x0800"));
@@ -211,8 +209,9 @@ mod tests {
 
     #[test]
     fn truncated_header_is_malformed() {
+        let frame = null_ipv4();
         for cut in 0..HEADER_LEN {
-            let pkt = dissect_frame_for_test(LinkType::NULL, &NULL_IPV4[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::NULL, &frame[..cut]);
             assert!(
                 has_expert(&pkt, "loopback header needs 4 bytes"),
                 "cut at {cut}"

@@ -36,23 +36,21 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use crate::testutil::{chain, dissect_frame_for_test, value};
+    use crate::testutil::{chain, dissect_frame_for_test, value, CorpusFrame};
     use crate::LinkType;
 
-    /// Frame 1 of link/raw_ipv4_dns.pcap (link type 101, captured at 1751997551.951226000).
-    const RAW_DNS: [u8; 57] = [
-        0x45, 0x00, 0x00, 0x39, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0xa6, 0x95, 0xc0, 0xa8, 0x01,
-        0x64, 0x09, 0x09, 0x09, 0x09, 0x30, 0x39, 0x00, 0x35, 0x00, 0x25, 0x19, 0x76, 0x12, 0x34,
-        0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x65, 0x78, 0x61, 0x6d,
-        0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x01, 0x00, 0x01,
-    ];
+    /// Frame 1 of link/raw_ipv4_dns.pcap (link type 101): a DNS query over IPv4.
+    fn raw_dns() -> Vec<u8> {
+        CorpusFrame::new("link/raw_ipv4_dns.pcap", 1).bytes()
+    }
 
     #[test]
     fn version_4_goes_to_ipv4() {
-        let pkt = dissect_frame_for_test(LinkType::RAW, &RAW_DNS);
+        let frame = raw_dns();
+        let pkt = dissect_frame_for_test(LinkType::RAW, &frame);
         assert!(chain(&pkt).starts_with("raw:ip:"));
         assert_eq!(
-            value(&pkt, "ip.src", &RAW_DNS).as_deref(),
+            value(&pkt, "ip.src", &frame).as_deref(),
             Some("192.168.1.100")
         );
         assert_eq!(pkt.layers[1].title, "Raw packet data");
@@ -62,7 +60,7 @@ mod tests {
 
     #[test]
     fn other_versions() {
-        let mut f = RAW_DNS;
+        let mut f = raw_dns();
         f[0] = 0x60;
         let pkt = dissect_frame_for_test(LinkType::RAW, &f);
         assert!(!chain(&pkt).starts_with("raw:ip:"));

@@ -297,44 +297,23 @@ fn linux_protocol_name(v: u64) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value};
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value, CorpusFrame};
     use crate::LinkType;
 
     /// Frame 1 of link/sll_arp.pcap (link type 113, captured at 1593626138.922595000).
-    const SLL_ARP: [u8; 62] = [
-        0x00, 0x01, 0x00, 0x01, 0x00, 0x06, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99, 0x00, 0x00, 0x08,
-        0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0xcc, 0x2d, 0xe0, 0x26, 0x19, 0x99,
-        0xc0, 0xa8, 0x16, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xa8, 0x16, 0xa0, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00,
-    ];
+    const SLL_ARP: CorpusFrame = CorpusFrame::new("link/sll_arp.pcap", 1);
     /// Frame 5 of link/sll_arp.pcap (link type 113, captured at 1593626142.076691000).
-    const SLL_ANNOUNCEMENT: [u8; 62] = [
-        0x00, 0x01, 0x00, 0x01, 0x00, 0x06, 0x00, 0x50, 0x56, 0x8b, 0x3f, 0x0d, 0x00, 0x00, 0x08,
-        0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x00, 0x50, 0x56, 0x8b, 0x3f, 0x0d,
-        0xc0, 0xa8, 0x16, 0x51, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xa8, 0x16, 0x51, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00,
-    ];
+    const SLL_ANNOUNCEMENT: CorpusFrame = CorpusFrame::new("link/sll_arp.pcap", 5);
     /// Frame 5 of link/sll2_arp_icmp_icmpv6.pcap (link type 276, captured at 1660535793.578961000).
-    const SLL2_ARP: [u8; 48] = [
-        0x08, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x01, 0x04, 0x06, 0x8e, 0x36, 0x06,
-        0x44, 0xac, 0xaf, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x8e, 0x36,
-        0x06, 0x44, 0xac, 0xaf, 0xc0, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
-        0x00, 0x02, 0x02,
-    ];
+    const SLL2_ARP: CorpusFrame = CorpusFrame::new("link/sll2_arp_icmp_icmpv6.pcap", 5);
     /// Frame 6 of link/sll2_arp_icmp_icmpv6.pcap (link type 276, captured at 1660535793.578961000).
-    const SLL2_RARP: [u8; 48] = [
-        0x80, 0x35, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x01, 0x04, 0x06, 0x8e, 0x36, 0x06,
-        0x44, 0xac, 0xaf, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x03, 0x8e, 0x36,
-        0x06, 0x44, 0xac, 0xaf, 0xc0, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
-        0x00, 0x02, 0x02,
-    ];
+    const SLL2_RARP: CorpusFrame = CorpusFrame::new("link/sll2_arp_icmp_icmpv6.pcap", 6);
 
     #[test]
     fn version_1_matches_tshark() {
-        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ARP);
-        let v = |n| value(&pkt, n, &SLL_ARP);
+        let sll_arp = SLL_ARP.bytes();
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &sll_arp);
+        let v = |n| value(&pkt, n, &sll_arp);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(v("sll.pkttype").as_deref(), Some("1"));
         assert_eq!(v("sll.hatype").as_deref(), Some("1"));
@@ -354,9 +333,10 @@ mod tests {
 
     #[test]
     fn announcement_over_sll() {
-        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ANNOUNCEMENT);
+        let sll_announcement = SLL_ANNOUNCEMENT.bytes();
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &sll_announcement);
         assert_eq!(
-            value(&pkt, "arp.isannouncement", &SLL_ANNOUNCEMENT).as_deref(),
+            value(&pkt, "arp.isannouncement", &sll_announcement).as_deref(),
             Some("1")
         );
         assert_eq!(pkt.summary.info, "ARP Announcement for 192.168.22.81");
@@ -364,8 +344,9 @@ mod tests {
 
     #[test]
     fn version_2_matches_tshark() {
-        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_ARP);
-        let v = |n| value(&pkt, n, &SLL2_ARP);
+        let sll2_arp = SLL2_ARP.bytes();
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &sll2_arp);
+        let v = |n| value(&pkt, n, &sll2_arp);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(v("sll.etype").as_deref(), Some("0x0806"));
         assert_eq!(v("sll.ifindex").as_deref(), Some("26"));
@@ -393,25 +374,28 @@ mod tests {
 
     #[test]
     fn reverse_arp_ethertype_goes_to_arp() {
-        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_RARP);
+        let sll2_rarp = SLL2_RARP.bytes();
+        let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &sll2_rarp);
         assert_eq!(chain(&pkt), "sll:ethertype:arp");
         assert_eq!(
-            value(&pkt, "sll.etype", &SLL2_RARP).as_deref(),
+            value(&pkt, "sll.etype", &sll2_rarp).as_deref(),
             Some("0x8035")
         );
     }
 
     #[test]
     fn truncated_headers_are_malformed() {
+        let sll_arp = SLL_ARP.bytes();
+        let sll2_arp = SLL2_ARP.bytes();
         for cut in 0..V1_HEADER_LEN {
-            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &SLL_ARP[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &sll_arp[..cut]);
             assert!(
                 has_expert(&pkt, "Linux cooked capture v1 header needs 16 bytes"),
                 "cut at {cut}"
             );
         }
         for cut in 0..V2_HEADER_LEN {
-            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &SLL2_ARP[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::LINUX_SLL2, &sll2_arp[..cut]);
             assert!(
                 has_expert(&pkt, "Linux cooked capture v2 header needs 20 bytes"),
                 "cut at {cut}"
@@ -421,7 +405,7 @@ mod tests {
 
     #[test]
     fn address_lengths_other_than_ethernet() {
-        let mut f = SLL_ARP;
+        let mut f = SLL_ARP.bytes();
         f[5] = 4;
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
         assert_eq!(
@@ -450,7 +434,7 @@ mod tests {
 
     #[test]
     fn linux_protocol_numbers_are_not_ethertypes() {
-        let mut f = SLL_ARP;
+        let mut f = SLL_ARP.bytes();
         f[14..16].copy_from_slice(&[0x00, 0x04]);
         let pkt = dissect_frame_for_test(LinkType::LINUX_SLL, &f);
         assert_eq!(value(&pkt, "sll.ltype", &f).as_deref(), Some("0x0004"));

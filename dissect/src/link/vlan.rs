@@ -231,39 +231,21 @@ fn dei_name(v: u64) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value, values};
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, value, values, CorpusFrame};
     use crate::LinkType;
 
     /// Frame 1 of link/vlan_8021ad_qinq_arp.pcap (link type 1, captured at 1575842394.599412000).
-    const QINQ_ARP: [u8; 64] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x20, 0xd2, 0x5a, 0xfb, 0x3f, 0x88, 0xa8, 0x00,
-        0xc8, 0x81, 0x00, 0x07, 0xd1, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
-        0x00, 0x20, 0xd2, 0x5a, 0xfb, 0x3f, 0xac, 0x15, 0x4f, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0xac, 0x15, 0x4f, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00,
-    ];
+    const QINQ_ARP: CorpusFrame = CorpusFrame::new("link/vlan_8021ad_qinq_arp.pcap", 1);
     /// Frame 1 of link/vlan_qinqinq_http.pcap (link type 1, captured at 1362692526.869344000).
-    const QINQINQ_TCP: [u8; 90] = [
-        0x00, 0x10, 0xdb, 0x88, 0xd2, 0xef, 0xc8, 0xbc, 0xc8, 0x96, 0xd2, 0xa0, 0x81, 0x00, 0x00,
-        0x1e, 0x81, 0x00, 0x00, 0x14, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x40,
-        0xdf, 0x8e, 0x40, 0x00, 0x40, 0x06, 0x6d, 0xd3, 0x8d, 0x8e, 0xe4, 0x05, 0xc0, 0x96, 0xbb,
-        0x2b, 0xe9, 0xd0, 0x00, 0x50, 0xfe, 0x21, 0x32, 0x3a, 0x00, 0x00, 0x00, 0x00, 0xb0, 0x02,
-        0xff, 0xff, 0x3b, 0xc0, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x04, 0x01,
-        0x01, 0x08, 0x0a, 0x16, 0x4a, 0xdd, 0x20, 0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x00, 0x00,
-    ];
+    const QINQINQ_TCP: CorpusFrame = CorpusFrame::new("link/vlan_qinqinq_http.pcap", 1);
     /// Frame 1 of link/vlan_pcp_dei.pcapng (link type 1, captured at 1763070394.994237000).
-    const PCP_DEI: [u8; 62] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x16, 0x4b, 0xdf, 0x50, 0xb2, 0x93, 0x81, 0x00, 0xe0,
-        0x0a, 0x81, 0x00, 0xb0, 0x14, 0x08, 0x00, 0x45, 0x00, 0x00, 0x28, 0x00, 0x01, 0x00, 0x00,
-        0x40, 0x06, 0xf6, 0x52, 0xc0, 0xa8, 0x01, 0x64, 0xc0, 0xa8, 0x01, 0xc8, 0x30, 0x39, 0x00,
-        0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0x20, 0x00, 0xd6, 0xf4,
-        0x00, 0x00,
-    ];
+    const PCP_DEI: CorpusFrame = CorpusFrame::new("link/vlan_pcp_dei.pcapng", 1);
 
     #[test]
     fn service_tag_then_customer_tag_then_arp() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQ_ARP);
-        let v = |n| value(&pkt, n, &QINQ_ARP);
+        let qinq_arp = QINQ_ARP.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &qinq_arp);
+        let v = |n| value(&pkt, n, &qinq_arp);
         assert_eq!(
             chain(&pkt),
             "eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:arp"
@@ -291,33 +273,37 @@ mod tests {
 
     #[test]
     fn three_stacked_tags() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQINQ_TCP);
+        let qinqinq_tcp = QINQINQ_TCP.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &qinqinq_tcp);
         assert!(chain(&pkt)
             .starts_with("eth:ethertype:vlan:ethertype:vlan:ethertype:vlan:ethertype:ip"));
-        assert_eq!(values(&pkt, "vlan.id", &QINQINQ_TCP), ["30", "20", "10"]);
+        assert_eq!(values(&pkt, "vlan.id", &qinqinq_tcp), ["30", "20", "10"]);
         assert_eq!(
-            values(&pkt, "vlan.etype", &QINQINQ_TCP),
+            values(&pkt, "vlan.etype", &qinqinq_tcp),
             ["0x8100", "0x8100", "0x0800"]
         );
     }
 
     #[test]
     fn priority_and_drop_eligibility() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PCP_DEI);
-        assert_eq!(values(&pkt, "vlan.priority", &PCP_DEI), ["7", "5"]);
-        assert_eq!(values(&pkt, "vlan.dei", &PCP_DEI), ["0", "1"]);
-        assert_eq!(values(&pkt, "vlan.id", &PCP_DEI), ["10", "20"]);
+        let pcp_dei = PCP_DEI.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &pcp_dei);
+        assert_eq!(values(&pkt, "vlan.priority", &pcp_dei), ["7", "5"]);
+        assert_eq!(values(&pkt, "vlan.dei", &pcp_dei), ["0", "1"]);
+        assert_eq!(values(&pkt, "vlan.id", &pcp_dei), ["10", "20"]);
     }
 
     #[test]
     fn truncated_tags_are_malformed() {
+        let qinq_arp = QINQ_ARP.bytes();
+        let qinqinq_tcp = QINQINQ_TCP.bytes();
         for cut in 14..18 {
-            let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQINQ_TCP[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::ETHERNET, &qinqinq_tcp[..cut]);
             assert!(pkt.is_malformed(), "cut at {cut}");
             assert!(has_expert(&pkt, "802.1Q tag needs 4 bytes"));
         }
         for cut in 14..18 {
-            let pkt = dissect_frame_for_test(LinkType::ETHERNET, &QINQ_ARP[..cut]);
+            let pkt = dissect_frame_for_test(LinkType::ETHERNET, &qinq_arp[..cut]);
             assert!(
                 has_expert(&pkt, "802.1ad tag needs 4 bytes"),
                 "cut at {cut}"
@@ -327,7 +313,7 @@ mod tests {
 
     #[test]
     fn length_instead_of_type_gives_llc() {
-        let mut f = QINQINQ_TCP[..18].to_vec();
+        let mut f = QINQINQ_TCP.bytes()[..18].to_vec();
         f[16..18].copy_from_slice(&3u16.to_be_bytes());
         f.extend_from_slice(&[0x42, 0x42, 0x03, 0xaa, 0xbb]);
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
@@ -339,7 +325,7 @@ mod tests {
     #[test]
     fn double_service_tag_shows_both_ids() {
         // S-tag 100 followed directly by another 0x88a8-typed tag 200, then ARP.
-        let mut f = QINQ_ARP.to_vec();
+        let mut f = QINQ_ARP.bytes();
         f[12..22].copy_from_slice(&[0x88, 0xa8, 0x00, 0x64, 0x88, 0xa8, 0x00, 0xc8, 0x08, 0x06]);
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
         assert_eq!(chain(&pkt), "eth:ethertype:ieee8021ad:ethertype:arp");

@@ -584,43 +584,29 @@ pub fn hardware_type_name(v: u64) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::testutil::{
-        chain, dissect_frame_for_test, dissect_frames, has_expert, value, TestFrame,
+        chain, dissect_frame_for_test, dissect_frames, has_expert, value, CorpusFrame, TestFrame,
     };
     use crate::{LinkType, Prefs};
 
     /// Frame 1 of link/eth_arp_who_has.pcap (link type 1, captured at 1461764814.520906000).
-    const WHO_HAS: [u8; 42] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x08, 0x06, 0x00,
-        0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x0a, 0x00,
-        0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
-    ];
+    const WHO_HAS: CorpusFrame = CorpusFrame::new("link/eth_arp_who_has.pcap", 1);
     /// Frame 2 of link/eth_arp_who_has.pcap (link type 1, captured at 1461764814.526359000).
-    const IS_AT: [u8; 60] = [
-        0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0xf8, 0xed, 0xa5, 0xc0, 0xa4, 0xf1, 0x08, 0x06, 0x00,
-        0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, 0xf8, 0xed, 0xa5, 0xc0, 0xa4, 0xf1, 0x0a, 0x00,
-        0x00, 0x01, 0x78, 0x31, 0xc1, 0xc6, 0x3f, 0xc2, 0x0a, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0x0b, 0x60, 0xce,
-    ];
+    const IS_AT: CorpusFrame = CorpusFrame::new("link/eth_arp_who_has.pcap", 2);
     /// Frame 1 of malformed/arp_too_long_tha.pcap (link type 1, captured at 1994721059.680304000, 262144 bytes on the wire).
-    const TOO_LONG_THA: [u8; 64] = [
-        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x88, 0xa8, 0x30,
-        0x30, 0x08, 0x06, 0x30, 0x30, 0x08, 0x00, 0x0e, 0x04, 0x00, 0x01, 0x30, 0x30, 0x30, 0x30,
-        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
-        0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
-        0x30, 0x30, 0x30, 0x30,
-    ];
+    const TOO_LONG_THA: CorpusFrame = CorpusFrame::new("malformed/arp_too_long_tha.pcap", 1);
 
     /// The ARP packet of `WHO_HAS` behind a fresh Ethernet header, with `edit` applied.
     fn arp_frame(edit: impl FnOnce(&mut [u8])) -> Vec<u8> {
-        let mut f = WHO_HAS.to_vec();
+        let mut f = WHO_HAS.bytes();
         edit(&mut f[14..]);
         f
     }
 
     #[test]
     fn request_matches_tshark() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &WHO_HAS);
-        let v = |n| value(&pkt, n, &WHO_HAS);
+        let who_has = WHO_HAS.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &who_has);
+        let v = |n| value(&pkt, n, &who_has);
         assert_eq!(chain(&pkt), "eth:ethertype:arp");
         assert_eq!(v("arp.hw.type").as_deref(), Some("1"));
         assert_eq!(v("arp.proto.type").as_deref(), Some("0x0800"));
@@ -639,19 +625,21 @@ mod tests {
 
     #[test]
     fn reply_leaves_the_rest_of_the_frame_to_ethernet() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &IS_AT);
+        let is_at = IS_AT.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &is_at);
         assert_eq!(pkt.summary.info, "10.0.0.1 is at f8:ed:a5:c0:a4:f1");
         assert_eq!(pkt.layers[2].span, Span::new(14, 28));
         assert_eq!(
-            value(&pkt, "eth.trailer", &IS_AT).as_deref(),
+            value(&pkt, "eth.trailer", &is_at).as_deref(),
             Some("00:00:00:00:00:00:00:00:00:00:00:00:00:00:1f:0b:60:ce")
         );
     }
 
     #[test]
     fn oversized_hardware_addresses_are_bytes() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TOO_LONG_THA);
-        let v = |n| value(&pkt, n, &TOO_LONG_THA);
+        let too_long_tha = TOO_LONG_THA.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &too_long_tha);
+        let v = |n| value(&pkt, n, &too_long_tha);
         assert_eq!(chain(&pkt), "eth:ethertype:ieee8021ad:ethertype:arp");
         assert_eq!(v("arp.hw.type").as_deref(), Some("12336"));
         assert_eq!(v("arp.hw.size").as_deref(), Some("14"));
@@ -701,7 +689,8 @@ mod tests {
 
     #[test]
     fn truncation_at_every_boundary_keeps_decoded_fields() {
-        let arp = &WHO_HAS[14..];
+        let who_has = WHO_HAS.bytes();
+        let arp = &who_has[14..];
         let order = [
             (2, "arp.hw.type"),
             (4, "arp.proto.type"),
@@ -713,7 +702,7 @@ mod tests {
             (24, "arp.dst.hw_mac"),
         ];
         for cut in 0..arp.len() {
-            let mut f = WHO_HAS[..14].to_vec();
+            let mut f = who_has[..14].to_vec();
             f.extend_from_slice(&arp[..cut]);
             let pkt = dissect_frame_for_test(LinkType::ETHERNET, &f);
             assert!(pkt.is_malformed(), "cut at {cut}");
@@ -754,11 +743,12 @@ mod tests {
 
     #[test]
     fn a_second_mac_for_an_address_is_flagged() {
-        let mut other = IS_AT;
+        let is_at = IS_AT.bytes();
+        let mut other = is_at.clone();
         other[22..28].copy_from_slice(&[0x02, 0, 0, 0, 0, 0x01]);
         let frames = [
-            TestFrame::at(&IS_AT, 100, 0),
-            TestFrame::at(&IS_AT, 101, 0),
+            TestFrame::at(&is_at, 100, 0),
+            TestFrame::at(&is_at, 101, 0),
             TestFrame::at(&other, 105, 0),
         ];
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
@@ -782,7 +772,7 @@ mod tests {
         let mut request = other;
         request[21] = 1;
         let frames = [
-            TestFrame::at(&IS_AT, 100, 0),
+            TestFrame::at(&is_at, 100, 0),
             TestFrame::at(&request, 101, 0),
         ];
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);

@@ -809,50 +809,23 @@ fn code_name(kind: u8, code: u8) -> Option<std::borrow::Cow<'static, str>> {
 mod tests {
     use super::*;
     use crate::testutil::{
-        chain, dissect_frame_for_test, dissect_frames, has_expert, value, values, TestFrame,
+        chain, corpus_capture, dissect_frame_for_test, dissect_frames, has_expert, value, values,
+        CorpusCapture, CorpusFrame, TestFrame,
     };
     use crate::{LinkType, Prefs};
 
     use crate::testutil::PING_REQUEST;
     /// Frame 2 of ip/icmp_ping.pcap (link type 1, captured at 1334173763.981906000).
-    const PING_REPLY: [u8; 98] = [
-        0xc8, 0xbc, 0xc8, 0x00, 0x00, 0x00, 0x00, 0x10, 0xdb, 0x00, 0x00, 0x00, 0x08, 0x00, 0x45,
-        0x00, 0x00, 0x54, 0xa5, 0x38, 0x00, 0x00, 0x38, 0x01, 0xa7, 0x8f, 0x4a, 0x7d, 0xe1, 0x63,
-        0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x71, 0x09, 0x88, 0x1c, 0x00, 0x00, 0x4f, 0x85, 0xe0,
-        0x43, 0x00, 0x0e, 0xeb, 0xff, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
-        0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
-        0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
-        0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
-    ];
+    const PING_REPLY: CorpusFrame = CorpusFrame::new("ip/icmp_ping.pcap", 2);
     /// Frame 1 of ip/icmp_timeexceeded.pcap (link type 1, captured at 1334171878.154102000).
-    const TIME_EXCEEDED: [u8; 74] = [
-        0x00, 0x10, 0xdb, 0x88, 0xd2, 0xef, 0xc8, 0xbc, 0xc8, 0x96, 0xd2, 0xa0, 0x08, 0x00, 0x45,
-        0x00, 0x00, 0x3c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0x66, 0xbe, 0x0a, 0x00, 0x00, 0x01,
-        0x0a, 0x00, 0x00, 0x02, 0x0b, 0x00, 0x09, 0x20, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00,
-        0x20, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x66, 0xca, 0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00,
-        0x00, 0x01, 0x75, 0x30, 0x32, 0xc8, 0x00, 0x0c, 0x93, 0x2a, 0x58, 0x58, 0x58, 0x58,
-    ];
+    const TIME_EXCEEDED: CorpusFrame = CorpusFrame::new("ip/icmp_timeexceeded.pcap", 1);
     /// Frame 1 of ip/icmp_destunreach_udp.pcap (link type 1, captured at 1258568548.135731000).
-    const PORT_UNREACHABLE: [u8; 194] = [
-        0x00, 0x19, 0xe3, 0xe7, 0x5d, 0x23, 0x00, 0x0b, 0xdb, 0x63, 0x58, 0xa6, 0x08, 0x00, 0x45,
-        0x00, 0x00, 0xb0, 0x28, 0x1e, 0x00, 0x00, 0x80, 0x01, 0x8e, 0x77, 0xc0, 0xa8, 0x01, 0x66,
-        0xc0, 0xa8, 0x01, 0x01, 0x03, 0x03, 0x03, 0xbb, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00,
-        0xa3, 0x37, 0x11, 0x00, 0x00, 0x40, 0x11, 0xbf, 0x81, 0xc0, 0xa8, 0x01, 0x01, 0xc0, 0xa8,
-        0x01, 0x66, 0x00, 0x35, 0xe7, 0x47, 0x00, 0x8f, 0x76, 0xd2, 0x98, 0xa4, 0x81, 0x80, 0x00,
-        0x01, 0x00, 0x01, 0x00, 0x04, 0x00, 0x00, 0x06, 0x73, 0x65, 0x63, 0x75, 0x72, 0x65, 0x03,
-        0x65, 0x64, 0x34, 0x03, 0x6e, 0x65, 0x74, 0x00, 0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c, 0x00,
-        0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x04, 0xd0, 0x5e, 0x14, 0x0e, 0xc0, 0x13,
-        0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x0f, 0x05, 0x64, 0x6e, 0x73, 0x30,
-        0x32, 0x06, 0x65, 0x78, 0x6f, 0x64, 0x75, 0x73, 0xc0, 0x17, 0xc0, 0x13, 0x00, 0x02, 0x00,
-        0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x08, 0x05, 0x64, 0x6e, 0x73, 0x30, 0x31, 0xc0, 0x42,
-        0xc0, 0x13, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x08, 0x05, 0x64, 0x6e,
-        0x73, 0x30, 0x34, 0xc0, 0x42, 0xc0, 0x13, 0x00, 0x02, 0x00, 0xc9, 0x14, 0x6f, 0x2d,
-    ];
+    const PORT_UNREACHABLE: CorpusFrame = CorpusFrame::new("ip/icmp_destunreach_udp.pcap", 1);
 
     /// `message` behind the IPv4 header of `TIME_EXCEEDED` (10.0.0.1 -> 10.0.0.2, TTL 64),
     /// with the ICMP checksum filled in.
     fn over_ipv4(message: &[u8]) -> Vec<u8> {
-        let mut p = TIME_EXCEEDED[14..34].to_vec();
+        let mut p = TIME_EXCEEDED.bytes()[14..34].to_vec();
         let total = (20 + message.len()) as u16;
         p[2..4].copy_from_slice(&total.to_be_bytes());
         p.extend_from_slice(message);
@@ -864,18 +837,19 @@ mod tests {
         p
     }
 
-    fn ping_frames() -> [TestFrame<'static>; 2] {
-        [
-            TestFrame::at(&PING_REQUEST, 1_334_173_763, 977_955_000),
-            TestFrame::at(&PING_REPLY, 1_334_173_763, 981_906_000),
-        ]
+    /// ip/icmp_ping.pcap: frame 1 is `PING_REQUEST`, frame 2 `PING_REPLY`.
+    fn ping_capture() -> CorpusCapture {
+        corpus_capture("ip/icmp_ping.pcap")
     }
 
     #[test]
     fn echo_request_matches_tshark() {
-        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
+        let ping_request = PING_REQUEST.bytes();
+        let ping = ping_capture();
+        let ping_frames = &ping.test_frames()[..2];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, ping_frames);
         let pkt = &pkts[0];
-        let v = |n| value(pkt, n, &PING_REQUEST);
+        let v = |n| value(pkt, n, &ping_request);
         assert_eq!(v("icmp.type").as_deref(), Some("8"));
         assert_eq!(v("icmp.code").as_deref(), Some("0"));
         assert_eq!(v("icmp.checksum").as_deref(), Some("0x6909"));
@@ -900,18 +874,21 @@ mod tests {
 
     #[test]
     fn echo_reply_points_back_to_its_request() {
-        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &ping_frames());
+        let ping_reply = PING_REPLY.bytes();
+        let ping = ping_capture();
+        let ping_frames = &ping.test_frames()[..2];
+        let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, ping_frames);
         let pkt = &pkts[1];
         assert_eq!(
-            value(pkt, "icmp.resp_to", &PING_REPLY).as_deref(),
+            value(pkt, "icmp.resp_to", &ping_reply).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(pkt, "icmp.resptime", &PING_REPLY).as_deref(),
+            value(pkt, "icmp.resptime", &ping_reply).as_deref(),
             Some("3.951")
         );
         assert_eq!(
-            value(pkt, "icmp.data_time_relative", &PING_REPLY).as_deref(),
+            value(pkt, "icmp.data_time_relative", &ping_reply).as_deref(),
             Some("0.003987000")
         );
         assert_eq!(
@@ -919,39 +896,42 @@ mod tests {
             "Echo (ping) reply    id=0x881c, seq=0/0, ttl=56 (request in 1)"
         );
         // Matching happens on the fast path too, so the packet list gets the same Info.
-        let fast = dissect_frames(LinkType::ETHERNET, Prefs::default(), false, &ping_frames());
+        let fast = dissect_frames(LinkType::ETHERNET, Prefs::default(), false, ping_frames);
         assert_eq!(fast[1].summary.info, pkt.summary.info);
     }
 
     #[test]
     fn a_reply_is_matched_once_and_needs_the_same_ids() {
-        let frames = [ping_frames()[0], ping_frames()[1], ping_frames()[1]];
+        let ping = ping_capture();
+        let ping_frames = ping.test_frames();
+        let frames = [ping_frames[0], ping_frames[1], ping_frames[1]];
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
         assert!(pkts[1].find("icmp.resp_to").is_some());
         assert!(pkts[2].find("icmp.resp_to").is_none());
 
-        let mut other_seq = PING_REPLY;
+        let mut other_seq = PING_REPLY.bytes();
         other_seq[41] = 1;
-        let frames = [ping_frames()[0], TestFrame::new(&other_seq)];
+        let frames = [ping_frames[0], TestFrame::new(&other_seq)];
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames);
         assert!(pkts[1].find("icmp.resp_to").is_none());
     }
 
     #[test]
     fn time_exceeded_quotes_the_datagram() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &TIME_EXCEEDED);
+        let time_exceeded = TIME_EXCEEDED.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &time_exceeded);
         assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
         assert_eq!(
-            value(&pkt, "icmp.checksum.status", &TIME_EXCEEDED).as_deref(),
+            value(&pkt, "icmp.checksum.status", &time_exceeded).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, "icmp.unused", &TIME_EXCEEDED).as_deref(),
+            value(&pkt, "icmp.unused", &time_exceeded).as_deref(),
             Some("00:00:00:00")
         );
-        assert_eq!(values(&pkt, "ip.len", &TIME_EXCEEDED), ["60", "32"]);
+        assert_eq!(values(&pkt, "ip.len", &time_exceeded), ["60", "32"]);
         assert_eq!(
-            values(&pkt, "ip.src", &TIME_EXCEEDED),
+            values(&pkt, "ip.src", &time_exceeded),
             ["10.0.0.1", "10.0.0.2"]
         );
         // The columns still describe the ICMP message, not the quoted packet.
@@ -967,15 +947,16 @@ mod tests {
 
     #[test]
     fn port_unreachable_quotes_a_whole_udp_datagram() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PORT_UNREACHABLE);
+        let port_unreachable = PORT_UNREACHABLE.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &port_unreachable);
         assert!(chain(&pkt).starts_with("eth:ethertype:ip:icmp:ip:"));
-        assert_eq!(values(&pkt, "ip.len", &PORT_UNREACHABLE), ["176", "163"]);
+        assert_eq!(values(&pkt, "ip.len", &port_unreachable), ["176", "163"]);
         assert_eq!(
-            value(&pkt, "icmp.checksum", &PORT_UNREACHABLE).as_deref(),
+            value(&pkt, "icmp.checksum", &port_unreachable).as_deref(),
             Some("0x03bb")
         );
         assert_eq!(
-            value(&pkt, "icmp.checksum.status", &PORT_UNREACHABLE).as_deref(),
+            value(&pkt, "icmp.checksum.status", &port_unreachable).as_deref(),
             Some("1")
         );
         // The quoted IP header's length runs past the quote; that is no error in a quote.
@@ -991,7 +972,7 @@ mod tests {
     fn quoted_icmp_is_not_verified_or_matched() {
         // An echo request quoted in a time-exceeded message.
         let echo = [8, 0, 0xf7, 0xfe, 0x00, 0x01, 0x00, 0x01];
-        let mut quoted = TIME_EXCEEDED[14..34].to_vec();
+        let mut quoted = TIME_EXCEEDED.bytes()[14..34].to_vec();
         quoted[9] = 1;
         quoted[2..4].copy_from_slice(&28u16.to_be_bytes());
         quoted.extend_from_slice(&echo);
@@ -1009,7 +990,7 @@ mod tests {
 
     #[test]
     fn bad_checksum_is_flagged() {
-        let mut frame = PING_REQUEST;
+        let mut frame = PING_REQUEST.bytes();
         frame[37] ^= 1;
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
         assert_eq!(
@@ -1022,20 +1003,22 @@ mod tests {
 
     #[test]
     fn checksum_of_a_cut_message_is_not_verified() {
+        let ping_request = PING_REQUEST.bytes();
         let frames = [TestFrame {
             wire_len: Some(200),
-            ..TestFrame::new(&PING_REQUEST)
+            ..TestFrame::new(&ping_request)
         }];
         let pkt = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &frames).remove(0);
         assert_eq!(
-            value(&pkt, "icmp.checksum.status", &PING_REQUEST).as_deref(),
+            value(&pkt, "icmp.checksum.status", &ping_request).as_deref(),
             Some("2")
         );
     }
 
     #[test]
     fn truncation_at_every_header_boundary_keeps_decoded_fields() {
-        let message = &PING_REQUEST[34..];
+        let ping_request = PING_REQUEST.bytes();
+        let message = &ping_request[34..];
         for cut in 1..HEADER_LEN {
             let frame = over_ipv4(&message[..cut]);
             let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
@@ -1058,7 +1041,7 @@ mod tests {
 
     #[test]
     fn echo_without_a_plausible_timestamp_is_all_data() {
-        let mut msg = PING_REQUEST[34..].to_vec();
+        let mut msg = PING_REQUEST.bytes()[34..].to_vec();
         msg[8..16].copy_from_slice(&[0xff; 8]);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
@@ -1080,8 +1063,9 @@ mod tests {
 
     #[test]
     fn redirect_timestamp_and_mask_messages() {
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut redirect = vec![5, 1, 0, 0, 10, 0, 0, 254];
-        redirect.extend_from_slice(&TIME_EXCEEDED[42..]);
+        redirect.extend_from_slice(&time_exceeded[42..]);
         let frame = over_ipv4(&redirect);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
@@ -1120,8 +1104,9 @@ mod tests {
 
     #[test]
     fn fragmentation_needed_shows_the_mtu() {
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut msg = vec![3, 4, 0, 0, 0, 0, 0x05, 0xd4];
-        msg.extend_from_slice(&TIME_EXCEEDED[42..]);
+        msg.extend_from_slice(&time_exceeded[42..]);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(value(&pkt, "icmp.mtu", &frame).as_deref(), Some("1492"));
@@ -1131,8 +1116,9 @@ mod tests {
     #[test]
     fn rfc4884_length_limits_the_quote() {
         // Time exceeded saying the quote is 2 words (8 bytes) after the header, then 4 more bytes.
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut msg = vec![11, 0, 0, 0, 0, 2, 0, 0];
-        msg.extend_from_slice(&TIME_EXCEEDED[42..]);
+        msg.extend_from_slice(&time_exceeded[42..]);
         let frame = over_ipv4(&msg);
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(value(&pkt, "icmp.length", &frame).as_deref(), Some("2"));
@@ -1162,8 +1148,9 @@ mod tests {
     fn mpls_label_stack_extension_after_a_128_byte_quote() {
         // Time exceeded, RFC 4884 length 32 words, a 28-byte datagram padded to 128 bytes,
         // then an extension with one MPLS label stack entry: label 20, S set, TTL 1.
+        let time_exceeded = TIME_EXCEEDED.bytes();
         let mut msg = vec![11, 0, 0, 0, 0, 32, 0, 0];
-        msg.extend_from_slice(&TIME_EXCEEDED[42..70]);
+        msg.extend_from_slice(&time_exceeded[42..70]);
         msg.resize(8 + 128, 0);
         let mut ext = vec![
             0x20, 0x00, 0, 0, 0x00, 0x08, 0x01, 0x01, 0x00, 0x01, 0x41, 0x01,

@@ -1246,31 +1246,14 @@ mod tests {
     };
     use crate::{LinkType, Prefs};
 
-    use crate::testutil::PING_REQUEST;
+    use crate::testutil::{CorpusFrame, PING_REQUEST};
     /// Frame 1 of malformed/ipv4_invalid_hdr_length.pcap (link type 1, captured at 1692953864.621711000).
-    const BAD_HEADER_LENGTH: [u8; 98] = [
-        0xc0, 0xd6, 0x82, 0x36, 0x03, 0x2b, 0xf0, 0x4d, 0xa2, 0x3d, 0x5d, 0xa3, 0x08, 0x00, 0x44,
-        0x00, 0x00, 0x54, 0xf1, 0xa6, 0x00, 0x00, 0x40, 0x11, 0x45, 0x94, 0x8c, 0xd3, 0x09, 0xce,
-        0x2d, 0x21, 0x7f, 0x9c, 0x98, 0xb7, 0x00, 0x35, 0x00, 0x40, 0x6e, 0xcb, 0x92, 0xaa, 0x01,
-        0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x77, 0x77, 0x77, 0x07, 0x74,
-        0x63, 0x70, 0x64, 0x75, 0x6d, 0x70, 0x03, 0x6f, 0x72, 0x67, 0x00, 0x00, 0x01, 0x00, 0x01,
-        0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00, 0x08,
-        0x8b, 0xc0, 0xe5, 0xf5, 0x3e, 0x71, 0x3b, 0xbd,
-    ];
+    const BAD_HEADER_LENGTH: CorpusFrame =
+        CorpusFrame::new("malformed/ipv4_invalid_hdr_length.pcap", 1);
     /// Frame 1 of ip/ipv4_frag_vlan_tcp_syn.pcap (link type 1, captured at 1712908577.296472000).
-    const FIRST_FRAGMENT: [u8; 46] = [
-        0x05, 0x04, 0x03, 0x02, 0x01, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x81, 0x00, 0x00,
-        0x06, 0x08, 0x00, 0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x20, 0x00, 0x40, 0x06, 0x54, 0xd6,
-        0x01, 0x01, 0x01, 0x01, 0x02, 0x02, 0x02, 0x02, 0x30, 0x39, 0x1f, 0x90, 0x00, 0x00, 0x00,
-        0x01,
-    ];
+    const FIRST_FRAGMENT: CorpusFrame = CorpusFrame::new("ip/ipv4_frag_vlan_tcp_syn.pcap", 1);
     /// Frame 1 of link/raw_ipv4_dns.pcap (link type 101, captured at 1751997551.951226000).
-    const RAW_DNS: [u8; 57] = [
-        0x45, 0x00, 0x00, 0x39, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0xa6, 0x95, 0xc0, 0xa8, 0x01,
-        0x64, 0x09, 0x09, 0x09, 0x09, 0x30, 0x39, 0x00, 0x35, 0x00, 0x25, 0x19, 0x76, 0x12, 0x34,
-        0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x65, 0x78, 0x61, 0x6d,
-        0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x00, 0x01, 0x00, 0x01,
-    ];
+    const RAW_DNS: CorpusFrame = CorpusFrame::new("link/raw_ipv4_dns.pcap", 1);
 
     /// Header rewrites in these tests break the checksums; they are not what is tested.
     fn no_checksum_prefs() -> Prefs {
@@ -1284,10 +1267,11 @@ mod tests {
 
     /// `RAW_DNS`'s header with `options` inserted (IHL, total length and checksum fixed up).
     fn with_options(options: &[u8]) -> Vec<u8> {
+        let raw_dns = RAW_DNS.bytes();
         assert_eq!(options.len() % 4, 0);
-        let mut p = RAW_DNS[..20].to_vec();
+        let mut p = raw_dns[..20].to_vec();
         p.extend_from_slice(options);
-        p.extend_from_slice(&RAW_DNS[20..]);
+        p.extend_from_slice(&raw_dns[20..]);
         p[0] = 0x40 | ((20 + options.len()) / 4) as u8;
         let total = p.len() as u16;
         p[2..4].copy_from_slice(&total.to_be_bytes());
@@ -1299,15 +1283,16 @@ mod tests {
 
     /// `packet` behind the Ethernet header of `PING_REQUEST` (EtherType IPv4).
     fn behind_ethernet(packet: &[u8]) -> Vec<u8> {
-        let mut f = PING_REQUEST[..14].to_vec();
+        let mut f = PING_REQUEST.bytes()[..14].to_vec();
         f.extend_from_slice(packet);
         f
     }
 
     #[test]
     fn echo_request_header_matches_tshark() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &PING_REQUEST);
-        let v = |n| value(&pkt, n, &PING_REQUEST);
+        let ping_request = PING_REQUEST.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &ping_request);
+        let v = |n| value(&pkt, n, &ping_request);
         assert_eq!(chain(&pkt), "eth:ethertype:ip:icmp:data");
         assert_eq!(v("ip.version").as_deref(), Some("4"));
         assert_eq!(v("ip.hdr_len").as_deref(), Some("20"));
@@ -1323,11 +1308,11 @@ mod tests {
         assert_eq!(v("ip.checksum.status").as_deref(), Some("1"));
         assert_eq!(v("ip.checksum_calculated").as_deref(), Some("0x2fe1"));
         assert_eq!(
-            values(&pkt, "ip.addr", &PING_REQUEST),
+            values(&pkt, "ip.addr", &ping_request),
             ["10.0.0.1", "74.125.225.99"]
         );
         assert_eq!(
-            values(&pkt, "ip.host", &PING_REQUEST),
+            values(&pkt, "ip.host", &ping_request),
             ["10.0.0.1", "74.125.225.99"]
         );
         assert_eq!(v("ip.src_host").as_deref(), Some("10.0.0.1"));
@@ -1345,25 +1330,26 @@ mod tests {
 
     #[test]
     fn checksum_unverified_when_turned_off() {
+        let ping_request = PING_REQUEST.bytes();
         let pkts = dissect_frames(
             LinkType::ETHERNET,
             no_checksum_prefs(),
             true,
-            &[TestFrame::new(&PING_REQUEST)],
+            &[TestFrame::new(&ping_request)],
         );
         assert_eq!(
-            value(&pkts[0], "ip.checksum.status", &PING_REQUEST).as_deref(),
+            value(&pkts[0], "ip.checksum.status", &ping_request).as_deref(),
             Some("2")
         );
         assert_eq!(
-            value(&pkts[0], "ip.checksum_calculated", &PING_REQUEST),
+            value(&pkts[0], "ip.checksum_calculated", &ping_request),
             None
         );
     }
 
     #[test]
     fn bad_checksum_is_flagged_with_the_right_value() {
-        let mut frame = RAW_DNS;
+        let mut frame = RAW_DNS.bytes();
         frame[11] ^= 0xff;
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert_eq!(
@@ -1380,12 +1366,13 @@ mod tests {
 
     #[test]
     fn fast_path_gives_the_same_summary_without_fields() {
-        let full = dissect_frame_for_test(LinkType::ETHERNET, &PING_REQUEST);
+        let ping_request = PING_REQUEST.bytes();
+        let full = dissect_frame_for_test(LinkType::ETHERNET, &ping_request);
         let fast = dissect_frames(
             LinkType::ETHERNET,
             Prefs::default(),
             false,
-            &[TestFrame::new(&PING_REQUEST)],
+            &[TestFrame::new(&ping_request)],
         )
         .remove(0);
         assert!(fast.fields.is_empty());
@@ -1398,10 +1385,11 @@ mod tests {
 
     #[test]
     fn header_length_below_20_is_bogus() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &BAD_HEADER_LENGTH);
+        let bad_header_length = BAD_HEADER_LENGTH.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &bad_header_length);
         assert_eq!(chain(&pkt), "eth:ethertype:ip");
         assert_eq!(
-            value(&pkt, "ip.hdr_len", &BAD_HEADER_LENGTH).as_deref(),
+            value(&pkt, "ip.hdr_len", &bad_header_length).as_deref(),
             Some("16")
         );
         assert!(pkt.find("ip.bogus_header_length").is_some());
@@ -1420,6 +1408,7 @@ mod tests {
 
     #[test]
     fn truncation_at_every_header_boundary_keeps_decoded_fields() {
+        let raw_dns = RAW_DNS.bytes();
         let fields = [
             (1, "ip.hdr_len"),
             (2, "ip.dsfield"),
@@ -1430,7 +1419,7 @@ mod tests {
             (10, "ip.proto"),
         ];
         for cut in 1..HEADER_MIN {
-            let bytes = &RAW_DNS[..cut];
+            let bytes = &raw_dns[..cut];
             let pkt = dissect_frame_for_test(LinkType::IPV4, bytes);
             assert!(pkt.is_malformed(), "cut at {cut}");
             assert!(has_expert(&pkt, "IPv4 header truncated"), "cut at {cut}");
@@ -1449,7 +1438,7 @@ mod tests {
 
     #[test]
     fn total_length_past_the_capture_is_flagged() {
-        let mut frame = RAW_DNS;
+        let mut frame = RAW_DNS.bytes();
         frame[2..4].copy_from_slice(&100u16.to_be_bytes());
         let pkt = dissect_frames(
             LinkType::IPV4,
@@ -1469,7 +1458,7 @@ mod tests {
 
     #[test]
     fn total_length_below_header_length_stops_dissection() {
-        let mut frame = RAW_DNS;
+        let mut frame = RAW_DNS.bytes();
         frame[2..4].copy_from_slice(&12u16.to_be_bytes());
         let pkt = dissect_frame_for_test(LinkType::IPV4, &frame);
         assert!(has_expert(
@@ -1483,9 +1472,10 @@ mod tests {
     #[test]
     fn padding_after_total_length_is_not_payload() {
         // Frame 1 of link/eth_arp_icmp.pcap-like layout: an Ethernet frame padded to 60 bytes.
+        let raw_dns = RAW_DNS.bytes();
         let mut frame = vec![0u8; 14];
         frame[12..14].copy_from_slice(&[0x08, 0x00]);
-        frame.extend_from_slice(&RAW_DNS[..28]);
+        frame.extend_from_slice(&raw_dns[..28]);
         frame[14 + 2..14 + 4].copy_from_slice(&28u16.to_be_bytes());
         frame.resize(60, 0);
         let pkt = dissect_frames(
@@ -1503,18 +1493,19 @@ mod tests {
 
     #[test]
     fn fragments_show_their_payload_as_data() {
-        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &FIRST_FRAGMENT);
+        let first_fragment = FIRST_FRAGMENT.bytes();
+        let pkt = dissect_frame_for_test(LinkType::ETHERNET, &first_fragment);
         assert_eq!(chain(&pkt), "eth:ethertype:vlan:ethertype:ip:data");
         assert_eq!(
-            value(&pkt, "ip.flags", &FIRST_FRAGMENT).as_deref(),
+            value(&pkt, "ip.flags", &first_fragment).as_deref(),
             Some("0x01")
         );
         assert_eq!(
-            value(&pkt, "ip.flags.mf", &FIRST_FRAGMENT).as_deref(),
+            value(&pkt, "ip.flags.mf", &first_fragment).as_deref(),
             Some("1")
         );
         assert_eq!(
-            value(&pkt, "data.len", &FIRST_FRAGMENT).as_deref(),
+            value(&pkt, "data.len", &first_fragment).as_deref(),
             Some("8")
         );
         assert_eq!(
@@ -1525,7 +1516,7 @@ mod tests {
 
     #[test]
     fn later_fragment_offset_is_shown_in_8_byte_units() {
-        let mut frame = RAW_DNS;
+        let mut frame = RAW_DNS.bytes();
         frame[6..8].copy_from_slice(&[0x00, 0x7a]);
         let pkt = dissect_frames(
             LinkType::IPV4,
@@ -1544,7 +1535,7 @@ mod tests {
 
     #[test]
     fn low_ttl_and_local_multicast_ttl_are_flagged() {
-        let mut frame = RAW_DNS;
+        let mut frame = RAW_DNS.bytes();
         frame[8] = 1;
         let pkt = dissect_frames(
             LinkType::IPV4,
@@ -1582,7 +1573,8 @@ mod tests {
     #[test]
     fn bogus_versions() {
         // Behind the IPv4 EtherType the ip layer shows the bad version (`dissect_ip_v4`).
-        let mut frame = behind_ethernet(&RAW_DNS);
+        let raw_dns = RAW_DNS.bytes();
+        let mut frame = behind_ethernet(&raw_dns);
         frame[14] = 0x55;
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
         assert_eq!(chain(&pkt), "eth:ethertype:ip");
@@ -1603,7 +1595,8 @@ mod tests {
 
     #[test]
     fn version_6_behind_the_ipv4_ethertype_goes_to_ipv6() {
-        let mut frame = behind_ethernet(&RAW_DNS);
+        let raw_dns = RAW_DNS.bytes();
+        let mut frame = behind_ethernet(&raw_dns);
         frame[14] = 0x60;
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &frame);
         assert!(chain(&pkt).starts_with("eth:ethertype:ip:ipv6"));
@@ -1612,9 +1605,10 @@ mod tests {
 
     #[test]
     fn ip_in_ip_nests() {
-        let mut outer = RAW_DNS[..20].to_vec();
+        let raw_dns = RAW_DNS.bytes();
+        let mut outer = raw_dns[..20].to_vec();
         outer[9] = 4;
-        outer.extend_from_slice(&RAW_DNS);
+        outer.extend_from_slice(&raw_dns);
         let total = outer.len() as u16;
         outer[2..4].copy_from_slice(&total.to_be_bytes());
         let pkt = dissect_frames(
@@ -1801,9 +1795,9 @@ mod tests {
         /// Mutations of real frames reach deeper than random bytes alone.
         fn seeded_frame() -> impl Strategy<Value = (usize, Vec<u8>)> {
             let seeds: Vec<Vec<u8>> = vec![
-                PING_REQUEST.to_vec(),
-                FIRST_FRAGMENT.to_vec(),
-                RAW_DNS.to_vec(),
+                PING_REQUEST.bytes(),
+                FIRST_FRAGMENT.bytes(),
+                RAW_DNS.bytes(),
             ];
             (
                 0..seeds.len(),
@@ -1862,15 +1856,19 @@ mod tests {
 
 #[cfg(test)]
 mod reassembly_tests {
-    use crate::testutil::{chain, dissect_frames, has_expert, hex, value, values, TestFrame};
+    use crate::testutil::{
+        chain, corpus_capture, dissect_frames, has_expert, value, values, TestFrame,
+    };
     use crate::{LinkType, Prefs};
 
     /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3: a TCP SYN in three 8-byte fragments.
-    pub(super) const SYN_FRAGS: [&str; 3] = [
-        "0504030201000001020304058100000608004500001c00012000400654d6010101010202020230391f9000000001",
-        "0504030201000001020304058100000608004500001c00012001400654d501010101020202020000000060022000",
-        "0504030201000001020304058100000608004500001c00010002400674d40101010102020202190c000003030e00",
-    ];
+    pub(super) fn syn_frags() -> Vec<Vec<u8>> {
+        let capture = corpus_capture("ip/ipv4_frag_vlan_tcp_syn.pcap");
+        capture.records[..3]
+            .iter()
+            .map(|r| r.bytes.clone())
+            .collect()
+    }
 
     fn run(frames: &[Vec<u8>]) -> Vec<crate::Packet> {
         let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
@@ -1879,7 +1877,7 @@ mod reassembly_tests {
 
     #[test]
     fn the_last_fragment_dissects_the_reassembled_segment() {
-        let frames: Vec<Vec<u8>> = SYN_FRAGS.iter().map(|h| hex(h)).collect();
+        let frames = syn_frags();
         let pkts = run(&frames);
         for p in &pkts[..2] {
             assert_eq!(chain(p), "eth:ethertype:vlan:ethertype:ip:data");
@@ -1911,7 +1909,8 @@ mod reassembly_tests {
 
     #[test]
     fn out_of_order_fragments_complete_on_the_one_filling_the_hole() {
-        let frames: Vec<Vec<u8>> = [2, 0, 1].iter().map(|&i| hex(SYN_FRAGS[i])).collect();
+        let syn_frags = syn_frags();
+        let frames: Vec<Vec<u8>> = [2, 0, 1].iter().map(|&i| syn_frags[i].clone()).collect();
         let pkts = run(&frames);
         assert_eq!(chain(&pkts[1]), "eth:ethertype:vlan:ethertype:ip:data");
         assert_eq!(chain(&pkts[2]), "eth:ethertype:vlan:ethertype:ip:tcp");
@@ -1919,20 +1918,11 @@ mod reassembly_tests {
     }
 
     /// ip/ipv4_fragmented_ntp.pcap frames 1-3: a short first fragment, the last
-    /// one, then a long first fragment with other data that overlaps both (the
-    /// headers are the real ones; the long runs of filler are rebuilt).
+    /// one, then a long first fragment with other data that overlaps both.
     #[test]
     fn conflicting_overlaps_are_shown_as_tshark_shows_them() {
-        let f1 = hex("006097122f580020afba786508004500002600f2200040111af2a4017ba3a4017b3d007b00890012bfe2000000000000000000000000000000000000");
-        let mut f2 = hex(
-            "006097122f580020afba786508004500008800f2000640113a8aa4017ba3a4017b3d007b00890074bf1e",
-        );
-        f2.resize(14 + 136, 0);
-        let mut f3 = hex(
-            "006097122f580020afba786508004500014400f22000401119d4a4017ba3a4017b3d007b0089010891ca",
-        );
-        f3.resize(14 + 20 + 8 + 258, 0x58);
-        f3.resize(14 + 324, 0);
+        let capture = corpus_capture("ip/ipv4_fragmented_ntp.pcap");
+        let [f1, f2, f3] = [0, 1, 2].map(|i| capture.records[i].bytes.clone());
         let pkts = run(&[f1, f2, f3.clone()]);
         let p = &pkts[2];
         assert_eq!(values(p, "ip.fragment", &f3), ["1"]);
@@ -1950,17 +1940,14 @@ mod reassembly_tests {
 
 #[cfg(test)]
 mod reassembly_checksum_tests {
-    use crate::testutil::{chain, dissect_frames, hex, TestFrame};
+    use crate::testutil::{chain, dissect_frames, TestFrame};
     use crate::{LinkType, Prefs};
 
     /// ip/ipv4_frag_vlan_tcp_syn.pcap frames 1-3 with the last fragment's header
     /// checksum broken: verified, the datagram is not reassembled; not verified, it is.
     #[test]
     fn a_fragment_with_a_bad_header_checksum_is_not_reassembled_when_verified() {
-        let mut frames: Vec<Vec<u8>> = super::reassembly_tests::SYN_FRAGS
-            .iter()
-            .map(|h| hex(h))
-            .collect();
+        let mut frames = super::reassembly_tests::syn_frags();
         frames[2][18 + 10] ^= 0xff;
         let tf: Vec<TestFrame> = frames.iter().map(|b| TestFrame::new(b)).collect();
         let pkts = dissect_frames(LinkType::ETHERNET, Prefs::default(), true, &tf);

@@ -336,16 +336,14 @@ fn add_checksum(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::CorpusFrame;
     use crate::transport::tcp::testing::{has_expert, value, values, Seg, Session};
+    use std::sync::LazyLock;
 
-    // dns/dns_udp.pcap frame 1: 192.168.1.11:43966 -> 209.87.249.18:53, a DNS query.
-    const DNS_QUERY: &[u8] = &[
-        0xab, 0xbe, 0x00, 0x35, 0x00, 0x40, 0x78, 0x24, 0x59, 0x34, 0x01, 0x20, 0x00, 0x01, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x77, 0x77, 0x77, 0x07, 0x74, 0x63, 0x70, 0x64, 0x75,
-        0x6d, 0x70, 0x03, 0x6f, 0x72, 0x67, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x29, 0x10,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x0a, 0x00, 0x08, 0x42, 0xf5, 0xd0, 0x09,
-        0x96, 0xf9, 0x0b, 0x13,
-    ];
+    // dns/dns_udp.pcap frame 1: 192.168.1.11:43966 -> 209.87.249.18:53, a DNS query:
+    // its UDP datagram, after the Ethernet and IPv4 (no options) headers.
+    static DNS_QUERY: LazyLock<Vec<u8>> =
+        LazyLock::new(|| CorpusFrame::new("dns/dns_udp.pcap", 1).bytes()[14 + 20..].to_vec());
     const HOST: [u8; 4] = [192, 168, 1, 11];
     const RESOLVER: [u8; 4] = [209, 87, 249, 18];
 
@@ -362,9 +360,9 @@ mod tests {
         let mut s = Session::tshark();
         let p = udp(
             &mut s,
-            Seg::new(HOST, RESOLVER, (1591780794, 740079), DNS_QUERY),
+            Seg::new(HOST, RESOLVER, (1591780794, 740079), &DNS_QUERY),
         );
-        let d = DNS_QUERY;
+        let d = &DNS_QUERY;
         assert_eq!(v(&p, d, "udp.srcport"), "43966");
         assert_eq!(values(&p, d, "udp.port"), ["43966", "53"]);
         assert_eq!(v(&p, d, "udp.length"), "64");
@@ -386,10 +384,10 @@ mod tests {
         let mut s = Session::verifying();
         let p = udp(
             &mut s,
-            Seg::new(HOST, RESOLVER, (1591780794, 740079), DNS_QUERY),
+            Seg::new(HOST, RESOLVER, (1591780794, 740079), &DNS_QUERY),
         );
-        assert_eq!(v(&p, DNS_QUERY, "udp.checksum.status"), "1");
-        assert_eq!(v(&p, DNS_QUERY, "udp.checksum_calculated"), "0x7824");
+        assert_eq!(v(&p, &DNS_QUERY, "udp.checksum.status"), "1");
+        assert_eq!(v(&p, &DNS_QUERY, "udp.checksum_calculated"), "0x7824");
         // The same ports the other way round: the same conversation, 1.5 s later.
         let mut reply = DNS_QUERY.to_vec();
         reply.swap(0, 2);
@@ -403,10 +401,10 @@ mod tests {
         assert_eq!(v(&p, &reply, "udp.checksum.status"), "1");
         let p = udp(
             &mut s,
-            Seg::new(HOST, [8, 8, 8, 8], (1591780797, 0), DNS_QUERY),
+            Seg::new(HOST, [8, 8, 8, 8], (1591780797, 0), &DNS_QUERY),
         );
-        assert_eq!(v(&p, DNS_QUERY, "udp.stream"), "1");
-        assert_eq!(v(&p, DNS_QUERY, "udp.checksum.status"), "0");
+        assert_eq!(v(&p, &DNS_QUERY, "udp.stream"), "1");
+        assert_eq!(v(&p, &DNS_QUERY, "udp.checksum.status"), "0");
         // DNS above rewrites the Info column, as tshark's does (checked with tshark 4.0
         // on dns/dns_udp.pcap frame 1 with its checksum spoiled).
         assert_eq!(

@@ -1,38 +1,27 @@
 use super::*;
 use crate::link::LinkType;
 use crate::model::Address;
-use crate::testutil::{dissect_frame_for_test, has_expert, hex, only as one, values as v};
+use crate::testutil::{
+    dissect_frame_for_test, has_expert, hex, only as one, values as v, CorpusFrame,
+};
 
 /// ip/icmpv6_misc.pcap frame 1: a Router Advertisement with prefix, RDNSS, DNSSL,
 /// MTU, source link-layer address, advertisement interval and home agent options.
-const RA: &str = "333300000001b09928c8d66c86dd6000000000b03afffe80000000000000b299
-    28fffec8d66cff020000000000000000000000000001860024014020000f0000
-    000000000000030448c000278d0000093a800000000022223333444455556600
-    0000000000001905000000000005abcd000000000000000000000000efef1234
-    56780000000000000000000000011f07000000000005076578616d706c650363
-    6f6d00076578616d706c65036f72670004646f6d3104646f6d3203746c640000
-    00000000000005010000000000640101b09928c8d66c07010000000013880801
-    0000c351000f";
+const RA: CorpusFrame = CorpusFrame::new("ip/icmpv6_misc.pcap", 1);
 
 /// ip/icmpv6_nd_options.pcap frame 2: a Neighbor Advertisement with a target
 /// link-layer address.
-const NA: &str = "333300000001c20054f5000086dd6e00000000203afffe80000000000000c000
-    54fffef50000ff02000000000000000000000000000188009abba0000000fe80
-    000000000000c00054fffef500000201c20054f50000";
+const NA: CorpusFrame = CorpusFrame::new("ip/icmpv6_nd_options.pcap", 2);
 
 /// ip/icmpv6_misc.pcap frame 3: an MLDv2 query behind a Hop-by-Hop header.
-const MLDV2_QUERY: &str = "333300000001b0a86e0cd4e886dd6000000000240001fe80000000000000b2a8
-    6efffe0cd4e8ff0200000000000000000000000000013a000502000001008200
-    623a2710000000000000000000000000000000000000023c0000";
+const MLDV2_QUERY: CorpusFrame = CorpusFrame::new("ip/icmpv6_misc.pcap", 3);
 
 /// ip/icmpv6_ping.pcap frame 1: an echo request with 32 bytes of data.
-const ECHO: &str = "b0c69ada32800023aea00b3386dd6000000000283a80262000000e00400e0d1d
-    db370beb5aac2001486080060000000000000000006380002910000100036162
-    636465666768696a6b6c6d6e6f7071727374757677616263646566676869";
+const ECHO: CorpusFrame = CorpusFrame::new("ip/icmpv6_ping.pcap", 1);
 
 #[test]
 fn router_advertisement_with_its_options() {
-    let data = hex(RA);
+    let data = RA.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(pkt.protocols.join(":"), "eth:ethertype:ipv6:icmpv6");
     assert_eq!(one(&pkt, "icmpv6.type", &data), "134");
@@ -89,7 +78,7 @@ fn router_advertisement_with_its_options() {
 
 #[test]
 fn neighbor_advertisement_flags_and_target() {
-    let data = hex(NA);
+    let data = NA.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(one(&pkt, "icmpv6.nd.na.flag", &data), "0xa0000000");
     assert_eq!(v(&pkt, "icmpv6.nd.na.flag.r", &data), ["1"]);
@@ -112,7 +101,7 @@ fn neighbor_advertisement_flags_and_target() {
 
 #[test]
 fn mldv2_query_decodes_its_codes() {
-    let data = hex(MLDV2_QUERY);
+    let data = MLDV2_QUERY.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(
         one(&pkt, "icmpv6.mld.maximum_response_code", &data),
@@ -136,7 +125,7 @@ fn mld_codes_above_the_threshold_are_floating_point() {
 
 #[test]
 fn echo_request_carries_data() {
-    let data = hex(ECHO);
+    let data = ECHO.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(pkt.protocols.join(":"), "eth:ethertype:ipv6:icmpv6:data");
     assert_eq!(one(&pkt, "icmpv6.echo.identifier", &data), "0x0001");
@@ -153,7 +142,7 @@ fn echo_request_carries_data() {
 
 #[test]
 fn bad_checksum_is_flagged() {
-    let mut data = hex(ECHO);
+    let mut data = ECHO.bytes();
     let last = data.len() - 1;
     data[last] ^= 0xff;
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
@@ -165,11 +154,7 @@ fn bad_checksum_is_flagged() {
 #[test]
 fn empty_message_is_malformed() {
     // malformed/icmpv6_length_zero.pcapng frame 1: a payload length of 0.
-    let data = hex(
-        "33330000000100212808f15086dd6000000000003afffe80000000000000025a
-         28fffe08f1506e02000000000000000000000000004188000b2020800000fe80
-         000000aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    );
+    let data = CorpusFrame::new("malformed/icmpv6_length_zero.pcapng", 1).bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(pkt.protocols.join(":"), "eth:ethertype:ipv6:icmpv6");
     assert!(v(&pkt, "icmpv6.type", &data).is_empty());
@@ -182,7 +167,7 @@ fn empty_message_is_malformed() {
 #[test]
 fn zero_length_option_ends_the_list() {
     // The NA above with its option length set to 0, then another option.
-    let mut payload = hex(NA)[54..].to_vec();
+    let mut payload = NA.bytes()[54..].to_vec();
     payload[25] = 0;
     payload.extend_from_slice(&hex("0201c20054f50000"));
     let data = ipv6_icmpv6(&mut payload);
@@ -196,7 +181,7 @@ fn zero_length_option_ends_the_list() {
 
 #[test]
 fn every_truncation_of_an_advertisement() {
-    let full = hex(RA)[14..].to_vec();
+    let full = RA.bytes()[14..].to_vec();
     // Where the fixed part and each option end: a cut there leaves a shorter but
     // whole message, as tshark sees it too (only the payload length is flagged).
     let boundaries = [56, 88, 128, 184, 192, 200, 208];
@@ -232,7 +217,7 @@ fn every_truncation_of_an_advertisement() {
 #[test]
 fn destination_unreachable_quotes_the_invoking_packet() {
     // The echo request above, quoted in a Port Unreachable sent back to its source.
-    let quoted = hex(ECHO)[14..].to_vec();
+    let quoted = ECHO.bytes()[14..].to_vec();
     let mut msg = vec![1, 4, 0, 0, 0, 0, 0, 0];
     msg.extend_from_slice(&quoted);
     let data = ipv6_icmpv6(&mut msg);
@@ -255,7 +240,7 @@ fn destination_unreachable_quotes_the_invoking_packet() {
 
 #[test]
 fn packet_too_big_and_parameter_problem() {
-    let quoted = hex(ECHO)[14..54].to_vec();
+    let quoted = ECHO.bytes()[14..54].to_vec();
     let mut msg = vec![2, 0, 0, 0, 0, 0, 5, 0];
     msg.extend_from_slice(&quoted);
     let data = ipv6_icmpv6(&mut msg);
@@ -277,7 +262,7 @@ fn packet_too_big_and_parameter_problem() {
 
 #[test]
 fn redirect_with_redirected_header() {
-    let quoted = hex(ECHO)[14..].to_vec();
+    let quoted = ECHO.bytes()[14..].to_vec();
     let mut msg = vec![137, 0, 0, 0, 0, 0, 0, 0];
     msg.extend_from_slice(&[0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
     msg.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]);
@@ -430,13 +415,15 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
+    static SEEDS: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(seeds);
+
     fn seeds() -> Vec<Vec<u8>> {
         let mut seeds: Vec<Vec<u8>> = [RA, NA, MLDV2_QUERY, ECHO]
             .iter()
-            .map(|h| hex(h)[14..].to_vec())
+            .map(|f| f.bytes()[14..].to_vec())
             .collect();
         let mut error = vec![1, 4, 0, 0, 0, 0, 0, 0];
-        error.extend_from_slice(&hex(ECHO)[14..]);
+        error.extend_from_slice(&ECHO.bytes()[14..]);
         seeds.push(ipv6_icmpv6(&mut error));
         seeds
     }
@@ -451,7 +438,7 @@ mod fuzz {
             flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
             cut in any::<usize>(),
         ) {
-            let mut data = seeds()[seed].clone();
+            let mut data = SEEDS[seed].clone();
             // Where the ICMPv6 message starts (after a Hop-by-Hop header, if any).
             let start = if data[6] == 0 { 48 } else { 40 };
             for (at, byte) in flips {

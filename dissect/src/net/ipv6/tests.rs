@@ -3,43 +3,30 @@ use crate::link::LinkType;
 use crate::model::Severity;
 use crate::testutil::{
     chain, dissect_frame_fast, dissect_frame_for_test, dissect_frame_with_orig_len, has_expert,
-    hex, only as one, values as v,
+    hex, only as one, values as v, CorpusFrame,
 };
 
 /// ip/icmpv6_misc.pcap frame 2: Hop-by-Hop (Router Alert, PadN) before an MLDv2 report.
-const HBH_MLDV2: &str = "333300000016001517cce54686dd6000000000240001fe800000000000000215
-    17fffecce546ff0200000000000000000000000000163a000502000001008f00
-    1fc50000000104000000ff0200000000000000000db811223344";
+const HBH_MLDV2: CorpusFrame = CorpusFrame::new("ip/icmpv6_misc.pcap", 2);
 
 /// ip/ipv6_routing_header.pcap frame 1: type 0 routing header with one address left.
-const RT0_ECHO: &str = "0013c4c784f000123fae22f786dd6000000000202b04220000000000024402123f
-    fffeae22f7220000000000024000020000000000043a020001000000002200
-    00000000021000020000000000048000d3ab00000000";
+const RT0_ECHO: CorpusFrame = CorpusFrame::new("ip/ipv6_routing_header.pcap", 1);
 
 /// ip/ipv6_srh.pcap frame 1: segment routing header, then IPv6 in IPv6 carrying an echo.
-const SRH_ECHO: &str = "080027206bcf080027c22da586dd600889ad00902b40000a000b000c00120000
-    000000000001000a000b000c00020000000000f100002904040101000000000a
-    000b000c000300000000000000d6000a000b000c00020000000000f100006008
-    89ad00403a40000a000b000c0012000000000000000100b20000000000000000
-    0000000000028000635e06ee000103c5475a000000000a5e0000000000001011
-    12131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031
-    323334353637";
+const SRH_ECHO: CorpusFrame = CorpusFrame::new("ip/ipv6_srh.pcap", 1);
 
 /// ip/ipv6_dstopts_mobility.pcap frame 3: a Home Address option of length 1, then UDP.
-const DSTOPTS_HOME: &str = "ffffffffffff00000000000086dd6000000000243c40200104f80004000702e0
-    81fffe52ffff200104f80004000702e081fffe529a6b110201020000c9012001
-    0078000100320000000000000001753032c8000c43de58585858";
+const DSTOPTS_HOME: CorpusFrame = CorpusFrame::new("ip/ipv6_dstopts_mobility.pcap", 3);
 
 /// ip/ipv6_hbh_routing0_dns.pcap frame 1 without its Ethernet header: Hop-by-Hop,
 /// routing type 0 with two addresses, UDP.
-const HBH_RT0_UDP: &str = "60000000003b0040200104f80004000702e081fffe52ffff200104f800040007
-    02e081fffe529a6b2b0001040000000011040002000000002001007800010032
-    00000000000000012001007800010032000000000000000200350035000b8631
-    585858";
+fn hbh_rt0_udp() -> Vec<u8> {
+    CorpusFrame::new("ip/ipv6_hbh_routing0_dns.pcap", 1).bytes()[14..].to_vec()
+}
 
 #[test]
 fn hop_by_hop_options_then_icmpv6() {
-    let data = hex(HBH_MLDV2);
+    let data = HBH_MLDV2.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(chain(&pkt), "eth:ethertype:ipv6:ipv6.hopopts:icmpv6");
     assert_eq!(one(&pkt, "ipv6.plen", &data), "36");
@@ -60,7 +47,7 @@ fn hop_by_hop_options_then_icmpv6() {
 
 #[test]
 fn tclass_flow_and_address_fields() {
-    let data = hex(SRH_ECHO);
+    let data = SRH_ECHO.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(v(&pkt, "ipv6.flow", &data), ["0x0889ad", "0x0889ad"]);
     assert_eq!(v(&pkt, "ipv6.tclass", &data)[0], "0x00000000");
@@ -74,7 +61,7 @@ fn tclass_flow_and_address_fields() {
 
 #[test]
 fn routing_type0_sends_the_destination_column_to_the_next_hop() {
-    let data = hex(RT0_ECHO);
+    let data = RT0_ECHO.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(chain(&pkt), "eth:ethertype:ipv6:ipv6.routing:icmpv6");
     assert_eq!(one(&pkt, "ipv6.routing.type", &data), "0");
@@ -97,7 +84,7 @@ fn routing_type0_sends_the_destination_column_to_the_next_hop() {
 
 #[test]
 fn segment_routing_header_and_ipv6_in_ipv6() {
-    let data = hex(SRH_ECHO);
+    let data = SRH_ECHO.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(
         chain(&pkt),
@@ -119,7 +106,7 @@ fn segment_routing_header_and_ipv6_in_ipv6() {
 
 #[test]
 fn home_address_option_of_bad_length() {
-    let data = hex(DSTOPTS_HOME);
+    let data = DSTOPTS_HOME.bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert!(chain(&pkt).starts_with("eth:ethertype:ipv6:ipv6.dstopts:"));
     assert_eq!(one(&pkt, "ipv6.dstopts.len_oct", &data), "24");
@@ -138,11 +125,8 @@ fn home_address_option_of_bad_length() {
 #[test]
 fn fragment_payload_is_data() {
     // ip/ipv6_fragmented_dns.pcap frame 7 (1494 bytes), as a 96-byte snaplen would keep it.
-    let data = hex(
-        "c42c033b6caad8306248c5b586dd6000000005a02c352607f740000b00000000
-         000000000f93200104701f11081fd1385f5506d41fe211000599000000025858
-         5858585858585858585858585858585858585858585858585858585858585858",
-    );
+    let mut data = CorpusFrame::new("ip/ipv6_fragmented_dns.pcap", 7).bytes();
+    data.truncate(96);
     let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &data, 1494);
     assert_eq!(chain(&pkt), "eth:ethertype:ipv6:ipv6.fraghdr:data");
     assert_eq!(one(&pkt, "ipv6.fraghdr.nxt", &data), "17");
@@ -171,10 +155,7 @@ fn atomic_fragment_goes_on_to_the_upper_layer() {
 #[test]
 fn extension_header_missing_entirely() {
     // malformed/ip6_ext_trunc.pcap frame 1: the payload length promises 20 bytes, none captured.
-    let data = hex(
-        "ffffffffffff00000000000086dd6000000000140040200104f80004000702e0
-         81fffe52ffff200104f80004000702e081fffe529a6b",
-    );
+    let data = CorpusFrame::new("malformed/ip6_ext_trunc.pcap", 1).bytes();
     let pkt = dissect_frame_for_test(LinkType::ETHERNET, &data);
     assert_eq!(chain(&pkt), "eth:ethertype:ipv6:ipv6.hopopts");
     assert_eq!(one(&pkt, "ipv6.plen", &data), "20");
@@ -191,10 +172,7 @@ fn extension_header_missing_entirely() {
 #[test]
 fn routing_header_cut_by_the_snapshot_length() {
     // malformed/ipv6_rthdr_oobr.pcap frame 1: 45 of 262144 bytes captured.
-    let data = hex(
-        "6a30303030302b30303030303030303030303030303030303030303030303030
-         30303030303030303030003030",
-    );
+    let data = CorpusFrame::new("malformed/ipv6_rthdr_oobr.pcap", 1).bytes();
     let pkt = dissect_frame_with_orig_len(LinkType::IPV6, &data, 262_144);
     assert_eq!(chain(&pkt), "ipv6:ipv6.routing");
     assert_eq!(one(&pkt, "ipv6.tclass", &data), "0x000000a3");
@@ -210,10 +188,7 @@ fn routing_header_cut_by_the_snapshot_length() {
 #[test]
 fn option_running_past_the_datagram() {
     // malformed/ipv6hdr_heapoverflow_linktype_bits.pcap frame 1: a PMTU option of length 48.
-    let data = hex(
-        "6330303030300030303030303030303030303030303030303030303030303030
-         30303030303030300000303030303030",
-    );
+    let data = CorpusFrame::new("malformed/ipv6hdr_heapoverflow_linktype_bits.pcap", 1).bytes();
     let pkt = dissect_frame_with_orig_len(LinkType::IPV6, &data, 3_158_064);
     assert_eq!(chain(&pkt), "ipv6:ipv6.hopopts");
     assert_eq!(one(&pkt, "ipv6.opt.type", &data), "0x30");
@@ -228,7 +203,7 @@ fn option_running_past_the_datagram() {
 
 #[test]
 fn truncation_at_every_length_keeps_what_was_decoded() {
-    let full = hex(HBH_RT0_UDP);
+    let full = hbh_rt0_udp();
     for cut in 0..full.len() {
         let data = &full[..cut];
         let pkt = dissect_frame_for_test(LinkType::IPV6, data);
@@ -272,11 +247,8 @@ fn truncation_at_every_length_keeps_what_was_decoded() {
 #[test]
 fn jumbo_payload_replaces_a_zero_length() {
     // malformed/ipv6_jumbogram_invalid_length.pcap frame 1 (65590 bytes), first 96 captured.
-    let data = hex(
-        "0013c4c784f000123fae22f786dd60000000000000e322000000000002440212
-         3ffffeae22f7220000000000024000020000000000043a00c204000100018000
-         e3b011e0c91ef4b5e35eff52cb42747eb65f9e5fbe3c591a535971da4a6426c2",
-    );
+    let mut data = CorpusFrame::new("malformed/ipv6_jumbogram_invalid_length.pcap", 1).bytes();
+    data.truncate(96);
     let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &data, 65_590);
     assert_eq!(chain(&pkt), "eth:ethertype:ipv6:ipv6.hopopts:icmpv6:data");
     assert_eq!(one(&pkt, "ipv6.plen", &data), "0");
@@ -468,7 +440,7 @@ fn esp_payload_stays_encrypted() {
 #[test]
 fn summary_is_the_same_without_the_tree() {
     for frame in [HBH_MLDV2, RT0_ECHO, SRH_ECHO, DSTOPTS_HOME] {
-        let data = hex(frame);
+        let data = frame.bytes();
         let full = dissect_frame_for_test(LinkType::ETHERNET, &data);
         let fast = dissect_frame_fast(LinkType::ETHERNET, &data);
         assert!(fast.fields.is_empty());
@@ -531,12 +503,14 @@ mod fuzz {
 
     /// Real datagrams (without link headers) to mutate: every extension header
     /// kind and every ICMPv6 family the dissectors know.
+    static SEEDS: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(seeds);
+
     fn seeds() -> Vec<Vec<u8>> {
         let mut seeds: Vec<Vec<u8>> = [HBH_MLDV2, RT0_ECHO, SRH_ECHO, DSTOPTS_HOME]
             .iter()
-            .map(|h| hex(h)[14..].to_vec())
+            .map(|f| f.bytes()[14..].to_vec())
             .collect();
-        seeds.push(hex(HBH_RT0_UDP));
+        seeds.push(hbh_rt0_udp());
         seeds
     }
 
@@ -549,7 +523,7 @@ mod fuzz {
             flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
             cut in any::<usize>(),
         ) {
-            let mut data = seeds()[seed].clone();
+            let mut data = SEEDS[seed].clone();
             for (at, byte) in flips {
                 let i = at % data.len();
                 data[i] = byte;

@@ -1,49 +1,41 @@
-//! TCP dissector tests: real segments cut from the shared corpus (file and frame
+//! TCP dissector tests: real segments read from the shared corpus (file and frame
 //! named on each), compared with what tshark 4.0 shows for them, and hand-made
 //! edge cases (truncation at every header boundary, bad lengths, option loops).
 
 use super::testing::{has_expert, value, values, Seg, Session};
 use super::*;
 use crate::model::Severity;
+use crate::testutil::CorpusFrame;
+use std::sync::LazyLock;
+
+/// Where the TCP header starts in a frame of Ethernet and IPv4 without options.
+const ETH_IPV4: usize = 14 + 20;
+/// Where the TCP header starts in a raw IPv4 frame (IPv4 without options).
+const RAW_IPV4: usize = 20;
+
+/// The TCP segment (header and payload) of a corpus frame: the frame from
+/// `tcp_at`, where its link and IPv4 headers end, to its end.
+fn segment(file: &'static str, number: usize, tcp_at: usize) -> Vec<u8> {
+    CorpusFrame::new(file, number).bytes()[tcp_at..].to_vec()
+}
 
 // mixed/http_get.pcap frames 1-4: 141.142.228.5:59856 <-> 192.150.187.43:80, the
 // handshake and the GET.
 const CLIENT: [u8; 4] = [141, 142, 228, 5];
 const SERVER: [u8; 4] = [192, 150, 187, 43];
-const GET_SYN: &[u8] = &[
-    0xe9, 0xd0, 0x00, 0x50, 0xfe, 0x21, 0x32, 0x3a, 0x00, 0x00, 0x00, 0x00, 0xb0, 0x02, 0xff, 0xff,
-    0x3b, 0xc0, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03, 0x03, 0x04, 0x01, 0x01, 0x08, 0x0a,
-    0x16, 0x4a, 0xdd, 0x20, 0x00, 0x00, 0x00, 0x00, 0x04, 0x02, 0x00, 0x00,
-];
-const GET_SYNACK: &[u8] = &[
-    0x00, 0x50, 0xe9, 0xd0, 0xa5, 0xaf, 0xce, 0x3e, 0xfe, 0x21, 0x32, 0x3b, 0xa0, 0x12, 0x38, 0x90,
-    0x2e, 0x50, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x2f, 0x89, 0x42, 0x59,
-    0x16, 0x4a, 0xdd, 0x20, 0x01, 0x03, 0x03, 0x07,
-];
-const GET_ACK: &[u8] = &[
-    0xe9, 0xd0, 0x00, 0x50, 0xfe, 0x21, 0x32, 0x3b, 0xa5, 0xaf, 0xce, 0x3f, 0x80, 0x10, 0x20, 0x2b,
-    0x75, 0x3b, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0x16, 0x4a, 0xdd, 0x66, 0x2f, 0x89, 0x42, 0x59,
-];
-const GET_REQUEST: &[u8] = &[
-    0xe9, 0xd0, 0x00, 0x50, 0xfe, 0x21, 0x32, 0x3b, 0xa5, 0xaf, 0xce, 0x3f, 0x80, 0x18, 0x20, 0x2b,
-    0x04, 0x80, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0x16, 0x4a, 0xdd, 0x66, 0x2f, 0x89, 0x42, 0x59,
-    0x47, 0x45, 0x54, 0x20, 0x2f, 0x64, 0x6f, 0x77, 0x6e, 0x6c, 0x6f, 0x61, 0x64, 0x2f, 0x43, 0x48,
-    0x41, 0x4e, 0x47, 0x45, 0x53, 0x2e, 0x62, 0x72, 0x6f, 0x2d, 0x61, 0x75, 0x78, 0x2e, 0x74, 0x78,
-    0x74, 0x20, 0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x31, 0x0d, 0x0a, 0x55, 0x73, 0x65, 0x72,
-    0x2d, 0x41, 0x67, 0x65, 0x6e, 0x74, 0x3a, 0x20, 0x57, 0x67, 0x65, 0x74, 0x2f, 0x31, 0x2e, 0x31,
-    0x34, 0x20, 0x28, 0x64, 0x61, 0x72, 0x77, 0x69, 0x6e, 0x31, 0x32, 0x2e, 0x32, 0x2e, 0x30, 0x29,
-    0x0d, 0x0a, 0x41, 0x63, 0x63, 0x65, 0x70, 0x74, 0x3a, 0x20, 0x2a, 0x2f, 0x2a, 0x0d, 0x0a, 0x48,
-    0x6f, 0x73, 0x74, 0x3a, 0x20, 0x62, 0x72, 0x6f, 0x2e, 0x6f, 0x72, 0x67, 0x0d, 0x0a, 0x43, 0x6f,
-    0x6e, 0x6e, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x3a, 0x20, 0x4b, 0x65, 0x65, 0x70, 0x2d, 0x41,
-    0x6c, 0x69, 0x76, 0x65, 0x0d, 0x0a, 0x0d, 0x0a,
-];
+static GET_SYN: LazyLock<Vec<u8>> = LazyLock::new(|| segment("mixed/http_get.pcap", 1, ETH_IPV4));
+static GET_SYNACK: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("mixed/http_get.pcap", 2, ETH_IPV4));
+static GET_ACK: LazyLock<Vec<u8>> = LazyLock::new(|| segment("mixed/http_get.pcap", 3, ETH_IPV4));
+static GET_REQUEST: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("mixed/http_get.pcap", 4, ETH_IPV4));
 
 fn tcp(s: &mut Session, seg: Seg<'_>) -> Packet {
     s.run(seg, dissect)
 }
 
 fn syn(s: &mut Session) -> Packet {
-    tcp(s, Seg::new(CLIENT, SERVER, (1362692526, 869344), GET_SYN))
+    tcp(s, Seg::new(CLIENT, SERVER, (1362692526, 869344), &GET_SYN))
 }
 
 fn v(p: &Packet, data: &[u8], name: &str) -> String {
@@ -54,7 +46,7 @@ fn v(p: &Packet, data: &[u8], name: &str) -> String {
 fn syn_fields_and_info_match_tshark() {
     let mut s = Session::tshark();
     let p = syn(&mut s);
-    let d = GET_SYN;
+    let d = &GET_SYN;
     assert_eq!(values(&p, d, "tcp.port"), ["59856", "80"]);
     assert_eq!(v(&p, d, "tcp.stream"), "0");
     assert_eq!(v(&p, d, "tcp.completeness"), "0");
@@ -99,9 +91,9 @@ fn handshake_and_request_follow_the_connection() {
     syn(&mut s);
     let p = tcp(
         &mut s,
-        Seg::new(SERVER, CLIENT, (1362692526, 939084), GET_SYNACK),
+        Seg::new(SERVER, CLIENT, (1362692526, 939084), &GET_SYNACK),
     );
-    let d = GET_SYNACK;
+    let d = &GET_SYNACK;
     assert_eq!(v(&p, d, "tcp.stream"), "0");
     assert_eq!(v(&p, d, "tcp.completeness"), "1");
     assert_eq!(v(&p, d, "tcp.seq"), "0");
@@ -113,9 +105,9 @@ fn handshake_and_request_follow_the_connection() {
 
     let p = tcp(
         &mut s,
-        Seg::new(CLIENT, SERVER, (1362692526, 939378), GET_ACK),
+        Seg::new(CLIENT, SERVER, (1362692526, 939378), &GET_ACK),
     );
-    let d = GET_ACK;
+    let d = &GET_ACK;
     assert_eq!(v(&p, d, "tcp.completeness"), "3");
     assert_eq!(v(&p, d, "tcp.seq"), "1");
     assert_eq!(v(&p, d, "tcp.ack"), "1");
@@ -133,9 +125,9 @@ fn handshake_and_request_follow_the_connection() {
 
     let p = tcp(
         &mut s,
-        Seg::new(CLIENT, SERVER, (1362692526, 939527), GET_REQUEST),
+        Seg::new(CLIENT, SERVER, (1362692526, 939527), &GET_REQUEST),
     );
-    let d = GET_REQUEST;
+    let d = &GET_REQUEST;
     assert_eq!(v(&p, d, "tcp.completeness"), "7");
     assert_eq!(v(&p, d, "tcp.len"), "136");
     assert_eq!(v(&p, d, "tcp.nxtseq"), "137");
@@ -149,8 +141,8 @@ fn handshake_and_request_follow_the_connection() {
 fn checksum_is_verified_when_asked() {
     let mut s = Session::verifying();
     let p = syn(&mut s);
-    assert_eq!(v(&p, GET_SYN, "tcp.checksum.status"), "1");
-    assert_eq!(v(&p, GET_SYN, "tcp.checksum_calculated"), "0x3bc0");
+    assert_eq!(v(&p, &GET_SYN, "tcp.checksum.status"), "1");
+    assert_eq!(v(&p, &GET_SYN, "tcp.checksum_calculated"), "0x3bc0");
 
     let mut bad = GET_SYN.to_vec();
     bad[17] ^= 0x01;
@@ -201,9 +193,9 @@ fn syn_with_a_new_isn_on_the_same_ports_is_a_new_stream() {
     // The other direction starts a stream of its own only with its own ports.
     let p = tcp(
         &mut s,
-        Seg::new(SERVER, CLIENT, (1362692530, 1), GET_SYNACK),
+        Seg::new(SERVER, CLIENT, (1362692530, 1), &GET_SYNACK),
     );
-    assert_eq!(v(&p, GET_SYNACK, "tcp.stream"), "1");
+    assert_eq!(v(&p, &GET_SYNACK, "tcp.stream"), "1");
 }
 
 #[test]
@@ -212,65 +204,56 @@ fn retransmitted_data_is_flagged() {
     syn(&mut s);
     tcp(
         &mut s,
-        Seg::new(SERVER, CLIENT, (1362692526, 939084), GET_SYNACK),
+        Seg::new(SERVER, CLIENT, (1362692526, 939084), &GET_SYNACK),
     );
     tcp(
         &mut s,
-        Seg::new(CLIENT, SERVER, (1362692526, 939378), GET_ACK),
+        Seg::new(CLIENT, SERVER, (1362692526, 939378), &GET_ACK),
     );
     tcp(
         &mut s,
-        Seg::new(CLIENT, SERVER, (1362692526, 939527), GET_REQUEST),
+        Seg::new(CLIENT, SERVER, (1362692526, 939527), &GET_REQUEST),
     );
     let p = tcp(
         &mut s,
-        Seg::new(CLIENT, SERVER, (1362692527, 500000), GET_REQUEST),
+        Seg::new(CLIENT, SERVER, (1362692527, 500000), &GET_REQUEST),
     );
     assert!(p.summary.info.starts_with("[TCP Retransmission] 59856"));
-    assert_eq!(v(&p, GET_REQUEST, "tcp.analysis.rto_frame"), "4");
+    assert_eq!(v(&p, &GET_REQUEST, "tcp.analysis.rto_frame"), "4");
     assert!(has_expert(&p, "(suspected) retransmission"));
 }
 
 // tcp/tcp_fast_open.pcap frames 1 and 2: a SYN asking for a Fast Open cookie in the
 // experimental option, and the SYN-ACK carrying one.
-const TFO_SYN: &[u8] = &[
-    0xd8, 0xed, 0x00, 0x50, 0x60, 0x96, 0x9a, 0x45, 0x00, 0x00, 0x00, 0x00, 0xb0, 0x02, 0x72, 0x10,
-    0xb5, 0xd2, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x00, 0xd9, 0x68, 0xa3,
-    0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07, 0xfe, 0x04, 0xf9, 0x89,
-];
-const TFO_SYNACK: &[u8] = &[
-    0x00, 0x50, 0xd8, 0xed, 0x3b, 0x1a, 0x44, 0x3e, 0x60, 0x96, 0x9a, 0x46, 0xd0, 0x12, 0x71, 0x20,
-    0xc2, 0x77, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0xff, 0xff, 0xf8, 0xf6,
-    0x00, 0xd9, 0x68, 0xa3, 0x01, 0x03, 0x03, 0x06, 0xfe, 0x0c, 0xf9, 0x89, 0x26, 0x1f, 0xb0, 0x60,
-    0xce, 0xca, 0xb6, 0x90,
-];
+static TFO_SYN: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_fast_open.pcap", 1, ETH_IPV4));
+static TFO_SYNACK: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_fast_open.pcap", 2, ETH_IPV4));
 
 #[test]
 fn fast_open_in_the_experimental_option() {
     let mut s = Session::tshark();
     let (a, b) = ([10, 99, 99, 1], [10, 99, 99, 45]);
-    let p = tcp(&mut s, Seg::new(a, b, (1402321033, 739117), TFO_SYN));
-    assert_eq!(v(&p, TFO_SYN, "tcp.options.experimental"), "fe:04:f9:89");
-    assert_eq!(v(&p, TFO_SYN, "tcp.options.experimental.exid"), "0xf989");
-    assert_eq!(v(&p, TFO_SYN, "tcp.options.tfo.request"), "");
+    let p = tcp(&mut s, Seg::new(a, b, (1402321033, 739117), &TFO_SYN));
+    assert_eq!(v(&p, &TFO_SYN, "tcp.options.experimental"), "fe:04:f9:89");
+    assert_eq!(v(&p, &TFO_SYN, "tcp.options.experimental.exid"), "0xf989");
+    assert_eq!(v(&p, &TFO_SYN, "tcp.options.tfo.request"), "");
     assert!(p.summary.info.ends_with(" WS=128 TFO=R"));
-    let p = tcp(&mut s, Seg::new(b, a, (1402321033, 739719), TFO_SYNACK));
+    let p = tcp(&mut s, Seg::new(b, a, (1402321033, 739719), &TFO_SYNACK));
     assert_eq!(
-        v(&p, TFO_SYNACK, "tcp.options.tfo.cookie"),
+        v(&p, &TFO_SYNACK, "tcp.options.tfo.cookie"),
         "26:1f:b0:60:ce:ca:b6:90"
     );
     assert_eq!(
-        v(&p, TFO_SYNACK, "tcp.options.timestamp.tsval"),
+        v(&p, &TFO_SYNACK, "tcp.options.timestamp.tsval"),
         "4294965494"
     );
 }
 
 // tcp/tcp_keepalive_empty_sack_rawip.pcap frame 24: a SACK option with no blocks.
 // tshark counts 0 blocks, then fails reading the D-SACK edges past the option.
-const EMPTY_SACK: &[u8] = &[
-    0x01, 0xbb, 0xc1, 0x62, 0xeb, 0x4e, 0x1a, 0x02, 0xdf, 0x10, 0x2c, 0x40, 0x60, 0x10, 0xff, 0x5f,
-    0xb1, 0x6f, 0x00, 0x00, 0x01, 0x01, 0x05, 0x02,
-];
+static EMPTY_SACK: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_keepalive_empty_sack_rawip.pcap", 24, RAW_IPV4));
 
 #[test]
 fn empty_sack_option_is_malformed_after_its_count() {
@@ -280,43 +263,36 @@ fn empty_sack_option_is_malformed_after_its_count() {
             [17, 173, 66, 179],
             [192, 168, 0, 54],
             (1571309125, 547150),
-            EMPTY_SACK,
+            &EMPTY_SACK,
         ),
     );
-    assert_eq!(v(&p, EMPTY_SACK, "tcp.options.sack.count"), "0");
-    assert_eq!(value(&p, EMPTY_SACK, "tcp.options.sack.dsack_le"), None);
+    assert_eq!(v(&p, &EMPTY_SACK, "tcp.options.sack.count"), "0");
+    assert_eq!(value(&p, &EMPTY_SACK, "tcp.options.sack.dsack_le"), None);
     assert!(p.is_malformed());
     // What came before stays, and the conversation times are still shown.
-    assert_eq!(v(&p, EMPTY_SACK, "tcp.window_size_value"), "65375");
+    assert_eq!(v(&p, &EMPTY_SACK, "tcp.window_size_value"), "65375");
     assert!(p.find("tcp.time_delta").is_some());
     assert!(p.find("tcp.analysis").is_none());
 }
 
 // tcp/tcp_window_scale.pcap frame 1: a SYN announcing window shift 255.
-const WSCALE_255: &[u8] = &[
-    0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x70, 0x02, 0x20, 0x00,
-    0xb1, 0xa3, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x03, 0x03, 0xff, 0x00,
-];
+static WSCALE_255: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_window_scale.pcap", 1, ETH_IPV4));
 
 #[test]
 fn window_shift_over_14_is_used_as_14() {
     let p = tcp(
         &mut Session::tshark(),
-        Seg::new([10, 0, 0, 1], [10, 0, 0, 2], (1700000000, 0), WSCALE_255),
+        Seg::new([10, 0, 0, 1], [10, 0, 0, 2], (1700000000, 0), &WSCALE_255),
     );
-    assert_eq!(v(&p, WSCALE_255, "tcp.options.wscale.shift"), "255");
-    assert_eq!(v(&p, WSCALE_255, "tcp.options.wscale.multiplier"), "16384");
+    assert_eq!(v(&p, &WSCALE_255, "tcp.options.wscale.shift"), "255");
+    assert_eq!(v(&p, &WSCALE_255, "tcp.options.wscale.multiplier"), "16384");
     assert!(has_expert(&p, "Window scale shift exceeds 14"));
 }
 
 // tcp/tcp_rst_data.pcap frame 1: a RST whose payload explains the reset.
-const RST_DATA: &[u8] = &[
-    0x00, 0x50, 0xce, 0x8b, 0x60, 0x63, 0xe7, 0x21, 0x73, 0x6f, 0x19, 0x89, 0x50, 0x14, 0x16, 0x99,
-    0x84, 0x71, 0x00, 0x00, 0x42, 0x49, 0x47, 0x2d, 0x49, 0x50, 0x3a, 0x20, 0x5b, 0x30, 0x78, 0x31,
-    0x31, 0x63, 0x35, 0x36, 0x37, 0x32, 0x3a, 0x33, 0x30, 0x34, 0x35, 0x5d, 0x20, 0x7b, 0x70, 0x65,
-    0x65, 0x72, 0x7d, 0x20, 0x54, 0x43, 0x50, 0x20, 0x52, 0x53, 0x54, 0x20, 0x66, 0x72, 0x6f, 0x6d,
-    0x20, 0x72, 0x65, 0x6d, 0x6f, 0x74, 0x65, 0x20, 0x73, 0x79, 0x73, 0x74, 0x65, 0x6d,
-];
+static RST_DATA: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_rst_data.pcap", 1, ETH_IPV4));
 
 #[test]
 fn rst_payload_is_the_reset_cause() {
@@ -326,36 +302,34 @@ fn rst_payload_is_the_reset_cause() {
             [199, 204, 31, 89],
             [172, 16, 133, 41],
             (1361916199, 190965),
-            RST_DATA,
+            &RST_DATA,
         ),
     );
     assert_eq!(
-        v(&p, RST_DATA, "tcp.reset_cause"),
+        v(&p, &RST_DATA, "tcp.reset_cause"),
         "BIG-IP: [0x11c5672:3045] {peer} TCP RST from remote system"
     );
-    assert_eq!(value(&p, RST_DATA, "tcp.payload"), None);
+    assert_eq!(value(&p, &RST_DATA, "tcp.payload"), None);
     // No SYN seen: numbers start at 1, scaling unknown.
-    assert_eq!(v(&p, RST_DATA, "tcp.seq"), "1");
-    assert_eq!(v(&p, RST_DATA, "tcp.window_size_scalefactor"), "-1");
-    assert_eq!(v(&p, RST_DATA, "tcp.analysis.bytes_in_flight"), "58");
+    assert_eq!(v(&p, &RST_DATA, "tcp.seq"), "1");
+    assert_eq!(v(&p, &RST_DATA, "tcp.window_size_scalefactor"), "-1");
+    assert_eq!(v(&p, &RST_DATA, "tcp.analysis.bytes_in_flight"), "58");
 }
 
 // tcp/tcp_option_sack.pcap frame 1: a SYN carrying a SACK block and no MSS.
-const SYN_SACK: &[u8] = &[
-    0x00, 0x14, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x02, 0x20, 0x00,
-    0x5c, 0x55, 0x00, 0x00, 0x05, 0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-];
+static SYN_SACK: LazyLock<Vec<u8>> =
+    LazyLock::new(|| segment("tcp/tcp_option_sack.pcap", 1, ETH_IPV4));
 
 #[test]
 fn sack_blocks_and_missing_mss() {
     let lo = [127, 0, 0, 1];
     let p = tcp(
         &mut Session::tshark(),
-        Seg::new(lo, lo, (1570152237, 968859), SYN_SACK),
+        Seg::new(lo, lo, (1570152237, 968859), &SYN_SACK),
     );
-    assert_eq!(v(&p, SYN_SACK, "tcp.options.sack_le"), "1");
-    assert_eq!(v(&p, SYN_SACK, "tcp.options.sack_re"), "16");
-    assert_eq!(v(&p, SYN_SACK, "tcp.options.sack.count"), "1");
+    assert_eq!(v(&p, &SYN_SACK, "tcp.options.sack_le"), "1");
+    assert_eq!(v(&p, &SYN_SACK, "tcp.options.sack_re"), "16");
+    assert_eq!(v(&p, &SYN_SACK, "tcp.options.sack.count"), "1");
     assert!(p.summary.info.ends_with(" SLE=1 SRE=16"));
     assert!(has_expert(&p, "does not contain a MSS option"));
 }
@@ -388,7 +362,7 @@ fn truncation_at_every_boundary_keeps_what_was_decoded() {
     }
     let p = tcp(
         &mut Session::tshark(),
-        Seg::new(CLIENT, SERVER, (1, 0), GET_SYN),
+        Seg::new(CLIENT, SERVER, (1, 0), &GET_SYN),
     );
     assert!(!p.is_malformed());
 }
@@ -513,14 +487,14 @@ fn segment_quoted_in_an_icmp_error() {
     assert_eq!(v(&p, &GET_ACK[..8], "tcp.seq"), "4263588411");
     assert!(p.is_malformed());
     // The whole header quoted: numbers stay raw, no length, same conversation.
-    let mut seg = Seg::new(CLIENT, SERVER, (1362692527, 0), GET_ACK);
+    let mut seg = Seg::new(CLIENT, SERVER, (1362692527, 0), &GET_ACK);
     seg.in_icmp_error = true;
     let p = tcp(&mut s, seg);
-    assert_eq!(v(&p, GET_ACK, "tcp.stream"), "0");
-    assert_eq!(v(&p, GET_ACK, "tcp.seq"), "4263588411");
-    assert_eq!(value(&p, GET_ACK, "tcp.seq_raw"), None);
-    assert_eq!(value(&p, GET_ACK, "tcp.len"), None);
-    assert_eq!(v(&p, GET_ACK, "tcp.ack"), "2779762239");
+    assert_eq!(v(&p, &GET_ACK, "tcp.stream"), "0");
+    assert_eq!(v(&p, &GET_ACK, "tcp.seq"), "4263588411");
+    assert_eq!(value(&p, &GET_ACK, "tcp.seq_raw"), None);
+    assert_eq!(value(&p, &GET_ACK, "tcp.len"), None);
+    assert_eq!(v(&p, &GET_ACK, "tcp.ack"), "2779762239");
 }
 
 fn flags_text(flags: u16) -> String {
@@ -555,8 +529,8 @@ fn fast_path_builds_the_summary_only() {
     let mut pkt = Packet::new(false);
     let mut cx = Cx {
         tcp: None,
-        data: GET_SYN,
-        frame: GET_SYN,
+        data: &GET_SYN,
+        frame: &GET_SYN,
         pkt: &mut pkt,
         state: &mut s.state,
         prefs: &s.prefs,
@@ -569,7 +543,7 @@ fn fast_path_builds_the_summary_only() {
         }),
         in_icmp_error: false,
     };
-    dissect(&mut cx, 0, GET_SYN);
+    dissect(&mut cx, 0, &GET_SYN);
     assert!(pkt.fields.is_empty());
     assert!(pkt
         .summary
@@ -635,15 +609,15 @@ fn endpoint_states_and_timeline_follow_the_handshake() {
     use crate::flow::timeline::Direction;
     let mut s = Session::tshark();
     let p = syn(&mut s);
-    assert_eq!(v(&p, GET_SYN, "tcp.state.client"), "SYN_SENT");
-    assert_eq!(v(&p, GET_SYN, "tcp.state.server"), "LISTEN");
+    assert_eq!(v(&p, &GET_SYN, "tcp.state.client"), "SYN_SENT");
+    assert_eq!(v(&p, &GET_SYN, "tcp.state.server"), "LISTEN");
     let p = tcp(
         &mut s,
-        Seg::new(SERVER, CLIENT, (1362692526, 939084), GET_SYNACK),
+        Seg::new(SERVER, CLIENT, (1362692526, 939084), &GET_SYNACK),
     );
-    assert_eq!(v(&p, GET_SYNACK, "tcp.state.client"), "ESTABLISHED");
-    assert_eq!(v(&p, GET_SYNACK, "tcp.state.server"), "SYN_RCVD");
-    for (ts, bytes) in [(939378, GET_ACK), (939445, GET_REQUEST)] {
+    assert_eq!(v(&p, &GET_SYNACK, "tcp.state.client"), "ESTABLISHED");
+    assert_eq!(v(&p, &GET_SYNACK, "tcp.state.server"), "SYN_RCVD");
+    for (ts, bytes) in [(939378, &GET_ACK), (939445, &GET_REQUEST)] {
         let p = tcp(&mut s, Seg::new(CLIENT, SERVER, (1362692526, ts), bytes));
         assert_eq!(v(&p, bytes, "tcp.state.client"), "ESTABLISHED");
         assert_eq!(v(&p, bytes, "tcp.state.server"), "ESTABLISHED");
@@ -679,7 +653,7 @@ fn endpoint_states_and_timeline_follow_the_handshake() {
 #[test]
 fn endpoint_states_are_tree_only() {
     let mut s = Session::tshark();
-    let seg = Seg::new(CLIENT, SERVER, (1362692526, 869344), GET_SYN);
+    let seg = Seg::new(CLIENT, SERVER, (1362692526, 869344), &GET_SYN);
     let p = s.run_as(seg, dissect, false);
     assert!(p.find_all("tcp.state.client").next().is_none());
     let conv = s.state.tcp.conversations().next().expect("one connection");
