@@ -1,8 +1,8 @@
 //! Link layers: the first dissector of a frame is chosen by its link type.
 
 pub mod ethernet;
-pub mod juniper;
 pub mod ieee80211;
+pub mod juniper;
 pub mod linktype;
 pub mod llc;
 pub mod null;
