@@ -160,6 +160,16 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
                 app::dns::dissect_tcp_pdu,
             );
         }
+        Some(app::AppProtocol::Tls) => {
+            crate::flow::reassembly::dissect_stream(
+                cx,
+                seg,
+                off,
+                buf,
+                &mut app::tls::RecordFraming,
+                app::tls::dissect_record_pdu,
+            );
+        }
         // Each other application protocol takes over here as its dissector
         // lands; until then its bytes are shown as data.
         Some(_) | None => {

@@ -25,6 +25,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::transport::udp::FIELDS,
     crate::tunnel::vxlan::FIELDS,
     crate::app::dns::FIELDS,
+    crate::app::tls::FIELDS,
 ];
 
 /// Every registered field.

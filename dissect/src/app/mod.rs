@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod dns;
+pub mod tls;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,6 +31,8 @@ pub struct State {
     pub arp: crate::net::arp::AddressTable,
     /// DNS query/response matching.
     pub dns: crate::app::dns::state::DnsTable,
+    /// TLS sessions by `tcp.stream`: negotiated parameters and handshake timelines.
+    pub tls: crate::app::tls::state::TlsTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.
