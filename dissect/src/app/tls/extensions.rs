@@ -103,6 +103,7 @@ fn body_fields(cx: &mut Cx<'_>, kind: HelloKind, ty: u16, mut c: Cursor<'_>, h: 
     let ok = match ty {
         0 => server_name(cx, &mut c, h),
         5 => status_request(cx, &mut c),
+        17 => status_request_v2(cx, &mut c),
         10 => supported_groups(cx, &mut c, h),
         11 => ec_point_formats(cx, &mut c, h),
         13 | 34 | 50 => {
@@ -225,6 +226,11 @@ fn status_request(cx: &mut Cx<'_>, c: &mut Cursor<'_>) -> bool {
     }
     let Some((s, t)) = c.u8() else { return false };
     cx.pkt.add(&STATUS_REQUEST_TYPE, s, Value::Uint(t.into()));
+    status_request_body(cx, c)
+}
+
+/// An OCSPStatusRequest: responder ids, then request extensions.
+fn status_request_body(cx: &mut Cx<'_>, c: &mut Cursor<'_>) -> bool {
     let Some((s, ids)) = c.u16() else {
         return false;
     };
@@ -242,6 +248,34 @@ fn status_request(cx: &mut Cx<'_>, c: &mut Cursor<'_>) -> bool {
     cx.pkt
         .add(&STATUS_REQUEST_EXTS_LEN, s, Value::Uint(exts.into()));
     c.bytes(exts.into()).is_some()
+}
+
+/// status_request_v2 (RFC 6961): a list of status requests, each with its length.
+fn status_request_v2(cx: &mut Cx<'_>, c: &mut Cursor<'_>) -> bool {
+    if c.remaining() == 0 {
+        return true;
+    }
+    let Some((s, len)) = c.u16() else {
+        return false;
+    };
+    cx.pkt
+        .add(&STATUS_REQUEST_LIST_LEN, s, Value::Uint(len.into()));
+    let (mut list, complete) = c.sub(len.into());
+    while list.remaining() > 0 {
+        let Some((s, t)) = list.u8() else {
+            return false;
+        };
+        cx.pkt.add(&STATUS_REQUEST_TYPE, s, Value::Uint(t.into()));
+        let Some((s, l)) = list.u16() else {
+            return false;
+        };
+        cx.pkt.add(&STATUS_REQUEST_LEN, s, Value::Uint(l.into()));
+        let (mut req, _) = list.sub(l.into());
+        if !status_request_body(cx, &mut req) {
+            return false;
+        }
+    }
+    complete
 }
 
 /// A 2-byte-length list of 2-byte values, each added as `item` (GREASE kept).

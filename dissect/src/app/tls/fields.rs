@@ -123,4 +123,14 @@ crate::declare_fields! {
     TICKET = "tls.handshake.session_ticket", "Session Ticket", Bytes;
     VERIFY_DATA = "tls.handshake.verify_data", "Verify Data", Bytes;
     TEXT = "tls.text", "Text", None;
+    SCTS_LENGTH = "tls.sct.scts_length", "Serialized SCT List Length", U16;
+    SCT = "tls.sct", "Signed Certificate Timestamp", None;
+    SCT_LENGTH = "tls.sct.sct_length", "Serialized SCT Length", U16;
+    SCT_VERSION = "tls.sct.sct_version", "Version", U8;
+    SCT_LOGID = "tls.sct.sct_logid", "Log ID", Bytes;
+    SCT_TIMESTAMP = "tls.sct.sct_timestamp", "Timestamp", AbsTime;
+    SCT_EXTENSIONS_LENGTH = "tls.sct.sct_extensions_length", "Extensions length", U16;
+    SCT_EXTENSIONS = "tls.sct.sct_extensions", "Extensions", Bytes;
+    SCT_SIGNATURE_LENGTH = "tls.sct.sct_signature_length", "Signature Length", U16;
+    SCT_SIGNATURE = "tls.sct.sct_signature", "Signature", Bytes;
 }

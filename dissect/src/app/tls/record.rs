@@ -30,7 +30,7 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec:
         return;
     };
     set_protocol_column(cx, s, version);
-    let opaque = s.is_tls13() && ct == APPLICATION_DATA;
+    let opaque = ct == APPLICATION_DATA && (s.is_tls13() || sends_early_data(s, conn));
     cx.pkt
         .add_tree(&RECORD, Span::new(off, rec.len()), Value::None, |p| {
             if opaque {
@@ -104,6 +104,11 @@ pub(crate) fn nested(cx: &mut Cx<'_>, f: impl FnOnce(&mut Cx<'_>)) {
     });
 }
 
+/// A TLS 1.3 client that offered early_data sends 0-RTT records before the ServerHello.
+fn sends_early_data(s: &TlsSession, conn: Conn) -> bool {
+    s.early_data_offered && s.version.is_none() && s.is_client(conn.dir)
+}
+
 /// The protocol column names the negotiated version once known, else the record's.
 fn set_protocol_column(cx: &mut Cx<'_>, s: &TlsSession, record_version: u16) {
     cx.pkt.summary.protocol = names::version_short(s.version.unwrap_or(record_version));
@@ -113,8 +118,12 @@ fn change_cipher_spec(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, body: Cur
     cx.pkt
         .add(&CHANGE_CIPHER_SPEC, body.rest_span(), Value::None);
     info_item(cx, "Change Cipher Spec");
-    if let Some(d) = s.ccs.get_mut(conn.dir) {
-        *d = true;
+    // TLS 1.3 sends ChangeCipherSpec only for middleboxes (RFC 8446 D.4):
+    // it changes nothing, and what follows is a cleartext hello or opaque records.
+    if !s.is_tls13() {
+        if let Some(d) = s.ccs.get_mut(conn.dir) {
+            *d = true;
+        }
     }
     event(cx, s, conn, "change_cipher_spec", "ChangeCipherSpec");
 }
@@ -157,7 +166,12 @@ fn application_data(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, body: Curso
     }
     info_item(cx, "Application Data");
     let dir = conn.dir.min(1);
-    if s.is_tls13() {
+    if sends_early_data(s, conn) {
+        if !s.early_data_sent {
+            s.early_data_sent = true;
+            event(cx, s, conn, "early_data", "0-RTT early data");
+        }
+    } else if s.is_tls13() {
         encrypted_tls13_record(cx, s, conn);
     } else if !s.first_app_data[dir] {
         s.first_app_data[dir] = true;

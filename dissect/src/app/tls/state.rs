@@ -44,6 +44,8 @@ pub struct TlsSession {
     pub client_session_id: Vec<u8>,
     pub early_data_offered: bool,
     pub early_data_accepted: bool,
+    /// 0-RTT records were seen before the ServerHello.
+    pub early_data_sent: bool,
     pub client_hello_ts: Option<Timestamp>,
     /// When each side's Finished was seen (encrypted ones included).
     pub finished: [Option<Timestamp>; 2],

@@ -4,7 +4,9 @@
 
 use x509_parser::prelude::*;
 
-use super::fields::TEXT;
+use super::cursor::Cursor;
+use super::fields::*;
+use super::record::nested;
 use crate::dissector::Cx;
 use crate::model::{Span, Value};
 
@@ -44,12 +46,27 @@ pub fn summary_lines(der: &[u8]) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
-/// Adds the summary lines under the certificate field (tree mode only).
+/// The Certificate Transparency SCT list extension (RFC 6962 3.3).
+const SCT_LIST_OID: &str = "1.3.6.1.4.1.11129.2.4.2";
+
+/// Adds the summary lines under the certificate field (tree mode only), and
+/// the SCT list if the certificate embeds one (Wireshark decodes it as TLS).
 pub fn summary(cx: &mut Cx<'_>, span: Span, der: &[u8]) {
     match summary_lines(der) {
         Ok(lines) => {
             for l in lines {
                 cx.pkt.add(&TEXT, span, Value::Text(l.into()));
+            }
+            if let Ok((_, cert)) = X509Certificate::from_der(der) {
+                for ext in cert.extensions() {
+                    if ext.oid.to_id_string() == SCT_LIST_OID {
+                        // Where the extension value sits in the certificate, for spans.
+                        let at = (ext.value.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
+                        if at < der.len() {
+                            sct_list(cx, span.start as usize + at, ext.value);
+                        }
+                    }
+                }
             }
         }
         Err(e) => cx.pkt.add(
@@ -58,4 +75,78 @@ pub fn summary(cx: &mut Cx<'_>, span: Span, der: &[u8]) {
             Value::Text(format!("Certificate does not parse: {e}").into()),
         ),
     }
+}
+
+/// The SCT list: an OCTET STRING wrapping a TLS-encoded list of SCTs.
+fn sct_list(cx: &mut Cx<'_>, off: usize, value: &[u8]) {
+    let Some(inner) = octet_string_contents(value) else {
+        return;
+    };
+    let at = off + (value.len() - inner.len());
+    let mut c = Cursor::new(inner, at);
+    let Some((s, len)) = c.u16() else { return };
+    cx.pkt.add(&SCTS_LENGTH, s, Value::Uint(len.into()));
+    let (mut list, _) = c.sub(len.into());
+    while list.remaining() > 0 {
+        let Some((s, l)) = list.u16() else { return };
+        let (mut sct, _) = list.sub(l.into());
+        cx.pkt.add(
+            &SCT,
+            Span::new(s.start as usize, 2 + sct.remaining()),
+            Value::None,
+        );
+        nested(cx, |cx| {
+            cx.pkt.add(&SCT_LENGTH, s, Value::Uint(l.into()));
+            let _ = sct_fields(cx, &mut sct);
+        });
+    }
+}
+
+fn sct_fields(cx: &mut Cx<'_>, c: &mut Cursor<'_>) -> Option<()> {
+    let (s, v) = c.u8()?;
+    cx.pkt.add(&SCT_VERSION, s, Value::Uint(v.into()));
+    let (s, _) = c.bytes(32)?;
+    cx.pkt.add(&SCT_LOGID, s, Value::SpanBytes);
+    let (s, ms) = c.bytes(8)?;
+    let ms = u64::from_be_bytes(ms.try_into().ok()?);
+    let ts = crate::model::Timestamp::new((ms / 1000) as i64, (ms % 1000) * 1_000_000);
+    cx.pkt.add(
+        &SCT_TIMESTAMP,
+        s,
+        Value::Str(crate::frame::format_utc(ts).into()),
+    );
+    let (s, l) = c.u16()?;
+    cx.pkt.add(&SCT_EXTENSIONS_LENGTH, s, Value::Uint(l.into()));
+    if l > 0 {
+        let (s, _) = c.bytes(l.into())?;
+        cx.pkt.add(&SCT_EXTENSIONS, s, Value::SpanBytes);
+    }
+    let (s, alg) = c.u16()?;
+    super::extensions::signature_scheme(cx, s, alg);
+    let (s, l) = c.u16()?;
+    cx.pkt.add(&SCT_SIGNATURE_LENGTH, s, Value::Uint(l.into()));
+    let (s, _) = c.bytes(l.into())?;
+    cx.pkt.add(&SCT_SIGNATURE, s, Value::SpanBytes);
+    Some(())
+}
+
+/// The contents of a DER OCTET STRING (tag 4, definite length).
+fn octet_string_contents(der: &[u8]) -> Option<&[u8]> {
+    let (&tag, rest) = der.split_first()?;
+    if tag != 4 {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let bytes = rest.get(..n)?;
+        let len = bytes.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
+        (len, rest.get(n..)?)
+    };
+    rest.get(..len)
 }
