@@ -34,6 +34,12 @@
 //! `label`), `cwnd` and `throughput` series, `phase` and `congestion_control`
 //! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
 //! points.
+//!
+//! For TLS connections, a `tls` object: negotiated `version`, `cipher`,
+//! `group`, `sni`, `alpn` (and `alpn_offered`), the `ja3`, `ja3s` and `ja4`
+//! fingerprints (of the TLS software, not of users), `hello_retry`, `resumed`,
+//! `psk`, `early_data`, `handshake_duration` (ClientHello to the last
+//! Finished, seconds) and its `timeline` of handshake events.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -41,6 +47,8 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::tls::names as tls_names;
+use wirelens_dissect::app::tls::state::TlsSession;
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
     proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
@@ -70,6 +78,12 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
                 add_tracking(m, f, conv);
+            }
+            let tls = f.tcp_stream.and_then(|s| state.tls.get(s));
+            if let (Some(tls), Value::Object(m)) = (tls, &mut v) {
+                if let Some(obj) = tls_json(tls) {
+                    m.insert("tls".into(), obj);
+                }
             }
             v
         })
@@ -260,6 +274,58 @@ fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation)
             })
         }),
     );
+}
+
+/// The TLS session of a flow: what the hellos negotiated, the fingerprints
+/// (JA3/JA3S/JA4 identify TLS software, not users), and the handshake timeline.
+/// Left out when no hello was seen.
+pub fn tls_json(s: &TlsSession) -> Option<Value> {
+    if s.client_hello_ts.is_none() && s.version.is_none() {
+        return None;
+    }
+    let version = s
+        .version
+        .and_then(|v| tls_names::version(v.into()))
+        .map(str::to_owned);
+    let cipher = s.cipher.map(|c| {
+        tls_names::cipher_suite(c.into())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("0x{c:04x}"))
+    });
+    let group = s
+        .group
+        .map(wirelens_dissect::app::tls::handshake::group_name);
+    let events: Vec<Value> = s
+        .timeline
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    Some(json!({
+        "version": version,
+        "cipher": cipher,
+        "group": group,
+        "sni": s.sni,
+        "alpn": s.alpn,
+        "alpn_offered": s.alpn_offered,
+        "ja3": s.ja3,
+        "ja3s": s.ja3s,
+        "ja4": s.ja4,
+        "hello_retry": s.hello_retry,
+        "resumed": s.resumed,
+        "psk": s.psk_accepted,
+        "early_data": s.early_data_sent,
+        "handshake_duration": s.handshake_duration().map(secs),
+        "timeline": events,
+    }))
 }
 
 /// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.

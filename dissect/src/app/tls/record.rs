@@ -180,18 +180,17 @@ fn application_data(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, body: Curso
 }
 
 /// TLS 1.3 hides the rest of the handshake in application-data records: the
-/// server's first flight after its ServerHello (EncryptedExtensions to
-/// Finished) and the client's Finished come first, application data after.
+/// server's flight after its ServerHello (EncryptedExtensions to Finished)
+/// runs until the client answers, and the client's first encrypted record is
+/// its Finished; application data comes after.
 fn encrypted_tls13_record(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn) {
     let dir = conn.dir.min(1);
     let seen = s.encrypted[dir];
     s.encrypted[dir] = seen.saturating_add(1);
     let client = s.is_client(conn.dir);
     let ts = cx.meta.ts;
-    if seen == 0
-        && s.finished[dir].is_none()
-        && !(client && s.early_data_offered && s.version.is_none())
-    {
+    let client_finished = s.finished[1 - dir].is_some() || client;
+    if seen == 0 {
         s.finished[dir] = Some(ts);
         let label = if client {
             "client Finished (encrypted)"
@@ -199,6 +198,9 @@ fn encrypted_tls13_record(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn) {
             "EncryptedExtensions…Finished (encrypted)"
         };
         event(cx, s, conn, "finished", label);
+    } else if !client && !client_finished {
+        // Still the server's first flight: its Finished is the last of these.
+        s.finished[dir] = Some(ts);
     } else if !s.first_app_data[dir] {
         s.first_app_data[dir] = true;
         event(cx, s, conn, "application_data", "first Application Data");
