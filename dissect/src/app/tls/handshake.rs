@@ -5,7 +5,7 @@ use super::cursor::Cursor;
 use super::extensions::{self, Hello, HelloKind};
 use super::fields::*;
 use super::record::{event, nested};
-use super::state::TlsSession;
+use super::state::{TlsSession, MAX_HANDSHAKE_LEN};
 use super::{fingerprint, info_item, names, x509, Conn};
 use crate::dissector::Cx;
 use crate::model::{Span, Value};
@@ -27,48 +27,98 @@ const CERTIFICATE_VERIFY: u8 = 15;
 const CLIENT_KEY_EXCHANGE: u8 = 16;
 const FINISHED: u8 = 20;
 
-/// Dissects the handshake messages of one (cleartext) handshake record.
+/// Dissects the handshake messages of one (cleartext) handshake record. A
+/// message longer than what is left of the record continues in the sender's
+/// next handshake records: it is put together and dissected from a
+/// "Reassembled TLS Handshake" data source in the record that completes it.
 pub fn dissect_record_body(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut c: Cursor<'_>) {
+    let dir = conn.dir.min(1);
+    if !s.partial[dir].is_empty() {
+        continue_fragment(cx, s, conn, &mut c);
+    }
     while c.remaining() > 0 {
-        let start = c.at();
-        let (Some((ts, ty)), Some((ls, len))) = (c.u8(), c.u24()) else {
-            cx.pkt
-                .add(&HANDSHAKE, Span::new(start, c.remaining()), Value::None);
-            cx.pkt.malformed(
-                Span::new(start, c.remaining()),
-                "TLS handshake message header cut short",
-            );
-            return;
-        };
-        let (msg, complete) = c.sub(len as usize);
-        cx.pkt.add(
-            &HANDSHAKE,
-            Span::new(start, 4 + msg.remaining()),
-            Value::None,
-        );
-        nested(cx, |cx| {
-            cx.pkt.add(&HS_TYPE, ts, Value::Uint(ty.into()));
-            cx.pkt.add(&HS_LENGTH, ls, Value::Uint(len.into()));
-            if complete {
-                message(cx, s, conn, ty, msg);
-            } else {
-                info_item(
-                    cx,
-                    names::handshake_type(ty.into()).unwrap_or("Unknown Handshake Message"),
-                );
-            }
-        });
-        if !complete {
-            cx.pkt.malformed(
-                Span::new(start, 4 + msg.remaining()),
-                format!(
-                    "handshake message of {len} bytes runs past its record ({} bytes left)",
-                    msg.remaining()
-                ),
-            );
+        if !one_message(cx, s, conn, &mut c) {
             return;
         }
     }
+}
+
+/// The announced total length (header included) of a message being put together.
+fn fragment_total(partial: &[u8]) -> usize {
+    match partial {
+        [_, a, b, c, ..] => 4 + (usize::from(*a) << 16 | usize::from(*b) << 8 | usize::from(*c)),
+        _ => 4,
+    }
+}
+
+/// Adds this record's part of a message begun in an earlier record, and
+/// dissects the message once it is whole.
+fn continue_fragment(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, c: &mut Cursor<'_>) {
+    let dir = conn.dir.min(1);
+    let total = fragment_total(&s.partial[dir]);
+    let want = total.saturating_sub(s.partial[dir].len());
+    let (piece, _) = c.sub(want);
+    cx.pkt.add(&HANDSHAKE, piece.rest_span(), Value::None);
+    s.partial[dir].extend_from_slice(piece.rest());
+    if s.partial[dir].len() < total {
+        return;
+    }
+    let whole = std::mem::take(&mut s.partial[dir]);
+    cx.in_source("Reassembled TLS Handshake", &whole, |inner| {
+        let mut m = Cursor::new(&whole, 0);
+        one_message(inner, s, conn, &mut m);
+    });
+}
+
+/// Dissects the message at `c`; false when the record has nothing more to give.
+fn one_message(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, c: &mut Cursor<'_>) -> bool {
+    let start = c.at();
+    let header = c.rest();
+    let (Some((ts, ty)), Some((ls, len))) = (c.u8(), c.u24()) else {
+        cx.pkt
+            .add(&HANDSHAKE, Span::new(start, c.remaining()), Value::None);
+        cx.pkt.malformed(
+            Span::new(start, c.remaining()),
+            "TLS handshake message header cut short",
+        );
+        return false;
+    };
+    let (msg, complete) = c.sub(len as usize);
+    let fragment = !complete && 4 + len as usize <= MAX_HANDSHAKE_LEN;
+    cx.pkt.add(
+        &HANDSHAKE,
+        Span::new(start, 4 + msg.remaining()),
+        Value::None,
+    );
+    nested(cx, |cx| {
+        cx.pkt.add(&HS_TYPE, ts, Value::Uint(ty.into()));
+        cx.pkt.add(&HS_LENGTH, ls, Value::Uint(len.into()));
+        if complete {
+            message(cx, s, conn, ty, msg);
+        } else {
+            info_item(
+                cx,
+                names::handshake_type(ty.into()).unwrap_or("Unknown Handshake Message"),
+            );
+        }
+    });
+    if fragment {
+        // The rest follows in the next handshake record(s) of this direction.
+        let dir = conn.dir.min(1);
+        s.partial[dir] = header.get(..4 + msg.remaining()).unwrap_or(header).to_vec();
+        return false;
+    }
+    if !complete {
+        cx.pkt.malformed(
+            Span::new(start, 4 + msg.remaining()),
+            format!(
+                "handshake message of {len} bytes runs past its record ({} bytes left) and is longer than the {MAX_HANDSHAKE_LEN} bytes reassembled",
+                msg.remaining()
+            ),
+        );
+        return false;
+    }
+    true
 }
 
 fn message(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, ty: u8, m: Cursor<'_>) {

@@ -23,6 +23,8 @@ pub mod state;
 pub mod x509;
 
 #[cfg(test)]
+mod corpus_frames;
+#[cfg(test)]
 mod tests;
 
 use crate::dissector::Cx;

@@ -147,7 +147,7 @@ fn alert(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut body: Cursor<'_>) 
     let mut item = String::new();
     let _ = write!(
         item,
-        "Alert ({}, {})",
+        "Alert (Level: {}, Description: {})",
         names::alert_level(level.into()).unwrap_or("Unknown"),
         names::alert_description(desc.into()).unwrap_or("Unknown")
     );
