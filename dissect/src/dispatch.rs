@@ -161,7 +161,7 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
             );
         }
         Some(app::AppProtocol::Tls) => {
-            crate::flow::reassembly::dissect_stream(
+            let records = crate::flow::reassembly::dissect_stream(
                 cx,
                 seg,
                 off,
@@ -169,6 +169,9 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
                 &mut app::tls::RecordFraming,
                 app::tls::dissect_record_pdu,
             );
+            if records == 0 {
+                app::tls::mark_segment_of_pdu(cx, buf);
+            }
         }
         // Each other application protocol takes over here as its dissector
         // lands; until then its bytes are shown as data.

@@ -135,14 +135,28 @@ fn enter_layer(cx: &mut Cx<'_>, off: usize, len: usize) {
     }
 }
 
-/// Appends an item to Info, comma-separated, not repeating the last one.
-pub(crate) fn info_item(cx: &mut Cx<'_>, item: &str) {
+/// Info of a segment that completed no record, as Wireshark words it: a
+/// segment starting a record is only that; one inside a record keeps the TCP
+/// summary with the note appended.
+pub fn mark_segment_of_pdu(cx: &mut Cx<'_>, payload: &[u8]) {
+    const NOTE: &str = "[TCP segment of a reassembled PDU]";
+    let starts_record = matches!(payload, [20..=24, 3, ..]);
     let info = &mut cx.pkt.summary.info;
-    if info.ends_with(item)
-        && (info.len() == item.len() || info[..info.len() - item.len()].ends_with(", "))
-    {
+    if info.starts_with("[TCP Retransmission]") {
+        // Bytes already delivered: Wireshark does not offer them to TLS again.
         return;
     }
+    if starts_record {
+        info.clear();
+    } else if !info.is_empty() {
+        info.push(' ');
+    }
+    info.push_str(NOTE);
+}
+
+/// Appends an item to Info, comma-separated.
+pub(crate) fn info_item(cx: &mut Cx<'_>, item: &str) {
+    let info = &mut cx.pkt.summary.info;
     if !info.is_empty() {
         info.push_str(", ");
     }

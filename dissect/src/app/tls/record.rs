@@ -29,7 +29,7 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec:
         );
         return;
     };
-    set_protocol_column(cx, s, version);
+    set_protocol_column(cx, s, conn, version);
     let opaque = ct == APPLICATION_DATA && (s.is_tls13() || sends_early_data(s, conn));
     cx.pkt
         .add_tree(&RECORD, Span::new(off, rec.len()), Value::None, |p| {
@@ -110,8 +110,10 @@ fn sends_early_data(s: &TlsSession, conn: Conn) -> bool {
 }
 
 /// The protocol column names the negotiated version once known, else the record's.
-fn set_protocol_column(cx: &mut Cx<'_>, s: &TlsSession, record_version: u16) {
-    cx.pkt.summary.protocol = names::version_short(s.version.unwrap_or(record_version));
+fn set_protocol_column(cx: &mut Cx<'_>, s: &TlsSession, conn: Conn, record_version: u16) {
+    // 0-RTT data can only be TLS 1.3.
+    let early = sends_early_data(s, conn).then_some(0x0304);
+    cx.pkt.summary.protocol = names::version_short(s.version.or(early).unwrap_or(record_version));
 }
 
 fn change_cipher_spec(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, body: Cursor<'_>) {
