@@ -35,6 +35,10 @@
 //! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
 //! points.
 //!
+//! For DNS flows, a `dns` object: `query_count`, `response_count`, `queries`
+//! (the distinct names asked, at most `MAX_QUERY_NAMES`) and `rcodes`
+//! (responses per RCODE name).
+//!
 //! For TLS connections, a `tls` object: negotiated `version`, `cipher`,
 //! `group`, `sni`, `alpn` (and `alpn_offered`), the `ja3`, `ja3s` and `ja4`
 //! fingerprints (of the TLS software, not of users), `hello_retry`, `resumed`,
@@ -47,6 +51,7 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
 use wirelens_dissect::app::tls::names as tls_names;
 use wirelens_dissect::app::tls::state::TlsSession;
 use wirelens_dissect::filter::Filter;
@@ -56,6 +61,7 @@ use wirelens_dissect::flow::conntrack::{
 use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
+use wirelens_dissect::flow::ConvKey;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
 
@@ -78,6 +84,10 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
                 add_tracking(m, f, conv);
+            }
+            let (conv, _) = ConvKey::new(f.orig, f.resp);
+            if let (Some(dns), Value::Object(m)) = (state.dns.flow(&conv), &mut v) {
+                m.insert("dns".into(), dns_json(dns));
             }
             let tls = f.tcp_stream.and_then(|s| state.tls.get(s));
             if let (Some(tls), Value::Object(m)) = (tls, &mut v) {
@@ -274,6 +284,40 @@ fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation)
             })
         }),
     );
+}
+
+/// The DNS messages of a flow: counts, the names asked (the first
+/// `MAX_QUERY_NAMES` distinct ones) and the responses per RCODE, named as in
+/// Zeek's `dns.log` (`NOERROR`, `NXDOMAIN`, ...).
+pub fn dns_json(d: &DnsFlowSummary) -> Value {
+    let rcodes: Map<String, Value> = d
+        .rcodes
+        .iter()
+        .map(|(code, n)| (rcode_name(*code), json!(n)))
+        .collect();
+    json!({
+        "query_count": d.queries,
+        "response_count": d.responses,
+        "queries": d.names,
+        "rcodes": rcodes,
+    })
+}
+
+fn rcode_name(code: u8) -> String {
+    match code {
+        0 => "NOERROR".into(),
+        1 => "FORMERR".into(),
+        2 => "SERVFAIL".into(),
+        3 => "NXDOMAIN".into(),
+        4 => "NOTIMP".into(),
+        5 => "REFUSED".into(),
+        6 => "YXDOMAIN".into(),
+        7 => "YXRRSET".into(),
+        8 => "NXRRSET".into(),
+        9 => "NOTAUTH".into(),
+        10 => "NOTZONE".into(),
+        n => format!("RCODE{n}"),
+    }
 }
 
 /// The TLS session of a flow: what the hellos negotiated, the fingerprints
