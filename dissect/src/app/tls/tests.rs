@@ -492,3 +492,48 @@ mod differential {
         );
     }
 }
+
+/// Arbitrary bytes behind a valid-looking record header, and arbitrary
+/// segmentation of a real record with bytes flipped: no panic, ever.
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn random_record_bodies(ct in 20u8..=24, body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let mut rec = vec![ct, 3, 3];
+            rec.extend_from_slice(&(body.len() as u16).to_be_bytes());
+            rec.extend_from_slice(&body);
+            let (p, _) = stream(&[&rec]);
+            prop_assert_eq!(p.len(), 1);
+        }
+
+        #[test]
+        fn mutated_client_hello_in_pieces(
+            flips in proptest::collection::vec((5usize..517, any::<u8>()), 0..8),
+            cuts in proptest::collection::vec(1usize..516, 0..6),
+        ) {
+            let mut rec = client_hello_record().to_vec();
+            for (at, v) in flips {
+                if let Some(b) = rec.get_mut(at) {
+                    *b = v;
+                }
+            }
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            cuts.dedup();
+            let mut pieces = Vec::new();
+            let mut from = 0;
+            for c in cuts {
+                pieces.push(&rec[from..c]);
+                from = c;
+            }
+            pieces.push(&rec[from..]);
+            let (p, _) = stream(&pieces);
+            prop_assert_eq!(p.len(), pieces.len());
+        }
+    }
+}
