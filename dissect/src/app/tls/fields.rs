@@ -99,7 +99,6 @@ crate::declare_fields! {
     CERTIFICATES = "tls.handshake.certificates", "Certificates", None;
     CERTIFICATE_LENGTH = "tls.handshake.certificate_length", "Certificate Length", U32;
     CERTIFICATE = "tls.handshake.certificate", "Certificate", Bytes;
-    CERT_SUMMARY = "tls.handshake.certificate.summary", "Certificate summary", String;
     SERVER_CURVE_TYPE = "tls.handshake.server_curve_type", "Curve Type", U8, Hex(2);
     SERVER_NAMED_CURVE = "tls.handshake.server_named_curve", "Named Curve", U16, Hex(4), names::group;
     SERVER_POINT_LEN = "tls.handshake.server_point_len", "Pubkey Length", U8;
