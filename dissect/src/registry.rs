@@ -26,6 +26,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::tunnel::vxlan::FIELDS,
     crate::app::dns::FIELDS,
     crate::app::tls::FIELDS,
+    crate::app::tls::x509tree::FIELDS,
 ];
 
 /// Every registered field.

@@ -6,7 +6,7 @@ use super::extensions::{self, Hello, HelloKind};
 use super::fields::*;
 use super::record::{event, nested};
 use super::state::{TlsSession, MAX_HANDSHAKE_LEN};
-use super::{fingerprint, info_item, names, x509, Conn};
+use super::{fingerprint, info_item, names, x509, x509tree, Conn};
 use crate::dissector::Cx;
 use crate::model::{Span, Value};
 
@@ -478,7 +478,10 @@ fn certificate(cx: &mut Cx<'_>, s: &mut TlsSession, mut m: Cursor<'_>) {
                 };
                 cx.pkt.add(&CERTIFICATE, sp, Value::SpanBytes);
                 if cx.pkt.tree {
-                    nested(cx, |cx| x509::summary(cx, sp, der));
+                    nested(cx, |cx| {
+                        x509tree::certificate(cx, sp.start as usize, der);
+                        x509::summary(cx, sp, der);
+                    });
                 }
                 if tls13 {
                     let Some((_, ext_len)) = list.u16() else {

@@ -21,6 +21,7 @@ pub mod names;
 pub mod record;
 pub mod state;
 pub mod x509;
+pub mod x509tree;
 
 #[cfg(test)]
 mod corpus_frames;
