@@ -2,7 +2,10 @@
 //! dissectors show it (RFC 5280 structure, DER read with [`Cursor`]): the
 //! signed certificate (version, serial, algorithms, issuer and subject names,
 //! validity, public key, extension ids), the signature algorithm and the
-//! signature. Extension contents (x509ce, pkix1*) are not decoded.
+//! signature; and the common extensions (x509ce: key usage, extended key
+//! usage, basic constraints, key identifiers, subject alternative names,
+//! policies, CRL distribution points; pkix1implicit: authority information
+//! access).
 
 use std::fmt::Write as _;
 
@@ -47,6 +50,45 @@ crate::declare_fields! {
     CRITICAL = "x509af.critical", "critical", Bool;
     ALGORITHM_IDENTIFIER = "x509af.algorithmIdentifier_element", "algorithmIdentifier", None;
     ENCRYPTED = "x509af.encrypted", "encrypted", Bytes;
+    BITSTRING_PADDING = "ber.bitstring.padding", "Padding", U8;
+    KEY_USAGE = "x509ce.KeyUsage", "KeyUsage", Bytes;
+    KU_DIGITAL_SIGNATURE = "x509ce.KeyUsage.digitalSignature", "digitalSignature", Bool;
+    KU_CONTENT_COMMITMENT = "x509ce.KeyUsage.contentCommitment", "contentCommitment", Bool;
+    KU_KEY_ENCIPHERMENT = "x509ce.KeyUsage.keyEncipherment", "keyEncipherment", Bool;
+    KU_DATA_ENCIPHERMENT = "x509ce.KeyUsage.dataEncipherment", "dataEncipherment", Bool;
+    KU_KEY_AGREEMENT = "x509ce.KeyUsage.keyAgreement", "keyAgreement", Bool;
+    KU_KEY_CERT_SIGN = "x509ce.KeyUsage.keyCertSign", "keyCertSign", Bool;
+    KU_CRL_SIGN = "x509ce.KeyUsage.cRLSign", "cRLSign", Bool;
+    KU_ENCIPHER_ONLY = "x509ce.KeyUsage.encipherOnly", "encipherOnly", Bool;
+    KU_DECIPHER_ONLY = "x509ce.KeyUsage.decipherOnly", "decipherOnly", Bool;
+    KEY_PURPOSE_IDS = "x509ce.KeyPurposeIDs", "KeyPurposeIDs", U32;
+    KEY_PURPOSE_ID = "x509ce.KeyPurposeId", "KeyPurposeId", String;
+    BASIC_CONSTRAINTS = "x509ce.BasicConstraintsSyntax_element", "BasicConstraintsSyntax", None;
+    CA = "x509ce.cA", "cA", Bool;
+    PATH_LEN = "x509ce.pathLenConstraint", "pathLenConstraint", U64;
+    SUBJECT_KEY_ID = "x509ce.SubjectKeyIdentifier", "SubjectKeyIdentifier", Bytes;
+    AUTHORITY_KEY_ID = "x509ce.AuthorityKeyIdentifier_element", "AuthorityKeyIdentifier", None;
+    KEY_IDENTIFIER = "x509ce.keyIdentifier", "keyIdentifier", Bytes;
+    GENERAL_NAMES = "x509ce.GeneralNames", "GeneralNames", U32;
+    GENERAL_NAME = "x509ce.GeneralName", "GeneralName", U32;
+    RFC822_NAME = "x509ce.rfc822Name", "rfc822Name", String;
+    DNS_NAME = "x509ce.dNSName", "dNSName", String;
+    URI = "x509ce.uniformResourceIdentifier", "uniformResourceIdentifier", String;
+    POLICIES = "x509ce.CertificatePoliciesSyntax", "CertificatePoliciesSyntax", U32;
+    POLICY_INFORMATION = "x509ce.PolicyInformation_element", "PolicyInformation", None;
+    POLICY_IDENTIFIER = "x509ce.policyIdentifier", "policyIdentifier", String;
+    POLICY_QUALIFIERS = "x509ce.policyQualifiers", "policyQualifiers", U32;
+    POLICY_QUALIFIER_INFO = "x509ce.PolicyQualifierInfo_element", "PolicyQualifierInfo", None;
+    POLICY_QUALIFIER_ID = "x509ce.id", "Id", String;
+    CPS_URI = "pkix1explicit.DirectoryString", "DirectoryString", String;
+    CRL_DIST_POINTS = "x509ce.CRLDistPointsSyntax", "CRLDistPointsSyntax", U32;
+    DISTRIBUTION_POINT_ELEMENT = "x509ce.DistributionPoint_element", "DistributionPoint", None;
+    DISTRIBUTION_POINT = "x509ce.distributionPoint", "distributionPoint", U32;
+    FULL_NAME = "x509ce.fullName", "fullName", U32;
+    AIA = "pkix1implicit.AuthorityInfoAccessSyntax", "AuthorityInfoAccessSyntax", U32;
+    ACCESS_DESCRIPTION = "pkix1implicit.AccessDescription_element", "AccessDescription", None;
+    ACCESS_METHOD = "pkix1implicit.accessMethod", "accessMethod", String;
+    ACCESS_LOCATION = "pkix1implicit.accessLocation", "accessLocation", U32;
 }
 
 const SEQUENCE: u8 = 0x30;
@@ -55,6 +97,7 @@ const INTEGER: u8 = 0x02;
 const BIT_STRING: u8 = 0x03;
 const OID: u8 = 0x06;
 const BOOLEAN: u8 = 0x01;
+const OCTET_STRING: u8 = 0x04;
 const UTC: u8 = 0x17;
 const GENERALIZED: u8 = 0x18;
 const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
@@ -151,7 +194,8 @@ pub fn certificate(cx: &mut Cx<'_>, off: usize, der: &[u8]) {
     }
     if let Some(sig) = expect(&mut c, BIT_STRING) {
         let mut s = sig.content;
-        if s.u8().is_some() {
+        if let Some((sp, pad)) = s.u8() {
+            cx.pkt.add(&BITSTRING_PADDING, sp, Value::Uint(pad.into()));
             cx.pkt.add(&ENCRYPTED, s.rest_span(), Value::SpanBytes);
         }
     }
@@ -367,12 +411,257 @@ fn extensions(cx: &mut Cx<'_>, wrapper: Tlv<'_>) {
             cx.pkt.add(&EXTENSION, e.span, Value::None);
             let mut ec = e.content;
             nested(cx, |cx| {
-                if let Some(oid) = expect(&mut ec, OID) {
-                    add_oid(cx, &EXTENSION_ID, &oid);
-                }
+                let Some(id) = expect(&mut ec, OID).map(|o| {
+                    let s = oid_string(o.content.rest());
+                    cx.pkt
+                        .add(&EXTENSION_ID, o.span, Value::Str(s.clone().into()));
+                    s
+                }) else {
+                    return;
+                };
                 if let Some(b) = expect(&mut ec, BOOLEAN) {
                     let v = b.content.rest().first().is_some_and(|x| *x != 0);
                     cx.pkt.add(&CRITICAL, b.span, Value::Bool(v));
+                }
+                if let Some(value) = expect(&mut ec, OCTET_STRING) {
+                    let mut v = value.content;
+                    extension_value(cx, &id, &mut v);
+                }
+            });
+        }
+    });
+}
+
+/// Decodes an extension's value by its id.
+fn extension_value(cx: &mut Cx<'_>, id: &str, v: &mut Cursor<'_>) {
+    match id {
+        "2.5.29.15" => key_usage(cx, v),
+        "2.5.29.37" => {
+            let Some(seq) = expect(v, SEQUENCE) else {
+                return;
+            };
+            let ids = elements(seq.content, OID);
+            cx.pkt
+                .add(&KEY_PURPOSE_IDS, seq.span, Value::Uint(ids.len() as u64));
+            nested(cx, |cx| {
+                for o in ids {
+                    add_oid(cx, &KEY_PURPOSE_ID, &o);
+                }
+            });
+        }
+        "2.5.29.19" => {
+            let Some(seq) = expect(v, SEQUENCE) else {
+                return;
+            };
+            cx.pkt.add(&BASIC_CONSTRAINTS, seq.span, Value::None);
+            let mut c = seq.content;
+            nested(cx, |cx| {
+                if let Some(b) = expect(&mut c, BOOLEAN) {
+                    let on = b.content.rest().first().is_some_and(|x| *x != 0);
+                    cx.pkt.add(&CA, b.span, Value::Bool(on));
+                }
+                if let Some(n) = expect(&mut c, INTEGER) {
+                    let bytes = n.content.rest();
+                    if bytes.len() <= 8 {
+                        let v = bytes.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
+                        cx.pkt.add(&PATH_LEN, n.span, Value::Uint(v));
+                    }
+                }
+            });
+        }
+        "2.5.29.14" => {
+            if let Some(o) = expect(v, OCTET_STRING) {
+                cx.pkt
+                    .add(&SUBJECT_KEY_ID, o.content.rest_span(), Value::SpanBytes);
+            }
+        }
+        "2.5.29.35" => {
+            let Some(seq) = expect(v, SEQUENCE) else {
+                return;
+            };
+            cx.pkt.add(&AUTHORITY_KEY_ID, seq.span, Value::None);
+            let mut c = seq.content;
+            nested(cx, |cx| {
+                if let Some(k) = expect(&mut c, 0x80) {
+                    cx.pkt
+                        .add(&KEY_IDENTIFIER, k.content.rest_span(), Value::SpanBytes);
+                }
+            });
+        }
+        "2.5.29.17" => {
+            let Some(seq) = expect(v, SEQUENCE) else {
+                return;
+            };
+            general_names(cx, &GENERAL_NAMES, seq);
+        }
+        "2.5.29.32" => policies(cx, v),
+        "2.5.29.31" => crl_distribution_points(cx, v),
+        "1.3.6.1.5.5.7.1.1" => authority_info_access(cx, v),
+        _ => {}
+    }
+}
+
+/// Every element of `tag` in a constructed value.
+fn elements(mut c: Cursor<'_>, tag: u8) -> Vec<Tlv<'_>> {
+    let mut out = Vec::new();
+    while let Some(t) = expect(&mut c, tag) {
+        out.push(t);
+    }
+    out
+}
+
+const KEY_USAGE_BITS: [&crate::model::FieldDef; 9] = [
+    &KU_DIGITAL_SIGNATURE,
+    &KU_CONTENT_COMMITMENT,
+    &KU_KEY_ENCIPHERMENT,
+    &KU_DATA_ENCIPHERMENT,
+    &KU_KEY_AGREEMENT,
+    &KU_KEY_CERT_SIGN,
+    &KU_CRL_SIGN,
+    &KU_ENCIPHER_ONLY,
+    &KU_DECIPHER_ONLY,
+];
+
+fn key_usage(cx: &mut Cx<'_>, v: &mut Cursor<'_>) {
+    let Some(bits) = expect(v, BIT_STRING) else {
+        return;
+    };
+    let mut b = bits.content;
+    let Some((sp, pad)) = b.u8() else { return };
+    cx.pkt.add(&BITSTRING_PADDING, sp, Value::Uint(pad.into()));
+    let span = b.rest_span();
+    let bytes = b.rest();
+    cx.pkt.add(&KEY_USAGE, span, Value::SpanBytes);
+    nested(cx, |cx| {
+        for (i, def) in KEY_USAGE_BITS.iter().enumerate() {
+            let on = bytes.get(i / 8).is_some_and(|x| x & (0x80 >> (i % 8)) != 0);
+            cx.pkt.add(def, span, Value::Bool(on));
+        }
+    });
+}
+
+/// GeneralNames: their number, each as its CHOICE index with the name beneath.
+fn general_names(cx: &mut Cx<'_>, def: &'static crate::model::FieldDef, seq: Tlv<'_>) {
+    let mut names = Vec::new();
+    let mut c = seq.content;
+    while let Some(t) = tlv(&mut c) {
+        names.push(t);
+    }
+    cx.pkt.add(def, seq.span, Value::Uint(names.len() as u64));
+    nested(cx, |cx| {
+        for n in names {
+            general_name(cx, &GENERAL_NAME, n);
+        }
+    });
+}
+
+fn general_name(cx: &mut Cx<'_>, def: &'static crate::model::FieldDef, n: Tlv<'_>) {
+    let choice = n.tag & 0x1f;
+    cx.pkt.add(def, n.span, Value::Uint(choice.into()));
+    let text = || {
+        Value::Str(
+            String::from_utf8_lossy(n.content.rest())
+                .into_owned()
+                .into(),
+        )
+    };
+    nested(cx, |cx| match choice {
+        1 => cx.pkt.add_with(&RFC822_NAME, n.content.rest_span(), text),
+        2 => cx.pkt.add_with(&DNS_NAME, n.content.rest_span(), text),
+        6 => cx.pkt.add_with(&URI, n.content.rest_span(), text),
+        _ => {}
+    });
+}
+
+fn policies(cx: &mut Cx<'_>, v: &mut Cursor<'_>) {
+    let Some(seq) = expect(v, SEQUENCE) else {
+        return;
+    };
+    let list = elements(seq.content, SEQUENCE);
+    cx.pkt
+        .add(&POLICIES, seq.span, Value::Uint(list.len() as u64));
+    nested(cx, |cx| {
+        for p in list {
+            cx.pkt.add(&POLICY_INFORMATION, p.span, Value::None);
+            let mut pc = p.content;
+            nested(cx, |cx| {
+                if let Some(o) = expect(&mut pc, OID) {
+                    add_oid(cx, &POLICY_IDENTIFIER, &o);
+                }
+                let Some(qs) = expect(&mut pc, SEQUENCE) else {
+                    return;
+                };
+                let quals = elements(qs.content, SEQUENCE);
+                cx.pkt
+                    .add(&POLICY_QUALIFIERS, qs.span, Value::Uint(quals.len() as u64));
+                nested(cx, |cx| {
+                    for q in quals {
+                        cx.pkt.add(&POLICY_QUALIFIER_INFO, q.span, Value::None);
+                        let mut qc = q.content;
+                        nested(cx, |cx| {
+                            let Some(o) = expect(&mut qc, OID) else {
+                                return;
+                            };
+                            let id = add_oid(cx, &POLICY_QUALIFIER_ID, &o);
+                            // The CPS pointer is an IA5String URI.
+                            if id == "1.3.6.1.5.5.7.2.1" {
+                                if let Some(u) = expect(&mut qc, 0x16) {
+                                    let text =
+                                        String::from_utf8_lossy(u.content.rest()).into_owned();
+                                    cx.pkt.add(&CPS_URI, u.span, Value::Str(text.into()));
+                                }
+                            }
+                        });
+                    }
+                });
+            });
+        }
+    });
+}
+
+fn crl_distribution_points(cx: &mut Cx<'_>, v: &mut Cursor<'_>) {
+    let Some(seq) = expect(v, SEQUENCE) else {
+        return;
+    };
+    let points = elements(seq.content, SEQUENCE);
+    cx.pkt
+        .add(&CRL_DIST_POINTS, seq.span, Value::Uint(points.len() as u64));
+    nested(cx, |cx| {
+        for p in points {
+            cx.pkt.add(&DISTRIBUTION_POINT_ELEMENT, p.span, Value::None);
+            let mut pc = p.content;
+            nested(cx, |cx| {
+                let Some(dp) = expect(&mut pc, 0xa0) else {
+                    return;
+                };
+                let mut dc = dp.content;
+                // DistributionPointName: fullName [0] GeneralNames (CHOICE 0).
+                let Some(full) = expect(&mut dc, 0xa0) else {
+                    return;
+                };
+                cx.pkt.add(&DISTRIBUTION_POINT, dp.span, Value::Uint(0));
+                nested(cx, |cx| general_names(cx, &FULL_NAME, full));
+            });
+        }
+    });
+}
+
+fn authority_info_access(cx: &mut Cx<'_>, v: &mut Cursor<'_>) {
+    let Some(seq) = expect(v, SEQUENCE) else {
+        return;
+    };
+    let list = elements(seq.content, SEQUENCE);
+    cx.pkt.add(&AIA, seq.span, Value::Uint(list.len() as u64));
+    nested(cx, |cx| {
+        for a in list {
+            cx.pkt.add(&ACCESS_DESCRIPTION, a.span, Value::None);
+            let mut ac = a.content;
+            nested(cx, |cx| {
+                if let Some(o) = expect(&mut ac, OID) {
+                    add_oid(cx, &ACCESS_METHOD, &o);
+                }
+                if let Some(loc) = tlv(&mut ac) {
+                    general_name(cx, &ACCESS_LOCATION, loc);
                 }
             });
         }
