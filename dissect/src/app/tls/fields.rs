@@ -123,7 +123,6 @@ crate::declare_fields! {
     VERIFY_DATA = "tls.handshake.verify_data", "Verify Data", Bytes;
     TEXT = "tls.text", "Text", None;
     SCTS_LENGTH = "tls.sct.scts_length", "Serialized SCT List Length", U16;
-    SCT = "tls.sct", "Signed Certificate Timestamp", None;
     SCT_LENGTH = "tls.sct.sct_length", "Serialized SCT Length", U16;
     SCT_VERSION = "tls.sct.sct_version", "Version", U8;
     SCT_LOGID = "tls.sct.sct_logid", "Log ID", Bytes;

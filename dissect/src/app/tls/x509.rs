@@ -46,27 +46,12 @@ pub fn summary_lines(der: &[u8]) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
-/// The Certificate Transparency SCT list extension (RFC 6962 3.3).
-const SCT_LIST_OID: &str = "1.3.6.1.4.1.11129.2.4.2";
-
-/// Adds the summary lines under the certificate field (tree mode only), and
-/// the SCT list if the certificate embeds one (Wireshark decodes it as TLS).
+/// Adds the summary lines under the certificate field (tree mode only).
 pub fn summary(cx: &mut Cx<'_>, span: Span, der: &[u8]) {
     match summary_lines(der) {
         Ok(lines) => {
             for l in lines {
                 cx.pkt.add(&TEXT, span, Value::Text(l.into()));
-            }
-            if let Ok((_, cert)) = X509Certificate::from_der(der) {
-                for ext in cert.extensions() {
-                    if ext.oid.to_id_string() == SCT_LIST_OID {
-                        // Where the extension value sits in the certificate, for spans.
-                        let at = (ext.value.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
-                        if at < der.len() {
-                            sct_list(cx, span.start as usize + at, ext.value);
-                        }
-                    }
-                }
             }
         }
         Err(e) => cx.pkt.add(
@@ -77,8 +62,9 @@ pub fn summary(cx: &mut Cx<'_>, span: Span, der: &[u8]) {
     }
 }
 
-/// The SCT list: an OCTET STRING wrapping a TLS-encoded list of SCTs.
-fn sct_list(cx: &mut Cx<'_>, off: usize, value: &[u8]) {
+/// The Certificate Transparency SCT list extension's value (RFC 6962 3.3):
+/// an OCTET STRING wrapping a TLS-encoded list, which Wireshark decodes as TLS.
+pub fn sct_list(cx: &mut Cx<'_>, off: usize, value: &[u8]) {
     let Some(inner) = octet_string_contents(value) else {
         return;
     };
@@ -90,10 +76,11 @@ fn sct_list(cx: &mut Cx<'_>, off: usize, value: &[u8]) {
     while list.remaining() > 0 {
         let Some((s, l)) = list.u16() else { return };
         let (mut sct, _) = list.sub(l.into());
-        cx.pkt.add(
-            &SCT,
+        // tshark names the log in this title; the log list is not carried here.
+        cx.pkt.add_with(
+            &TEXT,
             Span::new(s.start as usize, 2 + sct.remaining()),
-            Value::None,
+            || Value::Text("Signed Certificate Timestamp".into()),
         );
         nested(cx, |cx| {
             cx.pkt.add(&SCT_LENGTH, s, Value::Uint(l.into()));

@@ -497,6 +497,7 @@ fn extension_value(cx: &mut Cx<'_>, id: &str, v: &mut Cursor<'_>) {
         "2.5.29.32" => policies(cx, v),
         "2.5.29.31" => crl_distribution_points(cx, v),
         "1.3.6.1.5.5.7.1.1" => authority_info_access(cx, v),
+        "1.3.6.1.4.1.11129.2.4.2" => super::x509::sct_list(cx, v.at(), v.rest()),
         _ => {}
     }
 }
