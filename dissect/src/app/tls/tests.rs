@@ -310,6 +310,27 @@ fn client_hello_cut_at_every_field() {
 }
 
 #[test]
+fn certificate_with_broken_der_keeps_the_tls_fields() {
+    // A Certificate message whose one certificate claims far more DER than it has.
+    let der = [0x30, 0x82, 0xff, 0xff, 0x30, 0x03, 0x02, 0x01, 0x02];
+    let mut msg = vec![11, 0, 0, (3 + 3 + der.len()) as u8];
+    msg.extend_from_slice(&[0, 0, (3 + der.len()) as u8, 0, 0, der.len() as u8]);
+    msg.extend_from_slice(&der);
+    let (p, f) = stream(&[&handshake_record(&msg)]);
+    assert!(!p[0].is_malformed());
+    assert_eq!(only(&p[0], "tls.handshake.certificate_length", &f[0]), "9");
+    assert_eq!(
+        only(&p[0], "tls.handshake.certificate", &f[0]),
+        "30:82:ff:ff:30:03:02:01:02"
+    );
+    assert!(values(&p[0], "x509af.version", &f[0]).is_empty());
+    assert!(p[0]
+        .fields
+        .iter()
+        .any(|n| matches!(&n.value, crate::model::Value::Text(t) if t.starts_with("Certificate does not parse"))));
+}
+
+#[test]
 fn handshake_header_cut_inside_a_record() {
     for n in 1..4 {
         let payload = handshake_record(&[1, 0, 0][..n]);
