@@ -14,7 +14,7 @@ use crate::model::{Group, Severity, Span, Value};
 const CT_CHANGE_CIPHER_SPEC: u8 = 20;
 const CT_ALERT: u8 = 21;
 const CT_HANDSHAKE: u8 = 22;
-const APPLICATION_DATA: u8 = 23;
+const CT_APPLICATION_DATA: u8 = 23;
 
 /// Dissects one record at `off` into the current layer.
 pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec: &[u8]) {
@@ -30,7 +30,7 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec:
         return;
     };
     set_protocol_column(cx, s, conn, version);
-    let opaque = ct == APPLICATION_DATA && (s.is_tls13() || sends_early_data(s, conn));
+    let opaque = ct == CT_APPLICATION_DATA && (s.is_tls13() || sends_early_data(s, conn));
     cx.pkt
         .add_tree(&RECORD, Span::new(off, rec.len()), Value::None, |p| {
             if opaque {
@@ -63,7 +63,7 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec:
         CT_CHANGE_CIPHER_SPEC => change_cipher_spec(cx, s, conn, body),
         CT_ALERT => alert(cx, s, conn, body),
         CT_HANDSHAKE => handshake_record(cx, s, conn, body),
-        APPLICATION_DATA => application_data(cx, s, conn, body),
+        CT_APPLICATION_DATA => application_data(cx, s, conn, body),
         _ => {
             info_item(
                 cx,
