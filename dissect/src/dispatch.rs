@@ -180,6 +180,19 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
             app::ssh::dissect_segment(cx, seg, off, buf);
         }
         Some(app::AppProtocol::Bgp) => app::bgp::dissect_segment(cx, seg, off, buf),
+        Some(app::AppProtocol::Tls) => {
+            let records = crate::flow::reassembly::dissect_stream(
+                cx,
+                seg,
+                off,
+                buf,
+                &mut app::tls::RecordFraming,
+                app::tls::dissect_record_pdu,
+            );
+            if records == 0 {
+                app::tls::mark_segment_of_pdu(cx, buf);
+            }
+        }
         // Each other application protocol takes over here as its dissector
         // lands; until then its bytes are shown as data.
         Some(_) | None => {

@@ -39,6 +39,8 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::link::ieee80211::ie::VHT_CAP_FIELDS,
     crate::link::llc::FIELDS,
     crate::net::eapol::FIELDS,
+    crate::app::tls::FIELDS,
+    crate::app::tls::x509tree::FIELDS,
 ];
 
 /// Every registered field.

@@ -36,6 +36,16 @@
 //! versions, negotiated algorithms, host key fingerprint, HASSH, timeline.
 //! Series are thinned evenly to at most `MAX_SERIES_POINTS`
 //! points.
+//!
+//! For DNS flows, a `dns` object: `query_count`, `response_count`, `queries`
+//! (the distinct names asked, at most `MAX_QUERY_NAMES`) and `rcodes`
+//! (responses per RCODE name).
+//!
+//! For TLS connections, a `tls` object: negotiated `version`, `cipher`,
+//! `group`, `sni`, `alpn` (and `alpn_offered`), the `ja3`, `ja3s` and `ja4`
+//! fingerprints (of the TLS software, not of users), `hello_retry`, `resumed`,
+//! `psk`, `early_data`, `handshake_duration` (ClientHello to the last
+//! Finished, seconds) and its `timeline` of handshake events.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -45,6 +55,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{json, Map, Value};
 use wirelens_dissect::app::ssh::banner;
 use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
+use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
+use wirelens_dissect::app::tls::names as tls_names;
+use wirelens_dissect::app::tls::state::TlsSession;
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
     proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
@@ -52,6 +65,7 @@ use wirelens_dissect::flow::conntrack::{
 use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
+use wirelens_dissect::flow::ConvKey;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
 
@@ -78,6 +92,16 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let ssh = f.tcp_stream.and_then(|s| state.ssh.get(s));
             if let (Some(ssh), Value::Object(m)) = (ssh, &mut v) {
                 m.insert("ssh".into(), ssh_json(ssh));
+            }
+            let (conv, _) = ConvKey::new(f.orig, f.resp);
+            if let (Some(dns), Value::Object(m)) = (state.dns.flow(&conv), &mut v) {
+                m.insert("dns".into(), dns_json(dns));
+            }
+            let tls = f.tcp_stream.and_then(|s| state.tls.get(s));
+            if let (Some(tls), Value::Object(m)) = (tls, &mut v) {
+                if let Some(obj) = tls_json(tls) {
+                    m.insert("tls".into(), obj);
+                }
             }
             v
         })
@@ -343,6 +367,92 @@ fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation)
             })
         }),
     );
+}
+
+/// The DNS messages of a flow: counts, the names asked (the first
+/// `MAX_QUERY_NAMES` distinct ones) and the responses per RCODE, named as in
+/// Zeek's `dns.log` (`NOERROR`, `NXDOMAIN`, ...).
+pub fn dns_json(d: &DnsFlowSummary) -> Value {
+    let rcodes: Map<String, Value> = d
+        .rcodes
+        .iter()
+        .map(|(code, n)| (rcode_name(*code), json!(n)))
+        .collect();
+    json!({
+        "query_count": d.queries,
+        "response_count": d.responses,
+        "queries": d.names,
+        "rcodes": rcodes,
+    })
+}
+
+fn rcode_name(code: u8) -> String {
+    match code {
+        0 => "NOERROR".into(),
+        1 => "FORMERR".into(),
+        2 => "SERVFAIL".into(),
+        3 => "NXDOMAIN".into(),
+        4 => "NOTIMP".into(),
+        5 => "REFUSED".into(),
+        6 => "YXDOMAIN".into(),
+        7 => "YXRRSET".into(),
+        8 => "NXRRSET".into(),
+        9 => "NOTAUTH".into(),
+        10 => "NOTZONE".into(),
+        n => format!("RCODE{n}"),
+    }
+}
+
+/// The TLS session of a flow: what the hellos negotiated, the fingerprints
+/// (JA3/JA3S/JA4 identify TLS software, not users), and the handshake timeline.
+/// Left out when no hello was seen.
+pub fn tls_json(s: &TlsSession) -> Option<Value> {
+    if s.client_hello_ts.is_none() && s.version.is_none() {
+        return None;
+    }
+    let version = s
+        .version
+        .and_then(|v| tls_names::version(v.into()))
+        .map(str::to_owned);
+    let cipher = s.cipher.map(|c| {
+        tls_names::cipher_suite(c.into())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("0x{c:04x}"))
+    });
+    let group = s
+        .group
+        .map(wirelens_dissect::app::tls::handshake::group_name);
+    let events: Vec<Value> = s
+        .timeline
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    Some(json!({
+        "version": version,
+        "cipher": cipher,
+        "group": group,
+        "sni": s.sni,
+        "alpn": s.alpn,
+        "alpn_offered": s.alpn_offered,
+        "ja3": s.ja3,
+        "ja3s": s.ja3s,
+        "ja4": s.ja4,
+        "hello_retry": s.hello_retry,
+        "resumed": s.resumed,
+        "psk": s.psk_accepted,
+        "early_data": s.early_data_sent,
+        "handshake_duration": s.handshake_duration().map(secs),
+        "timeline": events,
+    }))
 }
 
 /// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.

@@ -6,6 +6,7 @@ pub mod bgp;
 pub mod data;
 pub mod dns;
 pub mod ssh;
+pub mod tls;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

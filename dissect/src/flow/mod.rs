@@ -36,6 +36,8 @@ pub struct State {
     pub ssh: crate::app::ssh::state::SshTable,
     /// BGP sessions: FSM timeline, negotiation and routes, by TCP stream.
     pub bgp: crate::app::bgp::fsm::BgpTable,
+    /// TLS sessions by `tcp.stream`: negotiated parameters and handshake timelines.
+    pub tls: crate::app::tls::state::TlsTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.

@@ -143,7 +143,7 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
         );
     });
     write_info_head(&mut cx.pkt.summary.info, &h);
-    let m = match_transaction(cx, &h);
+    let m = match_transaction(cx, &h, msg);
     let id_span = Span::new(off, 2);
     tree::header(cx.pkt, off, &h, flavor == Flavor::Llmnr, |p| {
         retransmission_expert(p, id_span, &m)
@@ -297,7 +297,7 @@ fn write_info_head(info: &mut String, h: &parser::Header) {
 }
 
 /// Links the message to its query or response in the same conversation.
-fn match_transaction(cx: &mut Cx<'_>, h: &parser::Header) -> state::Matched {
+fn match_transaction(cx: &mut Cx<'_>, h: &parser::Header, msg: &[u8]) -> state::Matched {
     let (Some(ip), Some(sport), Some(dport)) =
         (cx.ip, cx.pkt.summary.src_port, cx.pkt.summary.dst_port)
     else {
@@ -317,6 +317,19 @@ fn match_transaction(cx: &mut Cx<'_>, h: &parser::Header) -> state::Matched {
             port: dport,
         },
     );
+    // The first question's name, for the flow summary (`wirelens flows`).
+    let name = if h.qdcount > 0 {
+        parser::question(msg, HEADER_LEN)
+            .ok()
+            .filter(|q| q.name.error.is_none())
+            .map(|q| q.name.text)
+    } else {
+        None
+    };
+    let rcode = (h.flags & 0xf) as u8;
+    cx.state
+        .dns
+        .note_flow(conv, h.is_response(), rcode, name.as_deref());
     cx.state.dns.observe(
         conv,
         h.id,

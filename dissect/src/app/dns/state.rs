@@ -37,13 +37,55 @@ pub struct Matched {
     pub retransmitted_response_of: Option<u64>,
 }
 
+/// Conversations whose DNS summary is kept; later new ones are not summarised.
+pub const MAX_FLOW_SUMMARIES: usize = 1 << 16;
+
+/// Distinct query names kept per conversation.
+pub const MAX_QUERY_NAMES: usize = 16;
+
+/// What the DNS messages of one conversation asked and how they were answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlowSummary {
+    pub queries: u32,
+    pub responses: u32,
+    /// The first distinct names asked (first question of each query).
+    pub names: Vec<String>,
+    /// Responses per response code (RCODE, RFC 1035 4.1.1).
+    pub rcodes: std::collections::BTreeMap<u8, u32>,
+}
+
 /// Every DNS transaction of the capture, keyed by conversation and id.
 #[derive(Debug, Default)]
 pub struct DnsTable {
     map: HashMap<(ConvKey, u16), Transaction>,
+    flows: HashMap<ConvKey, FlowSummary>,
 }
 
 impl DnsTable {
+    /// Counts a message in its conversation's summary.
+    pub fn note_flow(&mut self, conv: ConvKey, response: bool, rcode: u8, name: Option<&str>) {
+        if self.flows.len() >= MAX_FLOW_SUMMARIES && !self.flows.contains_key(&conv) {
+            return;
+        }
+        let f = self.flows.entry(conv).or_default();
+        if response {
+            f.responses = f.responses.saturating_add(1);
+            *f.rcodes.entry(rcode).or_default() += 1;
+        } else {
+            f.queries = f.queries.saturating_add(1);
+            if let Some(n) = name {
+                if f.names.len() < MAX_QUERY_NAMES && !f.names.iter().any(|x| x == n) {
+                    f.names.push(n.to_owned());
+                }
+            }
+        }
+    }
+
+    /// The DNS summary of a conversation, if it carried DNS.
+    pub fn flow(&self, conv: &ConvKey) -> Option<&FlowSummary> {
+        self.flows.get(conv)
+    }
+
     /// Records a query or response of frame `frame` at `ts`.
     pub fn observe(
         &mut self,
