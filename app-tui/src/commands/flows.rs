@@ -53,9 +53,9 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
 use wirelens_dissect::app::ssh::banner;
 use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
-use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
 use wirelens_dissect::app::tls::names as tls_names;
 use wirelens_dissect::app::tls::state::TlsSession;
 use wirelens_dissect::filter::Filter;
