@@ -492,3 +492,64 @@ fn every_session_walks_the_fsm_as_expected() {
     let s = t("bgp_notification_rr_msg_error.pcap");
     assert_eq!(s[0].1, "Idle", "{s:#?}");
 }
+
+#[test]
+fn flows_carry_a_bgp_object_and_stats_print_the_route_view() {
+    let file = corpus_dir().join("bgp/bgp_labeled_unicast_session.pcap");
+    let args = wirelens::cli::FlowsArgs {
+        file: file.clone(),
+        format: wirelens::cli::FlowsFormat::Ndjson,
+        display_filter: None,
+    };
+    let mut out = Vec::new();
+    wirelens::commands::flows::run(&args, &mut out).expect("flows");
+    let flows: Vec<serde_json::Value> = String::from_utf8(out)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let bgp: Vec<&serde_json::Value> = flows.iter().filter_map(|f| f.get("bgp")).collect();
+    assert_eq!(bgp.len(), 2, "two BGP connections");
+    let first = bgp[0];
+    assert_eq!(first["state"], "Idle");
+    assert_eq!(first["hold_time"], 180);
+    assert_eq!(first["four_octet_as"], true);
+    assert_eq!(first["prefixes"]["orig"]["announced"], 1);
+    assert_eq!(
+        first["notification"]["text"],
+        "Cease/Administratively Reset"
+    );
+    let kinds: Vec<&str> = first["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "bgp.connect",
+            "bgp.open_sent",
+            "bgp.open_confirm",
+            "bgp.keepalive",
+            "bgp.established",
+            "bgp.notification"
+        ]
+    );
+
+    let args = wirelens::cli::StatsArgs {
+        file: corpus_dir().join("bgp/bgp_4byte_asn_session.pcap"),
+        stats: vec!["bgp".into()],
+        z: vec![],
+    };
+    let mut out = Vec::new();
+    wirelens::commands::stats::run(&args, &mut out).expect("stats bgp");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("OpenConfirm → Established"), "{text}");
+    assert!(text.contains("withdrawn  5.5.5.5/32"), "{text}");
+    assert!(
+        text.contains("1.1.1.1/32 over every session (different receivers): best from 1.0.2.2"),
+        "{text}"
+    );
+    assert!(text.contains("IGP metric step is skipped"), "{text}");
+}

@@ -22,6 +22,7 @@ use crate::{input, Error};
 pub enum Stat {
     Conv(ConvKind),
     Neighbours,
+    Bgp,
 }
 
 /// A conversation table, as tshark names it after `-z conv,`.
@@ -44,9 +45,10 @@ impl Stat {
             "conv,ipv6" => ConvKind::Ipv6,
             "conv,eth" => ConvKind::Eth,
             "neighbours" | "neighbors" | "arp" => return Ok(Stat::Neighbours),
+            "bgp" | "bgp-routes" => return Ok(Stat::Bgp),
             _ => {
                 return Err(Error(format!(
-                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours)"
+                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours, bgp)"
             )))
             }
         };
@@ -63,7 +65,8 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     if stats.is_empty() {
         return Err(Error(
-            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth or neighbours".into(),
+            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours or bgp"
+                .into(),
         ));
     }
     let dissector = dissect_all(&args.file)?;
@@ -71,6 +74,7 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let written = stats.iter().try_for_each(|s| match s {
         Stat::Conv(kind) => write_conv(&mut out, dissector.state(), *kind),
         Stat::Neighbours => write_neighbours(&mut out, dissector.state()),
+        Stat::Bgp => super::bgp_report::write_bgp(&mut out, dissector.state()),
     });
     match written.and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),

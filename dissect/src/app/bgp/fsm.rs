@@ -133,6 +133,11 @@ impl Session {
         }
     }
 
+    /// The TCP direction of the side that connected (to port 179).
+    pub fn client_dir(&self) -> usize {
+        self.client_dir
+    }
+
     /// The timeline direction of TCP direction `dir`.
     pub fn direction(&self, dir: usize) -> Direction {
         if dir == self.client_dir {
@@ -376,6 +381,10 @@ pub struct PathSource {
 #[derive(Clone, Debug)]
 pub struct PrefixDecision {
     pub prefix: Prefix,
+    /// The speaker that received every path (its BGP identifier, or its
+    /// address when its OPEN was not seen); `None` when the paths reached
+    /// different speakers and are compared as if one router had them all.
+    pub receiver: Option<String>,
     pub paths: Vec<PathSource>,
     pub decision: Decision,
 }
@@ -440,8 +449,10 @@ impl BgpTable {
         }
     }
 
-    /// For every prefix held by more than one Adj-RIB-In, the path the
-    /// decision process selects and the step that decided.
+    /// For every prefix held by more than one Adj-RIB-In: per receiving
+    /// speaker that learned it from several sessions, the path its decision
+    /// process selects and the step that decided; for a prefix whose paths all
+    /// reached different speakers, the same over every path of the capture.
     pub fn decisions(&self) -> Vec<PrefixDecision> {
         let mut by_prefix: std::collections::BTreeMap<Prefix, Vec<(&Session, usize)>> =
             Default::default();
@@ -457,33 +468,63 @@ impl BgpTable {
             if holders.len() < 2 {
                 continue;
             }
-            let paths: Vec<PathSource> = holders
-                .iter()
-                .filter_map(|(s, dir)| {
-                    let r = s.ribs[*dir].routes().get(&prefix)?;
-                    Some(PathSource {
-                        stream: s.stream,
-                        dir: *dir,
-                        sender: s.addrs[*dir],
-                        attrs: Arc::clone(&r.attrs),
-                    })
-                })
-                .collect();
-            let cands: Vec<Candidate<'_>> = holders
-                .iter()
-                .zip(&paths)
-                .map(|((s, dir), p)| candidate(s, *dir, &p.attrs))
-                .collect();
-            if let Some(decision) = rib::decide(&cands) {
-                out.push(PrefixDecision {
-                    prefix,
-                    paths,
-                    decision,
-                });
+            let mut by_receiver: std::collections::BTreeMap<String, Vec<(&Session, usize)>> =
+                Default::default();
+            for h in &holders {
+                by_receiver.entry(receiver(h.0, h.1)).or_default().push(*h);
+            }
+            let mut any = false;
+            for (who, group) in by_receiver {
+                if group.len() >= 2 {
+                    any = true;
+                    out.extend(decide(prefix, Some(who), &group));
+                }
+            }
+            if !any {
+                out.extend(decide(prefix, None, &holders));
             }
         }
         out
     }
+}
+
+/// Who received what was sent in direction `dir` of `s`.
+fn receiver(s: &Session, dir: usize) -> String {
+    match &s.opens[1 - dir] {
+        Some(o) => format!("BGP id {}", std::net::Ipv4Addr::from(o.identifier)),
+        None => s.addrs[1 - dir].to_string(),
+    }
+}
+
+fn decide(
+    prefix: Prefix,
+    receiver: Option<String>,
+    holders: &[(&Session, usize)],
+) -> Option<PrefixDecision> {
+    let paths: Vec<PathSource> = holders
+        .iter()
+        .filter_map(|(s, dir)| {
+            let r = s.ribs[*dir].routes().get(&prefix)?;
+            Some(PathSource {
+                stream: s.stream,
+                dir: *dir,
+                sender: s.addrs[*dir],
+                attrs: Arc::clone(&r.attrs),
+            })
+        })
+        .collect();
+    let cands: Vec<Candidate<'_>> = holders
+        .iter()
+        .zip(&paths)
+        .map(|((s, dir), p)| candidate(s, *dir, &p.attrs))
+        .collect();
+    let decision = rib::decide(&cands)?;
+    Some(PrefixDecision {
+        prefix,
+        receiver,
+        paths,
+        decision,
+    })
 }
 
 fn address_bytes(a: Address) -> [u8; 16] {

@@ -435,7 +435,14 @@ fn the_decision_process_picks_between_sessions() {
     }
     let (_, d) = dissect_all(&frames, times[0], 0);
     let decisions = state(&d).bgp.decisions();
-    assert!(!decisions.is_empty());
+    // At the end, 1.1.1.1/32 .. 5.5.5.5/32 are held by three routers, each
+    // from the same speaker (id 0.0.1.1) with the same path: compared as one
+    // router would, every step ties down to the peer address.
+    assert_eq!(decisions.len(), 5);
+    assert!(decisions.iter().all(|x| x.receiver.is_none()));
+    assert!(decisions
+        .iter()
+        .all(|x| x.decision.step == super::rib::Step::PeerAddress));
     for dec in &decisions {
         assert!(dec.paths.len() >= 2);
         assert!(dec.decision.igp_metric_skipped);
