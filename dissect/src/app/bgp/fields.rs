@@ -87,7 +87,8 @@ crate::declare_fields! {
     EXT_COM_TYPE_AUTH = "bgp.ext_com.type.auth", "IANA Authority", Bool;
     EXT_COM_TYPE_TRAN = "bgp.ext_com.type.tran", "Transitive across ASes", Bool;
     EXT_COM_STYPE_UNKNOWN = "bgp.ext_com.stype_unknown", "Subtype", U8, Hex(2);
-    EXT_COM_VALUE_RAW = "bgp.ext_com.value_raw", "Raw Value", U64, Hex(12);
+    EXT_COM_VALUE_RAW = "bgp.ext_com.value_raw", "Raw Value", U64, Hex(16);
+    EXT_COM_STYPE_TR_EXP = "bgp.ext_com.stype_tr_exp", "Subtype (Experimental)", U8, Hex(2);
     LARGE_COMMUNITIES = "bgp.large_communities", "Large Communities", String;
     LARGE_COMMUNITIES_GA = "bgp.large_communities.ga", "Global Administrator", U32;
     LARGE_COMMUNITIES_LDP1 = "bgp.large_communities.ldp1", "Local Data Part 1", U32;

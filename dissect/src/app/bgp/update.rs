@@ -620,6 +620,11 @@ fn extended_communities(p: &mut Packet, off: usize, v: &[u8]) {
                             p.add(&f::EXT_COM_VALUE_AS4, Span::new(s + 2, 4), u32v(2));
                             p.add(&f::EXT_COM_VALUE_AN2, Span::new(s + 6, 2), u16v(6));
                         }
+                        0x80 => {
+                            // Experimental (flow spec actions): the AS field is common to them.
+                            p.add(&f::EXT_COM_STYPE_TR_EXP, st, sv);
+                            p.add(&f::EXT_COM_VALUE_AS2, Span::new(s + 2, 2), u16v(2));
+                        }
                         _ => {
                             let def = match kind {
                                 0x03 => &f::EXT_COM_STYPE_TR_OPAQUE,
