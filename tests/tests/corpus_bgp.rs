@@ -398,99 +398,177 @@ fn session_timelines(path: &Path) -> Vec<(u32, String, Vec<String>)> {
         .collect()
 }
 
+/// A session's `tcp.stream`, its state at the end, its FSM events.
+type ExpectedSession = (u32, &'static str, &'static [&'static str]);
+
+/// The FSM of every BGP session of the corpus: per file, per session
+/// (`tcp.stream`), the state at the end and every transition as
+/// "frame direction kind" (c2s: from the side that connected to port 179).
+const EXPECTED_SESSIONS: &[(&str, &[ExpectedSession])] = &[
+    (
+        // Four sessions come up (SYN, both OPENs, KEEPALIVEs); the last one
+        // is torn down by a NOTIFICATION (Cease / Other Configuration Change).
+        "bgp_4byte_asn_session.pcap",
+        &[
+            (
+                0,
+                "Established",
+                &[
+                    "3 c2s bgp.connect",
+                    "6 c2s bgp.open_sent",
+                    "8 s2c bgp.open_confirm",
+                    "10 s2c bgp.keepalive",
+                    "12 c2s bgp.established",
+                ],
+            ),
+            (
+                3,
+                "Established",
+                &[
+                    "25 c2s bgp.connect",
+                    "28 c2s bgp.open_sent",
+                    "30 s2c bgp.open_confirm",
+                    "32 s2c bgp.keepalive",
+                    "34 c2s bgp.established",
+                ],
+            ),
+            (
+                4,
+                "Established",
+                &[
+                    "41 c2s bgp.connect",
+                    "44 c2s bgp.open_sent",
+                    "46 s2c bgp.open_confirm",
+                    "48 s2c bgp.keepalive",
+                    "50 c2s bgp.established",
+                ],
+            ),
+            (
+                5,
+                "Idle",
+                &[
+                    "64 c2s bgp.connect",
+                    "67 c2s bgp.open_sent",
+                    "69 s2c bgp.open_confirm",
+                    "71 s2c bgp.keepalive",
+                    "72 c2s bgp.established",
+                    "85 s2c bgp.notification",
+                ],
+            ),
+        ],
+    ),
+    // One UPDATE: the capture starts after the OPENs.
+    (
+        "bgp_aigp_communities.pcap",
+        &[(0, "Established", &["1 c2s bgp.established"])],
+    ),
+    (
+        // Up, UPDATEs, Cease / Administrative Reset, then up again.
+        "bgp_labeled_unicast_session.pcap",
+        &[
+            (
+                0,
+                "Idle",
+                &[
+                    "3 c2s bgp.connect",
+                    "6 c2s bgp.open_sent",
+                    "8 s2c bgp.open_confirm",
+                    "10 c2s bgp.keepalive",
+                    "11 s2c bgp.established",
+                    "20 s2c bgp.notification",
+                ],
+            ),
+            (
+                1,
+                "Established",
+                &[
+                    "25 c2s bgp.connect",
+                    "28 c2s bgp.open_sent",
+                    "30 s2c bgp.open_confirm",
+                    "32 c2s bgp.keepalive",
+                    "33 s2c bgp.established",
+                ],
+            ),
+        ],
+    ),
+    (
+        "bgp_large_community.pcap",
+        &[(0, "Established", &["1 c2s bgp.established"])],
+    ),
+    (
+        "bgp_mp_reach_ipv6_linklocal.pcap",
+        &[(0, "Established", &["1 c2s bgp.established"])],
+    ),
+    (
+        // Both OPENs, then the NOTIFICATION (Cease / Hard Reset).
+        "bgp_notification_cease_hard_reset.pcap",
+        &[(
+            0,
+            "Idle",
+            &[
+                "1 c2s bgp.open_sent",
+                "2 s2c bgp.open_confirm",
+                "3 s2c bgp.notification",
+            ],
+        )],
+    ),
+    // A lone NOTIFICATION.
+    (
+        "bgp_notification_rr_msg_error.pcap",
+        &[(0, "Idle", &["1 s2c bgp.notification"])],
+    ),
+    (
+        // One OPEN seen (the other was before the capture), then UPDATEs.
+        "bgp_role_open_update_keepalive.pcapng",
+        &[(
+            0,
+            "Established",
+            &["1 s2c bgp.open_sent", "2 s2c bgp.established"],
+        )],
+    ),
+    (
+        // Mid-session: a route refresh request, then BoRR and EoRR.
+        "bgp_route_refresh_enhanced.pcapng",
+        &[(
+            0,
+            "Established",
+            &[
+                "1 c2s bgp.established",
+                "1 c2s bgp.route_refresh",
+                "2 s2c bgp.route_refresh",
+                "3 s2c bgp.route_refresh",
+            ],
+        )],
+    ),
+];
+
 #[test]
 fn every_session_walks_the_fsm_as_expected() {
-    let dir = corpus_dir().join("bgp");
-    let t = |f: &str| session_timelines(&dir.join(f));
-    let ev = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-
-    // Four sessions come up (SYN, both OPENs, KEEPALIVEs); the last one is
-    // torn down by a NOTIFICATION (Cease).
-    let s = t("bgp_4byte_asn_session.pcap");
-    assert_eq!(s.len(), 4, "{s:#?}");
-    assert_eq!(
-        s[0].2,
-        ev(&[
-            "3 c2s bgp.connect",
-            "6 c2s bgp.open_sent",
-            "8 s2c bgp.open_confirm",
-            "10 s2c bgp.keepalive",
-            "12 c2s bgp.established",
-        ]),
-        "{s:#?}"
-    );
-    assert_eq!(
-        s[3].2,
-        ev(&[
-            "64 c2s bgp.connect",
-            "67 c2s bgp.open_sent",
-            "69 s2c bgp.open_confirm",
-            "71 s2c bgp.keepalive",
-            "72 c2s bgp.established",
-            "85 s2c bgp.notification",
-        ]),
-        "{s:#?}"
-    );
-    let states: Vec<&str> = s.iter().map(|x| x.1.as_str()).collect();
-    assert_eq!(
-        states,
-        ["Established", "Established", "Established", "Idle"]
-    );
-
-    // Labeled unicast: up, UPDATEs, Cease/Administrative Reset, then again.
-    let s = t("bgp_labeled_unicast_session.pcap");
-    assert_eq!(s.len(), 2, "{s:#?}");
-    assert_eq!(
-        s[0].2,
-        ev(&[
-            "3 c2s bgp.connect",
-            "6 c2s bgp.open_sent",
-            "8 s2c bgp.open_confirm",
-            "10 c2s bgp.keepalive",
-            "11 s2c bgp.established",
-            "20 s2c bgp.notification",
-        ]),
-        "{s:#?}"
-    );
-    assert_eq!(s[0].1, "Idle");
-
-    // Captures that start after the handshake: Established from the first message.
-    for (file, first) in [
-        ("bgp_route_refresh_enhanced.pcapng", "1 "),
-        ("bgp_large_community.pcap", "1 "),
-        ("bgp_mp_reach_ipv6_linklocal.pcap", "1 "),
-    ] {
-        let s = t(file);
-        assert_eq!(s.len(), 1, "{file}: {s:#?}");
-        assert!(
-            s[0].2[0].starts_with(first) && s[0].2[0].ends_with("bgp.established"),
-            "{file}: {s:#?}"
-        );
+    let caps = bgp_captures();
+    assert_eq!(caps.len(), EXPECTED_SESSIONS.len());
+    for cap in caps {
+        let name = cap
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (_, expected) = EXPECTED_SESSIONS
+            .iter()
+            .find(|(f, _)| *f == name)
+            .unwrap_or_else(|| panic!("{name}: no expected sessions"));
+        let got = session_timelines(&cap);
+        let want: Vec<(u32, String, Vec<String>)> = expected
+            .iter()
+            .map(|(stream, state, events)| {
+                (
+                    *stream,
+                    state.to_string(),
+                    events.iter().map(|e| e.to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{name}");
     }
-
-    // One OPEN seen, then UPDATEs: OpenSent, then Established on the UPDATE.
-    let s = t("bgp_role_open_update_keepalive.pcapng");
-    assert_eq!(
-        s[0].2,
-        ev(&["1 s2c bgp.open_sent", "2 s2c bgp.established"]),
-        "{s:#?}"
-    );
-
-    // Both OPENs and the NOTIFICATION.
-    let s = t("bgp_notification_cease_hard_reset.pcap");
-    assert_eq!(
-        s[0].2,
-        ev(&[
-            "1 c2s bgp.open_sent",
-            "2 s2c bgp.open_confirm",
-            "3 s2c bgp.notification",
-        ]),
-        "{s:#?}"
-    );
-
-    // A lone NOTIFICATION.
-    let s = t("bgp_notification_rr_msg_error.pcap");
-    assert_eq!(s[0].1, "Idle", "{s:#?}");
 }
 
 #[test]

@@ -33,7 +33,11 @@
 //! (handshake and teardown events: `ts`, `frame`, `dir` c2s/s2c, `kind`,
 //! `label`), `cwnd` and `throughput` series, `phase` and `congestion_control`
 //! per sending side. Series are thinned evenly to at most `MAX_SERIES_POINTS`
-//! points.
+//! points. A BGP connection has a `bgp` object: `state` (FSM state at the
+//! end), `hold_time` (negotiated) and `keepalive_expected`, `four_octet_as`,
+//! `open` per side, `messages` and `keepalive` intervals observed per side,
+//! `hold_time_exceeded`, `prefixes` announced/withdrawn/held per sending side,
+//! the `notification` if any, and the FSM `timeline`.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -320,6 +324,11 @@ fn bgp_json(f: &FlowRecord, s: &BgpSession, tcp: Option<&Timeline>) -> Value {
     let mut m = Map::new();
     m.insert("state".into(), json!(s.state.as_str()));
     m.insert("hold_time".into(), json!(s.negotiated_hold_time()));
+    // RFC 4271 10: a third of the hold time is the suggested keepalive interval.
+    m.insert(
+        "keepalive_expected".into(),
+        json!(s.negotiated_hold_time().map(|h| h / 3)),
+    );
     m.insert("four_octet_as".into(), json!(s.four_octet_as()));
     m.insert("open".into(), by_side(&open));
     m.insert("messages".into(), by_side(&|d| json!(s.messages[d])));

@@ -189,7 +189,11 @@ impl Session {
         kind: &'static str,
         why: &str,
     ) {
-        let label = format!("{} → {}: {why}", self.state.as_str(), state.as_str());
+        let label = if self.state == state {
+            format!("{}: {why}", state.as_str())
+        } else {
+            format!("{} → {}: {why}", self.state.as_str(), state.as_str())
+        };
         self.state = state;
         self.push(ts, frame, dir, kind, label);
     }
