@@ -109,6 +109,8 @@ pub struct Session {
     pub(super) halves: [StreamHalf; 2],
     /// Each direction's next expected sequence number, to see holes.
     pub(super) next_seq: [Option<u32>; 2],
+    /// Each direction's stream is cut at message boundaries (a marker was found).
+    pub(super) synced: [bool; 2],
 }
 
 impl Session {
@@ -130,6 +132,7 @@ impl Session {
             hold_time_exceeded: 0,
             halves: [StreamHalf::default(), StreamHalf::default()],
             next_seq: [None, None],
+            synced: [false; 2],
         }
     }
 

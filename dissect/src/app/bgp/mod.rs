@@ -48,6 +48,7 @@ const MARKER: [u8; 16] = [0xff; 16];
 pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[u8]) {
     let (mut half, mut budget, skip) = {
         let table = &mut cx.state.bgp;
+        let mut budget = std::mem::take(&mut table.budget);
         let s = table.session_mut(seg.stream, seg.dir, seg.src_port, seg.dst_port);
         let start = if seg.syn {
             seg.seq.wrapping_add(1)
@@ -56,21 +57,23 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
         };
         let end = start.wrapping_add(payload.len() as u32);
         let prev = s.next_seq[seg.dir];
-        let fresh = prev.is_none() || prev.is_some_and(|n| gt_seq(start, n));
+        let beyond_hole = prev.is_some_and(|n| gt_seq(start, n));
+        // Not at a known message boundary: the direction's first bytes, or after a hole.
+        let fresh = !s.synced[seg.dir] || beyond_hole;
         if prev.is_none_or(|n| gt_seq(end, n)) {
             s.next_seq[seg.dir] = Some(end);
         }
         let mut half = std::mem::take(&mut s.halves[seg.dir]);
-        let mut budget = std::mem::take(&mut table.budget);
         let skip = if fresh && !payload.starts_with(&MARKER) {
             find_marker(payload)
         } else {
             Some(0)
         };
-        if fresh && prev.is_some() && skip.is_some() {
-            // Resynchronise: what was waiting for the missing bytes is dropped.
+        if fresh {
+            // Restart the direction here: what waited for the missing bytes is dropped.
             half.bytes.release(&mut budget);
             half = StreamHalf::default();
+            s.synced[seg.dir] = skip.is_some();
         }
         (half, budget, skip)
     };
