@@ -564,3 +564,80 @@ fn candidate<'a>(s: &Session, dir: usize, attrs: &'a PathAttrs) -> Candidate<'a>
         peer_addr: address_bytes(s.addrs[dir]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::timeline::Direction::{ClientToServer as C2S, ServerToClient as S2C};
+
+    fn open(asn: u16, id: u8, hold: u16) -> OpenInfo {
+        OpenInfo {
+            version: 4,
+            my_as: asn,
+            hold_time: hold,
+            identifier: [10, 0, 0, id],
+            ..OpenInfo::default()
+        }
+    }
+
+    fn t(s: i64) -> Timestamp {
+        Timestamp::new(s, 0)
+    }
+
+    #[test]
+    fn a_session_closed_by_tcp_ends_idle_with_the_connect_and_close_around_it() {
+        let mut table = BgpTable::default();
+        // Direction 1 connects to port 179.
+        let s = table.session_mut(7, 1, 40000, 179);
+        s.on_open(1, t(2), 4, open(65001, 1, 180));
+        s.on_open(0, t(2), 5, open(65002, 2, 90));
+        assert_eq!(s.negotiated_hold_time(), Some(90));
+        assert_eq!(s.four_octet_as(), Some(false));
+        s.on_keepalive(0, t(3), 6);
+        s.on_keepalive(1, t(3), 7);
+        assert_eq!(s.state, FsmState::Established);
+        s.on_keepalive(1, t(33), 9);
+        assert_eq!(s.keepalives[1].max, Some(Duration(30_000_000_000)));
+
+        let mut tcp = Timeline::new();
+        tcp.push(t(1), 1, C2S, "tcp.syn", "SYN");
+        tcp.push(t(1), 2, S2C, "tcp.synack", "SYN, ACK");
+        tcp.push(t(40), 12, S2C, "tcp.fin", "FIN");
+        let events: Vec<(u64, Direction, &str)> = s
+            .fsm_timeline(Some(&tcp))
+            .events()
+            .iter()
+            .map(|e| (e.frame, e.dir, e.kind))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                (1, C2S, "bgp.connect"),
+                (4, C2S, "bgp.open_sent"),
+                (5, S2C, "bgp.open_confirm"),
+                (6, S2C, "bgp.keepalive"),
+                (7, C2S, "bgp.established"),
+                (12, S2C, "bgp.tcp_close"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hold_time_overruns_are_counted_once_established() {
+        let mut table = BgpTable::default();
+        let s = table.session_mut(1, 0, 40000, 179);
+        assert!(s.message(0, t(0), 1).is_none());
+        s.on_open(0, t(0), 1, open(1, 1, 9));
+        assert!(s.message(1, t(1), 2).is_none());
+        s.on_open(1, t(1), 2, open(1, 2, 30));
+        for (dir, at, frame) in [(0, 2, 3), (1, 2, 4)] {
+            assert!(s.message(dir, t(at), frame).is_none());
+            s.on_keepalive(dir, t(at), frame);
+        }
+        assert_eq!(s.state, FsmState::Established);
+        // The negotiated hold time is 9 s: 10 s of silence is too long.
+        assert_eq!(s.message(0, t(12), 5), Some(Duration(10_000_000_000)));
+        assert!(s.message(0, t(20), 6).is_none());
+        assert_eq!(s.hold_time_exceeded, 1);
+    }
+}
