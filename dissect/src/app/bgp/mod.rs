@@ -79,10 +79,10 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
     };
     match skip {
         Some(k) => {
-            let chain_before = cx.pkt.protocols.len();
             if k > 0 {
                 crate::app::data::dissect(cx, off, &payload[..k]);
             }
+            let chain_before = cx.pkt.protocols.len();
             let rest = &payload[k..];
             crate::flow::reassembly::dissect_segment(
                 cx,

@@ -644,8 +644,9 @@ fn attributes_without_a_corpus_capture_match_tshark() {
 fn a_stream_joined_mid_message_or_after_a_hole_resynchronises_on_a_marker() {
     let update = hex(UPDATE_LU);
     let ka = cut(&hex(THREE_MESSAGES), 19);
-    // The capture starts 10 bytes into an UPDATE: its tail, then a KEEPALIVE.
+    // The capture starts 10 bytes into an UPDATE: its tail, then two KEEPALIVEs.
     let mut first = update[10..].to_vec();
+    first.extend(&ka);
     first.extend(&ka);
     let seq2 = 1000 + first.len() as u32;
     // Then an UPDATE in order, then 50 bytes missing, then a KEEPALIVE.
@@ -657,7 +658,7 @@ fn a_stream_joined_mid_message_or_after_a_hole_resynchronises_on_a_marker() {
     ];
     let (pkts, _) = dissect_all(&frames, 0, 1);
     assert_eq!(chain(&pkts[0]), "eth:ethertype:ip:tcp:data:bgp");
-    assert_eq!(values(&pkts[0], "bgp.type", &frames[0]), ["4"]);
+    assert_eq!(values(&pkts[0], "bgp.type", &frames[0]), ["4", "4"]);
     assert_eq!(values(&pkts[1], "bgp.type", &frames[1]), ["2"]);
     assert_eq!(
         only(&pkts[1], "bgp.mp_reach_nlri_ipv4_prefix", &frames[1]),
