@@ -22,7 +22,7 @@ use super::nlri::Prefix;
 use super::notification::NotificationInfo;
 use super::open::OpenInfo;
 use super::rib::{self, AdjRibIn, Candidate, Decision, PathAttrs};
-use super::update::{Negotiated, UpdateInfo};
+use super::update::{Negotiated, UpdateInfo, ADD_PATH_FAMILIES};
 
 /// BGP sessions kept at once; past it the least recently active are forgotten.
 pub const MAX_SESSIONS: usize = 4096;
@@ -168,13 +168,15 @@ impl Session {
 
     /// How UPDATEs sent in direction `dir` are encoded.
     pub fn negotiated(&self, dir: usize) -> Negotiated {
-        let add_path = match (&self.opens[dir], &self.opens[1 - dir]) {
-            (Some(tx), Some(rx)) => tx.add_path_send(1, 1) && rx.add_path_receive(1, 1),
-            _ => false,
-        };
+        let mut add_path = [false; ADD_PATH_FAMILIES.len()];
+        if let (Some(tx), Some(rx)) = (&self.opens[dir], &self.opens[1 - dir]) {
+            for (on, (afi, safi)) in add_path.iter_mut().zip(ADD_PATH_FAMILIES) {
+                *on = tx.add_path_send(afi, safi) && rx.add_path_receive(afi, safi);
+            }
+        }
         Negotiated {
             four_octet_as: self.four_octet_as(),
-            add_path_ipv4_unicast: add_path,
+            add_path,
         }
     }
 

@@ -667,3 +667,50 @@ fn a_stream_joined_mid_message_or_after_a_hole_resynchronises_on_a_marker() {
     // Dissected at once, as Wireshark does, not held for the missing bytes.
     assert_eq!(values(&pkts[2], "bgp.type", &frames[2]), ["4"]);
 }
+
+#[test]
+fn add_path_negotiated_both_ways_puts_path_identifiers_before_prefixes() {
+    // OPEN with ADD-PATH for IPv4 unicast, send and receive (3).
+    let mut o = vec![0xff; 16];
+    let caps = [69, 4, 0, 1, 1, 3];
+    o.extend(((29 + caps.len() + 2) as u16).to_be_bytes());
+    o.extend([
+        1,
+        4,
+        0,
+        100,
+        0,
+        180,
+        0,
+        0,
+        0,
+        1,
+        (caps.len() + 2) as u8,
+        2,
+        caps.len() as u8,
+    ]);
+    o.extend(caps);
+    let ka = cut(&hex(THREE_MESSAGES), 19);
+    // UPDATE: ORIGIN, empty AS_PATH, NEXT_HOP; NLRI path id 7, 10.1.2.0/24.
+    let mut u = vec![0xff; 16];
+    let attrs = [0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 10, 0, 0, 1];
+    let nlri = [0, 0, 0, 7, 24, 10, 1, 2];
+    u.extend(((19 + 4 + attrs.len() + nlri.len()) as u16).to_be_bytes());
+    u.extend([2, 0, 0, 0, attrs.len() as u8]);
+    u.extend(attrs);
+    u.extend(nlri);
+    let frames = [
+        tcp_frame(true, 1000, &o),
+        tcp_frame(false, 5000, &o),
+        tcp_frame(true, 1000 + o.len() as u32, &ka),
+        tcp_frame(false, 5000 + o.len() as u32, &ka),
+        tcp_frame(false, 5019 + o.len() as u32, &u),
+    ];
+    let (pkts, d) = dissect_all(&frames, 0, 1);
+    assert_eq!(only(&pkts[4], "bgp.nlri_path_id", &frames[4]), "7");
+    assert_eq!(only(&pkts[4], "bgp.nlri_prefix", &frames[4]), "10.1.2.0");
+    assert!(!pkts[4].is_malformed());
+    let s = d.state().bgp.sessions()[0];
+    assert!(s.negotiated(1).add_path(1, 1));
+    assert!(!s.negotiated(1).add_path(2, 1));
+}

@@ -37,8 +37,22 @@ pub struct Negotiated {
     /// Both OPENs advertised 4-octet AS support: `Some(true)`; seen and not
     /// both: `Some(false)`; not seen: `None` (guessed per AS_PATH, as Wireshark does).
     pub four_octet_as: Option<bool>,
-    /// ADD-PATH applies to IPv4 unicast in this direction.
-    pub add_path_ipv4_unicast: bool,
+    /// ADD-PATH (RFC 7911) applies in this direction, per (AFI, SAFI) in
+    /// [`ADD_PATH_FAMILIES`] order: NLRI carry a path identifier.
+    pub add_path: [bool; ADD_PATH_FAMILIES.len()],
+}
+
+/// The (AFI, SAFI) pairs whose NLRI are decoded, so whose ADD-PATH matters.
+pub const ADD_PATH_FAMILIES: [(u16, u8); 6] = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (2, 4)];
+
+impl Negotiated {
+    /// Whether NLRI of (AFI, SAFI) carry a path identifier.
+    pub fn add_path(&self, afi: u16, safi: u8) -> bool {
+        ADD_PATH_FAMILIES
+            .iter()
+            .zip(self.add_path)
+            .any(|(f, on)| on && *f == (afi, safi))
+    }
 }
 
 /// Everything an UPDATE announced and withdrew, for the route view.
@@ -80,7 +94,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     let v4_enc = Encoding {
         family: Family::Ipv4,
         labeled: false,
-        path_id: neg.add_path_ipv4_unicast,
+        path_id: neg.add_path(1, 1),
     };
     let Some(wlen) = u16_at(body, 0) else {
         p.malformed(
@@ -400,8 +414,8 @@ fn attribute(
                 attr_length_error(p, off, v, code, "a multiple of 4");
             }
         }
-        MP_REACH_NLRI => mp_reach(p, off, v, info),
-        MP_UNREACH_NLRI => mp_unreach(p, off, v, info),
+        MP_REACH_NLRI => mp_reach(p, off, v, neg, info),
+        MP_UNREACH_NLRI => mp_unreach(p, off, v, neg, info),
         EXTENDED_COMMUNITIES => extended_communities(p, off, v),
         AIGP => aigp(p, off, v, a),
         LARGE_COMMUNITY => {
@@ -692,7 +706,7 @@ fn aigp(p: &mut Packet, off: usize, v: &[u8], a: &mut PathAttrs) {
 }
 
 /// How the NLRI of (AFI, SAFI) is encoded, or `None` when it is not decoded.
-fn encoding(afi: u16, safi: u8) -> Option<Encoding> {
+fn encoding(afi: u16, safi: u8, neg: Negotiated) -> Option<Encoding> {
     let family = Family::from_afi(afi)?;
     let labeled = match safi {
         SAFI_UNICAST | SAFI_MULTICAST => false,
@@ -702,11 +716,11 @@ fn encoding(afi: u16, safi: u8) -> Option<Encoding> {
     Some(Encoding {
         family,
         labeled,
-        path_id: false,
+        path_id: neg.add_path(afi, safi),
     })
 }
 
-fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
+fn mp_reach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut UpdateInfo) {
     let (Some(afi), Some(&safi), Some(&nh_len)) = (u16_at(v, 0), v.get(2), v.get(3)) else {
         p.malformed(
             Span::new(off, v.len()),
@@ -808,7 +822,7 @@ fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         &f::MP_REACH_NLRI,
         Span::new(off + pos, nlri_bytes.len()),
         Value::None,
-        |p| match encoding(afi, safi) {
+        |p| match encoding(afi, safi, neg) {
             Some(enc) => nlri::read_all(p, off + pos, nlri_bytes, Section::MpReach, enc, |n| {
                 push_prefix(&mut info.announced, n)
             }),
@@ -823,7 +837,7 @@ fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
     }
 }
 
-fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
+fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut UpdateInfo) {
     let (Some(afi), Some(&safi)) = (u16_at(v, 0), v.get(2)) else {
         p.malformed(
             Span::new(off, v.len()),
@@ -849,7 +863,7 @@ fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         &f::MP_UNREACH_NLRI,
         Span::new(off + 3, routes.len()),
         Value::None,
-        |p| match encoding(afi, safi) {
+        |p| match encoding(afi, safi, neg) {
             Some(enc) => nlri::read_all(p, off + 3, routes, Section::MpUnreach, enc, |n| {
                 push_prefix(&mut info.withdrawn, n)
             }),
