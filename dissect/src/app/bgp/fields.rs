@@ -141,6 +141,7 @@ crate::declare_fields! {
     // Expert items.
     EXPERT_MARKER_INVALID = "bgp.marker_invalid", "Marker is not all ones", None;
     EXPERT_LENGTH_INVALID = "bgp.length.invalid", "Length is invalid", None;
+    EXPERT_PREFIX_LENGTH_INVALID = "bgp.prefix_length.invalid", "Prefix length is invalid", None;
     EXPERT_MALFORMED = "bgp.malformed", "Malformed BGP message", None;
     EXPERT_HOLD_TIME_EXCEEDED = "bgp.hold_time_exceeded", "No message within the negotiated hold time", None;
     EXT_COM_STYPE_TR_AS2 = "bgp.ext_com.stype_tr_as2", "Subtype (AS2)", U8, Hex(2);

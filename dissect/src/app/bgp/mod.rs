@@ -25,7 +25,7 @@ use crate::dispatch::TcpSegment;
 use crate::dissector::Cx;
 use crate::flow::reassembly::StreamHalf;
 use crate::flow::tcp::gt_seq;
-use crate::model::{Group, Protocol, Severity, Span};
+use crate::model::{Group, Packet, Protocol, Severity, Span};
 
 pub use fields::FIELDS;
 pub use header::Framing;
@@ -35,6 +35,41 @@ pub static BGP: Protocol = Protocol {
     label: "Border Gateway Protocol",
     short: "BGP",
 };
+
+/// A length field that does not fit what it measures: Wireshark's
+/// `bgp.length.invalid` expert item (Error, Malformed); the layer is malformed.
+pub(crate) fn length_invalid(p: &mut Packet, span: Span, message: String) {
+    p.expert_field(
+        &fields::EXPERT_LENGTH_INVALID,
+        Severity::Error,
+        Group::Malformed,
+        span,
+        message,
+    );
+    if let Some(l) = p.layers.last_mut() {
+        l.malformed = true;
+    }
+}
+
+/// An NLRI entry that could not be read: a bad prefix length is Wireshark's
+/// `bgp.prefix_length.invalid`, an entry cut short plain malformed data.
+pub(crate) fn nlri_error(p: &mut Packet, span: Span, e: nlri::NlriError) {
+    match e {
+        nlri::NlriError::BadLength(_) => {
+            p.expert_field(
+                &fields::EXPERT_PREFIX_LENGTH_INVALID,
+                Severity::Error,
+                Group::Malformed,
+                span,
+                e.to_string(),
+            );
+            if let Some(l) = p.layers.last_mut() {
+                l.malformed = true;
+            }
+        }
+        nlri::NlriError::Truncated => p.malformed(span, e.to_string()),
+    }
+}
 
 /// The BGP marker every message starts with (RFC 4271 4.1).
 const MARKER: [u8; 16] = [0xff; 16];

@@ -2,7 +2,7 @@
 //! attributes and NLRI, with MP_REACH/MP_UNREACH (RFC 4760) for IPv4/IPv6
 //! unicast and labeled unicast (RFC 8277), 2- or 4-octet AS numbers (RFC 6793).
 
-use crate::model::{Group, Packet, Severity, Span, Value};
+use crate::model::{Packet, Span, Value};
 
 use super::fields as f;
 use super::nlri::{self, Encoding, Family, Nlri, Section};
@@ -110,7 +110,8 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     );
     let wend = 2 + wlen as usize;
     if wend > body.len() {
-        p.malformed(
+        super::length_invalid(
+            p,
             Span::new(off, body.len()),
             format!("Withdrawn Routes Length {wlen} runs past the message"),
         );
@@ -129,7 +130,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
             },
         );
         if let Err((at, e)) = r {
-            p.malformed(Span::new(off + 2 + at, routes.len() - at), e.to_string());
+            super::nlri_error(p, Span::new(off + 2 + at, routes.len() - at), e);
             return info;
         }
     }
@@ -148,7 +149,8 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     let astart = wend + 2;
     let aend = astart + alen as usize;
     if aend > body.len() {
-        p.malformed(
+        super::length_invalid(
+            p,
             Span::new(off + wend, body.len() - wend),
             format!("Total Path Attribute Length {alen} runs past the message"),
         );
@@ -180,10 +182,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
             },
         );
         if let Err((at, e)) = r {
-            p.malformed(
-                Span::new(off + aend + at, nlri_bytes.len() - at),
-                e.to_string(),
-            );
+            super::nlri_error(p, Span::new(off + aend + at, nlri_bytes.len() - at), e);
         }
     }
     if wlen == 0 && alen == 0 && nlri_bytes.is_empty() {
@@ -268,7 +267,8 @@ fn attributes(
             },
         );
         if overrun {
-            p.malformed(
+            super::length_invalid(
+                p,
                 Span::new(off + pos, buf.len() - pos),
                 match len {
                     Some(l) => {
@@ -285,9 +285,8 @@ fn attributes(
 }
 
 fn attr_length_error(p: &mut Packet, off: usize, v: &[u8], code: u8, want: &str) {
-    p.expert(
-        Severity::Error,
-        Group::Malformed,
+    super::length_invalid(
+        p,
         Span::new(off, v.len()),
         format!(
             "Attribute Length Error: {} length {} (expected {want})",
@@ -830,10 +829,7 @@ fn mp_reach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut Up
         },
     );
     if let Err((at, e)) = r {
-        p.malformed(
-            Span::new(off + pos + at, nlri_bytes.len() - at),
-            e.to_string(),
-        );
+        super::nlri_error(p, Span::new(off + pos + at, nlri_bytes.len() - at), e);
     }
 }
 
@@ -871,6 +867,6 @@ fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut 
         },
     );
     if let Err((at, e)) = r {
-        p.malformed(Span::new(off + 3 + at, routes.len() - at), e.to_string());
+        super::nlri_error(p, Span::new(off + 3 + at, routes.len() - at), e);
     }
 }
