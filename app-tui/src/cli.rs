@@ -36,7 +36,8 @@ pub struct StatsArgs {
     #[arg(short = 'r', long = "read", value_name = "FILE")]
     pub file: PathBuf,
     /// Statistics to print: `conv` (same as `conv,tcp`), `conv,tcp`, `conv,udp`,
-    /// `conv,ip`, `conv,ipv6`, `conv,eth`, `neighbours`.
+    /// `conv,ip`, `conv,ipv6`, `conv,eth`, `neighbours`, `bgp` (BGP sessions,
+    /// their FSM timelines, the routes each peer learned and best paths).
     #[arg(value_name = "STAT")]
     pub stats: Vec<String>,
     /// The same, in tshark's `-z` form (repeatable): `-z conv,tcp`.

@@ -46,6 +46,12 @@
 //! fingerprints (of the TLS software, not of users), `hello_retry`, `resumed`,
 //! `psk`, `early_data`, `handshake_duration` (ClientHello to the last
 //! Finished, seconds) and its `timeline` of handshake events.
+//!
+//! A BGP connection has a `bgp` object: `state` (FSM state at the
+//! end), `hold_time` (negotiated) and `keepalive_expected`, `four_octet_as`,
+//! `open` per side, `messages` and `keepalive` intervals observed per side,
+//! `hold_time_exceeded`, `prefixes` announced/withdrawn/held per sending side,
+//! the `notification` if any, and the FSM `timeline`.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -53,6 +59,7 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::bgp::fsm::Session as BgpSession;
 use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
 use wirelens_dissect::app::ssh::banner;
 use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
@@ -65,6 +72,7 @@ use wirelens_dissect::flow::conntrack::{
 use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
+use wirelens_dissect::flow::timeline::Timeline;
 use wirelens_dissect::flow::ConvKey;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
@@ -88,6 +96,11 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
                 add_tracking(m, f, conv);
+            }
+            let bgp = f.tcp_stream.and_then(|s| state.bgp.session(s));
+            if let (Some(session), Value::Object(m)) = (bgp, &mut v) {
+                let tcp = conv.map(|c| c.timeline());
+                m.insert("bgp".into(), bgp_json(f, session, tcp));
             }
             let ssh = f.tcp_stream.and_then(|s| state.ssh.get(s));
             if let (Some(ssh), Value::Object(m)) = (ssh, &mut v) {
@@ -453,6 +466,84 @@ pub fn tls_json(s: &TlsSession) -> Option<Value> {
         "handshake_duration": s.handshake_duration().map(secs),
         "timeline": events,
     }))
+}
+
+/// The BGP session of a TCP flow: FSM state and timeline (with the TCP
+/// connect and close around it), what the OPENs negotiated, keepalive
+/// intervals observed per side, and the prefixes each side announced and
+/// withdrew (and the other still holds from it).
+fn bgp_json(f: &FlowRecord, s: &BgpSession, tcp: Option<&Timeline>) -> Value {
+    let o = f.orig_dir();
+    let by_side = |get: &dyn Fn(usize) -> Value| json!({"orig": get(o), "resp": get(1 - o)});
+    let open = |d: usize| match &s.opens[d] {
+        Some(op) => json!({
+            "as": op.asn(),
+            "hold_time": op.hold_time,
+            "bgp_id": std::net::Ipv4Addr::from(op.identifier).to_string(),
+            "four_octet_as": op.four_octet_as.is_some(),
+            "graceful_restart": op.graceful_restart,
+            "route_refresh": op.route_refresh,
+            "enhanced_route_refresh": op.enhanced_route_refresh,
+            "extended_message": op.extended_message,
+            "add_path": op.add_path.iter().map(|(a, sa, sr)| json!([a, sa, sr])).collect::<Vec<_>>(),
+        }),
+        None => Value::Null,
+    };
+    let keepalive = |d: usize| {
+        let k = &s.keepalives[d];
+        json!({
+            "intervals": k.count,
+            "min": k.min.map(secs),
+            "mean": k.mean().map(secs),
+            "max": k.max.map(secs),
+        })
+    };
+    let prefixes = |d: usize| {
+        let r = &s.ribs[d];
+        json!({"announced": r.announced, "withdrawn": r.withdrawn, "held": r.routes().len()})
+    };
+    let timeline: Vec<Value> = s
+        .fsm_timeline(tcp)
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("state".into(), json!(s.state.as_str()));
+    m.insert("hold_time".into(), json!(s.negotiated_hold_time()));
+    // RFC 4271 10: a third of the hold time is the suggested keepalive interval.
+    m.insert(
+        "keepalive_expected".into(),
+        json!(s.negotiated_hold_time().map(|h| h / 3)),
+    );
+    m.insert("four_octet_as".into(), json!(s.four_octet_as()));
+    m.insert("open".into(), by_side(&open));
+    m.insert("messages".into(), by_side(&|d| json!(s.messages[d])));
+    m.insert("keepalive".into(), by_side(&keepalive));
+    m.insert("hold_time_exceeded".into(), json!(s.hold_time_exceeded));
+    m.insert("prefixes".into(), by_side(&prefixes));
+    if let Some((d, n)) = &s.notification {
+        m.insert(
+            "notification".into(),
+            json!({
+                "from": if *d == o { "orig" } else { "resp" },
+                "code": n.major,
+                "subcode": n.minor,
+                "text": wirelens_dissect::app::bgp::names::notification_text(n.major, n.minor),
+                "communication": n.communication,
+            }),
+        );
+    }
+    m.insert("timeline".into(), Value::Array(timeline));
+    Value::Object(m)
 }
 
 /// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.

@@ -1,5 +1,6 @@
 //! Headless subcommands.
 
+pub mod bgp_report;
 pub mod fields;
 pub mod flows;
 pub mod follow;

@@ -25,6 +25,7 @@ pub enum Stat {
     Conv(ConvKind),
     Neighbours,
     Wlan,
+    Bgp,
 }
 
 /// A conversation table, as tshark names it after `-z conv,`.
@@ -48,9 +49,10 @@ impl Stat {
             "conv,eth" => ConvKind::Eth,
             "neighbours" | "neighbors" | "arp" => return Ok(Stat::Neighbours),
             "wlan" | "wifi" => return Ok(Stat::Wlan),
+            "bgp" | "bgp-routes" => return Ok(Stat::Bgp),
             _ => {
                 return Err(Error(format!(
-                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours, wlan)"
+                "unknown statistic '{spec}' (known: conv, conv,tcp, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours, wlan, bgp)"
             )))
             }
         };
@@ -67,7 +69,7 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     if stats.is_empty() {
         return Err(Error(
-            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours or wlan"
+            "name a statistic: conv, conv,udp, conv,ip, conv,ipv6, conv,eth, neighbours, wlan or bgp"
                 .into(),
         ));
     }
@@ -77,6 +79,7 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         Stat::Conv(kind) => write_conv(&mut out, dissector.state(), *kind),
         Stat::Neighbours => write_neighbours(&mut out, dissector.state()),
         Stat::Wlan => write_wlan(&mut out, dissector.state()),
+        Stat::Bgp => super::bgp_report::write_bgp(&mut out, dissector.state()),
     });
     match written.and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -87,7 +87,8 @@ crate::declare_fields! {
     EXT_COM_TYPE_AUTH = "bgp.ext_com.type.auth", "IANA Authority", Bool;
     EXT_COM_TYPE_TRAN = "bgp.ext_com.type.tran", "Transitive across ASes", Bool;
     EXT_COM_STYPE_UNKNOWN = "bgp.ext_com.stype_unknown", "Subtype", U8, Hex(2);
-    EXT_COM_VALUE_RAW = "bgp.ext_com.value_raw", "Raw Value", U64, Hex(12);
+    EXT_COM_VALUE_RAW = "bgp.ext_com.value_raw", "Raw Value", U64, Hex(16);
+    EXT_COM_STYPE_TR_EXP = "bgp.ext_com.stype_tr_exp", "Subtype (Experimental)", U8, Hex(2);
     LARGE_COMMUNITIES = "bgp.large_communities", "Large Communities", String;
     LARGE_COMMUNITIES_GA = "bgp.large_communities.ga", "Global Administrator", U32;
     LARGE_COMMUNITIES_LDP1 = "bgp.large_communities.ldp1", "Local Data Part 1", U32;
@@ -140,6 +141,7 @@ crate::declare_fields! {
     // Expert items.
     EXPERT_MARKER_INVALID = "bgp.marker_invalid", "Marker is not all ones", None;
     EXPERT_LENGTH_INVALID = "bgp.length.invalid", "Length is invalid", None;
+    EXPERT_PREFIX_LENGTH_INVALID = "bgp.prefix_length.invalid", "Prefix length is invalid", None;
     EXPERT_MALFORMED = "bgp.malformed", "Malformed BGP message", None;
     EXPERT_HOLD_TIME_EXCEEDED = "bgp.hold_time_exceeded", "No message within the negotiated hold time", None;
     EXT_COM_STYPE_TR_AS2 = "bgp.ext_com.stype_tr_as2", "Subtype (AS2)", U8, Hex(2);

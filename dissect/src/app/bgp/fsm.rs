@@ -22,7 +22,7 @@ use super::nlri::Prefix;
 use super::notification::NotificationInfo;
 use super::open::OpenInfo;
 use super::rib::{self, AdjRibIn, Candidate, Decision, PathAttrs};
-use super::update::{Negotiated, UpdateInfo};
+use super::update::{Negotiated, UpdateInfo, ADD_PATH_FAMILIES};
 
 /// BGP sessions kept at once; past it the least recently active are forgotten.
 pub const MAX_SESSIONS: usize = 4096;
@@ -109,6 +109,8 @@ pub struct Session {
     pub(super) halves: [StreamHalf; 2],
     /// Each direction's next expected sequence number, to see holes.
     pub(super) next_seq: [Option<u32>; 2],
+    /// Each direction's stream is cut at message boundaries (a marker was found).
+    pub(super) synced: [bool; 2],
 }
 
 impl Session {
@@ -130,7 +132,13 @@ impl Session {
             hold_time_exceeded: 0,
             halves: [StreamHalf::default(), StreamHalf::default()],
             next_seq: [None, None],
+            synced: [false; 2],
         }
+    }
+
+    /// The TCP direction of the side that connected (to port 179).
+    pub fn client_dir(&self) -> usize {
+        self.client_dir
     }
 
     /// The timeline direction of TCP direction `dir`.
@@ -160,13 +168,15 @@ impl Session {
 
     /// How UPDATEs sent in direction `dir` are encoded.
     pub fn negotiated(&self, dir: usize) -> Negotiated {
-        let add_path = match (&self.opens[dir], &self.opens[1 - dir]) {
-            (Some(tx), Some(rx)) => tx.add_path_send(1, 1) && rx.add_path_receive(1, 1),
-            _ => false,
-        };
+        let mut add_path = [false; ADD_PATH_FAMILIES.len()];
+        if let (Some(tx), Some(rx)) = (&self.opens[dir], &self.opens[1 - dir]) {
+            for (on, (afi, safi)) in add_path.iter_mut().zip(ADD_PATH_FAMILIES) {
+                *on = tx.add_path_send(afi, safi) && rx.add_path_receive(afi, safi);
+            }
+        }
         Negotiated {
             four_octet_as: self.four_octet_as(),
-            add_path_ipv4_unicast: add_path,
+            add_path,
         }
     }
 
@@ -184,7 +194,11 @@ impl Session {
         kind: &'static str,
         why: &str,
     ) {
-        let label = format!("{} → {}: {why}", self.state.as_str(), state.as_str());
+        let label = if self.state == state {
+            format!("{}: {why}", state.as_str())
+        } else {
+            format!("{} → {}: {why}", self.state.as_str(), state.as_str())
+        };
         self.state = state;
         self.push(ts, frame, dir, kind, label);
     }
@@ -376,6 +390,10 @@ pub struct PathSource {
 #[derive(Clone, Debug)]
 pub struct PrefixDecision {
     pub prefix: Prefix,
+    /// The speaker that received every path (its BGP identifier, or its
+    /// address when its OPEN was not seen); `None` when the paths reached
+    /// different speakers and are compared as if one router had them all.
+    pub receiver: Option<String>,
     pub paths: Vec<PathSource>,
     pub decision: Decision,
 }
@@ -440,8 +458,10 @@ impl BgpTable {
         }
     }
 
-    /// For every prefix held by more than one Adj-RIB-In, the path the
-    /// decision process selects and the step that decided.
+    /// For every prefix held by more than one Adj-RIB-In: per receiving
+    /// speaker that learned it from several sessions, the path its decision
+    /// process selects and the step that decided; for a prefix whose paths all
+    /// reached different speakers, the same over every path of the capture.
     pub fn decisions(&self) -> Vec<PrefixDecision> {
         let mut by_prefix: std::collections::BTreeMap<Prefix, Vec<(&Session, usize)>> =
             Default::default();
@@ -457,33 +477,63 @@ impl BgpTable {
             if holders.len() < 2 {
                 continue;
             }
-            let paths: Vec<PathSource> = holders
-                .iter()
-                .filter_map(|(s, dir)| {
-                    let r = s.ribs[*dir].routes().get(&prefix)?;
-                    Some(PathSource {
-                        stream: s.stream,
-                        dir: *dir,
-                        sender: s.addrs[*dir],
-                        attrs: Arc::clone(&r.attrs),
-                    })
-                })
-                .collect();
-            let cands: Vec<Candidate<'_>> = holders
-                .iter()
-                .zip(&paths)
-                .map(|((s, dir), p)| candidate(s, *dir, &p.attrs))
-                .collect();
-            if let Some(decision) = rib::decide(&cands) {
-                out.push(PrefixDecision {
-                    prefix,
-                    paths,
-                    decision,
-                });
+            let mut by_receiver: std::collections::BTreeMap<String, Vec<(&Session, usize)>> =
+                Default::default();
+            for h in &holders {
+                by_receiver.entry(receiver(h.0, h.1)).or_default().push(*h);
+            }
+            let mut any = false;
+            for (who, group) in by_receiver {
+                if group.len() >= 2 {
+                    any = true;
+                    out.extend(decide(prefix, Some(who), &group));
+                }
+            }
+            if !any {
+                out.extend(decide(prefix, None, &holders));
             }
         }
         out
     }
+}
+
+/// Who received what was sent in direction `dir` of `s`.
+fn receiver(s: &Session, dir: usize) -> String {
+    match &s.opens[1 - dir] {
+        Some(o) => format!("BGP id {}", std::net::Ipv4Addr::from(o.identifier)),
+        None => s.addrs[1 - dir].to_string(),
+    }
+}
+
+fn decide(
+    prefix: Prefix,
+    receiver: Option<String>,
+    holders: &[(&Session, usize)],
+) -> Option<PrefixDecision> {
+    let paths: Vec<PathSource> = holders
+        .iter()
+        .filter_map(|(s, dir)| {
+            let r = s.ribs[*dir].routes().get(&prefix)?;
+            Some(PathSource {
+                stream: s.stream,
+                dir: *dir,
+                sender: s.addrs[*dir],
+                attrs: Arc::clone(&r.attrs),
+            })
+        })
+        .collect();
+    let cands: Vec<Candidate<'_>> = holders
+        .iter()
+        .zip(&paths)
+        .map(|((s, dir), p)| candidate(s, *dir, &p.attrs))
+        .collect();
+    let decision = rib::decide(&cands)?;
+    Some(PrefixDecision {
+        prefix,
+        receiver,
+        paths,
+        decision,
+    })
 }
 
 fn address_bytes(a: Address) -> [u8; 16] {
@@ -514,5 +564,82 @@ fn candidate<'a>(s: &Session, dir: usize, attrs: &'a PathAttrs) -> Candidate<'a>
         local_as,
         router_id: sender.map(|o| o.identifier).unwrap_or([0; 4]),
         peer_addr: address_bytes(s.addrs[dir]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::timeline::Direction::{ClientToServer as C2S, ServerToClient as S2C};
+
+    fn open(asn: u16, id: u8, hold: u16) -> OpenInfo {
+        OpenInfo {
+            version: 4,
+            my_as: asn,
+            hold_time: hold,
+            identifier: [10, 0, 0, id],
+            ..OpenInfo::default()
+        }
+    }
+
+    fn t(s: i64) -> Timestamp {
+        Timestamp::new(s, 0)
+    }
+
+    #[test]
+    fn a_session_closed_by_tcp_ends_idle_with_the_connect_and_close_around_it() {
+        let mut table = BgpTable::default();
+        // Direction 1 connects to port 179.
+        let s = table.session_mut(7, 1, 40000, 179);
+        s.on_open(1, t(2), 4, open(65001, 1, 180));
+        s.on_open(0, t(2), 5, open(65002, 2, 90));
+        assert_eq!(s.negotiated_hold_time(), Some(90));
+        assert_eq!(s.four_octet_as(), Some(false));
+        s.on_keepalive(0, t(3), 6);
+        s.on_keepalive(1, t(3), 7);
+        assert_eq!(s.state, FsmState::Established);
+        s.on_keepalive(1, t(33), 9);
+        assert_eq!(s.keepalives[1].max, Some(Duration(30_000_000_000)));
+
+        let mut tcp = Timeline::new();
+        tcp.push(t(1), 1, C2S, "tcp.syn", "SYN");
+        tcp.push(t(1), 2, S2C, "tcp.synack", "SYN, ACK");
+        tcp.push(t(40), 12, S2C, "tcp.fin", "FIN");
+        let events: Vec<(u64, Direction, &str)> = s
+            .fsm_timeline(Some(&tcp))
+            .events()
+            .iter()
+            .map(|e| (e.frame, e.dir, e.kind))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                (1, C2S, "bgp.connect"),
+                (4, C2S, "bgp.open_sent"),
+                (5, S2C, "bgp.open_confirm"),
+                (6, S2C, "bgp.keepalive"),
+                (7, C2S, "bgp.established"),
+                (12, S2C, "bgp.tcp_close"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hold_time_overruns_are_counted_once_established() {
+        let mut table = BgpTable::default();
+        let s = table.session_mut(1, 0, 40000, 179);
+        assert!(s.message(0, t(0), 1).is_none());
+        s.on_open(0, t(0), 1, open(1, 1, 9));
+        assert!(s.message(1, t(1), 2).is_none());
+        s.on_open(1, t(1), 2, open(1, 2, 30));
+        for (dir, at, frame) in [(0, 2, 3), (1, 2, 4)] {
+            assert!(s.message(dir, t(at), frame).is_none());
+            s.on_keepalive(dir, t(at), frame);
+        }
+        assert_eq!(s.state, FsmState::Established);
+        // The negotiated hold time is 9 s: 10 s of silence is too long.
+        assert_eq!(s.message(0, t(12), 5), Some(Duration(10_000_000_000)));
+        assert!(s.message(0, t(20), 6).is_none());
+        assert_eq!(s.hold_time_exceeded, 1);
     }
 }

@@ -25,7 +25,7 @@ use crate::dispatch::TcpSegment;
 use crate::dissector::Cx;
 use crate::flow::reassembly::StreamHalf;
 use crate::flow::tcp::gt_seq;
-use crate::model::{Group, Protocol, Severity, Span};
+use crate::model::{Group, Packet, Protocol, Severity, Span};
 
 pub use fields::FIELDS;
 pub use header::Framing;
@@ -35,6 +35,41 @@ pub static BGP: Protocol = Protocol {
     label: "Border Gateway Protocol",
     short: "BGP",
 };
+
+/// A length field that does not fit what it measures: Wireshark's
+/// `bgp.length.invalid` expert item (Error, Malformed); the layer is malformed.
+pub(crate) fn length_invalid(p: &mut Packet, span: Span, message: String) {
+    p.expert_field(
+        &fields::EXPERT_LENGTH_INVALID,
+        Severity::Error,
+        Group::Malformed,
+        span,
+        message,
+    );
+    if let Some(l) = p.layers.last_mut() {
+        l.malformed = true;
+    }
+}
+
+/// An NLRI entry that could not be read: a bad prefix length is Wireshark's
+/// `bgp.prefix_length.invalid`, an entry cut short plain malformed data.
+pub(crate) fn nlri_error(p: &mut Packet, span: Span, e: nlri::NlriError) {
+    match e {
+        nlri::NlriError::BadLength(_) => {
+            p.expert_field(
+                &fields::EXPERT_PREFIX_LENGTH_INVALID,
+                Severity::Error,
+                Group::Malformed,
+                span,
+                e.to_string(),
+            );
+            if let Some(l) = p.layers.last_mut() {
+                l.malformed = true;
+            }
+        }
+        nlri::NlriError::Truncated => p.malformed(span, e.to_string()),
+    }
+}
 
 /// The BGP marker every message starts with (RFC 4271 4.1).
 const MARKER: [u8; 16] = [0xff; 16];
@@ -48,6 +83,7 @@ const MARKER: [u8; 16] = [0xff; 16];
 pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[u8]) {
     let (mut half, mut budget, skip) = {
         let table = &mut cx.state.bgp;
+        let mut budget = std::mem::take(&mut table.budget);
         let s = table.session_mut(seg.stream, seg.dir, seg.src_port, seg.dst_port);
         let start = if seg.syn {
             seg.seq.wrapping_add(1)
@@ -56,30 +92,32 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
         };
         let end = start.wrapping_add(payload.len() as u32);
         let prev = s.next_seq[seg.dir];
-        let fresh = prev.is_none() || prev.is_some_and(|n| gt_seq(start, n));
+        let beyond_hole = prev.is_some_and(|n| gt_seq(start, n));
+        // Not at a known message boundary: the direction's first bytes, or after a hole.
+        let fresh = !s.synced[seg.dir] || beyond_hole;
         if prev.is_none_or(|n| gt_seq(end, n)) {
             s.next_seq[seg.dir] = Some(end);
         }
         let mut half = std::mem::take(&mut s.halves[seg.dir]);
-        let mut budget = std::mem::take(&mut table.budget);
         let skip = if fresh && !payload.starts_with(&MARKER) {
             find_marker(payload)
         } else {
             Some(0)
         };
-        if fresh && prev.is_some() && skip.is_some() {
-            // Resynchronise: what was waiting for the missing bytes is dropped.
+        if fresh {
+            // Restart the direction here: what waited for the missing bytes is dropped.
             half.bytes.release(&mut budget);
             half = StreamHalf::default();
+            s.synced[seg.dir] = skip.is_some();
         }
         (half, budget, skip)
     };
     match skip {
         Some(k) => {
-            let chain_before = cx.pkt.protocols.len();
             if k > 0 {
                 crate::app::data::dissect(cx, off, &payload[..k]);
             }
+            let chain_before = cx.pkt.protocols.len();
             let rest = &payload[k..];
             crate::flow::reassembly::dissect_segment(
                 cx,

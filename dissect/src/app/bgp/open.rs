@@ -7,7 +7,7 @@
 //! and long-lived GR (RFC 9494); others are shown as bytes.
 
 use nom::bytes::complete::take;
-use nom::number::complete::{be_u16, be_u32, be_u8};
+use nom::number::complete::{be_u16, be_u8};
 use nom::Parser;
 
 use crate::model::{Group, Packet, Severity, Span, Value};
@@ -470,9 +470,4 @@ fn fqdn(p: &mut Packet, at: usize, value: &[u8]) {
         });
         pos = s + n as usize;
     }
-}
-
-/// The 4-octet AS number field of the capability, for callers that only need it.
-pub fn read_u32(b: &[u8]) -> Option<u32> {
-    be_u32::<_, E>.parse(b).ok().map(|(_, v)| v)
 }

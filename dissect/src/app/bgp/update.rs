@@ -2,7 +2,7 @@
 //! attributes and NLRI, with MP_REACH/MP_UNREACH (RFC 4760) for IPv4/IPv6
 //! unicast and labeled unicast (RFC 8277), 2- or 4-octet AS numbers (RFC 6793).
 
-use crate::model::{Group, Packet, Severity, Span, Value};
+use crate::model::{Packet, Span, Value};
 
 use super::fields as f;
 use super::nlri::{self, Encoding, Family, Nlri, Section};
@@ -37,8 +37,22 @@ pub struct Negotiated {
     /// Both OPENs advertised 4-octet AS support: `Some(true)`; seen and not
     /// both: `Some(false)`; not seen: `None` (guessed per AS_PATH, as Wireshark does).
     pub four_octet_as: Option<bool>,
-    /// ADD-PATH applies to IPv4 unicast in this direction.
-    pub add_path_ipv4_unicast: bool,
+    /// ADD-PATH (RFC 7911) applies in this direction, per (AFI, SAFI) in
+    /// [`ADD_PATH_FAMILIES`] order: NLRI carry a path identifier.
+    pub add_path: [bool; ADD_PATH_FAMILIES.len()],
+}
+
+/// The (AFI, SAFI) pairs whose NLRI are decoded, so whose ADD-PATH matters.
+pub const ADD_PATH_FAMILIES: [(u16, u8); 6] = [(1, 1), (1, 2), (1, 4), (2, 1), (2, 2), (2, 4)];
+
+impl Negotiated {
+    /// Whether NLRI of (AFI, SAFI) carry a path identifier.
+    pub fn add_path(&self, afi: u16, safi: u8) -> bool {
+        ADD_PATH_FAMILIES
+            .iter()
+            .zip(self.add_path)
+            .any(|(f, on)| on && *f == (afi, safi))
+    }
 }
 
 /// Everything an UPDATE announced and withdrew, for the route view.
@@ -80,7 +94,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     let v4_enc = Encoding {
         family: Family::Ipv4,
         labeled: false,
-        path_id: neg.add_path_ipv4_unicast,
+        path_id: neg.add_path(1, 1),
     };
     let Some(wlen) = u16_at(body, 0) else {
         p.malformed(
@@ -96,7 +110,8 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     );
     let wend = 2 + wlen as usize;
     if wend > body.len() {
-        p.malformed(
+        super::length_invalid(
+            p,
             Span::new(off, body.len()),
             format!("Withdrawn Routes Length {wlen} runs past the message"),
         );
@@ -115,7 +130,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
             },
         );
         if let Err((at, e)) = r {
-            p.malformed(Span::new(off + 2 + at, routes.len() - at), e.to_string());
+            super::nlri_error(p, Span::new(off + 2 + at, routes.len() - at), e);
             return info;
         }
     }
@@ -134,7 +149,8 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
     let astart = wend + 2;
     let aend = astart + alen as usize;
     if aend > body.len() {
-        p.malformed(
+        super::length_invalid(
+            p,
             Span::new(off + wend, body.len() - wend),
             format!("Total Path Attribute Length {alen} runs past the message"),
         );
@@ -166,10 +182,7 @@ pub fn dissect(p: &mut Packet, off: usize, body: &[u8], neg: Negotiated) -> Upda
             },
         );
         if let Err((at, e)) = r {
-            p.malformed(
-                Span::new(off + aend + at, nlri_bytes.len() - at),
-                e.to_string(),
-            );
+            super::nlri_error(p, Span::new(off + aend + at, nlri_bytes.len() - at), e);
         }
     }
     if wlen == 0 && alen == 0 && nlri_bytes.is_empty() {
@@ -254,7 +267,8 @@ fn attributes(
             },
         );
         if overrun {
-            p.malformed(
+            super::length_invalid(
+                p,
                 Span::new(off + pos, buf.len() - pos),
                 match len {
                     Some(l) => {
@@ -271,9 +285,8 @@ fn attributes(
 }
 
 fn attr_length_error(p: &mut Packet, off: usize, v: &[u8], code: u8, want: &str) {
-    p.expert(
-        Severity::Error,
-        Group::Malformed,
+    super::length_invalid(
+        p,
         Span::new(off, v.len()),
         format!(
             "Attribute Length Error: {} length {} (expected {want})",
@@ -400,8 +413,8 @@ fn attribute(
                 attr_length_error(p, off, v, code, "a multiple of 4");
             }
         }
-        MP_REACH_NLRI => mp_reach(p, off, v, info),
-        MP_UNREACH_NLRI => mp_unreach(p, off, v, info),
+        MP_REACH_NLRI => mp_reach(p, off, v, neg, info),
+        MP_UNREACH_NLRI => mp_unreach(p, off, v, neg, info),
         EXTENDED_COMMUNITIES => extended_communities(p, off, v),
         AIGP => aigp(p, off, v, a),
         LARGE_COMMUNITY => {
@@ -620,6 +633,11 @@ fn extended_communities(p: &mut Packet, off: usize, v: &[u8]) {
                             p.add(&f::EXT_COM_VALUE_AS4, Span::new(s + 2, 4), u32v(2));
                             p.add(&f::EXT_COM_VALUE_AN2, Span::new(s + 6, 2), u16v(6));
                         }
+                        0x80 => {
+                            // Experimental (flow spec actions): the AS field is common to them.
+                            p.add(&f::EXT_COM_STYPE_TR_EXP, st, sv);
+                            p.add(&f::EXT_COM_VALUE_AS2, Span::new(s + 2, 2), u16v(2));
+                        }
                         _ => {
                             let def = match kind {
                                 0x03 => &f::EXT_COM_STYPE_TR_OPAQUE,
@@ -687,7 +705,7 @@ fn aigp(p: &mut Packet, off: usize, v: &[u8], a: &mut PathAttrs) {
 }
 
 /// How the NLRI of (AFI, SAFI) is encoded, or `None` when it is not decoded.
-fn encoding(afi: u16, safi: u8) -> Option<Encoding> {
+fn encoding(afi: u16, safi: u8, neg: Negotiated) -> Option<Encoding> {
     let family = Family::from_afi(afi)?;
     let labeled = match safi {
         SAFI_UNICAST | SAFI_MULTICAST => false,
@@ -697,11 +715,11 @@ fn encoding(afi: u16, safi: u8) -> Option<Encoding> {
     Some(Encoding {
         family,
         labeled,
-        path_id: false,
+        path_id: neg.add_path(afi, safi),
     })
 }
 
-fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
+fn mp_reach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut UpdateInfo) {
     let (Some(afi), Some(&safi), Some(&nh_len)) = (u16_at(v, 0), v.get(2), v.get(3)) else {
         p.malformed(
             Span::new(off, v.len()),
@@ -803,7 +821,7 @@ fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         &f::MP_REACH_NLRI,
         Span::new(off + pos, nlri_bytes.len()),
         Value::None,
-        |p| match encoding(afi, safi) {
+        |p| match encoding(afi, safi, neg) {
             Some(enc) => nlri::read_all(p, off + pos, nlri_bytes, Section::MpReach, enc, |n| {
                 push_prefix(&mut info.announced, n)
             }),
@@ -811,14 +829,11 @@ fn mp_reach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         },
     );
     if let Err((at, e)) = r {
-        p.malformed(
-            Span::new(off + pos + at, nlri_bytes.len() - at),
-            e.to_string(),
-        );
+        super::nlri_error(p, Span::new(off + pos + at, nlri_bytes.len() - at), e);
     }
 }
 
-fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
+fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], neg: Negotiated, info: &mut UpdateInfo) {
     let (Some(afi), Some(&safi)) = (u16_at(v, 0), v.get(2)) else {
         p.malformed(
             Span::new(off, v.len()),
@@ -844,7 +859,7 @@ fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         &f::MP_UNREACH_NLRI,
         Span::new(off + 3, routes.len()),
         Value::None,
-        |p| match encoding(afi, safi) {
+        |p| match encoding(afi, safi, neg) {
             Some(enc) => nlri::read_all(p, off + 3, routes, Section::MpUnreach, enc, |n| {
                 push_prefix(&mut info.withdrawn, n)
             }),
@@ -852,6 +867,6 @@ fn mp_unreach(p: &mut Packet, off: usize, v: &[u8], info: &mut UpdateInfo) {
         },
     );
     if let Err((at, e)) = r {
-        p.malformed(Span::new(off + 3 + at, routes.len() - at), e.to_string());
+        super::nlri_error(p, Span::new(off + 3 + at, routes.len() - at), e);
     }
 }
