@@ -25,6 +25,8 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::transport::udp::FIELDS,
     crate::tunnel::vxlan::FIELDS,
     crate::app::dns::FIELDS,
+    crate::app::http::FIELDS,
+    crate::app::http2::FIELDS,
 ];
 
 /// Every registered field.

@@ -4,6 +4,8 @@
 
 pub mod data;
 pub mod dns;
+pub mod http;
+pub mod http2;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

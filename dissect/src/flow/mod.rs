@@ -31,6 +31,8 @@ pub struct State {
     pub arp: crate::net::arp::AddressTable,
     /// DNS query/response matching.
     pub dns: crate::app::dns::state::DnsTable,
+    /// HTTP/1.x and HTTP/2 connections: framing, HPACK, streams, windows.
+    pub http: crate::app::http2::state::HttpTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.
