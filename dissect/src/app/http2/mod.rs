@@ -81,7 +81,13 @@ fn looks_like_preface(buf: &[u8]) -> bool {
 /// stream reassembly.
 pub fn dissect_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     let frame = cx.meta.number;
-    let mode = cx.state.http.connection(seg.stream, frame).mode[seg.dir & 1];
+    let conn = cx.state.http.connection(seg.stream, frame);
+    if seg.app == Some(crate::app::AppProtocol::Http2) && conn.mode == [Mode::Http1; 2] {
+        // Recognised as HTTP/2 from its first bytes (a preface, or a server's
+        // SETTINGS sent before the client's preface): both sides speak it.
+        conn.mode = [Mode::Http2; 2];
+    }
+    let mode = conn.mode[seg.dir & 1];
     let mut framing = Framing { mode };
     crate::flow::reassembly::dissect_stream(cx, seg, off, buf, &mut framing, dissect_pdu);
 }
@@ -197,6 +203,15 @@ fn dissect_h2_pdu(
     }
     nest_under(cx.pkt, stream_node);
     pdu.len()
+}
+
+/// Bytes as an ASCII string the way Wireshark decodes ENC_ASCII: every byte
+/// above 0x7f becomes U+FFFD.
+fn ascii_text(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| if b.is_ascii() { b as char } else { '\u{fffd}' })
+        .collect()
 }
 
 /// Writes into the Info column.
@@ -361,8 +376,12 @@ impl FrameCx<'_> {
                     span,
                     Value::Uint(body.len() as u64),
                 );
-                pk.add_with(&BODY_REASSEMBLED_DATA, span, || Value::Bytes(body.into()));
+                pk.add_with(&BODY_REASSEMBLED_DATA, span, || {
+                    Value::Bytes(body.clone().into())
+                });
             });
+            cx.pkt
+                .add_with(&DATA_DATA, span, || Value::Bytes(body.into()));
         }
         if let Some(ct) = content_type.filter(|_| !p.body.is_empty()) {
             let _ = write!(FmtInfo(cx.pkt), " ({ct})");
@@ -458,7 +477,7 @@ impl FrameCx<'_> {
         cx.pkt.add_with(
             &CONTINUATION_HEADER,
             Span::new(self.pay_off, payload.len()),
-            || Value::Str(String::from_utf8_lossy(payload).into()),
+            || Value::Str(ascii_text(payload).into()),
         );
         let id = self.conn.continuing[self.dir].unwrap_or(self.h.stream);
         self.header_block(cx, payload, self.pay_off, id);
@@ -527,7 +546,7 @@ impl FrameCx<'_> {
                 .sum();
             cx.pkt.add(&HEADER_LENGTH, span, Value::Uint(total as u64));
             cx.pkt
-                .add(&HEADER_COUNT, span, Value::Uint(headers.len() as u64));
+                .add(&HEADER_COUNT, span, Value::Uint(decoded.items.len() as u64));
         }
         let (frame, ts) = (self.frame, self.ts);
         let stream = self.conn.stream(id, frame, ts);
