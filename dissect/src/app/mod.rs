@@ -97,7 +97,7 @@ fn starts_with_h2_settings(payload: &[u8]) -> bool {
     match payload {
         [l0, l1, l2, 4, flags, 0, 0, 0, 0, ..] => {
             let len = u32::from_be_bytes([0, *l0, *l1, *l2]) as usize;
-            flags & !1 == 0 && len % 6 == 0 && len <= 16_384 && payload.len() >= 9 + len
+            flags & !1 == 0 && len.is_multiple_of(6) && len <= 16_384 && payload.len() >= 9 + len
         }
         _ => false,
     }
