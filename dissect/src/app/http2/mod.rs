@@ -214,6 +214,33 @@ fn ascii_text(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A header value with its `%XX` escapes decoded (`http2.header.unescaped`).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Writes into the Info column.
 struct FmtInfo<'a>(&'a mut Packet);
 
@@ -887,7 +914,11 @@ fn decoded_header_fields(p: &mut Packet, span: Span, h: &hpack::Header, name: &s
         if let Some(def) = fields::header_field(name) {
             p.add(def, span, Value::Str(value.into()));
         }
-        p.add(&HEADER_UNESCAPED, span, Value::Str(value.into()));
+        p.add(
+            &HEADER_UNESCAPED,
+            span,
+            Value::Str(percent_decode(value).into()),
+        );
         p.add(&HEADER_REPR, span, Value::Static(h.repr.text()));
         if let Some(i) = h.index {
             p.add(&HEADER_INDEX, span, Value::Uint(i.into()));
