@@ -4,7 +4,7 @@
 # iputils-ping ethtool python3; wireshark-common for the pcapng copy).
 set -euo pipefail
 cd "$(dirname "$0")"
-for script in http_get.sh dns_lookup.sh icmp_ping.sh cwnd.sh; do
+for script in http_get.sh dns_lookup.sh icmp_ping.sh cwnd.sh h2c_session.sh; do
     echo "== $script"
     bash "$script"
 done

@@ -93,7 +93,7 @@ pub fn recognise(
 
 /// An HTTP/2 server speaks first with a SETTINGS frame on stream 0 (its
 /// client's preface may come later): Wireshark recognises that too.
-fn starts_with_h2_settings(payload: &[u8]) -> bool {
+pub(crate) fn starts_with_h2_settings(payload: &[u8]) -> bool {
     match payload {
         [l0, l1, l2, 4, flags, 0, 0, 0, 0, ..] => {
             let len = u32::from_be_bytes([0, *l0, *l1, *l2]) as usize;

@@ -119,7 +119,7 @@ fn parse_head(buf: &[u8]) -> Option<Head<'_>> {
 }
 
 /// Whether the bytes begin like an HTTP/1.x request or response.
-fn looks_like_http(buf: &[u8]) -> bool {
+pub fn looks_like_http(buf: &[u8]) -> bool {
     const STARTS: &[&[u8]] = &[
         b"GET ",
         b"POST ",

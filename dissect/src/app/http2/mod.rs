@@ -47,7 +47,7 @@ pub struct Framing {
 
 impl PduParser for Framing {
     fn pdu_len(&mut self, buf: &[u8]) -> PduLen {
-        if self.mode == Mode::Http1 && looks_like_preface(buf) {
+        if self.mode == Mode::Http1 && (looks_like_preface(buf) || server_speaks_h2_first(buf)) {
             self.mode = Mode::Http2;
         }
         match self.mode {
@@ -69,6 +69,12 @@ impl PduParser for Framing {
             },
         }
     }
+}
+
+/// An HTTP/2 server's SETTINGS sent before its client's preface, on a
+/// connection that looked like HTTP/1.x by its port.
+fn server_speaks_h2_first(buf: &[u8]) -> bool {
+    !http::looks_like_http(buf) && crate::app::starts_with_h2_settings(buf)
 }
 
 /// Whether `buf` starts the connection preface (or is a beginning of it).
@@ -104,6 +110,9 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     if conn.mode[dir] == Mode::Http1 && looks_like_preface(pdu) {
         conn.mode = [Mode::Http2; 2];
         conn.client = Some(dir);
+    } else if conn.mode[dir] == Mode::Http1 && server_speaks_h2_first(pdu) {
+        conn.mode = [Mode::Http2; 2];
+        conn.client.get_or_insert(1 - dir);
     }
     if conn.mode[dir] == Mode::Http2 {
         let mut conn = std::mem::take(cx.state.http.connection(seg.stream, frame));
