@@ -95,7 +95,23 @@ pub fn dissect_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     }
     let mode = conn.mode[seg.dir & 1];
     let mut framing = Framing { mode };
+    let experts_before = cx.pkt.experts.len();
     crate::flow::reassembly::dissect_stream(cx, seg, off, buf, &mut framing, dissect_pdu);
+    // Bytes of this direction went missing: its HPACK table may have missed
+    // updates, so later header blocks are reported as undecodable rather than
+    // decoded against a wrong table.
+    let lost = cx.pkt.experts[experts_before..].iter().any(|e| {
+        e.group == Group::Reassemble
+            && (e.message.contains("missing in capture")
+                || e.message.contains("lost to missing data"))
+    });
+    if lost {
+        let frame = cx.meta.number;
+        let conn = cx.state.http.connection(seg.stream, frame);
+        if conn.mode[seg.dir & 1] == Mode::Http2 {
+            conn.hpack[seg.dir & 1].lose(frame);
+        }
+    }
 }
 
 /// Dissects one PDU of an HTTP connection: the preface, an HTTP/2 frame, or
@@ -447,15 +463,28 @@ impl FrameCx<'_> {
         s.stalled[dir] = stalled;
     }
 
-    fn state_violation(&self, cx: &mut Cx<'_>, what: &str) {
+    fn state_violation(&mut self, cx: &mut Cx<'_>, what: &str) {
         let id = self.h.stream;
-        cx.pkt.expert_field(
-            &EXP_STREAM_STATE,
-            Severity::Warn,
-            Group::Protocol,
-            Span::new(self.off, self.h.length as usize + 9),
-            format!("{what} on stream {id}, which is not in a state to carry it"),
-        );
+        let span = Span::new(self.off, self.h.length as usize + 9);
+        let reset = self.conn.streams.get(&id).and_then(|s| s.reset);
+        match reset {
+            // Frames already in flight when the peer reset the stream: allowed
+            // (RFC 9113 section 5.4.2), the receiver ignores them.
+            Some((_, by)) if by != self.dir => cx.pkt.expert_field(
+                &EXP_STREAM_STATE,
+                Severity::Note,
+                Group::Sequence,
+                span,
+                format!("{what} on stream {id} after the peer reset it (in flight, ignored)"),
+            ),
+            _ => cx.pkt.expert_field(
+                &EXP_STREAM_STATE,
+                Severity::Warn,
+                Group::Protocol,
+                span,
+                format!("{what} on stream {id}, which is not in a state to carry it"),
+            ),
+        }
     }
 
     fn headers(&mut self, cx: &mut Cx<'_>, payload: &[u8]) {

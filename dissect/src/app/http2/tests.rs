@@ -806,3 +806,51 @@ fn conn_updates_from(pkts: &[(usize, &Packet)], dir: usize) -> i64 {
     }
     total
 }
+
+#[test]
+fn after_lost_bytes_header_blocks_are_undecodable_not_wrong() {
+    // The client's second HEADERS (which adds `x-id: 1` to the dynamic table)
+    // is never captured; the segments after it are held until reassembly gives
+    // the hole up at its segment limit. The block after that refers to the
+    // lost entry: it must be reported undecodable, not decoded from a stale table.
+    let lost_headers = h2_frame(1, 0x05, 3, &hex("4004782d69640131828684"));
+    let ping = h2_frame(6, 0, 0, &[0; 8]);
+    let segs = [
+        (true, preface_and_settings(&[])),
+        (true, h2_frame(1, 0x05, 1, &hex("828684"))),
+    ];
+    let held = crate::flow::reassembly::MAX_SEGMENTS_PER_DIRECTION + 1;
+    let mut seq = [1000u32, 5000u32];
+    let mut frames = Vec::new();
+    for (c, p) in &segs {
+        let d = usize::from(!*c);
+        frames.push(tcp_frame(*c, seq[d], p));
+        seq[d] = seq[d].wrapping_add(p.len() as u32);
+    }
+    // Skip the lost segment's sequence space.
+    seq[0] = seq[0].wrapping_add(lost_headers.len() as u32);
+    for _ in 0..held {
+        frames.push(tcp_frame(true, seq[0], &ping));
+        seq[0] = seq[0].wrapping_add(ping.len() as u32);
+    }
+    frames.push(tcp_frame(
+        true,
+        seq[0],
+        &h2_frame(1, 0x05, 5, &hex("828684be")),
+    ));
+    let tf: Vec<TestFrame<'_>> = frames.iter().map(|f| TestFrame::new(f)).collect();
+    let pkts = dissect_frames(LinkType::ETHERNET, no_checksums(), true, &tf);
+    let gave_up = pkts
+        .iter()
+        .position(|p| has_expert(p, "missing in capture"))
+        .expect("the hole is given up");
+    assert!(gave_up > 2);
+    let last = pkts.last().expect("packets");
+    assert!(
+        has_expert(last, "header table of this direction was lost"),
+        "{:?}",
+        last.experts
+    );
+    let data = frames.last().expect("frames");
+    assert!(values(last, "http2.header.name", data).is_empty());
+}
