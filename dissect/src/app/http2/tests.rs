@@ -854,3 +854,65 @@ fn after_lost_bytes_header_blocks_are_undecodable_not_wrong() {
     let data = frames.last().expect("frames");
     assert!(values(last, "http2.header.name", data).is_empty());
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A connection's worth of client bytes: preface, SETTINGS, HEADERS with
+    /// literals (dynamic table), CONTINUATION, DATA with padding, PRIORITY,
+    /// WINDOW_UPDATE, RST_STREAM, PING, GOAWAY and an unknown type.
+    fn seed() -> Vec<u8> {
+        [
+            preface_and_settings(&[(1, 4096), (4, 100)]),
+            h2_frame(
+                1,
+                0x21,
+                1,
+                &hex("00000003108286400a637573746f6d2d6b65790d637573746f6d2d686561646572"),
+            ),
+            h2_frame(9, 0x04, 1, &hex("be")),
+            h2_frame(0, 0x09, 1, &hex("0268690000")),
+            h2_frame(2, 0, 3, &[0, 0, 0, 1, 16]),
+            h2_frame(8, 0, 0, &[0, 0, 1, 0]),
+            h2_frame(3, 0, 1, &[0, 0, 0, 8]),
+            h2_frame(6, 1, 0, &[1; 8]),
+            h2_frame(7, 0, 0, &[0, 0, 0, 1, 0, 0, 0, 0, b'b', b'y', b'e']),
+            h2_frame(0x42, 0, 0, b"??"),
+        ]
+        .concat()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn mutated_connections_never_panic(
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..12),
+            cuts in proptest::collection::vec(any::<usize>(), 0..4),
+        ) {
+            let mut data = seed();
+            for (at, byte) in flips {
+                let i = at % data.len();
+                data[i] = byte;
+            }
+            // Cut into segments at arbitrary places.
+            let mut at: Vec<usize> = cuts.iter().map(|c| c % data.len()).collect();
+            at.push(0);
+            at.push(data.len());
+            at.sort_unstable();
+            at.dedup();
+            let segs: Vec<(bool, Vec<u8>)> =
+                at.windows(2).map(|w| (true, data[w[0]..w[1]].to_vec())).collect();
+            let (pkts, _) = connection(&segs);
+            prop_assert_eq!(pkts.len(), segs.len());
+        }
+
+        #[test]
+        fn random_header_blocks_never_panic(block in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let mut d = HpackDecoder::default();
+            let _ = d.fragment(&block, false, 1);
+            let _ = d.fragment(&block, true, 2);
+        }
+    }
+}
