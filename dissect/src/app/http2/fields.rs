@@ -75,6 +75,7 @@ crate::declare_fields! {
     BODY_FRAGMENT_COUNT = "http2.body.fragment.count", "Body fragment count", U32;
     BODY_REASSEMBLED_LENGTH = "http2.body.reassembled.length", "Reassembled body length", U32;
     BODY_REASSEMBLED_DATA = "http2.body.reassembled.data", "Reassembled body data", Bytes;
+    CONTENT_ENCODED = "http2.content_encoded", "Content-encoded entity body", None;
     // Well-known header fields, as Wireshark registers them.
     H_STATUS = "http2.headers.status", ":status", String;
     H_PATH = "http2.headers.path", ":path", String;

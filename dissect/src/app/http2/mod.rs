@@ -266,6 +266,43 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Most bytes a content-encoded body is inflated to (against compression bombs).
+pub const MAX_DECOMPRESSED: u64 = 4 * 1024 * 1024;
+
+/// Inflates a `gzip` or `deflate` body (zlib, or raw deflate as some servers
+/// send it); `None` for other encodings or bytes that do not inflate.
+fn decompress(encoding: &str, body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    // What inflated before an error (a stream cut after a sync flush, as
+    // Wireshark's inflate accepts) still counts.
+    fn inflate(r: impl Read) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let ok = r.take(MAX_DECOMPRESSED).read_to_end(&mut out).is_ok();
+        (ok || !out.is_empty()).then_some(out)
+    }
+    match encoding {
+        "gzip" | "x-gzip" => inflate(flate2::read::GzDecoder::new(body)),
+        "deflate" => inflate(flate2::read::ZlibDecoder::new(body))
+            .or_else(|| inflate(flate2::read::DeflateDecoder::new(body))),
+        _ => None,
+    }
+}
+
+/// Wireshark's "Content-encoded entity body (gzip): N bytes -> M bytes" node
+/// with the decoded body as `http2.data.data`.
+fn content_encoded(p: &mut Packet, span: Span, encoding: &str, len: usize, plain: Vec<u8>) {
+    if !p.tree {
+        return;
+    }
+    let label = format!(
+        "Content-encoded entity body ({encoding}): {len} bytes -> {} bytes",
+        plain.len()
+    );
+    p.add_tree(&CONTENT_ENCODED, span, Value::Text(label.into()), |p| {
+        p.add(&DATA_DATA, span, Value::Bytes(plain.into()));
+    });
+}
+
 /// Writes into the Info column.
 struct FmtInfo<'a>(&'a mut Packet);
 
@@ -411,13 +448,22 @@ impl FrameCx<'_> {
             None
         };
         let content_type = s.content_type.clone();
+        let encoding = s.content_encoding[dir].clone().filter(|_| end);
         let body_all = fragments.as_ref().map(|_| s.body[dir].clone());
-        if !p.body.is_empty() && fragments.is_none() {
+        let span = Span::new(self.off, payload.len() + 9);
+        // A whole body in this one frame with a content encoding is shown decoded.
+        let decoded_here = match (&encoding, &fragments) {
+            (Some(enc), None) if !p.body.is_empty() => decompress(enc, p.body),
+            _ => None,
+        };
+        if !p.body.is_empty() && fragments.is_none() && decoded_here.is_none() {
             cx.pkt.add(&DATA_DATA, body_span, Value::SpanBytes);
         }
         self.padding(cx, &p, payload.len());
+        if let (Some(enc), Some(plain)) = (&encoding, decoded_here) {
+            content_encoded(cx.pkt, span, enc, p.body.len(), plain);
+        }
         if let (Some(frames), Some(body)) = (fragments, body_all) {
-            let span = Span::new(self.off, payload.len() + 9);
             cx.pkt.add_tree(&BODY_FRAGMENTS, span, Value::None, |pk| {
                 for f in &frames {
                     pk.add(&BODY_FRAGMENT, span, Value::Uint(*f));
@@ -432,8 +478,15 @@ impl FrameCx<'_> {
                     Value::Bytes(body.clone().into())
                 });
             });
-            cx.pkt
-                .add_with(&DATA_DATA, span, || Value::Bytes(body.into()));
+            match encoding
+                .as_deref()
+                .and_then(|enc| decompress(enc, &body).map(|d| (enc, d)))
+            {
+                Some((enc, plain)) => content_encoded(cx.pkt, span, enc, body.len(), plain),
+                None => cx
+                    .pkt
+                    .add_with(&DATA_DATA, span, || Value::Bytes(body.into())),
+            }
         }
         if let Some(ct) = content_type.filter(|_| !p.body.is_empty()) {
             let _ = write!(FmtInfo(cx.pkt), " ({ct})");

@@ -54,6 +54,8 @@ pub struct Stream {
     pub scheme: Option<String>,
     pub status: Option<u16>,
     pub content_type: Option<String>,
+    /// `content-encoding` each direction announced.
+    pub content_encoding: [Option<String>; 2],
     /// DATA payload bytes (without padding) sent by each direction.
     pub body_len: [u64; 2],
     /// The first bytes of each direction's body.
@@ -89,6 +91,7 @@ impl Stream {
             scheme: None,
             status: None,
             content_type: None,
+            content_encoding: [None, None],
             body_len: [0; 2],
             body: [Vec::new(), Vec::new()],
             headers: [Vec::new(), Vec::new()],
@@ -184,6 +187,11 @@ impl Stream {
             ":status" => self.status = value.parse().ok(),
             "content-type" if self.content_type.is_none() || self.status.is_some() => {
                 self.content_type = Some(value.to_string())
+            }
+            "content-encoding" => {
+                if let Some(slot) = self.content_encoding.get_mut(dir) {
+                    *slot = Some(value.to_ascii_lowercase());
+                }
             }
             _ => {}
         }
