@@ -95,3 +95,35 @@ fn every_http2_capture_agrees_with_tshark() {
         failed.join("\n")
     );
 }
+
+/// The packet list of http2/h2c_upgrade.pcap: protocol, length and Info as
+/// `tshark -r h2c_upgrade.pcap` prints them (tshark 4.0.17; time and address
+/// columns left out): the HTTP/1.1 request, the 101 with the server's first
+/// SETTINGS in the same segment, then HTTP/2 on stream 1 and 3.
+#[test]
+fn h2c_upgrade_packet_list_equals_tsharks() {
+    const TSHARK: &str = "1 HTTP 244 GET /robots.txt HTTP/1.1
+2 HTTP2 164 HTTP/1.1 101 Switching Protocols , SETTINGS[0]
+3 HTTP2 90 Magic
+4 HTTP2 93 SETTINGS[0]
+5 HTTP2 75 SETTINGS[0]
+6 HTTP2 342 HEADERS[1]: 200 OK, DATA[1] (text/plain)
+7 HTTP2 79 WINDOW_UPDATE[0]
+8 HTTP2 115 HEADERS[3]: GET /humans.txt
+9 HTTP2 75 SETTINGS[0]
+10 HTTP2 156 HEADERS[3]: 404 Not Found, DATA[3] (text/plain)";
+    let cap = corpus_dir().join("http2/h2c_upgrade.pcap");
+    let (_, out) = wirelens_print(&["-r", cap.to_str().expect("utf-8")]).expect("print");
+    let ours: Vec<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            // number, time, src, arrow, dst, then protocol, length, info
+            let mut keep = vec![w[0]];
+            keep.extend_from_slice(&w[5..]);
+            keep.join(" ")
+        })
+        .collect();
+    let want: Vec<&str> = TSHARK.lines().collect();
+    assert_eq!(ours, want);
+}

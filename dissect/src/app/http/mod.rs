@@ -257,7 +257,7 @@ fn header_field(name: &str) -> Option<&'static crate::model::FieldDef> {
 }
 
 /// Reason phrases Wireshark shows as `http.response.code.desc`.
-fn status_desc(code: u16) -> &'static str {
+pub fn status_desc(code: u16) -> &'static str {
     match code {
         100 => "Continue",
         101 => "Switching Protocols",
@@ -290,7 +290,10 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
     let start_len = head.start.len() + 2;
     let start_span = Span::new(off, start_len);
     let is_response = head.is_response();
-    cx.pkt.set_info(|i| i.push_str(head.start));
+    cx.pkt.set_info(|i| {
+        i.push_str(head.start);
+        i.push(' ');
+    });
     let start = head.start;
     let text = format!("{start}\\r\\n");
     cx.pkt

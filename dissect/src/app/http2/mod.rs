@@ -142,9 +142,16 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
 /// Starts the HTTP/2 layer of one PDU; the Info column lists every PDU of
 /// the packet, comma-separated, as Wireshark does.
 fn begin(cx: &mut Cx<'_>, off: usize, len: usize) {
-    let first = cx.pkt.summary.protocol != HTTP2.short;
+    // An earlier HTTP PDU of this packet (HTTP/1.x, HTTP/2, or a body's
+    // dissector after it) wrote the Info column: append. Otherwise it holds
+    // TCP's text, which an application protocol replaces.
+    let after_http = cx
+        .pkt
+        .layers
+        .iter()
+        .any(|l| l.proto.name == HTTP2.name || l.proto.name == http::HTTP.name);
     cx.pkt.begin_layer(&HTTP2, Span::new(off, len));
-    if !first {
+    if after_http {
         cx.pkt.append_info(", ");
     } else {
         cx.pkt.set_info(|_| {});
@@ -488,8 +495,29 @@ impl FrameCx<'_> {
                     .add_with(&DATA_DATA, span, || Value::Bytes(body.into())),
             }
         }
-        if let Some(ct) = content_type.filter(|_| !p.body.is_empty()) {
-            let _ = write!(FmtInfo(cx.pkt), " ({ct})");
+        let whole_body = if end {
+            Some(self.conn.stream(id, frame, ts).body[dir].clone())
+        } else {
+            None
+        };
+        let media = content_type.as_deref().map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+        match (media.as_deref(), whole_body) {
+            (Some("application/dns-message"), Some(body)) if !body.is_empty() => {
+                // DNS over HTTPS (RFC 8484): the body is one DNS message.
+                cx.in_source("HTTP2 body", &body, |inner| {
+                    crate::app::dns::dissect_message(inner, 0, &body);
+                });
+            }
+            (Some(m), Some(body)) if !body.is_empty() => {
+                let _ = write!(FmtInfo(cx.pkt), " ({m})");
+            }
+            _ => {}
         }
         if !allowed {
             self.state_violation(cx, "DATA");
@@ -732,7 +760,8 @@ impl FrameCx<'_> {
             .find(|h| h.name == b":status")
             .map(|h| String::from_utf8_lossy(&h.value).into_owned())
         {
-            let _ = write!(FmtInfo(cx.pkt), ": {status}");
+            let reason = status.parse().map(http::status_desc).unwrap_or("Unknown");
+            let _ = write!(FmtInfo(cx.pkt), ": {status} {reason}");
         }
     }
 
