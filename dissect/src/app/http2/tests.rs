@@ -942,3 +942,96 @@ fn content_encoded_bodies_inflate_within_a_bound() {
     let out = super::decompress("gzip", &bomb).expect("inflates");
     assert_eq!(out.len() as u64, super::MAX_DECOMPRESSED);
 }
+
+// ---------------------------------------------------------------------------
+// Real frames: shared/captures/http2/h2c_upgrade.pcap, frames 1 to 6 (curl's
+// h2c upgrade against nghttp2.org).
+
+const UPGRADE_FRAMES: [&str; 6] = [
+    "8a7d409e521b927639bec1810800450000e68c70400040069c6e0a0900028ba27b86e2b60050a36a318ca4311629801800e5120c00000101080a44e55f6cd4bcf11b474554202f726f626f74732e74787420485454502f312e310d0a486f73743a206e6768747470322e6f72670d0a557365722d4167656e743a206375726c2f372e36312e300d0a4163636570743a202a2f2a0d0a436f6e6e656374696f6e3a20557067726164652c2048545450322d53657474696e67730d0a557067726164653a206832630d0a48545450322d53657474696e67733a2041414d414141426b414152414141414141414941414141410d0a0d0a",
+    "927639bec1818a7d409e521b080045200096dbad4000350658618ba27b860a0900020050e2b6a4311629a36a323e801800eb2c4300000101080ad4bcf25644e55f6c485454502f312e312031303120537769746368696e672050726f746f636f6c730d0a436f6e6e656374696f6e3a20557067726164650d0a557067726164653a206832630d0a0d0a000012040000000000000300000064000400100000000100002000",
+    "8a7d409e521b927639bec18108004500004c8c72400040069d060a0900028ba27b86e2b60050a36a323ea431168b801800e5117200000101080a44e561c5d4bcf256505249202a20485454502f322e300d0a0d0a534d0d0a0d0a",
+    "8a7d409e521b927639bec18108004500004f8c73400040069d020a0900028ba27b86e2b60050a36a3256a431168b801800e5117500000101080a44e561c5d4bcf256000012040000000000000300000064000440000000000200000000",
+    "8a7d409e521b927639bec18108004500003d8c74400040069d130a0900028ba27b86e2b60050a36a3271a431168b801800e5116300000101080a44e561c5d4bcf256000000040100000000",
+    "927639bec1818a7d409e521b080045200148dbae4000350657ae8ba27b860a0900020050e2b6a431168ba36a323e801800eb4d8b00000101080ad4bcf25844e55f6c0000c4010400000001886196dd6d5f4a044a436cca08017940bb71905c682a62d1bf5f87497ca58ae819aa6c96df697e9403ca681fa50400bca059b8db3704253168df0f138bfe5b1ca11c7209664bfcff52848fd24a8f0f0d023632408ff2b4632752d522d3947216c5ac4a7f8602e0009c69bf7686aa69d29afcff7c8712954d3a535f9f408bf2b4b60e92ac7ad263d48f89dd0e8c1ab6e4c5934f408cf2b794216aec3a4a4498f57f8a0fda949e42c11d07275f4090f2b10f524b52564faacab1eb498f523f85a8e8a8d2cb00003e000100000001557365722d6167656e743a202a0a446973616c6c6f773a200a0a536974656d61703a202f2f6e6768747470322e6f72672f736974656d61702e786d6c200a",
+];
+
+fn upgrade_session(tree: bool) -> (Vec<Packet>, Vec<Vec<u8>>) {
+    let frames: Vec<Vec<u8>> = UPGRADE_FRAMES.iter().map(|h| hex(h)).collect();
+    let tf: Vec<TestFrame<'_>> = frames.iter().map(|f| TestFrame::new(f)).collect();
+    (
+        dissect_frames(LinkType::ETHERNET, no_checksums(), tree, &tf),
+        frames,
+    )
+}
+
+#[test]
+fn real_h2c_upgrade_frames() {
+    let (p, f) = upgrade_session(true);
+    let v = |i: usize, name: &str| values(&p[i], name, &f[i]);
+    // Frame 1: the HTTP/1.1 request with its HTTP2-Settings decoded.
+    assert_eq!(v(0, "http.request.method"), ["GET"]);
+    assert_eq!(v(0, "http.upgrade"), ["h2c"]);
+    assert_eq!(v(0, "http2.settings.initial_window_size"), ["1073741824"]);
+    assert_eq!(
+        v(0, "http.request.full_uri"),
+        ["http://nghttp2.org/robots.txt"]
+    );
+    // Frame 2: the 101 and the server's SETTINGS in one segment.
+    assert_eq!(v(1, "http.response.code"), ["101"]);
+    assert_eq!(v(1, "http2.type"), ["4"]);
+    assert_eq!(v(1, "http2.settings.id"), ["3", "4", "1"]);
+    assert_eq!(v(1, "http2.settings.header_table_size"), ["8192"]);
+    assert_eq!(
+        p[1].summary.info,
+        "HTTP/1.1 101 Switching Protocols , SETTINGS[0]"
+    );
+    // Frame 3: the preface; 4: client SETTINGS; 5: SETTINGS ACK.
+    assert_eq!(v(2, "http2.magic"), ["PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"]);
+    assert_eq!(v(3, "http2.settings.enable_push"), ["0"]);
+    assert_eq!(v(4, "http2.flags.ack.settings"), ["1"]);
+    // Frame 6: the response on stream 1 (the upgraded request), HEADERS then DATA.
+    assert_eq!(v(5, "http2.streamid"), ["1", "1"]);
+    assert_eq!(v(5, "http2.headers.status"), ["200"]);
+    assert_eq!(v(5, "http2.headers.content_type"), ["text/plain"]);
+    assert_eq!(v(5, "http2.header.count"), ["13"]);
+    assert_eq!(
+        p[5].summary.info,
+        "HEADERS[1]: 200 OK, DATA[1] (text/plain)"
+    );
+    assert!(!p.iter().any(|x| x.is_malformed()));
+}
+
+#[test]
+fn real_frames_summary_without_tree() {
+    let (fast, _) = upgrade_session(false);
+    let (full, _) = upgrade_session(true);
+    for (a, b) in fast.iter().zip(&full) {
+        assert_eq!(a.summary.info, b.summary.info);
+        assert_eq!(a.protocols, b.protocols);
+        assert!(a.fields.is_empty());
+    }
+}
+
+#[test]
+fn real_frames_cut_at_every_frame_header_boundary() {
+    // Frame 6's HTTP/2 payload cut inside the HEADERS frame's header and
+    // payload, and inside the DATA frame: nothing is dissected from the
+    // incomplete frame (it waits for more bytes), what came before stays.
+    let (_, f) = upgrade_session(true);
+    let tcp_payload_at = 14 + 20 + 32;
+    for cut in [3usize, 9, 100, 9 + 196 + 5] {
+        let mut frames: Vec<Vec<u8>> = f[..5].to_vec();
+        let mut last = f[5][..tcp_payload_at + cut].to_vec();
+        // Keep the IPv4 total length consistent with the shorter segment.
+        let total = (last.len() - 14) as u16;
+        last[16..18].copy_from_slice(&total.to_be_bytes());
+        frames.push(last);
+        let tf: Vec<TestFrame<'_>> = frames.iter().map(|x| TestFrame::new(x)).collect();
+        let p = dissect_frames(LinkType::ETHERNET, no_checksums(), true, &tf);
+        let types = values(&p[5], "http2.type", &frames[5]);
+        let whole_frames = if cut >= 9 + 196 { 1 } else { 0 };
+        assert_eq!(types.len(), whole_frames, "cut at {cut}");
+        assert!(!p[5].is_malformed(), "cut at {cut}");
+    }
+}
