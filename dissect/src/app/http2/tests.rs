@@ -1035,3 +1035,46 @@ fn real_frames_cut_at_every_frame_header_boundary() {
         assert!(!p[5].is_malformed(), "cut at {cut}");
     }
 }
+
+#[test]
+fn push_promise_reserves_a_stream_and_goaway_keeps_its_debug_data() {
+    let promise = [&[0u8, 0, 0, 2][..], &hex("828684")[..]].concat();
+    let segs = vec![
+        (true, preface_and_settings(&[])),
+        (true, h2_frame(1, 0x05, 1, &hex("828684"))),
+        (
+            false,
+            [
+                h2_frame(4, 0, 0, &[]),
+                h2_frame(5, 0x04, 1, &promise),
+                h2_frame(1, 0x04, 1, &hex("88")),
+                h2_frame(2, 0, 2, &[0x80, 0, 0, 1, 9]),
+                h2_frame(1, 0x04, 2, &hex("88")),
+                h2_frame(0, 0x01, 2, b"pushed"),
+                h2_frame(0, 0x01, 1, b"main"),
+            ]
+            .concat(),
+        ),
+        (
+            true,
+            h2_frame(7, 0, 0, &[0, 0, 0, 2, 0, 0, 0, 0xb, b'b', b'y', b'e']),
+        ),
+    ];
+    let (p, f) = connection(&segs);
+    let v = |i: usize, name: &str| values(&p[i], name, &f[i]);
+    assert_eq!(v(2, "http2.push_promise.promised_stream_id"), ["2"]);
+    assert_eq!(v(2, "http2.headers.path"), ["/"]);
+    assert_eq!(v(2, "http2.exclusive"), ["1"]);
+    assert_eq!(v(2, "http2.headers.weight_real"), ["10"]);
+    assert_eq!(v(3, "http2.goaway.error"), ["11"]);
+    assert_eq!(v(3, "http2.goaway.addata"), ["62:79:65"]);
+    assert!(
+        !p.iter().any(|x| has_expert(x, "not in a state")),
+        "{:?}",
+        p[2].experts
+    );
+    assert_eq!(
+        p[2].summary.info,
+        "SETTINGS[0], PUSH_PROMISE[1]: GET /, HEADERS[1]: 200 OK, PRIORITY[2], HEADERS[2]: 200 OK, DATA[2], DATA[1]"
+    );
+}
