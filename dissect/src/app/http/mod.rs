@@ -3,8 +3,6 @@
 //! that stream reassembly can cut a connection into messages and an h2c
 //! upgrade (RFC 7540 section 3.2) can hand the connection to HTTP/2.
 
-use std::fmt::Write as _;
-
 use crate::dissector::Cx;
 use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
 
@@ -376,10 +374,9 @@ fn header_line(p: &mut Packet, span: Span, name: &str, value: &str, is_response:
         } else if def == &HTTP2_SETTINGS {
             let bytes = base64url(value);
             p.subtree(|p| {
-                for (i, s) in bytes.chunks_exact(6).enumerate() {
+                for s in bytes.chunks_exact(6) {
                     let id = u16::from_be_bytes([s[0], s[1]]);
                     let v = u32::from_be_bytes([s[2], s[3], s[4], s[5]]);
-                    let _ = i;
                     crate::app::http2::setting_fields(
                         p,
                         span.start as usize,
@@ -467,7 +464,6 @@ fn pair(cx: &mut Cx<'_>, head: &Head<'_>, start: &str, is_response: bool) {
         p.add(&REQUEST_IN, span, Value::Uint(r.frame));
         p.add_with(&RESPONSE_FOR_URI, span, || Value::Str(r.full_uri.into()));
     }
-    let _ = write!(String::new(), "");
 }
 
 /// Decodes base64url without padding (the HTTP2-Settings header, RFC 7540
