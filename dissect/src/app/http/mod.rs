@@ -59,6 +59,8 @@ crate::declare_fields! {
     TIME = "http.time", "Time since request", RelTime;
     REQUEST_IN = "http.request_in", "Request in frame", FrameNum;
     RESPONSE_FOR_URI = "http.response_for.uri", "Request URI", String;
+    PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
+    PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
     FILE_DATA = "http.file_data", "File Data", String;
 }
 
@@ -426,12 +428,14 @@ fn pair(cx: &mut Cx<'_>, head: &Head<'_>, start: &str, is_response: bool) {
             s.request_frame = Some(frame);
         }
         let number = conn.http1_requests;
+        let prev = conn.http1_last_request.replace(frame);
         conn.http1_pending
             .push(super::http2::state::PendingRequest {
                 frame,
                 ts,
                 full_uri: full_uri.clone(),
                 number,
+                prev_request: prev,
             });
         if conn.http1_pending.len() > 64 {
             conn.http1_pending.remove(0);
@@ -440,6 +444,9 @@ fn pair(cx: &mut Cx<'_>, head: &Head<'_>, start: &str, is_response: bool) {
         p.add_with(&FULL_URI, span, || Value::Str(full_uri.into()));
         p.add(&REQUEST, span, Value::Bool(true));
         p.add(&REQUEST_NUMBER, span, Value::Uint(number.into()));
+        if let Some(prev) = prev {
+            p.add(&PREV_REQUEST_IN, span, Value::Uint(prev));
+        }
         return;
     }
     conn.http1_responses += 1;
@@ -456,11 +463,22 @@ fn pair(cx: &mut Cx<'_>, head: &Head<'_>, start: &str, is_response: bool) {
     {
         conn.mode[seg.dir & 1] = super::http2::state::Mode::Http2;
     }
+    let prev = conn.http1_last_response.replace(frame);
     let p = &mut *cx.pkt;
     p.add(&RESPONSE, span, Value::Bool(true));
     p.add(&RESPONSE_NUMBER, span, Value::Uint(number.into()));
-    if let Some(r) = req {
+    // Wireshark's order: time, the request's previous request, the previous
+    // response, the request, its URI.
+    if let Some(r) = &req {
         p.add(&TIME, span, Value::RelTime(ts.since(r.ts)));
+        if let Some(prev_req) = r.prev_request {
+            p.add(&PREV_REQUEST_IN, span, Value::Uint(prev_req));
+        }
+    }
+    if let Some(prev) = prev {
+        p.add(&PREV_RESPONSE_IN, span, Value::Uint(prev));
+    }
+    if let Some(r) = req {
         p.add(&REQUEST_IN, span, Value::Uint(r.frame));
         p.add_with(&RESPONSE_FOR_URI, span, || Value::Str(r.full_uri.into()));
     }

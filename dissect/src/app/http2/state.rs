@@ -31,6 +31,8 @@ pub struct PendingRequest {
     pub ts: Timestamp,
     pub full_uri: String,
     pub number: u32,
+    /// The request before it on the connection.
+    pub prev_request: Option<u64>,
 }
 
 /// One TCP connection's HTTP state.
@@ -62,6 +64,9 @@ pub struct Connection {
     pub http1_pending: Vec<PendingRequest>,
     pub http1_requests: u32,
     pub http1_responses: u32,
+    /// Frames of the last HTTP/1.x request and response (`http.prev_*_in`).
+    pub http1_last_request: Option<u64>,
+    pub http1_last_response: Option<u64>,
     /// The client asked to upgrade to h2c in this request (frame number).
     pub h2c_upgrade_asked: bool,
     pub last_frame: u64,
@@ -87,6 +92,8 @@ impl Default for Connection {
             http1_pending: Vec::new(),
             http1_requests: 0,
             http1_responses: 0,
+            http1_last_request: None,
+            http1_last_response: None,
             h2c_upgrade_asked: false,
             last_frame: 0,
         }
