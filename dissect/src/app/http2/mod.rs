@@ -132,8 +132,12 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     }
     if conn.mode[dir] == Mode::Http2 {
         let mut conn = std::mem::take(cx.state.http.connection(seg.stream, frame));
-        let n = dissect_h2_pdu(cx, &mut conn, dir, off, pdu);
-        cx.state.http.connections.insert(seg.stream, conn);
+        let held_before = conn.body_held;
+        let mut room = cx.state.http.body_room(&conn);
+        let n = dissect_h2_pdu(cx, &mut conn, &mut room, dir, off, pdu);
+        let table = &mut cx.state.http;
+        table.body_held = table.body_held - held_before.min(table.body_held) + conn.body_held;
+        table.connections.insert(seg.stream, conn);
         return n;
     }
     http::dissect_message(cx, off, pdu)
@@ -161,6 +165,7 @@ fn begin(cx: &mut Cx<'_>, off: usize, len: usize) {
 fn dissect_h2_pdu(
     cx: &mut Cx<'_>,
     conn: &mut Connection,
+    body_room: &mut usize,
     dir: usize,
     off: usize,
     pdu: &[u8],
@@ -203,6 +208,7 @@ fn dissect_h2_pdu(
     cx.pkt.add(&STREAM, span, Value::None);
     let mut f = FrameCx {
         conn,
+        body_room,
         dir,
         h,
         off,
@@ -385,6 +391,8 @@ fn header_fields(p: &mut Packet, off: usize, h: &FrameHeader) {
 /// One frame being dissected, with its connection.
 struct FrameCx<'c> {
     conn: &'c mut Connection,
+    /// Body bytes the connection may still keep.
+    body_room: &'c mut usize,
     dir: usize,
     h: FrameHeader,
     off: usize,
@@ -442,7 +450,9 @@ impl FrameCx<'_> {
         let from_client = self.sent_by_client();
         let s = self.conn.stream(id, frame, ts);
         let allowed = s.on_data(from_client, end);
-        s.note_body(dir, p.body);
+        let kept = s.note_body(dir, p.body, self.body_room);
+        self.conn.body_held += kept;
+        let s = self.conn.stream(id, frame, ts);
         if !p.body.is_empty() {
             s.data_frames[dir].push(frame);
         }

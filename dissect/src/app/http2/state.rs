@@ -15,6 +15,10 @@ use super::stream::Stream;
 pub const MAX_CONNECTIONS: usize = 4096;
 /// Streams remembered per connection; past it the oldest closed ones go.
 pub const MAX_STREAMS_PER_CONNECTION: usize = 1024;
+/// Body bytes kept (for follow, decoding and body sub-dissection) per connection...
+pub const MAX_BODY_HELD_PER_CONNECTION: usize = 4 * 1024 * 1024;
+/// ...and across every connection; past either, bodies are counted, not kept.
+pub const MAX_BODY_HELD_TOTAL: usize = 64 * 1024 * 1024;
 
 /// What a direction of a connection speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -62,6 +66,8 @@ pub struct Connection {
     pub conn_stalled: [bool; 2],
     /// HTTP/1.x requests waiting for responses, and counters.
     pub http1_pending: Vec<PendingRequest>,
+    /// Body bytes kept by this connection's streams.
+    pub body_held: usize,
     pub http1_requests: u32,
     pub http1_responses: u32,
     /// Frames of the last HTTP/1.x request and response (`http.prev_*_in`).
@@ -90,6 +96,7 @@ impl Default for Connection {
             continuing: [None; 2],
             conn_stalled: [false; 2],
             http1_pending: Vec::new(),
+            body_held: 0,
             http1_requests: 0,
             http1_responses: 0,
             http1_last_request: None,
@@ -147,6 +154,8 @@ pub struct HttpTable {
     pub connections: HashMap<u32, Connection>,
     /// Connections forgotten to stay within [`MAX_CONNECTIONS`].
     pub evicted: u64,
+    /// Body bytes kept across every connection.
+    pub body_held: usize,
 }
 
 impl HttpTable {
@@ -155,10 +164,18 @@ impl HttpTable {
         if !self.connections.contains_key(&stream) && self.connections.len() >= MAX_CONNECTIONS {
             self.evicted +=
                 crate::flow::evict_least_recent(&mut self.connections, |c| c.last_frame) as u64;
+            self.body_held = self.connections.values().map(|c| c.body_held).sum();
         }
         let c = self.connections.entry(stream).or_default();
         c.last_frame = frame;
         c
+    }
+
+    /// Body bytes connection `c` may still keep.
+    pub fn body_room(&self, c: &Connection) -> usize {
+        let total_left = MAX_BODY_HELD_TOTAL.saturating_sub(self.body_held.max(c.body_held));
+        let own_left = MAX_BODY_HELD_PER_CONNECTION.saturating_sub(c.body_held);
+        total_left.min(own_left)
     }
 
     /// The HTTP/2 state of a TCP stream, if it spoke HTTP/2.
@@ -166,5 +183,29 @@ impl HttpTable {
         self.connections
             .get(&stream)
             .filter(|c| c.mode.contains(&Mode::Http2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_room_follows_both_budgets() {
+        let mut t = HttpTable::default();
+        let c = Connection::default();
+        assert_eq!(t.body_room(&c), MAX_BODY_HELD_PER_CONNECTION);
+        let mut c = Connection {
+            body_held: MAX_BODY_HELD_PER_CONNECTION - 5,
+            ..Connection::default()
+        };
+        t.body_held = c.body_held;
+        assert_eq!(t.body_room(&c), 5);
+        // The others hold almost everything: only what is left of the total.
+        t.body_held = MAX_BODY_HELD_TOTAL - 3;
+        assert_eq!(t.body_room(&c), 3);
+        c.body_held = 0;
+        t.body_held = MAX_BODY_HELD_TOTAL;
+        assert_eq!(t.body_room(&c), 0);
     }
 }

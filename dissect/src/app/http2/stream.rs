@@ -202,13 +202,21 @@ impl Stream {
         }
     }
 
-    /// Keeps body bytes of direction `dir`, up to [`MAX_BODY_KEPT`].
-    pub fn note_body(&mut self, dir: usize, bytes: &[u8]) {
-        if let (Some(len), Some(body)) = (self.body_len.get_mut(dir), self.body.get_mut(dir)) {
-            *len += bytes.len() as u64;
-            let room = MAX_BODY_KEPT.saturating_sub(body.len());
-            body.extend_from_slice(&bytes[..bytes.len().min(room)]);
-        }
+    /// Counts body bytes of direction `dir` and keeps them, up to
+    /// [`MAX_BODY_KEPT`] per stream and `room` (what the connection's and the
+    /// table's budgets still allow, reduced by what is kept). Returns the bytes kept.
+    pub fn note_body(&mut self, dir: usize, bytes: &[u8], room: &mut usize) -> usize {
+        let (Some(len), Some(body)) = (self.body_len.get_mut(dir), self.body.get_mut(dir)) else {
+            return 0;
+        };
+        *len += bytes.len() as u64;
+        let keep = MAX_BODY_KEPT
+            .saturating_sub(body.len())
+            .min(*room)
+            .min(bytes.len());
+        body.extend_from_slice(&bytes[..keep]);
+        *room -= keep;
+        keep
     }
 
     /// `HEADERS[1]: GET /`-like summary of the request, for JSON and follow.
@@ -299,6 +307,19 @@ mod tests {
         assert!(!s.on_data(false, false));
         assert!(s.on_headers(false, true));
         assert_eq!(s.state, StreamState::Closed);
+    }
+
+    #[test]
+    fn bodies_are_counted_in_full_and_kept_within_the_room() {
+        let mut s = stream();
+        let mut room = 10;
+        assert_eq!(s.note_body(1, &[1; 6], &mut room), 6);
+        assert_eq!(s.note_body(1, &[2; 6], &mut room), 4);
+        assert_eq!(s.note_body(1, &[3; 6], &mut room), 0);
+        assert_eq!((s.body_len[1], s.body[1].len(), room), (18, 10, 0));
+        let mut room = usize::MAX;
+        s.note_body(0, &vec![0; MAX_BODY_KEPT + 5], &mut room);
+        assert_eq!(s.body[0].len(), MAX_BODY_KEPT);
     }
 
     #[test]
