@@ -706,6 +706,7 @@ impl FrameCx<'_> {
         }
         let (frame, ts) = (self.frame, self.ts);
         let stream = self.conn.stream(id, frame, ts);
+        let mut held = 0;
         let mut first_request_line = None;
         for item in &decoded.items {
             match item {
@@ -718,7 +719,7 @@ impl FrameCx<'_> {
                 hpack::Item::Header(h) => {
                     let name = String::from_utf8_lossy(&h.name);
                     let value = String::from_utf8_lossy(&h.value);
-                    stream.note_header(dir, &name, &value);
+                    held += stream.note_header(dir, &name, &value, self.body_room);
                     decoded_header_fields(cx.pkt, Span::new(at + h.at, h.len), h, &name, &value);
                 }
             }
@@ -763,6 +764,7 @@ impl FrameCx<'_> {
             stream.response_frame = Some(frame);
             stream.response_ts = Some(ts);
         }
+        self.conn.body_held += held;
         if let Some(line) = first_request_line {
             let _ = write!(FmtInfo(cx.pkt), ": {line}");
         } else if let Some(status) = headers

@@ -15,7 +15,8 @@ use super::stream::Stream;
 pub const MAX_CONNECTIONS: usize = 4096;
 /// Streams remembered per connection; past it the oldest closed ones go.
 pub const MAX_STREAMS_PER_CONNECTION: usize = 1024;
-/// Body bytes kept (for follow, decoding and body sub-dissection) per connection...
+/// Body and header bytes kept (for follow, decoding and body sub-dissection)
+/// per connection...
 pub const MAX_BODY_HELD_PER_CONNECTION: usize = 4 * 1024 * 1024;
 /// ...and across every connection; past either, bodies are counted, not kept.
 pub const MAX_BODY_HELD_TOTAL: usize = 64 * 1024 * 1024;
@@ -66,7 +67,7 @@ pub struct Connection {
     pub conn_stalled: [bool; 2],
     /// HTTP/1.x requests waiting for responses, and counters.
     pub http1_pending: Vec<PendingRequest>,
-    /// Body bytes kept by this connection's streams.
+    /// Body and header bytes kept by this connection's streams.
     pub body_held: usize,
     pub http1_requests: u32,
     pub http1_responses: u32,

@@ -38,6 +38,8 @@ impl StreamState {
 
 /// Headers kept per stream and direction, for `follow --http2-stream`.
 pub const MAX_HEADERS_KEPT: usize = 128;
+/// Longest request or response fact (path, authority, content type...) kept.
+pub const MAX_FACT_LEN: usize = 8 * 1024;
 /// Body bytes kept per stream and direction, for `follow --http2-stream`.
 pub const MAX_BODY_KEPT: usize = 64 * 1024;
 
@@ -176,29 +178,35 @@ impl Stream {
         }
     }
 
-    /// Keeps a decoded header of direction `dir`, and the request or response
-    /// facts it carries.
-    pub fn note_header(&mut self, dir: usize, name: &str, value: &str) {
+    /// Keeps a decoded header of direction `dir` (within `room`, which it
+    /// reduces; returns the bytes kept), and the request or response facts it
+    /// carries (each cut at [`MAX_FACT_LEN`]).
+    pub fn note_header(&mut self, dir: usize, name: &str, value: &str, room: &mut usize) -> usize {
+        let fact = || cut(value, MAX_FACT_LEN).to_string();
         match name {
-            ":method" => self.method = Some(value.to_string()),
-            ":path" => self.path = Some(value.to_string()),
-            ":authority" => self.authority = Some(value.to_string()),
-            ":scheme" => self.scheme = Some(value.to_string()),
+            ":method" => self.method = Some(fact()),
+            ":path" => self.path = Some(fact()),
+            ":authority" => self.authority = Some(fact()),
+            ":scheme" => self.scheme = Some(fact()),
             ":status" => self.status = value.parse().ok(),
             "content-type" if self.content_type.is_none() || self.status.is_some() => {
-                self.content_type = Some(value.to_string())
+                self.content_type = Some(fact())
             }
             "content-encoding" => {
                 if let Some(slot) = self.content_encoding.get_mut(dir) {
-                    *slot = Some(value.to_ascii_lowercase());
+                    *slot = Some(cut(value, MAX_FACT_LEN).to_ascii_lowercase());
                 }
             }
             _ => {}
         }
-        if let Some(list) = self.headers.get_mut(dir) {
-            if list.len() < MAX_HEADERS_KEPT {
+        let size = name.len() + value.len();
+        match self.headers.get_mut(dir) {
+            Some(list) if list.len() < MAX_HEADERS_KEPT && size <= *room => {
                 list.push((name.to_string(), value.to_string()));
+                *room -= size;
+                size
             }
+            _ => 0,
         }
     }
 
@@ -227,6 +235,18 @@ impl Stream {
             self.path.as_deref().unwrap_or("-")
         )
     }
+}
+
+/// `s` cut to at most `max` bytes, on a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// What a flow-control event did to a window.
