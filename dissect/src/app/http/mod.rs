@@ -62,6 +62,11 @@ crate::declare_fields! {
     PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
     PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
     FILE_DATA = "http.file_data", "File Data", String;
+    CHUNKED = "http.chunked_response", "HTTP chunked response", None;
+    CHUNK = "http.chunk", "Data chunk", None;
+    CHUNK_SIZE = "http.chunk_size", "Chunk size", U32;
+    CHUNK_DATA = "http.chunk_data", "Chunk data", Bytes;
+    CHUNK_BOUNDARY = "http.chunk_boundary", "Chunk boundary", Bytes;
 }
 
 /// What [`message_len`] found.
@@ -329,14 +334,89 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
         .add_with(&LINE, Span::new(at, 2), || Value::Text("\\r\\n".into()));
     pair(cx, &head, start, is_response);
     let body = &msg[head.len..];
-    if !body.is_empty() && cx.pkt.tree {
+    let body_off = off + head.len;
+    let chunked = head
+        .header("transfer-encoding")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+    let plain = if chunked && !body.is_empty() {
+        chunks(cx.pkt, body_off, body)
+    } else {
+        body.to_vec()
+    };
+    if !plain.is_empty() && cx.pkt.tree {
         cx.pkt.add(
             &FILE_DATA,
-            Span::new(off + head.len, body.len()),
-            Value::Str(String::from_utf8_lossy(body).into()),
+            Span::new(body_off, body.len()),
+            Value::Str(String::from_utf8_lossy(&plain).into()),
         );
     }
     msg.len()
+}
+
+/// Shows a chunked body as Wireshark does ("HTTP chunked response", one
+/// "Data chunk (N octets)" per chunk, "End of chunked encoding") and returns
+/// the de-chunked body.
+fn chunks(p: &mut Packet, off: usize, body: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    p.add_with(&CHUNKED, Span::new(off, body.len()), || {
+        Value::Text("HTTP chunked response".into())
+    });
+    p.subtree(|p| {
+        let mut at = 0;
+        while let Some(eol) = body[at..].windows(2).position(|w| w == b"\r\n") {
+            let line = std::str::from_utf8(&body[at..at + eol]).unwrap_or("");
+            let size_text = line.split(';').next().unwrap_or("").trim();
+            let Ok(size) = usize::from_str_radix(size_text, 16) else {
+                break;
+            };
+            let data_at = at + eol + 2;
+            if size == 0 {
+                let span = Span::new(off + at, eol + 2);
+                p.add_with(&CHUNK, span, || {
+                    Value::Text("End of chunked encoding".into())
+                });
+                p.subtree(|p| p.add(&CHUNK_SIZE, span, Value::Uint(0)));
+                if body.get(data_at..data_at + 2) == Some(b"\r\n") {
+                    p.add_with(&CHUNK, Span::new(off + data_at, 2), || {
+                        Value::Text("\\r\\n".into())
+                    });
+                }
+                break;
+            }
+            let Some(data) = body.get(data_at..data_at + size) else {
+                break;
+            };
+            plain.extend_from_slice(data);
+            let span = Span::new(off + at, eol + 2 + size + 2);
+            p.add_with(&CHUNK, span, || {
+                Value::Text(format!("Data chunk ({size} octets)").into())
+            });
+            p.subtree(|p| {
+                p.add(
+                    &CHUNK_SIZE,
+                    Span::new(off + at, eol),
+                    Value::Uint(size as u64),
+                );
+                p.add(
+                    &CHUNK_DATA,
+                    Span::new(off + data_at, size),
+                    Value::SpanBytes,
+                );
+                if body.get(data_at + size..data_at + size + 2) == Some(b"\r\n") {
+                    p.add(
+                        &CHUNK_BOUNDARY,
+                        Span::new(off + data_at + size, 2),
+                        Value::SpanBytes,
+                    );
+                }
+            });
+            at = data_at + size + 2;
+            if at > body.len() {
+                break;
+            }
+        }
+    });
+    plain
 }
 
 fn start_line_fields(p: &mut Packet, off: usize, start: &str, is_response: bool) {

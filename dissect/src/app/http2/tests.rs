@@ -1078,3 +1078,31 @@ fn push_promise_reserves_a_stream_and_goaway_keeps_its_debug_data() {
         "SETTINGS[0], PUSH_PROMISE[1]: GET /, HEADERS[1]: 200 OK, PRIORITY[2], HEADERS[2]: 200 OK, DATA[2], DATA[1]"
     );
 }
+
+#[test]
+fn http1_chunked_response_and_pairing() {
+    let req = b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n".to_vec();
+    let resp =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+            .to_vec();
+    // The response split inside its second chunk.
+    let segs = vec![
+        (true, req),
+        (false, resp[..60].to_vec()),
+        (false, resp[60..].to_vec()),
+        (true, b"GET /b HTTP/1.1\r\nHost: h\r\n\r\n".to_vec()),
+    ];
+    let (p, f) = connection(&segs);
+    assert_eq!(
+        values(&p[0], "http.request.full_uri", &f[0]),
+        ["http://h/a"]
+    );
+    assert!(values(&p[1], "http.response.code", &f[1]).is_empty());
+    // The response completes in the third packet, from a reassembled source.
+    assert_eq!(p[2].sources.len(), 1);
+    let data = &f[2];
+    assert_eq!(values(&p[2], "http.chunk_size", data), ["3", "2", "0"]);
+    assert_eq!(values(&p[2], "http.file_data", data), ["abcde"]);
+    assert_eq!(values(&p[2], "http.request_in", data), ["1"]);
+    assert_eq!(values(&p[3], "http.prev_request_in", &f[3]), ["1"]);
+}
