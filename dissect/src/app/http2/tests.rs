@@ -924,22 +924,22 @@ fn content_encoded_bodies_inflate_within_a_bound() {
     gz.write_all(b"hello, gzip").expect("gzip");
     let body = gz.finish().expect("gzip");
     assert_eq!(
-        super::decompress("gzip", &body).as_deref(),
+        super::frames::decompress("gzip", &body).as_deref(),
         Some(&b"hello, gzip"[..])
     );
     // link/null_ipv4_http2_deflate.pcap frame 25: raw deflate cut after a sync flush.
     let raw = hex("001400ebff48656c6c6f2c202f2c20687474703a2074727565000000ffff");
     assert_eq!(
-        super::decompress("deflate", &raw).as_deref(),
+        super::frames::decompress("deflate", &raw).as_deref(),
         Some(&b"Hello, /, http: true"[..])
     );
-    assert_eq!(super::decompress("br", &raw), None);
+    assert_eq!(super::frames::decompress("br", &raw), None);
     // A compression bomb stops at the bound.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&vec![0u8; 16 * 1024 * 1024]).expect("gzip");
     let bomb = gz.finish().expect("gzip");
     assert!(bomb.len() < 64 * 1024);
-    let out = super::decompress("gzip", &bomb).expect("inflates");
+    let out = super::frames::decompress("gzip", &bomb).expect("inflates");
     assert_eq!(out.len() as u64, super::MAX_DECOMPRESSED);
 }
 
