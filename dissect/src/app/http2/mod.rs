@@ -44,13 +44,28 @@ pub static HTTP2: Protocol = Protocol {
 #[derive(Debug)]
 pub struct Framing {
     pub mode: Mode,
+    /// No PDU of the direction has been cut yet (a server's first SETTINGS
+    /// is only looked for there).
+    pub first: bool,
 }
 
 impl PduParser for Framing {
     fn pdu_len(&mut self, buf: &[u8]) -> PduLen {
-        if self.mode == Mode::Http1 && (looks_like_preface(buf) || server_speaks_h2_first(buf)) {
+        if self.mode == Mode::Http1
+            && (looks_like_preface(buf) || (self.first && server_speaks_h2_first(buf)))
+        {
             self.mode = Mode::Http2;
         }
+        let len = self.cut(buf);
+        if matches!(len, PduLen::Complete(_)) {
+            self.first = false;
+        }
+        len
+    }
+}
+
+impl Framing {
+    fn cut(&mut self, buf: &[u8]) -> PduLen {
         match self.mode {
             Mode::Http2 => match frame::pdu_len(buf) {
                 Ok(n) => PduLen::Complete(n),
@@ -94,8 +109,10 @@ pub fn dissect_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
         // SETTINGS sent before the client's preface): both sides speak it.
         conn.mode = [Mode::Http2; 2];
     }
-    let mode = conn.mode[seg.dir & 1];
-    let mut framing = Framing { mode };
+    let mut framing = Framing {
+        mode: conn.mode[seg.dir & 1],
+        first: conn.pdus_seen[seg.dir & 1] == 0,
+    };
     let experts_before = cx.pkt.experts.len();
     crate::flow::reassembly::dissect_stream(cx, seg, off, buf, &mut framing, dissect_pdu);
     // Bytes of this direction went missing: its HPACK table may have missed
@@ -124,10 +141,12 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     let dir = seg.dir & 1;
     let frame = cx.meta.number;
     let conn = cx.state.http.connection(seg.stream, frame);
+    let first = conn.pdus_seen[dir] == 0;
+    conn.pdus_seen[dir] = conn.pdus_seen[dir].saturating_add(1);
     if conn.mode[dir] == Mode::Http1 && looks_like_preface(pdu) {
         conn.mode = [Mode::Http2; 2];
         conn.client = Some(dir);
-    } else if conn.mode[dir] == Mode::Http1 && server_speaks_h2_first(pdu) {
+    } else if conn.mode[dir] == Mode::Http1 && first && server_speaks_h2_first(pdu) {
         conn.mode = [Mode::Http2; 2];
         conn.client.get_or_insert(1 - dir);
     }

@@ -44,6 +44,8 @@ pub struct PendingRequest {
 #[derive(Debug)]
 pub struct Connection {
     pub mode: [Mode; 2],
+    /// PDUs dissected per direction.
+    pub pdus_seen: [u64; 2],
     /// Which direction is the client (sent the preface or the first request).
     pub client: Option<usize>,
     pub hpack: [HpackDecoder; 2],
@@ -83,6 +85,7 @@ impl Default for Connection {
     fn default() -> Self {
         Connection {
             mode: [Mode::Http1; 2],
+            pdus_seen: [0; 2],
             client: None,
             hpack: Default::default(),
             conn_window: [DEFAULT_WINDOW; 2],

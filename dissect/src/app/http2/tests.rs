@@ -1106,3 +1106,25 @@ fn http1_chunked_response_and_pairing() {
     assert_eq!(values(&p[2], "http.request_in", data), ["1"]);
     assert_eq!(values(&p[3], "http.prev_request_in", &f[3]), ["1"]);
 }
+
+#[test]
+fn only_a_first_pdu_that_looks_like_settings_switches_to_http2() {
+    let segs = vec![
+        (true, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n".to_vec()),
+        (false, b"HTTP/1.1 200 OK\r\n\r\nbody".to_vec()),
+        // Body bytes that happen to look like an empty SETTINGS frame.
+        (false, vec![0, 0, 0, 4, 0, 0, 0, 0, 0]),
+    ];
+    let (p, _) = connection(&segs);
+    assert_eq!(
+        crate::testutil::chain(&p[2]).rsplit(':').next(),
+        Some("http")
+    );
+    // The same bytes first in the server's direction are a server speaking HTTP/2 first.
+    let segs = vec![(false, vec![0, 0, 0, 4, 0, 0, 0, 0, 0])];
+    let (p, _) = connection(&segs);
+    assert_eq!(
+        crate::testutil::chain(&p[0]).rsplit(':').next(),
+        Some("http2")
+    );
+}
