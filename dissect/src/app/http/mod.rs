@@ -62,6 +62,8 @@ crate::declare_fields! {
     PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
     PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
     FILE_DATA = "http.file_data", "File Data", String;
+    PATH_SEGMENT = "http.path_segment", "Path segment", String;
+    PATH_SUB_SEGMENT = "http.path_sub_segment", "Path sub segment", String;
     CHUNKED = "http.chunked_response", "HTTP chunked response", None;
     CHUNK = "http.chunk", "Data chunk", None;
     CHUNK_SIZE = "http.chunk_size", "Chunk size", U32;

@@ -731,6 +731,33 @@ impl FrameCx<'_> {
     }
 }
 
+/// Wireshark's path components of a `:path` with a query: each path
+/// segment (`/a`), then each `&`-separated query parameter.
+fn path_components(p: &mut Packet, span: Span, path: &str) {
+    let Some((segments, query)) = path.split_once('?') else {
+        return;
+    };
+    for seg in segments.split_inclusive('/').filter(|s| *s != "/") {
+        let seg = if seg.starts_with('/') {
+            seg.trim_end_matches('/').to_string()
+        } else {
+            format!("/{}", seg.trim_end_matches('/'))
+        };
+        p.add(
+            &crate::app::http::PATH_SEGMENT,
+            span,
+            Value::Str(seg.into()),
+        );
+    }
+    for part in query.split('&').filter(|q| !q.is_empty()) {
+        p.add(
+            &crate::app::http::PATH_SUB_SEGMENT,
+            span,
+            Value::Str(part.into()),
+        );
+    }
+}
+
 /// Expert items for a window event: exceeding a window and overflowing one
 /// are errors; a window reaching zero is a note, once until it reopens.
 pub(super) fn report_window(
@@ -820,6 +847,9 @@ pub(super) fn decoded_header_fields(
         p.add(&HEADER_VALUE, span, Value::Str(value.into()));
         if let Some(def) = fields::header_field(name) {
             p.add(def, span, Value::Str(value.into()));
+            if name == ":path" {
+                p.subtree(|p| path_components(p, span, value));
+            }
         }
         p.add(
             &HEADER_UNESCAPED,
