@@ -78,6 +78,11 @@ pub struct FollowArgs {
     /// Follow a UDP stream instead of a TCP one.
     #[arg(long = "udp")]
     pub udp: bool,
+    /// Show one HTTP/2 stream (by its stream identifier) of TCP stream
+    /// `--stream`: its decoded headers each way, then its body (tshark's
+    /// `-z follow,http2,...,T,N`).
+    #[arg(long = "http2-stream", value_name = "ID")]
+    pub http2_stream: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

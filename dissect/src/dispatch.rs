@@ -193,6 +193,9 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
                 app::tls::mark_segment_of_pdu(cx, buf);
             }
         }
+        Some(app::AppProtocol::Http | app::AppProtocol::Http2) => {
+            app::http2::dissect_tcp(cx, seg, off, buf);
+        }
         // Each other application protocol takes over here as its dissector
         // lands; until then its bytes are shown as data.
         Some(_) | None => {

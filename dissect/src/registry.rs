@@ -41,6 +41,8 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::net::eapol::FIELDS,
     crate::app::tls::FIELDS,
     crate::app::tls::x509tree::FIELDS,
+    crate::app::http::FIELDS,
+    crate::app::http2::FIELDS,
 ];
 
 /// Every registered field.

@@ -77,6 +77,7 @@ fn packet_counts_match_the_readme() {
         ("http_get.pcap", 52),
         ("dns_lookup.pcap", 24),
         ("icmp_ping.pcap", 20),
+        ("h2c_session.pcap", 89),
     ] {
         let file = capture(name);
         let frames = frames(&file);

@@ -261,3 +261,75 @@ fn a_display_filter_keeps_the_flows_of_matching_packets() {
         .iter()
         .all(|f| get(f, "id.resp_p") == 80 || get(f, "id.orig_p") == 80));
 }
+
+/// samples/captures/h2c_session.pcap (nghttp against nghttpd, see
+/// samples/README.md): the first connection's `http2` object lists the three
+/// concurrent GETs with their statuses and body sizes as nghttp logged them
+/// (h2c_session.nghttp.txt: DATA of 16384 + 16384 + 8192 bytes on stream 13,
+/// 20 on 15, 147 on 17), the server's connection window as 65,535 less those
+/// 41,127 bytes, and the timeline from the server's SETTINGS to GOAWAY; the
+/// second connection's POST of 24,000 bytes was reset by the server.
+#[test]
+fn http2_object_of_the_recorded_session() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/captures/h2c_session.pcap");
+    let all = ndjson(path.to_str().expect("utf-8"));
+    let h2: Vec<&Value> = all
+        .iter()
+        .map(|f| get(f, "http2"))
+        .filter(|v| !v.is_null())
+        .collect();
+    assert_eq!(h2.len(), 2);
+    let streams = get(h2[0], "streams").as_array().expect("streams");
+    let summary: Vec<(u64, &str, &str, u64, u64)> = streams
+        .iter()
+        .map(|s| {
+            (
+                get(s, "stream_id").as_u64().unwrap_or(0),
+                get(s, "method").as_str().unwrap_or(""),
+                get(s, "path").as_str().unwrap_or(""),
+                get(s, "status").as_u64().unwrap_or(0),
+                get(s, "response_body_bytes").as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (13, "GET", "/page.txt", 200, 40960),
+            (15, "GET", "/hello.txt", 200, 20),
+            (17, "GET", "/missing", 404, 147),
+        ]
+    );
+    assert_eq!(
+        get(get(h2[0], "connection_send_window"), "server").as_i64(),
+        Some(65_535 - 41_127)
+    );
+    let kinds: Vec<&str> = get(h2[0], "timeline")
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| get(e, "kind").as_str())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"http2.settings"));
+    assert_eq!(kinds.last(), Some(&"http2.goaway"));
+    let post = &get(h2[1], "streams").as_array().expect("streams")[0];
+    assert_eq!(get(post, "method").as_str(), Some("POST"));
+    assert_eq!(get(post, "request_body_bytes").as_u64(), Some(24_000));
+    assert_eq!(get(get(post, "reset"), "error").as_str(), Some("NO_ERROR"));
+    assert_eq!(get(get(post, "reset"), "by").as_str(), Some("server"));
+}
+
+/// http2/h2c_upgrade.pcap: curl's HTTP/1.1 request upgraded to h2c becomes
+/// stream 1, answered over HTTP/2 with status 200 and a 62-byte body.
+#[test]
+fn http2_object_of_an_upgraded_connection() {
+    let all = ndjson("http2/h2c_upgrade.pcap");
+    let h2 = get(&all[0], "http2");
+    let s = &get(h2, "streams").as_array().expect("streams")[0];
+    assert_eq!(get(s, "stream_id").as_u64(), Some(1));
+    assert_eq!(get(s, "method").as_str(), Some("GET"));
+    assert_eq!(get(s, "path").as_str(), Some("/robots.txt"));
+    assert_eq!(get(s, "status").as_u64(), Some(200));
+    assert_eq!(get(s, "response_body_bytes").as_u64(), Some(62));
+}

@@ -145,3 +145,61 @@ fn follow_json_carries_both_sides() {
     assert_eq!(chunks[0]["len"], 86);
     assert!(chunks.iter().skip(1).all(|c| c["from"] == 1));
 }
+
+fn follow_http2(tcp_stream: u32, id: u32, format: &str) -> Vec<u8> {
+    let file = repo().join("samples/captures/h2c_session.pcap");
+    let cli = Cli::parse_from([
+        "wirelens",
+        "follow",
+        "-r",
+        file.to_str().unwrap_or_default(),
+        "--stream",
+        &tcp_stream.to_string(),
+        "--http2-stream",
+        &id.to_string(),
+        "--format",
+        format,
+    ]);
+    let Command::Follow(args) = cli.command else {
+        panic!("not a follow command");
+    };
+    run(&args)
+}
+
+/// `follow --http2-stream`: one HTTP/2 stream of the nghttp session
+/// (samples/captures/h2c_session.pcap): the header list nghttp logged as sent
+/// (h2c_session.nghttp.txt), the response headers, and the body.
+#[test]
+fn follow_http2_stream_shows_headers_and_body() {
+    let text = String::from_utf8(follow_http2(0, 15, "ascii")).expect("utf-8");
+    let log = std::fs::read_to_string(repo().join("samples/captures/h2c_session.nghttp.txt"))
+        .expect("nghttp log");
+    // The request block nghttp printed for stream 15, header lines only.
+    let sent: Vec<&str> = log
+        .split("stream_id=15>")
+        .nth(1)
+        .expect("stream 15 in the log")
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.starts_with([';', '(']))
+        .take_while(|l| !l.starts_with('['))
+        .collect();
+    assert_eq!(sent.first(), Some(&":method: GET"));
+    let ours: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with(":method"))
+        .take_while(|l| !l.starts_with('\t'))
+        .collect();
+    assert_eq!(ours, sent);
+    assert!(text.contains("\t:status: 200\n"), "{text}");
+    assert!(text.contains("\thello from wirelens\n"), "{text}");
+    assert!(text.contains("Filter: tcp.stream eq 0 and http2.streamid eq 15"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&follow_http2(1, 13, "json")).expect("json");
+    assert_eq!(json["client"]["body_bytes"], 24000);
+    assert!(json["client"]["body"]
+        .as_str()
+        .is_some_and(|b| b.starts_with("field0000=value0000&")));
+    assert_eq!(json["server"]["body"], "hello from wirelens\n");
+}

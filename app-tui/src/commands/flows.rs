@@ -52,6 +52,11 @@
 //! `open` per side, `messages` and `keepalive` intervals observed per side,
 //! `hold_time_exceeded`, `prefixes` announced/withdrawn/held per sending side,
 //! the `notification` if any, and the FSM `timeline`.
+//!
+//! For an HTTP/2 connection, `http2`: its streams (method, path,
+//! authority, status, content type, body sizes each way, frames, start/end
+//! and time to response, reset), send windows, HPACK state and the handshake
+//! timeline (preface, SETTINGS both ways, ACKs, first HEADERS, ..., GOAWAY).
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -59,6 +64,7 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use wirelens_dissect::app::http2::{self, state::Connection};
 use wirelens_dissect::app::bgp::fsm::Session as BgpSession;
 use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
 use wirelens_dissect::app::ssh::banner;
@@ -96,6 +102,10 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
                 add_tracking(m, f, conv);
+            }
+            let h2 = f.tcp_stream.and_then(|s| state.http.http2(s));
+            if let (Some(h2), Value::Object(m)) = (h2, &mut v) {
+                m.insert("http2".into(), http2_json(h2));
             }
             let bgp = f.tcp_stream.and_then(|s| state.bgp.session(s));
             if let (Some(session), Value::Object(m)) = (bgp, &mut v) {
@@ -242,6 +252,93 @@ pub fn ssh_json(c: &SshConnection) -> Value {
 /// `2.0` from `SSH-2.0-OpenSSH_9.6 comments`.
 fn version_of(banner: &str) -> Option<&str> {
     banner.strip_prefix("SSH-")?.split('-').next()
+}
+
+/// The `http2` object of an HTTP/2 connection: one entry per stream (request
+/// and response, sizes, timings, frames, how it ended), the connection's
+/// send windows as last seen, the handshake timeline and HPACK health.
+/// Sides are named `client` and `server` (the side that sent the preface is
+/// the client).
+pub fn http2_json(c: &Connection) -> Value {
+    let client = c.client.unwrap_or(0);
+    let server = 1 - client;
+    let streams: Vec<Value> = c
+        .streams
+        .values()
+        .filter(|s| s.id != 0)
+        .map(|s| {
+            let mut o = Map::new();
+            o.insert("stream_id".into(), json!(s.id));
+            o.insert("state".into(), json!(s.state.name()));
+            for (k, v) in [
+                ("method", &s.method),
+                ("path", &s.path),
+                ("authority", &s.authority),
+                ("scheme", &s.scheme),
+                ("content_type", &s.content_type),
+            ] {
+                if let Some(v) = v {
+                    o.insert(k.into(), json!(v));
+                }
+            }
+            if let Some(st) = s.status {
+                o.insert("status".into(), json!(st));
+            }
+            o.insert("request_body_bytes".into(), json!(s.body_len[client]));
+            o.insert("response_body_bytes".into(), json!(s.body_len[server]));
+            o.insert("first_frame".into(), json!(s.first_frame));
+            o.insert("last_frame".into(), json!(s.last_frame));
+            o.insert("start".into(), json!(s.first_ts.as_secs_f64()));
+            o.insert("end".into(), json!(s.last_ts.as_secs_f64()));
+            o.insert("duration".into(), json!(secs(s.last_ts.since(s.first_ts))));
+            if let Some(f) = s.request_frame {
+                o.insert("request_frame".into(), json!(f));
+            }
+            if let Some(f) = s.response_frame {
+                o.insert("response_frame".into(), json!(f));
+            }
+            if let Some(ts) = s.response_ts {
+                o.insert("time_to_response".into(), json!(secs(ts.since(s.first_ts))));
+            }
+            if let Some((code, by)) = s.reset {
+                o.insert(
+                    "reset".into(),
+                    json!({
+                        "error_code": code,
+                        "error": http2::frame::error_name(code.into()).unwrap_or("unknown"),
+                        "by": if by == client { "client" } else { "server" },
+                    }),
+                );
+            }
+            o.insert(
+                "send_window".into(),
+                json!({"client": s.window[client], "server": s.window[server]}),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    let timeline: Vec<Value> = c
+        .timeline
+        .events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect();
+    json!({
+        "streams": streams,
+        "streams_forgotten": c.streams_dropped,
+        "connection_send_window": {"client": c.conn_window[client], "server": c.conn_window[server]},
+        "initial_stream_window": {"client": c.initial_window[client], "server": c.initial_window[server]},
+        "hpack_lost_at_frame": {"client": c.hpack[client].lost_at(), "server": c.hpack[server].lost_at()},
+        "timeline": timeline,
+    })
 }
 
 /// Zeek's `proto` names.

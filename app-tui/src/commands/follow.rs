@@ -68,9 +68,13 @@ impl Followed {
 
 /// Runs `follow`, writing to `out`.
 pub fn run(args: &FollowArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
-    let file = input::open(&args.file)?;
-    let followed = follow(&file, args.stream, args.udp)?;
-    let text = render(&followed, args.stream, args.udp, args.format);
+    let text = if let Some(id) = args.http2_stream {
+        super::follow_http2::follow(&args.file, args.stream, id, args.format)?
+    } else {
+        let file = input::open(&args.file)?;
+        let followed = follow(&file, args.stream, args.udp)?;
+        render(&followed, args.stream, args.udp, args.format)
+    };
     let mut out = BufWriter::new(out);
     match out.write_all(&text).and_then(|_| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
@@ -288,7 +292,7 @@ pub fn render(f: &Followed, stream: u32, udp: bool, format: FollowFormat) -> Vec
 }
 
 /// tshark's follow ascii: printable characters, CR and LF kept, the rest a dot.
-fn ascii_char(b: u8, keep_line_ends: bool) -> u8 {
+pub(crate) fn ascii_char(b: u8, keep_line_ends: bool) -> u8 {
     if b.is_ascii_graphic() || b == b' ' || (keep_line_ends && (b == b'\n' || b == b'\r')) {
         b
     } else {
@@ -298,7 +302,7 @@ fn ascii_char(b: u8, keep_line_ends: bool) -> u8 {
 
 /// tshark's follow hex: offset (per direction), 16 bytes in two groups of 8, the
 /// same as characters; `out` holds only this chunk's lines.
-fn hex_lines(out: &mut String, indent: &str, start: usize, data: &[u8]) {
+pub(crate) fn hex_lines(out: &mut String, indent: &str, start: usize, data: &[u8]) {
     for (i, line) in data.chunks(16).enumerate() {
         let _ = write!(out, "{indent}{:08X}  ", start + i * 16);
         for j in 0..16 {

@@ -4,5 +4,6 @@ pub mod bgp_report;
 pub mod fields;
 pub mod flows;
 pub mod follow;
+pub mod follow_http2;
 pub mod print;
 pub mod stats;

@@ -7,6 +7,8 @@ pub mod data;
 pub mod dns;
 pub mod ssh;
 pub mod tls;
+pub mod http;
+pub mod http2;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +94,18 @@ pub fn recognise(
         .or_else(|| recognise_by_content(transport, payload))
 }
 
+/// An HTTP/2 server speaks first with a SETTINGS frame on stream 0 (its
+/// client's preface may come later): Wireshark recognises that too.
+pub(crate) fn starts_with_h2_settings(payload: &[u8]) -> bool {
+    match payload {
+        [l0, l1, l2, 4, flags, 0, 0, 0, 0, ..] => {
+            let len = u32::from_be_bytes([0, *l0, *l1, *l2]) as usize;
+            flags & !1 == 0 && len.is_multiple_of(6) && len <= 16_384 && payload.len() >= 9 + len
+        }
+        _ => false,
+    }
+}
+
 /// Heuristics on the first bytes of a payload.
 fn recognise_by_content(transport: Transport, payload: &[u8]) -> Option<AppProtocol> {
     if transport != Transport::Tcp {
@@ -100,7 +114,7 @@ fn recognise_by_content(transport: Transport, payload: &[u8]) -> Option<AppProto
     if payload.starts_with(b"SSH-") {
         return Some(AppProtocol::Ssh);
     }
-    if payload.starts_with(H2_PREFACE) {
+    if payload.starts_with(H2_PREFACE) || starts_with_h2_settings(payload) {
         return Some(AppProtocol::Http2);
     }
     // A TLS handshake record: content type 22, version 3.x, then a handshake type.

@@ -38,6 +38,8 @@ pub struct State {
     pub bgp: crate::app::bgp::fsm::BgpTable,
     /// TLS sessions by `tcp.stream`: negotiated parameters and handshake timelines.
     pub tls: crate::app::tls::state::TlsTable,
+    /// HTTP/1.x and HTTP/2 connections: framing, HPACK, streams, windows.
+    pub http: crate::app::http2::state::HttpTable,
     /// The conntrack-like flow table.
     pub flows: conntrack::FlowTable,
     /// tshark's `-z conv` tables.
