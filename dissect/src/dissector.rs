@@ -17,6 +17,9 @@ pub struct Prefs {
     pub udp_check_checksum: bool,
     /// `tcp.relative_sequence_numbers`: show sequence numbers relative to the ISN.
     pub tcp_relative_seq: bool,
+    /// `http2.tcp.port`: TCP ports whose connections are HTTP/2 (with or
+    /// without a preface), besides those found by content.
+    pub http2_tcp_ports: Vec<u16>,
 }
 
 impl Default for Prefs {
@@ -27,6 +30,7 @@ impl Default for Prefs {
             tcp_check_checksum: true,
             udp_check_checksum: true,
             tcp_relative_seq: true,
+            http2_tcp_ports: Vec::new(),
         }
     }
 }
@@ -37,6 +41,11 @@ impl Prefs {
         let (name, value) = spec
             .split_once(':')
             .ok_or_else(|| format!("preference '{spec}' is not of the form name:value"))?;
+        if name == "http2.tcp.port" {
+            self.http2_tcp_ports = parse_port_range(value)
+                .ok_or_else(|| format!("preference '{name}' takes ports and ranges such as 8000,9000-9010, not '{value}'"))?;
+            return Ok(());
+        }
         let flag = match value.to_ascii_uppercase().as_str() {
             "TRUE" | "1" | "YES" => true,
             "FALSE" | "0" | "NO" => false,
@@ -57,6 +66,33 @@ impl Prefs {
         Ok(())
     }
 }
+
+/// A Wireshark range preference: ports and inclusive ranges separated by
+/// commas (`8000,9000-9010`); empty clears it. Ranges above
+/// [`MAX_PORTS_IN_RANGE`] ports in all are refused.
+fn parse_port_range(value: &str) -> Option<Vec<u16>> {
+    let mut ports = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (lo, hi) = match part.split_once('-') {
+            Some((lo, hi)) => (
+                lo.trim().parse::<u16>().ok()?,
+                hi.trim().parse::<u16>().ok()?,
+            ),
+            None => {
+                let p = part.parse::<u16>().ok()?;
+                (p, p)
+            }
+        };
+        if lo > hi || ports.len() + usize::from(hi - lo) >= MAX_PORTS_IN_RANGE {
+            return None;
+        }
+        ports.extend(lo..=hi);
+    }
+    Some(ports)
+}
+
+/// Ports a range preference may name.
+pub const MAX_PORTS_IN_RANGE: usize = 1024;
 
 /// Network-layer facts the transport layer needs (pseudo-header, columns).
 #[derive(Clone, Copy, Debug)]
@@ -187,5 +223,23 @@ impl Dissector {
             crate::dispatch::link(&mut cx, meta.link_type, data);
         }
         frame::finish(pkt, frame_layer);
+    }
+}
+
+#[cfg(test)]
+mod prefs_tests {
+    use super::*;
+
+    #[test]
+    fn http2_ports_take_wireshark_ranges() {
+        let mut p = Prefs::default();
+        p.set("http2.tcp.port:8000, 9000-9002")
+            .expect("valid range");
+        assert_eq!(p.http2_tcp_ports, [8000, 9000, 9001, 9002]);
+        p.set("http2.tcp.port:").expect("empty clears");
+        assert!(p.http2_tcp_ports.is_empty());
+        assert!(p.set("http2.tcp.port:9002-9000").is_err());
+        assert!(p.set("http2.tcp.port:70000").is_err());
+        assert!(p.set("http2.tcp.port:1-65535").is_err());
     }
 }

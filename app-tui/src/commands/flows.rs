@@ -64,9 +64,9 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
-use wirelens_dissect::app::http2::{self, state::Connection};
 use wirelens_dissect::app::bgp::fsm::Session as BgpSession;
 use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
+use wirelens_dissect::app::http2::{self, state::Connection};
 use wirelens_dissect::app::ssh::banner;
 use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
 use wirelens_dissect::app::tls::names as tls_names;

@@ -1128,3 +1128,27 @@ fn only_a_first_pdu_that_looks_like_settings_switches_to_http2() {
         Some("http2")
     );
 }
+
+/// A connection caught after its preface (the capture started late) is found
+/// only by port: `-o http2.tcp.port:8080` makes its frames HTTP/2 from the
+/// first byte, where by default port 8080 means HTTP/1.x.
+#[test]
+fn a_configured_port_makes_a_connection_without_preface_http2() {
+    let ping = h2_frame(6, 0, 0, b"12345678");
+    let frames = [tcp_frame(true, 1000, &ping)];
+    let tf: Vec<TestFrame<'_>> = frames.iter().map(|f| TestFrame::new(f)).collect();
+    let by_default = dissect_frames(LinkType::ETHERNET, no_checksums(), true, &tf);
+    assert!(!crate::testutil::chain(&by_default[0]).contains("http2"));
+    let mut prefs = no_checksums();
+    prefs.set("http2.tcp.port:8080").expect("valid preference");
+    let configured = dissect_frames(LinkType::ETHERNET, prefs, true, &tf);
+    assert!(
+        crate::testutil::chain(&configured[0]).ends_with(":http2"),
+        "{}",
+        crate::testutil::chain(&configured[0])
+    );
+    assert_eq!(
+        crate::testutil::values(&configured[0], "http2.type", &frames[0]),
+        ["6"]
+    );
+}

@@ -17,7 +17,7 @@ fn prefs() -> Prefs {
         ip_check_checksum: false,
         tcp_check_checksum: false,
         udp_check_checksum: false,
-        tcp_relative_seq: true,
+        ..Prefs::default()
     }
 }
 

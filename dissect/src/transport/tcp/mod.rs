@@ -502,7 +502,12 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     }
     pkt.add(&PAYLOAD, span, Value::SpanBytes);
     if conv.app.is_none() {
-        conv.app = app::recognise(app::Transport::Tcp, h.sport, h.dport, payload);
+        let configured = |port| cx.prefs.http2_tcp_ports.contains(&port);
+        conv.app = if configured(h.sport) || configured(h.dport) {
+            Some(app::AppProtocol::Http2)
+        } else {
+            app::recognise(app::Transport::Tcp, h.sport, h.dport, payload)
+        };
     }
     let seg = dispatch::TcpSegment {
         app: conv.app,
