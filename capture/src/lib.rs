@@ -25,9 +25,10 @@
 #![deny(unsafe_code)]
 
 pub mod file;
+pub mod session;
 pub mod write;
 
 pub use file::{
     CaptureFile, CustomBlock, FileFormat, Frame, Interface, InterfaceStats, Metadata, NameEntry,
-    OpenError, Packets, ReadError, Section,
+    OpenError, Packets, ReadError, ResumePoint, Section,
 };

@@ -85,6 +85,14 @@ impl Filter {
         self.needs_tree
     }
 
+    /// Whether the filter reads only what a packet index keeps: addresses and
+    /// ports, frame number, lengths and time, protocol presence and named
+    /// expert items (see [`compile::summary_only`]). Such a filter gives the
+    /// same answer on a packet rebuilt from those facts alone.
+    pub fn summary_only(&self) -> bool {
+        compile::summary_only(&self.program)
+    }
+
     /// The field and protocol names the filter reads.
     pub fn fields(&self) -> Vec<&'static str> {
         let mut out = Vec::new();

@@ -1,0 +1,482 @@
+//! Issue #5: the capture session.
+//!
+//! - Every corpus capture loads in the background into an index with one entry
+//!   per packet, in file order, with the packet count a plain pass finds.
+//! - The on-demand tree of every packet (dissected again through the
+//!   session's parked dissectors, in order and in random jumps) is the tree a
+//!   single full pass gives, compared as tshark-shaped JSON, for every corpus
+//!   file.
+//! - `stats hierarchy` matches the stored `tshark -q -z io,phs` output
+//!   (`*.phs.txt`) on every corpus capture that has one, except for the
+//!   protocols wirelens does not dissect yet ([`PENDING`], checked against the
+//!   registry so the list shrinks as dissectors land) and the files in
+//!   [`KNOWN`], each with its reason.
+//! - Filters answered from the index give the same packets as dissecting
+//!   every packet again.
+//! - Loading can be cancelled and reports progress.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use wirelens::commands::stats::tshark_prefs;
+use wirelens_capture::session::filter::FilterControl;
+use wirelens_capture::session::stats::write_hierarchy;
+use wirelens_capture::session::{Config, LoadState, Session};
+use wirelens_capture::CaptureFile;
+use wirelens_dissect::export::json::render_packet;
+use wirelens_dissect::filter::Filter;
+use wirelens_dissect::{registry, Dissector, Packet};
+use wirelens_tests::{captures, corpus_dir, sidecar};
+
+fn config() -> Config {
+    Config {
+        prefs: tshark_prefs(),
+        ..Config::default()
+    }
+}
+
+fn load(path: &Path) -> Session {
+    try_load(path).expect("open capture")
+}
+
+/// `None` for the corpus files that are not captures at all (bad headers).
+fn try_load(path: &Path) -> Option<Session> {
+    let session = Session::open(path, config()).ok()?;
+    session.wait();
+    Some(session)
+}
+
+fn name(path: &Path) -> String {
+    let dir = corpus_dir();
+    path.strip_prefix(&dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .to_string()
+}
+
+/// Every packet's JSON from one pass with the tree, as `print -T json` makes it.
+fn full_pass(path: &Path) -> Option<Vec<String>> {
+    let file = CaptureFile::open(path).ok()?;
+    let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+    let mut dissector = Dissector::new(tshark_prefs());
+    let mut pkt = Packet::new(true);
+    let mut out = Vec::new();
+    let mut packets = file.packets();
+    while let Some(Ok(frame)) = packets.next() {
+        let meta = frame.meta(packets.interfaces(), pcapng);
+        dissector.dissect(&meta, frame.data, &mut pkt);
+        let mut json = String::new();
+        render_packet(&mut json, &meta, &pkt, frame.data);
+        out.push(json);
+    }
+    Some(out)
+}
+
+fn on_demand(session: &Session, n: u64) -> String {
+    let d = session.dissect(n).expect("packet in the index");
+    let mut json = String::new();
+    render_packet(&mut json, &d.meta(), &d.packet, d.frame.data);
+    json
+}
+
+/// A small deterministic generator for the random jumps.
+fn lcg(seed: &mut u64) -> u64 {
+    *seed = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    *seed >> 33
+}
+
+#[test]
+fn on_demand_trees_equal_a_full_pass_on_every_corpus_file() {
+    let mut files = 0;
+    let mut checked = 0u64;
+    let mut failures = Vec::new();
+    for capture in captures(&corpus_dir(), &[]) {
+        let Some(truth) = full_pass(&capture) else {
+            assert!(try_load(&capture).is_none());
+            continue;
+        };
+        let session = load(&capture);
+        assert_eq!(
+            session.len(),
+            truth.len() as u64,
+            "{}: index and plain pass disagree on the packet count",
+            name(&capture)
+        );
+        files += 1;
+        let n = truth.len() as u64;
+        // In order (cursor moves forward), then jumps back and forth.
+        let mut order: Vec<u64> = (1..=n).collect();
+        let mut seed = n;
+        order.extend((0..n.min(40)).map(|_| lcg(&mut seed) % n + 1));
+        for k in order {
+            checked += 1;
+            let mine = on_demand(&session, k);
+            if mine != truth[(k - 1) as usize] {
+                failures.push(format!("{} packet {k}", name(&capture)));
+                break;
+            }
+        }
+    }
+    println!("{files} files, {checked} on-demand trees compared");
+    assert!(files >= 150, "expected the corpus, found {files} files");
+    assert!(failures.is_empty(), "on-demand trees differ: {failures:?}");
+}
+
+/// Protocols tshark shows in the corpus's hierarchies that wirelens does not
+/// dissect yet. Their subtrees are left out of the comparison (wirelens shows
+/// their bytes as `data`); the test fails when one of them is registered,
+/// so the list shrinks as dissectors land.
+const PENDING: &[(&str, &str)] = &[
+    ("tls", "TLS dissector in progress"),
+    ("ssh", "SSH dissector in progress"),
+    ("bgp", "BGP dissector in progress"),
+    ("http", "HTTP/1 not dissected yet"),
+    ("http2", "HTTP/2 dissector in progress"),
+    ("data-text-lines", "HTTP bodies (needs HTTP)"),
+    (
+        "tcp.segments",
+        "tshark's reassembled-segments node: shown for the TCP-framed protocols in progress",
+    ),
+    ("wlan", "802.11 dissector in progress"),
+    ("wlan.mgt", "802.11 dissector in progress"),
+    ("wlan_radio", "802.11 dissector in progress"),
+    ("radiotap", "radiotap dissector in progress"),
+    ("llc", "LLC (under 802.11) not dissected yet"),
+    ("eapol", "EAPOL (802.11 handshakes) not dissected yet"),
+    ("nbns", "NetBIOS name service not dissected"),
+    ("nbdgm", "NetBIOS datagrams not dissected"),
+    ("smb", "SMB not dissected"),
+    ("browser", "Microsoft browser protocol not dissected"),
+    ("mailslot", "SMB mailslot not dissected"),
+    ("imf", "Internet message format not dissected"),
+    ("smtp", "SMTP not dissected"),
+    ("mqtt", "MQTT not dissected"),
+    ("stp", "spanning tree not dissected"),
+    (
+        "_ws.malformed",
+        "tshark's malformed-packet node for the protocols above",
+    ),
+    (
+        "_ws.short",
+        "tshark's short-frame node for the protocols above",
+    ),
+    (
+        "mdns",
+        "mDNS is dissected by the DNS dissector but named dns",
+    ),
+    (
+        "llmnr",
+        "LLMNR is dissected by the DNS dissector but named dns",
+    ),
+    ("dhcp", "DHCP not dissected"),
+    ("ntp", "NTP not dissected"),
+    ("rpc", "ONC RPC not dissected"),
+    ("portmap", "portmapper not dissected (needs RPC)"),
+    ("mount", "NFS mount not dissected (needs RPC)"),
+    ("nfs", "NFS not dissected (needs RPC)"),
+    ("pptp", "PPTP not dissected"),
+    ("gre", "GRE not dissected"),
+    ("ppp", "PPP not dissected"),
+    ("lcp", "PPP LCP not dissected"),
+    ("ftp", "FTP not dissected"),
+    ("ftp.current-working-directory", "FTP not dissected"),
+    ("db-lsp-disc", "Dropbox LAN sync discovery not dissected"),
+    ("grpc", "gRPC not dissected (needs HTTP/2)"),
+    ("protobuf", "protobuf not dissected (needs gRPC)"),
+    ("ymsg", "Yahoo Messenger not dissected"),
+];
+
+/// Files that differ for a reason other than a pending protocol.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "bgp/bgp_aigp_communities.pcap",
+        "link type JUNIPER_ETHER is not dissected; tshark shows a text node and eth, wirelens data",
+    ),
+    (
+        "formats/pcapng_packet_comments.pcapng",
+        "needs DHCP (pending) under a pkt_comment root, which the pending rule does not reach",
+    ),
+    (
+        "ip/ipv6_frag_tcp.pcap",
+        "TCP payload no dissector claims: tshark 4.0 keeps it as tcp.payload without a data layer, wirelens adds data (frame.protocols differs the same way)",
+    ),
+    (
+        "tcp/tcp_ooo_small.pcap",
+        "TCP payload no dissector claims: tshark 4.0 keeps it as tcp.payload without a data layer, wirelens adds data",
+    ),
+    (
+        "tcp/tcp_window_scale.pcap",
+        "TCP payload no dissector claims: tshark 4.0 keeps it as tcp.payload without a data layer, wirelens adds data",
+    ),
+    (
+        "tcp/tcp_keepalive_empty_sack_rawip.pcap",
+        "raw IP link type: tshark shows a raw protocol node that wirelens does not have",
+    ),
+    (
+        "ip/ipv6_hbh_routing0_dns.pcap",
+        "tshark does not dissect the UDP payload behind a type 0 routing header as DNS; wirelens does",
+    ),
+];
+
+#[derive(Debug, Clone)]
+struct Node {
+    proto: String,
+    frames: u64,
+    bytes: u64,
+    children: Vec<Node>,
+}
+
+fn parse_phs(text: &str) -> Vec<Node> {
+    let mut roots: Vec<Node> = Vec::new();
+    let mut started = false;
+    for line in text.lines() {
+        if line.starts_with("Filter:") {
+            started = true;
+            continue;
+        }
+        if !started || line.starts_with("====") || line.trim().is_empty() {
+            continue;
+        }
+        let depth = (line.len() - line.trim_start().len()) / 2;
+        let mut words = line.split_whitespace();
+        let proto = words.next().unwrap_or("").to_string();
+        let num = |w: Option<&str>, key: &str| {
+            w.and_then(|w| w.strip_prefix(key))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        let frames = num(words.next(), "frames:");
+        let bytes = num(words.next(), "bytes:");
+        let mut level = &mut roots;
+        for _ in 0..depth {
+            level = &mut level.last_mut().expect("parent row").children;
+        }
+        level.push(Node {
+            proto,
+            frames,
+            bytes,
+            children: Vec::new(),
+        });
+    }
+    roots
+}
+
+fn pending(proto: &str) -> bool {
+    PENDING.iter().any(|(p, _)| *p == proto)
+}
+
+/// Compares tshark's hierarchy with ours, leaving out pending protocols'
+/// subtrees; where one was left out, wirelens's `data` sibling took its
+/// packets and is not compared either.
+fn compare(truth: &[Node], ours: &[Node], path: &str, errors: &mut Vec<String>) {
+    let skipped = truth.iter().any(|t| pending(&t.proto));
+    for t in truth.iter().filter(|t| !pending(&t.proto)) {
+        if skipped && t.proto == "data" {
+            continue;
+        }
+        let here = format!("{path}/{}", t.proto);
+        match ours.iter().find(|o| o.proto == t.proto) {
+            None => errors.push(format!("{here}: missing")),
+            Some(o) => {
+                if (o.frames, o.bytes) != (t.frames, t.bytes) {
+                    errors.push(format!(
+                        "{here}: frames:{} bytes:{}, tshark frames:{} bytes:{}",
+                        o.frames, o.bytes, t.frames, t.bytes
+                    ));
+                }
+                compare(&t.children, &o.children, &here, errors);
+            }
+        }
+    }
+    for o in ours {
+        let in_truth = truth.iter().any(|t| t.proto == o.proto);
+        let stands_for_pending = skipped && o.proto == "data";
+        if !in_truth && !stands_for_pending {
+            errors.push(format!("{path}/{}: not in tshark's hierarchy", o.proto));
+        }
+    }
+}
+
+fn protocols_of(nodes: &[Node], out: &mut Vec<String>) {
+    for n in nodes {
+        if !out.contains(&n.proto) {
+            out.push(n.proto.clone());
+        }
+        protocols_of(&n.children, out);
+    }
+}
+
+#[test]
+fn hierarchy_matches_tshark_on_the_corpus_except_pending_protocols() {
+    for (proto, _) in PENDING {
+        assert!(
+            registry::protocol(proto).is_none(),
+            "{proto} is dissected now: remove it from PENDING"
+        );
+    }
+    let mut files = 0;
+    let mut exact = 0;
+    let mut with_pending = 0;
+    let mut failures = Vec::new();
+    for capture in captures(&corpus_dir(), &[]) {
+        let Ok(truth) = std::fs::read_to_string(sidecar(&capture, "phs.txt")) else {
+            continue;
+        };
+        files += 1;
+        let file = name(&capture);
+        let Some(session) = try_load(&capture) else {
+            failures.push(format!("{file}: cannot be opened"));
+            continue;
+        };
+        let mut out = Vec::new();
+        session
+            .with_analysis(|a| write_hierarchy(&mut out, &a.hierarchy()))
+            .expect("write");
+        let mine = String::from_utf8(out).expect("utf-8");
+        if mine == truth {
+            exact += 1;
+            continue;
+        }
+        let (t, o) = (parse_phs(&truth), parse_phs(&mine));
+        let mut unknown = Vec::new();
+        protocols_of(&t, &mut unknown);
+        unknown.retain(|p| registry::protocol(p).is_none() && !pending(p) && p != "data");
+        let mut errors = Vec::new();
+        if !unknown.is_empty() {
+            errors.push(format!(
+                "protocols neither dissected nor in PENDING: {unknown:?}"
+            ));
+        }
+        compare(&t, &o, "", &mut errors);
+        if errors.is_empty() {
+            with_pending += 1;
+            continue;
+        }
+        match KNOWN.iter().find(|(f, _)| *f == file) {
+            Some((_, why)) => println!("known difference {file}: {why}"),
+            None => {
+                println!("MISMATCH {file}: {errors:?}\n--- tshark\n{truth}--- wirelens\n{mine}");
+                failures.push(file);
+            }
+        }
+    }
+    println!(
+        "io,phs: {exact}/{files} files byte-identical, {with_pending} equal apart from pending protocols, {} known differences",
+        KNOWN.len()
+    );
+    assert!(
+        files >= 100,
+        "expected the corpus's phs.txt files, found {files}"
+    );
+    assert!(
+        failures.is_empty(),
+        "hierarchy differs from tshark on {failures:?}"
+    );
+}
+
+/// Filters the index can answer, and one it cannot (for the fallback).
+const FILTERS: &[&str] = &[
+    "tcp",
+    "udp.port == 53",
+    "ip.addr == 10.0.0.0/8 || ipv6",
+    "tcp.port in {80 443} && !icmp",
+    "frame.number > 3 && frame.len < 200",
+    "tcp.analysis.retransmission || tcp.analysis.duplicate_ack",
+    "eth.addr == ff:ff:ff:ff:ff:ff",
+    "dns && frame.time_relative >= 0",
+    "tcp.flags.syn == 1",
+];
+
+#[test]
+fn index_filters_agree_with_dissecting_every_packet() {
+    let mut runs = 0;
+    let mut from_index = 0;
+    for capture in captures(&corpus_dir(), &["malformed"]) {
+        let session = load(&capture);
+        for text in FILTERS {
+            let filter = Filter::compile(text).expect("filter compiles");
+            let control = FilterControl::default();
+            let got = session.filter(&filter, &control);
+            // Reference: one plain pass, dissected at the speed the filter needs.
+            let file = CaptureFile::open(&capture).expect("open");
+            let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+            let mut dissector = Dissector::new(tshark_prefs());
+            let mut pkt = Packet::new(filter.needs_tree());
+            let mut want = Vec::new();
+            let mut packets = file.packets();
+            while let Some(Ok(frame)) = packets.next() {
+                let meta = frame.meta(packets.interfaces(), pcapng);
+                dissector.dissect(&meta, frame.data, &mut pkt);
+                if filter.matches(&pkt, &meta, frame.data) {
+                    want.push(frame.number);
+                }
+            }
+            assert_eq!(got.matches, want, "{} with '{text}'", name(&capture));
+            assert_eq!(control.done.load(Ordering::Relaxed), session.len());
+            runs += 1;
+            from_index += got.from_index as usize;
+        }
+    }
+    println!("{runs} filter runs, {from_index} answered from the index");
+    assert!(from_index > runs / 2);
+}
+
+/// A pcap of `n` small UDP packets, to load and cancel.
+fn synthetic_pcap(n: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    let frame: Vec<u8> = {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&[
+            0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ]);
+        f.extend_from_slice(&[0x30, 0x39, 0x30, 0x3a, 0, 8, 0, 0]);
+        f
+    };
+    for i in 0..n {
+        out.extend_from_slice(&(1_700_000_000 + i / 1000).to_le_bytes());
+        out.extend_from_slice(&((i % 1000) * 1000).to_le_bytes());
+        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+#[test]
+fn loading_reports_progress_and_can_be_cancelled() {
+    let bytes = synthetic_pcap(400_000);
+    let total_len = bytes.len() as u64;
+    let file = CaptureFile::from_bytes(bytes).expect("pcap");
+    let session = Session::start(file, config());
+    let first = session.wait_for_packets(64);
+    assert!(first >= 64);
+    session.cancel();
+    let p = session.wait();
+    assert_eq!(p.state, LoadState::Cancelled);
+    assert!(p.packets < 400_000, "cancelled before the end");
+    assert_eq!(session.len(), p.packets);
+    assert!(p.bytes_read < total_len);
+    // What was loaded stays usable.
+    let d = session.dissect(p.packets).expect("last loaded packet");
+    assert_eq!(d.frame.number, p.packets);
+
+    let file = CaptureFile::from_bytes(synthetic_pcap(10_000)).expect("pcap");
+    let session = Session::start(file, config());
+    let p = session.wait();
+    assert_eq!(p.state, LoadState::Done);
+    assert_eq!(p.packets, 10_000);
+    assert_eq!(p.fraction(), 1.0);
+    assert!(p.remaining().is_none());
+    let e = session.entry(10_000).expect("last entry");
+    assert_eq!((e.orig_len, e.cap_len), (42, 42));
+    assert!(session.entry(10_001).is_none());
+}
