@@ -452,6 +452,70 @@ fn synthetic_pcap(n: u32) -> Vec<u8> {
 }
 
 #[test]
+fn jumps_by_stream_time_and_expert_follow_the_dissection() {
+    use wirelens_capture::session::access::Direction;
+    let capture = corpus_dir().join("mixed/wikipedia_dns_http.pcap");
+    let session = load(&capture);
+    let n = session.len();
+    // Walking a stream forward visits exactly the packets of its tcp.stream.
+    let first = (1..=n)
+        .find(|&k| {
+            session
+                .dissect(k)
+                .is_some_and(|d| d.packet.find("tcp.stream").is_some())
+        })
+        .expect("a TCP packet");
+    let stream_of = |k: u64| {
+        session.dissect(k).and_then(|d| {
+            d.packet
+                .find("tcp.stream")
+                .map(|f| format!("{:?}", f.value))
+        })
+    };
+    let want = stream_of(first);
+    let members: Vec<u64> = (1..=n).filter(|&k| stream_of(k) == want).collect();
+    let mut walked = vec![first];
+    while let Some(next) = session.same_stream(*walked.last().unwrap_or(&first), Direction::Next) {
+        walked.push(next);
+    }
+    assert_eq!(walked, members);
+    let last = *members.last().unwrap_or(&first);
+    assert_eq!(
+        session.same_stream(last, Direction::Previous),
+        members.len().checked_sub(2).map(|i| members[i])
+    );
+    // Expert jumps land on packets that have expert items.
+    let mut k = 0;
+    let mut seen = 0;
+    while let Some(next) = session.expert_packet(k, Direction::Next, 1) {
+        assert!(next > k);
+        assert!(!session
+            .dissect(next)
+            .expect("packet")
+            .packet
+            .experts
+            .is_empty());
+        k = next;
+        seen += 1;
+    }
+    let with_experts = (1..=n)
+        .filter(|&j| {
+            !session
+                .dissect(j)
+                .expect("packet")
+                .packet
+                .experts
+                .is_empty()
+        })
+        .count();
+    assert_eq!(seen, with_experts);
+    // Time: the packet at packet 10's time is packet 10 or an earlier one with the same time.
+    let t = session.entry(10).expect("entry").ts();
+    let at = session.packet_at_time(t).expect("a packet");
+    assert!(at <= 10 && session.entry(at).expect("entry").ts() == t);
+}
+
+#[test]
 fn loading_reports_progress_and_can_be_cancelled() {
     let bytes = synthetic_pcap(400_000);
     let total_len = bytes.len() as u64;

@@ -20,6 +20,7 @@
 //! rebuilt by replaying dissection from the nearest parked dissector
 //! ("cursor") up to it, so it is the tree a single full pass gives.
 
+pub mod access;
 pub mod filter;
 pub mod index;
 pub mod intern;
