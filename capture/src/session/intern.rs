@@ -12,7 +12,7 @@
 //! [`NOT_INTERNED`] and is answered by dissecting the packet again.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use wirelens_dissect::model::field::FieldDef;
@@ -133,10 +133,69 @@ impl Addrs {
     pub const APPROX_BYTES: usize = 2 * std::mem::size_of::<Addrs>() + 4 * 40 + 32;
 }
 
+/// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's
+/// FxHash): interning runs once per packet on keys that are not
+/// attacker-chosen in a way that matters (a collision costs a comparison).
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64)
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(i as u64)
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64)
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i)
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64)
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// An append-only table of distinct values, each with a `u32` id in order of
 /// first appearance.
 pub struct Interner<T> {
-    ids: HashMap<Arc<T>, u32>,
+    ids: FxMap<Arc<T>, u32>,
     values: Vec<Arc<T>>,
     limit: usize,
     /// Lookups that found the table full.
@@ -146,7 +205,7 @@ pub struct Interner<T> {
 impl<T: Eq + Hash> Interner<T> {
     pub fn new(limit: usize) -> Self {
         Interner {
-            ids: HashMap::new(),
+            ids: FxMap::default(),
             values: Vec::new(),
             limit: limit.min(NOT_INTERNED as usize),
             overflowed: 0,

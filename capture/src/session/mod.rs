@@ -65,7 +65,7 @@ impl Default for Config {
             prefs: Prefs::default(),
             first_screen: 64,
             batch: 4096,
-            cursors: 4,
+            cursors: 2,
             max_addrs: 1 << 20,
             max_shapes: 1 << 16,
             max_expert_rows: 10_000,

@@ -5,13 +5,13 @@
 //! Conversations and endpoints come from the dissector's own tables
 //! (`flow::conv::ConvStats`), which the loading pass fills.
 
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use wirelens_dissect::model::{Group, Severity};
 use wirelens_dissect::Packet;
 
 use super::index::{IndexEntry, IndexSnapshot};
-use super::intern::Shape;
+use super::intern::{FxHasher, FxMap, Shape};
 
 /// Frames and bytes counted for one shape id.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -109,7 +109,9 @@ pub struct ExpertRow {
 #[derive(Debug, Default)]
 pub struct ExpertSummary {
     rows: Vec<ExpertRow>,
-    keys: HashMap<(Severity, Group, &'static str, String), usize>,
+    /// Row indices by a hash of (severity, group, protocol, message), so a
+    /// packet's items are counted without allocating.
+    keys: FxMap<u64, Vec<usize>>,
     limit: usize,
     /// Items whose row did not fit, by severity (chat, note, warning, error).
     pub overflow: [u64; 4],
@@ -130,8 +132,17 @@ impl ExpertSummary {
                 .layers
                 .get(e.layer as usize)
                 .map_or("", |l| l.proto.short);
-            let key = (e.severity, e.group, protocol, e.message.to_string());
-            if let Some(&i) = self.keys.get(&key) {
+            let mut h = FxHasher::default();
+            (e.severity, e.group, protocol, e.message.as_ref()).hash(&mut h);
+            let slot = self.keys.entry(h.finish()).or_default();
+            let found = slot.iter().copied().find(|&i| {
+                let r = &self.rows[i];
+                r.severity == e.severity
+                    && r.group == e.group
+                    && r.protocol == protocol
+                    && r.message == e.message.as_ref()
+            });
+            if let Some(i) = found {
                 self.rows[i].count += 1;
                 continue;
             }
@@ -139,14 +150,14 @@ impl ExpertSummary {
                 self.overflow[severity_index(e.severity)] += 1;
                 continue;
             }
+            slot.push(self.rows.len());
             self.rows.push(ExpertRow {
                 severity: e.severity,
                 group: e.group,
                 protocol,
-                message: key.3.clone(),
+                message: e.message.to_string(),
                 count: 1,
             });
-            self.keys.insert(key, self.rows.len() - 1);
         }
     }
 
