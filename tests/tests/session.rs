@@ -376,6 +376,77 @@ fn hierarchy_matches_tshark_on_the_corpus_except_pending_protocols() {
     );
 }
 
+/// `stats endpoints` equals tshark's `-z endpoints,KIND` (stored beside this test).
+#[test]
+fn endpoints_match_tshark() {
+    use wirelens::commands::stats::{write_stat, ConvKind, Stat};
+    let cases = [
+        (
+            "mixed/wikipedia_dns_http.pcap",
+            ConvKind::Tcp,
+            include_str!("data/wikipedia_dns_http.endpoints_tcp.txt"),
+        ),
+        (
+            "mixed/wikipedia_dns_http.pcap",
+            ConvKind::Ipv4,
+            include_str!("data/wikipedia_dns_http.endpoints_ip.txt"),
+        ),
+        (
+            "mixed/wikipedia_dns_http.pcap",
+            ConvKind::Udp,
+            include_str!("data/wikipedia_dns_http.endpoints_udp.txt"),
+        ),
+        (
+            "mixed/var_services_std_ports.pcap",
+            ConvKind::Tcp,
+            include_str!("data/var_services_std_ports.endpoints_tcp.txt"),
+        ),
+    ];
+    for (file, kind, truth) in cases {
+        let session = load(&corpus_dir().join(file));
+        let mut out = Vec::new();
+        write_stat(&mut out, &session, Stat::Endpoints(kind)).expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            truth,
+            "{file} {kind:?}"
+        );
+    }
+}
+
+/// `stats io,INTERVAL` equals tshark's `-z io,stat,INTERVAL` (stored beside this test).
+#[test]
+fn io_matches_tshark() {
+    use wirelens::commands::stats::{write_stat, Stat};
+    let cases = [
+        (
+            "mixed/wikipedia_dns_http.pcap",
+            1.0,
+            include_str!("data/wikipedia_dns_http.io_1.txt"),
+        ),
+        (
+            "mixed/wikipedia_dns_http.pcap",
+            0.1,
+            include_str!("data/wikipedia_dns_http.io_0.1.txt"),
+        ),
+        (
+            "mixed/var_services_std_ports.pcap",
+            0.5,
+            include_str!("data/var_services_std_ports.io_0.5.txt"),
+        ),
+    ];
+    for (file, secs, truth) in cases {
+        let session = load(&corpus_dir().join(file));
+        let mut out = Vec::new();
+        write_stat(&mut out, &session, Stat::Io(secs)).expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            truth,
+            "{file} io,{secs}"
+        );
+    }
+}
+
 /// Filters the index can answer, and one it cannot (for the fallback).
 const FILTERS: &[&str] = &[
     "tcp",

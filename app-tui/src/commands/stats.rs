@@ -319,15 +319,16 @@ pub fn write_endpoints(out: &mut impl Write, state: &State, kind: ConvKind) -> i
         writeln!(out, "                       |  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |")?;
     }
     for (ep, r) in endpoints(table) {
+        // tshark 4.0's columns: the address in 20, then fixed gaps before each count.
         let addr = ep.addr.to_string();
-        let port = if ports {
-            format!("      {:>5}", ep.port)
+        let lead = if ports {
+            format!("{addr:<20}      {:>5}     ", ep.port)
         } else {
-            String::new()
+            format!("{addr:<20}      ")
         };
         writeln!(
             out,
-            "{addr:<20}{port}      {:>6}     {:>9}     {:>6}       {:>9}     {:>6}       {:>9}   ",
+            "{lead}{:>6}     {:>9}     {:>6}       {:>9}      {:>6}       {:>9}   ",
             r.tx_frames + r.rx_frames,
             r.tx_bytes + r.rx_bytes,
             r.tx_frames,
@@ -340,85 +341,94 @@ pub fn write_endpoints(out: &mut impl Write, state: &State, kind: ConvKind) -> i
 }
 
 /// Writes IO statistics as `tshark -q -z io,stat,INTERVAL` (4.0) prints a
-/// single "Frames and bytes" column.
+/// single "Frames and bytes" column. Interval labels carry as many decimals
+/// as the interval; when the last interval ends after the capture it reads
+/// "Dur" (whole seconds) or ends at the duration rounded to the interval's
+/// decimals. Not like tshark: an interval longer than the capture (tshark
+/// shortens it to the duration).
 pub fn write_io(out: &mut impl Write, s: &IoSeries, secs: f64) -> io::Result<()> {
+    let prec = (0..=6)
+        .find(|&p| {
+            let scaled = secs * 10f64.powi(p);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(6) as usize;
     let duration = s.duration_ns.max(0) as f64 / 1e9;
-    let interval = fmt_secs(secs);
-    let n = s.frames.len();
-    // Interval labels: "start <> end", the last one "start <> Dur".
-    let bound = |i: usize| fmt_secs(secs * i as f64);
-    let width_num = bound(n).len().max(1);
-    let label = |i: usize| {
-        let end = if i + 1 == n {
-            "Dur".to_string()
-        } else {
-            bound(i + 1)
-        };
-        format!("{:>w$} <> {:<w$}", bound(i), end, w = width_num)
+    let (dur_text, dur_cut) = if prec == 0 {
+        (format!("{duration:.6}"), duration)
+    } else {
+        let t = format!("{duration:.prec$}");
+        let v = t.parse().unwrap_or(duration);
+        (t, v)
     };
-    let label_w = label(0).len().max(8);
-    let fw = s
-        .frames
+    let mag = (duration as u64).to_string().len();
+    let w = if prec == 0 { mag } else { mag + 1 + prec };
+    let time = |v: f64| {
+        if prec == 0 {
+            format!("{:>w$}", v.round() as u64)
+        } else {
+            format!("{v:>w$.prec$}")
+        }
+    };
+    let end_w = (w + 1).max(3);
+    let n = s.frames.len();
+    let labels: Vec<String> = (0..n)
+        .map(|i| {
+            let end = (i + 1) as f64 * secs;
+            let end = if end <= dur_cut + 1e-9 {
+                time(end)
+            } else if prec == 0 {
+                "Dur".to_string()
+            } else {
+                time(dur_cut)
+            };
+            format!("{} <> {end:<end_w$}", time(i as f64 * secs))
+        })
+        .collect();
+    let col = labels
         .iter()
+        .map(|l| l.len() + 1)
         .max()
-        .map_or(1, |m| m.to_string().len())
-        .max(6);
-    let bw = s
-        .bytes
-        .iter()
-        .max()
-        .map_or(1, |m| m.to_string().len())
-        .max(5);
-    let inner = 1 + label_w + 1 + 1 + 1 + fw + 1 + 1 + 1 + bw + 1;
+        .unwrap_or(0)
+        .max(10);
+    let digits = |v: Option<&u64>| v.map_or(1, |m| m.to_string().len());
+    let fw = digits(s.frames.iter().max()).max(6);
+    let bw = digits(s.bytes.iter().max()).max(5);
+    let inner = col + 1 + fw + 2 + 1 + bw + 2;
     let boxed = |text: &str| format!("| {text:<w$}|", w = inner - 1);
     let rule = "=".repeat(inner + 2);
+    let interval = if prec == 0 {
+        format!("{:>mag$}", secs.round() as u64)
+    } else {
+        format!("{secs:>w$.prec$}")
+    };
     writeln!(out)?;
     writeln!(out, "{rule}")?;
     writeln!(out, "{}", boxed("IO Statistics"))?;
     writeln!(out, "{}", boxed(""))?;
-    writeln!(out, "{}", boxed(&format!("Duration: {duration:.6} secs")))?;
+    writeln!(out, "{}", boxed(&format!("Duration: {dur_text} secs")))?;
     writeln!(out, "{}", boxed(&format!("Interval: {interval} secs")))?;
     writeln!(out, "{}", boxed(""))?;
     writeln!(out, "{}", boxed("Col 1: Frames and bytes"))?;
     writeln!(out, "|{}|", "-".repeat(inner))?;
+    writeln!(out, "|{:col$}|{:<g$}|", "", "1", g = fw + bw + 5)?;
     writeln!(
         out,
-        "|{:w$}|{:<cw$}|",
-        "",
-        "1",
-        w = label_w + 2,
-        cw = fw + bw + 5
-    )?;
-    writeln!(
-        out,
-        "| {:^lw$} | {:>fw$} | {:>bw$} |",
+        "| {:<c$}| {:>fw$} | {:>bw$} |",
         "Interval",
         "Frames",
         "Bytes",
-        lw = label_w
+        c = col - 1
     )?;
     writeln!(out, "|{}|", "-".repeat(inner))?;
-    for i in 0..n {
+    for (i, label) in labels.iter().enumerate() {
         writeln!(
             out,
-            "| {:<lw$} | {:>fw$} | {:>bw$} |",
-            label(i),
-            s.frames[i],
-            s.bytes[i],
-            lw = label_w
+            "|{label:>col$}| {:>fw$} | {:>bw$} |",
+            s.frames[i], s.bytes[i]
         )?;
     }
     writeln!(out, "{rule}")
-}
-
-/// Seconds as tshark labels intervals: whole numbers without decimals.
-fn fmt_secs(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let t = format!("{v:.6}");
-        t.trim_end_matches('0').to_string()
-    }
 }
 
 /// Writes the latency distributions the dissectors provide: TCP handshake
