@@ -447,6 +447,33 @@ fn io_matches_tshark() {
     }
 }
 
+/// `stats expert` equals tshark's `-z expert` (stored beside this test) on
+/// captures whose expert items come from protocols wirelens dissects.
+#[test]
+fn expert_summary_matches_tshark() {
+    use wirelens::commands::stats::{write_stat, Stat};
+    let cases = [
+        (
+            "tcp/tcp_ooo_small.pcap",
+            include_str!("data/tcp_ooo_small.expert.txt"),
+        ),
+        (
+            "dns/dns_a_aaaa_mx.pcap",
+            include_str!("data/dns_a_aaaa_mx.expert.txt"),
+        ),
+        (
+            "tcp/tcp_window_scale.pcap",
+            include_str!("data/tcp_window_scale.expert.txt"),
+        ),
+    ];
+    for (file, truth) in cases {
+        let session = load(&corpus_dir().join(file));
+        let mut out = Vec::new();
+        write_stat(&mut out, &session, Stat::Expert).expect("write");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), truth, "{file}");
+    }
+}
+
 /// Filters the index can answer, and one it cannot (for the fallback).
 const FILTERS: &[&str] = &[
     "tcp",

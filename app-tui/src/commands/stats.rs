@@ -139,11 +139,16 @@ pub fn load(path: &Path) -> Result<Session, Error> {
 /// Writes one statistic of a loaded session.
 pub fn write_stat(out: &mut impl Write, session: &Session, stat: Stat) -> io::Result<()> {
     match stat {
-        Stat::Io(secs) => write_io(
-            out,
-            &io_series(&session.snapshot(), (secs * 1e9) as u64),
-            secs,
-        ),
+        Stat::Io(secs) => {
+            let series = io_series(&session.snapshot(), (secs * 1e9) as u64);
+            // A capture far longer than the interval gets a wider one (bounded buckets).
+            let secs = if series.interval_ns as f64 > secs * 1e9 + 1.0 {
+                series.interval_ns as f64 / 1e9
+            } else {
+                secs
+            };
+            write_io(out, &series, secs)
+        }
         _ => session.with_analysis(|a| write_analysis(out, a, stat)),
     }
 }
