@@ -474,6 +474,68 @@ fn expert_summary_matches_tshark() {
     }
 }
 
+/// `stats latency`: the TCP handshake RTT distribution is the one of the
+/// `tcp.analysis.initial_rtt` values the tree shows, one per stream.
+#[test]
+fn handshake_rtt_distribution_matches_the_tree() {
+    use wirelens::commands::stats::{write_stat, Stat};
+    use wirelens_capture::session::stats::distribution;
+    use wirelens_dissect::model::Value;
+    let mut checked = 0;
+    for file in [
+        "mixed/wikipedia_dns_http.pcap",
+        "mixed/http_get.pcap",
+        "tcp/tcp_options.pcap",
+    ] {
+        let path = corpus_dir().join(file);
+        let cf = CaptureFile::open(&path).expect("open");
+        let mut dissector = Dissector::new(tshark_prefs());
+        let mut pkt = Packet::new(true);
+        let mut per_stream = std::collections::BTreeMap::new();
+        let mut packets = cf.packets();
+        while let Some(Ok(frame)) = packets.next() {
+            let meta = frame.meta(packets.interfaces(), false);
+            dissector.dissect(&meta, frame.data, &mut pkt);
+            let stream = pkt.find("tcp.stream").map(|f| format!("{:?}", f.value));
+            let rtt = pkt
+                .find("tcp.analysis.initial_rtt")
+                .and_then(|f| match f.value {
+                    Value::RelTime(d) => Some(d.as_secs_f64()),
+                    _ => None,
+                });
+            if let (Some(s), Some(r)) = (stream, rtt) {
+                per_stream.entry(s).or_insert(r);
+            }
+        }
+        let mut samples: Vec<f64> = per_stream.into_values().collect();
+        let want = distribution(&mut samples);
+        let session = load(&path);
+        let mut out = Vec::new();
+        write_stat(&mut out, &session, Stat::Latency).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("TCP handshake RTT"))
+            .expect("RTT line");
+        let nums: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        match want {
+            Some(d) => {
+                assert_eq!(nums.len(), 5, "{file}: {line}");
+                assert_eq!(nums[0] as usize, d.count, "{file}");
+                for (got, want) in nums[1..].iter().zip([d.min, d.median, d.p95, d.max]) {
+                    assert!((got - want).abs() < 1e-6, "{file}: {line} vs {d:?}");
+                }
+                checked += 1;
+            }
+            None => assert_eq!(nums, vec![0.0], "{file}: {line}"),
+        }
+    }
+    assert!(checked >= 2);
+}
+
 /// Filters the index can answer, and one it cannot (for the fallback).
 const FILTERS: &[&str] = &[
     "tcp",

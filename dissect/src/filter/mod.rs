@@ -135,6 +135,27 @@ mod tests {
     }
 
     #[test]
+    fn summary_only_filters_read_no_tree_and_no_bytes() {
+        for f in [
+            "tcp",
+            "ip.addr == 10.0.0.0/8 && tcp.port in {80 443}",
+            "frame.number > 3 || frame.len < 100",
+            "tcp.analysis.retransmission",
+            "!udp && eth.addr == ff:ff:ff:ff:ff:ff",
+        ] {
+            assert!(Filter::compile(f).unwrap().summary_only(), "{f}");
+        }
+        for f in [
+            "tcp.flags.syn == 1",
+            "tcp contains \"GET\"",
+            "tcp[0:2] == 00:50",
+            "dns.qry.name",
+        ] {
+            assert!(!Filter::compile(f).unwrap().summary_only(), "{f}");
+        }
+    }
+
+    #[test]
     fn repeated_fields_any_and_all() {
         // ip.addr has two values: == is "any", != is "none equal", ~= is "some differs".
         assert!(on_get("ip.addr == 141.142.228.5"));
