@@ -14,7 +14,7 @@
 //! - `neighbours`: the ARP / NDP neighbour table the capture shows.
 
 use std::collections::HashMap;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -130,10 +130,37 @@ pub fn load(path: &Path) -> Result<Session, Error> {
         ..Config::default()
     };
     let session = Session::start(file, config);
+    if std::io::stderr().is_terminal() {
+        show_progress(&session);
+    }
     if let LoadState::Damaged(e) = session.wait().state {
         eprintln!("wirelens: {}: {e}", path.display());
     }
     Ok(session)
+}
+
+/// A one-line progress bar on standard error while the session loads (only
+/// when standard error is a terminal), cleared at the end.
+fn show_progress(session: &Session) {
+    loop {
+        let p = session.progress();
+        if p.is_finished() {
+            break;
+        }
+        let filled = (p.fraction() * 30.0) as usize;
+        let left = p
+            .remaining()
+            .map_or_else(String::new, |d| format!(", {:.0} s left", d.as_secs_f64()));
+        eprint!(
+            "\r[{:<30}] {:>3.0}% {} packets, {:.0} MB/s{left}   ",
+            "#".repeat(filled),
+            p.fraction() * 100.0,
+            p.packets,
+            p.bytes_per_sec() / 1e6,
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    eprint!("\r{:78}\r", "");
 }
 
 /// Writes one statistic of a loaded session.
