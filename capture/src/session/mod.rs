@@ -141,8 +141,6 @@ pub struct Analysis {
     /// Frames and bytes of packets whose shape did not fit the table.
     pub unshaped: Count,
     pub expert: ExpertSummary,
-    /// TCP handshake RTTs (`tcp.analysis.initial_rtt`), in seconds.
-    pub tcp_handshake_rtt: Vec<f64>,
 }
 
 impl Analysis {
@@ -231,7 +229,6 @@ impl Session {
             shape_counts: Vec::new(),
             unshaped: Count::default(),
             expert: ExpertSummary::new(config.max_expert_rows),
-            tcp_handshake_rtt: Vec::new(),
         };
         let shared = Arc::new(Shared {
             file,
