@@ -9,6 +9,11 @@
 //!
 //! [`write`](mod@write) holds the pcap and pcapng writers and [`write::save()`].
 //!
+//! [`session`] is the engine the front ends drive: a file loaded in the
+//! background into a 48-byte-per-packet index with progress and
+//! cancellation, statistics kept current, filters over the index, and the
+//! full tree of any packet dissected again on demand.
+//!
 //! ```no_run
 //! use std::path::Path;
 //! use wirelens_capture::CaptureFile;
@@ -25,9 +30,10 @@
 #![deny(unsafe_code)]
 
 pub mod file;
+pub mod session;
 pub mod write;
 
 pub use file::{
     CaptureFile, CustomBlock, FileFormat, Frame, Interface, InterfaceStats, Metadata, NameEntry,
-    OpenError, Packets, ReadError, Section,
+    OpenError, Packets, ReadError, ResumePoint, Section,
 };

@@ -219,7 +219,8 @@ fn busy_channel_stations_and_repeated_handshakes() {
 
 #[test]
 fn stats_wlan_lists_bsses_stations_and_timelines() {
-    use wirelens::commands::stats::{dissect_all, write_wlan};
+    use wirelens::commands::stats::dissect_all;
+    use wirelens::commands::wlan_report::write_wlan;
     let file = corpus_dir()
         .join("wifi")
         .join("radiotap_wpa3_sae_4way.pcap");

@@ -7,3 +7,4 @@ pub mod follow;
 pub mod follow_http2;
 pub mod print;
 pub mod stats;
+pub mod wlan_report;

@@ -456,6 +456,24 @@ impl CaptureFile {
         }
     }
 
+    /// Continues reading where [`Packets::resume_point`] was taken: the next
+    /// frame yielded is the one that followed it, with the same number.
+    pub fn packets_from(&self, at: &ResumePoint) -> Packets<'_> {
+        Packets {
+            bytes: self.as_bytes(),
+            pos: at.pos,
+            number: at.number,
+            finished: at.finished,
+            reader: at.reader.clone(),
+            metadata: at.metadata.clone(),
+            map: match &self.bytes {
+                Bytes::Mapped(map) => Some(map),
+                Bytes::Owned(_) => None,
+            },
+            released_to: at.pos & !(PAGE - 1),
+        }
+    }
+
     /// Everything the file says besides packets.
     ///
     /// For pcap this is known from the header. For pcapng the first call
@@ -539,6 +557,32 @@ pub struct Packets<'a> {
     released_to: usize,
 }
 
+/// A saved reading position of [`Packets`]: see [`Packets::resume_point`].
+#[derive(Clone)]
+pub struct ResumePoint {
+    pos: usize,
+    number: u64,
+    finished: bool,
+    reader: Reader,
+    metadata: Metadata,
+}
+
+impl ResumePoint {
+    /// Frames read before this point (the next frame has this number + 1).
+    pub fn frames_read(&self) -> u64 {
+        self.number
+    }
+}
+
+impl fmt::Debug for ResumePoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResumePoint")
+            .field("pos", &self.pos)
+            .field("number", &self.number)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Page size assumed for aligning released ranges (a multiple of every
 /// Linux page size in use is not needed: a smaller alignment only makes the
 /// kernel round the range inwards).
@@ -547,6 +591,7 @@ const PAGE: usize = 4096;
 /// How far a sequential pass reads past pages before handing them back.
 const RELEASE_STEP: usize = 16 << 20;
 
+#[derive(Clone)]
 enum Reader {
     Pcap(pcap::RecordReader),
     PcapNg(pcapng::BlockReader),
@@ -585,6 +630,19 @@ impl<'a> Packets<'a> {
 
     pub fn into_metadata(self) -> Metadata {
         self.metadata
+    }
+
+    /// Where the iterator stands, to continue later with
+    /// [`CaptureFile::packets_from`] (on the same file): the reader's
+    /// position, frame count, pcapng section state and the metadata seen so far.
+    pub fn resume_point(&self) -> ResumePoint {
+        ResumePoint {
+            pos: self.pos,
+            number: self.number,
+            finished: self.finished,
+            reader: self.reader.clone(),
+            metadata: self.metadata.clone(),
+        }
     }
 
     /// Hands the pages behind the reading position back to the kernel once

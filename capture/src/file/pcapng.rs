@@ -372,6 +372,7 @@ struct SectionState {
 }
 
 /// State carried from block to block.
+#[derive(Clone)]
 pub(super) struct BlockReader {
     endian: Endian,
     /// `None` after a skipped section, until the next section header.

@@ -244,6 +244,33 @@ pub fn for_each_field(n: &Node, f: &mut impl FnMut(&FieldRef)) {
     }
 }
 
+/// Whether the program reads only what a packet index can keep per packet:
+/// addresses and ports (facts), frame number, lengths and time, protocol
+/// presence, and named expert items. Protocol bytes (`tcp contains ...`,
+/// slices of a protocol) and tree fields are not.
+pub fn summary_only(n: &Node) -> bool {
+    let plain = |r: &FieldRef| {
+        matches!(
+            r.source,
+            Source::Fact(_)
+                | Source::FrameNumber
+                | Source::FrameLen
+                | Source::FrameCapLen
+                | Source::FrameTime
+                | Source::Marker { fast: true, .. }
+        )
+    };
+    match n {
+        Node::And(a, b) | Node::Or(a, b) | Node::Xor(a, b) => summary_only(a) && summary_only(b),
+        Node::Not(a) => summary_only(a),
+        Node::Exists(r) => plain(r) || (matches!(r.source, Source::Proto(_)) && r.slice.is_none()),
+        Node::Cmp { field, .. } | Node::Matches { field, .. } | Node::In { field, .. } => {
+            plain(field)
+        }
+        Node::CmpFields { lhs, rhs, .. } => plain(lhs) && plain(rhs),
+    }
+}
+
 /// Whether the program reads a field only the full tree has.
 pub fn needs_tree(n: &Node) -> bool {
     let mut tree = false;

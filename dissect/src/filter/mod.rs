@@ -85,6 +85,14 @@ impl Filter {
         self.needs_tree
     }
 
+    /// Whether the filter reads only what a packet index keeps: addresses and
+    /// ports, frame number, lengths and time, protocol presence and named
+    /// expert items (see [`compile::summary_only`]). Such a filter gives the
+    /// same answer on a packet rebuilt from those facts alone.
+    pub fn summary_only(&self) -> bool {
+        compile::summary_only(&self.program)
+    }
+
     /// The field and protocol names the filter reads.
     pub fn fields(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
@@ -124,6 +132,27 @@ mod tests {
         };
         let meta = FrameMeta::new(4, Timestamp::new(1_362_692_527, 0), 202, LinkType::ETHERNET);
         f.matches(&pkt, &meta, &bytes)
+    }
+
+    #[test]
+    fn summary_only_filters_read_no_tree_and_no_bytes() {
+        for f in [
+            "tcp",
+            "ip.addr == 10.0.0.0/8 && tcp.port in {80 443}",
+            "frame.number > 3 || frame.len < 100",
+            "tcp.analysis.retransmission",
+            "!udp && eth.addr == ff:ff:ff:ff:ff:ff",
+        ] {
+            assert!(Filter::compile(f).unwrap().summary_only(), "{f}");
+        }
+        for f in [
+            "tcp.flags.syn == 1",
+            "tcp contains \"GET\"",
+            "tcp[0:2] == 00:50",
+            "dns.qry.name",
+        ] {
+            assert!(!Filter::compile(f).unwrap().summary_only(), "{f}");
+        }
     }
 
     #[test]
