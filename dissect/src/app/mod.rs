@@ -5,10 +5,10 @@
 pub mod bgp;
 pub mod data;
 pub mod dns;
-pub mod ssh;
-pub mod tls;
 pub mod http;
 pub mod http2;
+pub mod ssh;
+pub mod tls;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
