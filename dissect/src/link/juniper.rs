@@ -173,15 +173,19 @@ fn extensions(p: &mut crate::model::Packet, off: usize, buf: &[u8]) {
 #[cfg(test)]
 mod tests {
     use crate::link::LinkType;
-    use crate::testutil::{chain, dissect_frame_for_test, has_expert, hex, only};
+    use crate::testutil::{chain, dissect_frame_for_test, has_expert, only, CorpusFrame};
 
-    /// bgp_aigp_communities.pcap frame 1: the Juniper header and the Ethernet
-    /// header after it (the IP packet cut off).
-    const FRAME: &str = "4d474380001003010106010e01028c0004044c010000005056 8b5e9f0050568b6dde0800";
+    /// bgp/bgp_aigp_communities.pcap frame 1, its first 36 bytes: the Juniper
+    /// header and the Ethernet header after it (the IP packet cut off).
+    fn frame() -> Vec<u8> {
+        let mut data = CorpusFrame::new("bgp/bgp_aigp_communities.pcap", 1).bytes();
+        data.truncate(36);
+        data
+    }
 
     #[test]
     fn the_header_and_its_extensions_lead_to_ethernet() {
-        let data = hex(FRAME);
+        let data = frame();
         let pkt = dissect_frame_for_test(LinkType::JUNIPER_ETHER, &data);
         assert!(chain(&pkt).starts_with("juniper:eth"), "{}", chain(&pkt));
         assert_eq!(only(&pkt, "juniper.magic-number", &data), "0x4d4743");
@@ -194,7 +198,7 @@ mod tests {
 
     #[test]
     fn truncation_and_a_bad_magic_are_malformed() {
-        let data = hex(FRAME);
+        let data = frame();
         for cut in [2, 5, 10] {
             let pkt = dissect_frame_for_test(LinkType::JUNIPER_ETHER, &data[..cut]);
             assert!(pkt.is_malformed(), "cut at {cut}");

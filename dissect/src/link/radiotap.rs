@@ -905,19 +905,20 @@ fn show_vht(p: &mut crate::model::Packet, at: usize, b: &[u8], info: &mut RadioI
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use crate::testutil::{dissect_frame_for_test, has_expert, hex, only, values};
+    use crate::testutil::{dissect_frame_for_test, has_expert, only, values, CorpusFrame};
     use crate::LinkType;
 
     /// Frame 8 of wifi/radiotap_wpa2_full_assoc_4way.pcap: radiotap (24 bytes:
     /// TSFT, flags, rate, channel, antenna signal and noise), then EAPOL message 1.
-    pub(crate) const EAPOL_M1: &str = "000018006f0000008ae1ec6028110300000c3c144001d4a188023c004040a75073db500f807018d0500f807018d000000700aaaa03000000888e0203007502008a0010000000000000000115adf473164f43a34f211ebc34495b588af5b915c0dd4478f5fbc89d2f7bd0fa0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000016dd14000fac04b9c9f71f0c96f62b6c11f545d2dff41b";
+    pub(crate) const EAPOL_M1: CorpusFrame =
+        CorpusFrame::new("wifi/radiotap_wpa2_full_assoc_4way.pcap", 8);
     /// Frame 1 of wifi/radiotap_meshid.pcap: three present words (the first two
     /// restart the radiotap namespace), per-antenna signals, a timestamp field.
-    const MESH_BEACON: &str = "000038002f4040a0200800a020080000de71d73702000000100c71164001de000000000000000000d9d5d7370000000016001103d900de0180000000ffffffffffff1831bf57da1c1831bf57da1cc01001204e0000000000e8031000000001088c129824b048606c03019505040102000030140100000fac040100000fac040100000fac0800002d1aef191bffff0000000000000000000001000000000000000000003d16950500000000ffff000000000000000000000000000072103131732d6d6573682d6e6574776f726b710701010001010009bf0cb2599933faff0000faff0000c005019b00ffffe906b433";
+    const MESH_BEACON: CorpusFrame = CorpusFrame::new("wifi/radiotap_meshid.pcap", 1);
 
     #[test]
     fn standard_fields_and_radio_summary() {
-        let data = hex(EAPOL_M1);
+        let data = EAPOL_M1.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert_eq!(only(&pkt, "radiotap.length", &data), "24");
         assert_eq!(only(&pkt, "radiotap.present.word", &data), "0x0000006f");
@@ -937,7 +938,7 @@ pub(crate) mod tests {
 
     #[test]
     fn namespaces_restart_and_every_antenna_is_shown() {
-        let data = hex(MESH_BEACON);
+        let data = MESH_BEACON.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert_eq!(
             values(&pkt, "radiotap.present.word", &data),
@@ -956,7 +957,7 @@ pub(crate) mod tests {
     #[test]
     fn length_shorter_than_its_present_fields() {
         // The header says 12 bytes, but TSFT alone needs 8 from offset 8.
-        let mut data = hex(EAPOL_M1);
+        let mut data = EAPOL_M1.bytes();
         data[2] = 12;
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert!(pkt.is_malformed());
@@ -985,7 +986,7 @@ pub(crate) mod tests {
 
     #[test]
     fn truncated_at_every_length() {
-        let data = hex(EAPOL_M1);
+        let data = EAPOL_M1.bytes();
         for n in 0..data.len() {
             let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data[..n]);
             if n < 24 {
@@ -1026,7 +1027,7 @@ pub(crate) mod tests {
             x ^= x << 17;
             x
         };
-        let seeds = [hex(EAPOL_M1), hex(MESH_BEACON)];
+        let seeds = [EAPOL_M1.bytes(), MESH_BEACON.bytes()];
         for i in 0..3000 {
             let mut data = seeds[i % 2].clone();
             for _ in 0..1 + next() % 6 {

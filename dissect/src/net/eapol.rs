@@ -239,12 +239,12 @@ fn key(cx: &mut Cx<'_>, off: usize, b: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{dissect_frame_for_test, has_expert, hex, only};
+    use crate::testutil::{dissect_frame_for_test, has_expert, only};
     use crate::LinkType;
 
     /// Message 1 of the handshake in wifi/radiotap_wpa2_full_assoc_4way.pcap (frame 8).
     fn m1() -> Vec<u8> {
-        hex(crate::link::radiotap::tests::EAPOL_M1)
+        crate::link::radiotap::tests::EAPOL_M1.bytes()
     }
 
     #[test]

@@ -324,17 +324,19 @@ mod tests {
 
     #[test]
     fn a_labeled_prefix_reads_the_stack_to_the_bottom() {
-        // bgp_labeled_unicast_session.pcap frame 18: labels 100..103, 30.1.1.1/32.
+        // bgp/bgp_labeled_unicast_session.pcap frame 18: the NLRI ending its
+        // MP_REACH_NLRI (the frame's last 17 bytes, 122..139): labels 100..103,
+        // 30.1.1.1/32.
         let enc = Encoding {
             family: Family::Ipv4,
             labeled: true,
             path_id: false,
         };
-        let wire = [
-            128, 0x00, 0x06, 0x40, 0x00, 0x06, 0x50, 0x00, 0x06, 0x60, 0x00, 0x06, 0x71, 30, 1, 1,
-            1,
-        ];
-        let n = read(&wire, enc).expect("decodes");
+        let frame =
+            crate::testutil::CorpusFrame::new("bgp/bgp_labeled_unicast_session.pcap", 18).bytes();
+        assert_eq!(frame.len(), 139);
+        let wire = &frame[122..];
+        let n = read(wire, enc).expect("decodes");
         assert_eq!(n.label_text(), "100,101,102,103 (bottom)");
         assert_eq!(n.prefix.to_string(), "30.1.1.1/32");
         assert_eq!(n.wire_len, wire.len());

@@ -1,5 +1,5 @@
 //! BGP tests on real bytes: messages cut from the corpus captures (named at
-//! each), carried in Ethernet/IPv4/TCP frames built around them, and
+//! each, read from the shared corpus at test time), carried in Ethernet/IPv4/TCP frames built around them, and
 //! malformed variants of them.
 
 use crate::dissector::{Dissector, Prefs};
@@ -7,29 +7,74 @@ use crate::flow::State;
 use crate::frame::FrameMeta;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
-use crate::testutil::{chain, has_expert, hex, only, values};
+use crate::testutil::{chain, has_expert, hex, only, values, CorpusFrame};
 
 use super::fsm::{FsmState, MAX_SESSIONS};
 use super::update::MAX_PREFIXES_PER_UPDATE;
 
-/// bgp_labeled_unicast_session.pcap frame 6: OPEN, AS 100, hold 180, id
-/// 0.0.0.1, capabilities GR (helper), multiple labels, route refresh, MP
-/// IPv4 unicast and labeled unicast, 4-octet AS 100, ADD-PATH.
-const OPEN_LU: &str = "ffffffffffffffffffffffffffffffff00470104006400b4000000012a02284002812c080400010407020001040001000101040001000441040000006445080001010100010401";
-/// Frame 14 of the same capture: KEEPALIVE, End-of-RIB UPDATE, and the
-/// labeled-unicast End-of-RIB (an empty MP_UNREACH), in one segment.
-const THREE_MESSAGES: &str = "ffffffffffffffffffffffffffffffff001304ffffffffffffffffffffffffffffffff00170200000000ffffffffffffffffffffffffffffffff001e0200000007900f0003000104";
-/// Frame 18: UPDATE, MP_REACH labeled unicast 30.1.1.1/32 with labels 100..103.
-const UPDATE_LU: &str = "ffffffffffffffffffffffffffffffff00490200000032400101004002060201000000c840050400000064900e001a000104040101010200800006400006500006600006711e010101";
-/// Frame 20: NOTIFICATION Cease / Administratively Reset.
-const NOTIFICATION: &str = "ffffffffffffffffffffffffffffffff0015030604";
-/// bgp_aigp_communities.pcap frame 1, first message: UPDATE with ORIGIN,
-/// empty AS_PATH, MED, LOCAL_PREF, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST,
-/// AIGP and MP_REACH labeled unicast 172.16.21.4/32.
-const UPDATE_AIGP: &str = "ffffffffffffffffffffffffffffffff0064020000004d400101024002008004040000000040050400000064c00804fde82bc1800904ac101504800a04ac101405801a0b01000b00000000000007d0900e001100010404ac1014050038494401ac101504";
-/// bgp_4byte_asn_session.pcap frame 13: UPDATE on a 2-octet session with
-/// AS_PATH 200 1 23456 23456 23456 and AS4_PATH 1 222222 333333 4294967290.
-const UPDATE_AS4_PATH: &str = "ffffffffffffffffffffffffffffffff005f020000002f4001010240020c020500c800015ba05ba05ba040030401000201e011120204000000010003640e00051615fffffffa20040404042005050505200101010120020202022003030303";
+/// BGP bytes cut out of a corpus frame: `len` bytes from offset `start` (where
+/// the TCP payload, or a message in it, begins).
+#[derive(Clone, Copy)]
+struct Cut {
+    frame: CorpusFrame,
+    start: usize,
+    len: usize,
+}
+
+impl Cut {
+    const fn new(file: &'static str, number: usize, start: usize, len: usize) -> Self {
+        Cut {
+            frame: CorpusFrame::new(file, number),
+            start,
+            len,
+        }
+    }
+
+    /// The bytes, read from the corpus; they start with a BGP marker.
+    fn bytes(self) -> Vec<u8> {
+        let frame = self.frame.bytes();
+        let cut = frame[self.start..self.start + self.len].to_vec();
+        assert_eq!(cut[..16], [0xff; 16], "{self:?}: no BGP marker");
+        cut
+    }
+}
+
+impl std::fmt::Debug for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (file, n) = (self.frame.file, self.frame.number);
+        write!(
+            f,
+            "{file} frame {n} [{}..{}]",
+            self.start,
+            self.start + self.len
+        )
+    }
+}
+
+/// bgp_labeled_unicast_session.pcap frame 6, its whole TCP payload (bytes
+/// 66..137): OPEN, AS 100, hold 180, id 0.0.0.1, capabilities GR (helper),
+/// multiple labels, route refresh, MP IPv4 unicast and labeled unicast,
+/// 4-octet AS 100, ADD-PATH.
+const OPEN_LU: Cut = Cut::new("bgp/bgp_labeled_unicast_session.pcap", 6, 66, 71);
+/// Frame 14 of the same capture, its whole TCP payload (bytes 66..138):
+/// KEEPALIVE, End-of-RIB UPDATE, and the labeled-unicast End-of-RIB (an empty
+/// MP_UNREACH), in one segment.
+const THREE_MESSAGES: Cut = Cut::new("bgp/bgp_labeled_unicast_session.pcap", 14, 66, 72);
+/// Frame 18, its whole TCP payload (bytes 66..139): UPDATE, MP_REACH labeled
+/// unicast 30.1.1.1/32 with labels 100..103.
+const UPDATE_LU: Cut = Cut::new("bgp/bgp_labeled_unicast_session.pcap", 18, 66, 73);
+/// Frame 20, its whole TCP payload (bytes 66..87): NOTIFICATION Cease /
+/// Administratively Reset.
+const NOTIFICATION: Cut = Cut::new("bgp/bgp_labeled_unicast_session.pcap", 20, 66, 21);
+/// bgp_aigp_communities.pcap frame 1, the first message of its TCP payload
+/// (bytes 88..188): UPDATE with ORIGIN, empty AS_PATH, MED, LOCAL_PREF,
+/// COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST, AIGP and MP_REACH labeled unicast
+/// 172.16.21.4/32.
+const UPDATE_AIGP: Cut = Cut::new("bgp/bgp_aigp_communities.pcap", 1, 88, 100);
+/// bgp_4byte_asn_session.pcap frame 13, the first message of its TCP payload
+/// (bytes 66..161): UPDATE on a 2-octet session with AS_PATH 200 1 23456 23456
+/// 23456 and AS4_PATH 1 222222 333333 4294967290.
+const UPDATE_AS4_PATH: Cut = Cut::new("bgp/bgp_4byte_asn_session.pcap", 13, 66, 95);
 
 const CLIENT: [u8; 4] = [2, 1, 1, 1];
 const SERVER: [u8; 4] = [2, 1, 1, 2];
@@ -95,7 +140,7 @@ fn cut(msg: &[u8], len: usize) -> Vec<u8> {
 
 #[test]
 fn an_open_shows_its_parameters_and_capabilities() {
-    let (p, f) = one(&hex(OPEN_LU));
+    let (p, f) = one(&OPEN_LU.bytes());
     assert_eq!(chain(&p), "eth:ethertype:ip:tcp:bgp");
     assert_eq!(p.summary.info, "OPEN Message");
     assert_eq!(only(&p, "bgp.open.myas", &f), "100");
@@ -117,7 +162,7 @@ fn an_open_shows_its_parameters_and_capabilities() {
 
 #[test]
 fn several_messages_in_one_segment_are_each_dissected_and_named_once() {
-    let (p, f) = one(&hex(THREE_MESSAGES));
+    let (p, f) = one(&THREE_MESSAGES.bytes());
     assert_eq!(chain(&p), "eth:ethertype:ip:tcp:bgp");
     assert_eq!(values(&p, "bgp.type", &f), ["4", "2", "2"]);
     assert_eq!(
@@ -132,7 +177,7 @@ fn several_messages_in_one_segment_are_each_dissected_and_named_once() {
 
 #[test]
 fn a_message_split_across_segments_completes_in_the_second() {
-    let msg = hex(UPDATE_LU);
+    let msg = UPDATE_LU.bytes();
     let (a, b) = msg.split_at(30);
     let frames = [tcp_frame(true, 1000, a), tcp_frame(true, 1030, b)];
     let (pkts, _) = dissect_all(&frames, 0, 1);
@@ -152,7 +197,7 @@ fn a_message_split_across_segments_completes_in_the_second() {
 
 #[test]
 fn every_path_attribute_of_the_aigp_update_is_decoded() {
-    let (p, f) = one(&hex(UPDATE_AIGP));
+    let (p, f) = one(&UPDATE_AIGP.bytes());
     assert_eq!(only(&p, "bgp.update.path_attribute.origin", &f), "2");
     assert!(p
         .find("bgp.update.path_attribute.as_path_segment")
@@ -190,8 +235,8 @@ fn every_path_attribute_of_the_aigp_update_is_decoded() {
 #[test]
 fn a_notification_names_its_error_and_ends_the_session() {
     let frames = [
-        tcp_frame(true, 1000, &hex(OPEN_LU)),
-        tcp_frame(false, 5000, &hex(NOTIFICATION)),
+        tcp_frame(true, 1000, &OPEN_LU.bytes()),
+        tcp_frame(false, 5000, &NOTIFICATION.bytes()),
     ];
     let (pkts, d) = dissect_all(&frames, 0, 1);
     let f = &frames[1];
@@ -251,7 +296,7 @@ fn update_with_path(path: &[u8]) -> Vec<u8> {
 
 /// A session: both OPENs, both KEEPALIVEs, then `update` from the server.
 fn session_then(four_octet: bool, update: &[u8]) -> (Vec<Packet>, Vec<Vec<u8>>, Dissector) {
-    let ka = cut(&hex(THREE_MESSAGES), 19);
+    let ka = cut(&THREE_MESSAGES.bytes(), 19);
     let o1 = open(four_octet, 1);
     let o2 = open(four_octet, 2);
     let frames = vec![
@@ -299,7 +344,7 @@ fn the_negotiated_as_size_decides_how_as_path_is_read() {
 
 #[test]
 fn the_route_view_rebuilds_the_path_from_as4_path() {
-    let (_, _, d) = session_then(false, &hex(UPDATE_AS4_PATH));
+    let (_, _, d) = session_then(false, &UPDATE_AS4_PATH.bytes());
     let s = state(&d).bgp.sessions()[0];
     let rib = &s.ribs[1];
     assert_eq!(rib.routes().len(), 5);
@@ -313,7 +358,7 @@ fn the_route_view_rebuilds_the_path_from_as4_path() {
 
 #[test]
 fn truncation_at_every_byte_keeps_what_was_decoded() {
-    let msg = hex(UPDATE_AIGP);
+    let msg = UPDATE_AIGP.bytes();
     for len in 19..msg.len() {
         let (p, f) = one(&cut(&msg, len));
         assert!(p.is_malformed(), "cut at {len}: not malformed");
@@ -332,7 +377,7 @@ fn truncation_at_every_byte_keeps_what_was_decoded() {
             );
         }
     }
-    let open = hex(OPEN_LU);
+    let open = OPEN_LU.bytes();
     for len in 19..open.len() {
         let (p, _) = one(&cut(&open, len));
         assert!(p.is_malformed(), "OPEN cut at {len}: not malformed");
@@ -344,7 +389,7 @@ fn truncation_at_every_byte_keeps_what_was_decoded() {
 
 #[test]
 fn an_attribute_length_running_past_the_message_is_reported() {
-    let mut m = hex(UPDATE_AIGP);
+    let mut m = UPDATE_AIGP.bytes();
     // LOCAL_PREF (at 19 + 4 + 4 + 3 + 7 = 37): length 4 -> 200.
     assert_eq!(&m[37..40], &[0x40, 5, 4]);
     m[39] = 200;
@@ -469,7 +514,7 @@ fn mutated_messages_never_panic() {
         THREE_MESSAGES,
     ];
     for sample in samples {
-        let base = hex(sample);
+        let base = sample.bytes();
         for _ in 0..400 {
             let mut m = base.clone();
             for _ in 0..1 + next() % 4 {
@@ -642,8 +687,8 @@ fn attributes_without_a_corpus_capture_match_tshark() {
 
 #[test]
 fn a_stream_joined_mid_message_or_after_a_hole_resynchronises_on_a_marker() {
-    let update = hex(UPDATE_LU);
-    let ka = cut(&hex(THREE_MESSAGES), 19);
+    let update = UPDATE_LU.bytes();
+    let ka = cut(&THREE_MESSAGES.bytes(), 19);
     // The capture starts 10 bytes into an UPDATE: its tail, then two KEEPALIVEs.
     let mut first = update[10..].to_vec();
     first.extend(&ka);
@@ -690,7 +735,7 @@ fn add_path_negotiated_both_ways_puts_path_identifiers_before_prefixes() {
         caps.len() as u8,
     ]);
     o.extend(caps);
-    let ka = cut(&hex(THREE_MESSAGES), 19);
+    let ka = cut(&THREE_MESSAGES.bytes(), 19);
     // UPDATE: ORIGIN, empty AS_PATH, NEXT_HOP; NLRI path id 7, 10.1.2.0/24.
     let mut u = vec![0xff; 16];
     let attrs = [0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 10, 0, 0, 1];

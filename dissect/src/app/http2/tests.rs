@@ -8,7 +8,9 @@ use super::state::Connection;
 use super::stream::StreamState;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
-use crate::testutil::{dissect_frames, has_expert, hex, values, TestFrame};
+use crate::testutil::{
+    corpus_capture, dissect_frames, has_expert, hex, values, CorpusFrame, TestFrame,
+};
 use crate::{Dissector, FrameMeta, Prefs};
 
 fn decode(d: &mut HpackDecoder, h: &str) -> Vec<(String, String)> {
@@ -927,13 +929,21 @@ fn content_encoded_bodies_inflate_within_a_bound() {
         super::frames::decompress("gzip", &body).as_deref(),
         Some(&b"hello, gzip"[..])
     );
-    // link/null_ipv4_http2_deflate.pcap frame 25: raw deflate cut after a sync flush.
-    let raw = hex("001400ebff48656c6c6f2c202f2c20687474703a2074727565000000ffff");
+    // link/null_ipv4_http2_deflate.pcap frame 25: raw deflate cut after a sync
+    // flush, the 30-byte payload of the DATA frame (bytes 65..95: after the
+    // 4-byte null header, IPv4, TCP with options and the 9-byte frame header).
+    let frame = CorpusFrame::new("link/null_ipv4_http2_deflate.pcap", 25).bytes();
+    let raw = &frame[65..95];
     assert_eq!(
-        super::frames::decompress("deflate", &raw).as_deref(),
+        frame[56..65],
+        [0, 0, 0x1e, 0, 1, 0, 0, 0, 1],
+        "DATA[1], 30 bytes"
+    );
+    assert_eq!(
+        super::frames::decompress("deflate", raw).as_deref(),
         Some(&b"Hello, /, http: true"[..])
     );
-    assert_eq!(super::frames::decompress("br", &raw), None);
+    assert_eq!(super::frames::decompress("br", raw), None);
     // A compression bomb stops at the bound.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&vec![0u8; 16 * 1024 * 1024]).expect("gzip");
@@ -947,17 +957,14 @@ fn content_encoded_bodies_inflate_within_a_bound() {
 // Real frames: shared/captures/http2/h2c_upgrade.pcap, frames 1 to 6 (curl's
 // h2c upgrade against nghttp2.org).
 
-const UPGRADE_FRAMES: [&str; 6] = [
-    "8a7d409e521b927639bec1810800450000e68c70400040069c6e0a0900028ba27b86e2b60050a36a318ca4311629801800e5120c00000101080a44e55f6cd4bcf11b474554202f726f626f74732e74787420485454502f312e310d0a486f73743a206e6768747470322e6f72670d0a557365722d4167656e743a206375726c2f372e36312e300d0a4163636570743a202a2f2a0d0a436f6e6e656374696f6e3a20557067726164652c2048545450322d53657474696e67730d0a557067726164653a206832630d0a48545450322d53657474696e67733a2041414d414141426b414152414141414141414941414141410d0a0d0a",
-    "927639bec1818a7d409e521b080045200096dbad4000350658618ba27b860a0900020050e2b6a4311629a36a323e801800eb2c4300000101080ad4bcf25644e55f6c485454502f312e312031303120537769746368696e672050726f746f636f6c730d0a436f6e6e656374696f6e3a20557067726164650d0a557067726164653a206832630d0a0d0a000012040000000000000300000064000400100000000100002000",
-    "8a7d409e521b927639bec18108004500004c8c72400040069d060a0900028ba27b86e2b60050a36a323ea431168b801800e5117200000101080a44e561c5d4bcf256505249202a20485454502f322e300d0a0d0a534d0d0a0d0a",
-    "8a7d409e521b927639bec18108004500004f8c73400040069d020a0900028ba27b86e2b60050a36a3256a431168b801800e5117500000101080a44e561c5d4bcf256000012040000000000000300000064000440000000000200000000",
-    "8a7d409e521b927639bec18108004500003d8c74400040069d130a0900028ba27b86e2b60050a36a3271a431168b801800e5116300000101080a44e561c5d4bcf256000000040100000000",
-    "927639bec1818a7d409e521b080045200148dbae4000350657ae8ba27b860a0900020050e2b6a431168ba36a323e801800eb4d8b00000101080ad4bcf25844e55f6c0000c4010400000001886196dd6d5f4a044a436cca08017940bb71905c682a62d1bf5f87497ca58ae819aa6c96df697e9403ca681fa50400bca059b8db3704253168df0f138bfe5b1ca11c7209664bfcff52848fd24a8f0f0d023632408ff2b4632752d522d3947216c5ac4a7f8602e0009c69bf7686aa69d29afcff7c8712954d3a535f9f408bf2b4b60e92ac7ad263d48f89dd0e8c1ab6e4c5934f408cf2b794216aec3a4a4498f57f8a0fda949e42c11d07275f4090f2b10f524b52564faacab1eb498f523f85a8e8a8d2cb00003e000100000001557365722d6167656e743a202a0a446973616c6c6f773a200a0a536974656d61703a202f2f6e6768747470322e6f72672f736974656d61702e786d6c200a",
-];
+const UPGRADE_CAPTURE: &str = "http2/h2c_upgrade.pcap";
 
 fn upgrade_session(tree: bool) -> (Vec<Packet>, Vec<Vec<u8>>) {
-    let frames: Vec<Vec<u8>> = UPGRADE_FRAMES.iter().map(|h| hex(h)).collect();
+    let capture = corpus_capture(UPGRADE_CAPTURE);
+    let frames: Vec<Vec<u8>> = capture.records[..6]
+        .iter()
+        .map(|r| r.bytes.clone())
+        .collect();
     let tf: Vec<TestFrame<'_>> = frames.iter().map(|f| TestFrame::new(f)).collect();
     (
         dissect_frames(LinkType::ETHERNET, no_checksums(), tree, &tf),

@@ -71,13 +71,21 @@ mod tests {
 
     #[test]
     fn splits_version_software_and_comments() {
-        // ssh_libssh_newkeys.pcap frame 5 and a Debian-style comment.
-        let b = parse(b"SSH-2.0-libssh-0.7.2\r\n");
-        assert_eq!(b.line, b"SSH-2.0-libssh-0.7.2");
-        assert_eq!(b.proto_version, b"2.0");
-        assert_eq!(b.software_version, b"libssh-0.7.2");
-        assert_eq!(b.comments, None);
-        assert!(b.terminated && b.is_v2());
+        // The TCP payload of ssh/ssh_libssh_newkeys.pcap frame 5 (Ethernet,
+        // IPv4, TCP; bytes 54..): a version line ending in a bare LF; then
+        // the same line ending in CR LF, and a Debian-style comment.
+        let frame = crate::testutil::CorpusFrame::new("ssh/ssh_libssh_newkeys.pcap", 5).bytes();
+        let lf = &frame[54..];
+        assert_eq!(lf.last(), Some(&b'\n'));
+        let crlf = [&lf[..lf.len() - 1], b"\r\n"].concat();
+        for line in [lf, &crlf[..]] {
+            let b = parse(line);
+            assert_eq!(b.line, b"SSH-2.0-libssh-0.7.2");
+            assert_eq!(b.proto_version, b"2.0");
+            assert_eq!(b.software_version, b"libssh-0.7.2");
+            assert_eq!(b.comments, None);
+            assert!(b.terminated && b.is_v2());
+        }
         let b = parse(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\n");
         assert_eq!(b.software_version, b"OpenSSH_9.2p1");
         assert_eq!(b.comments, Some(&b"Debian-2+deb12u3"[..]));

@@ -175,13 +175,27 @@ mod tests {
 
     #[test]
     fn hassh_of_a_known_client() {
-        // ssh_dh_group_exchange.pcap frame 8: tshark's ssh.kex.hassh.
-        let algos = hassh_algorithms(
-            "diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1",
-            "aes128-cbc,3des-cbc,blowfish-cbc,cast128-cbc,arcfour,aes192-cbc,aes256-cbc,rijndael-cbc@lysator.liu.se,aes128-ctr,aes192-ctr,aes256-ctr",
-            "hmac-md5,hmac-sha1,hmac-ripemd160,hmac-ripemd160@openssh.com,hmac-sha1-96,hmac-md5-96",
-            "none,zlib",
-        );
+        // ssh/ssh_dh_group_exchange.pcap frame 8 (Ethernet, IPv4, TCP): the
+        // client's KEXINIT, whole in the segment; tshark's ssh.kex.hassh.
+        let frame = crate::testutil::CorpusFrame::new("ssh/ssh_dh_group_exchange.pcap", 8).bytes();
+        let ip = &frame[14..];
+        let tcp = &ip[usize::from(ip[0] & 0x0f) * 4..];
+        let payload = &tcp[usize::from(tcp[12] >> 4) * 4..];
+        // packet_length, padding_length, message code 20 and the cookie, then
+        // the ten name-lists.
+        assert_eq!(payload[5], 20, "KEXINIT");
+        let mut rest = &payload[22..];
+        let lists: Vec<&str> = (0..10)
+            .map(|_| {
+                let (len, tail) = rest.split_at(4);
+                let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+                let (list, tail) = tail.split_at(len);
+                rest = tail;
+                std::str::from_utf8(list).expect("ASCII name-list")
+            })
+            .collect();
+        // kex, host key, encryption, MAC and compression client to server.
+        let algos = hassh_algorithms(lists[0], lists[2], lists[4], lists[6]);
         assert_eq!(hassh(&algos), "c4fd9343cba76d12f0dd523fbe7c4da1");
     }
 

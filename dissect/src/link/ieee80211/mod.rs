@@ -745,20 +745,26 @@ pub fn flag_string(f: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::flag_string;
-    use crate::testutil::{chain, dissect_frame_for_test, has_expert, hex, only, values};
+    use crate::testutil::{
+        chain, dissect_frame_for_test, has_expert, hex, only, values, CorpusFrame,
+    };
     use crate::LinkType;
 
     /// Frame 1 of wifi/ieee80211_noradiotap_4way.pcap: a beacon (link type 105)
     /// with SSID, rates, DS, TIM, ERP, extended rates and RSN elements.
-    const BEACON: &str = "80000000ffffffffffff00146c7e408000146c7e408010078161ea0000000000fa00310400084861726b6f6e656e010882848b960c1830480301010504000100002a010032041224606c30140100000fac040100000fac040100000fac020100";
-    /// Frame 12 of wifi/radiotap_wpa2_full_assoc_4way.pcap: CCMP-protected QoS data.
+    const BEACON: CorpusFrame = CorpusFrame::new("wifi/ieee80211_noradiotap_4way.pcap", 1);
     /// Frame 1 of wifi/radiotap_meshid.pcap: radiotap with FCS-at-end, a mesh beacon.
-    const MESH_BEACON: &str = "000038002f4040a0200800a020080000de71d73702000000100c71164001de000000000000000000d9d5d7370000000016001103d900de0180000000ffffffffffff1831bf57da1c1831bf57da1cc01001204e0000000000e8031000000001088c129824b048606c03019505040102000030140100000fac040100000fac040100000fac0800002d1aef191bffff0000000000000000000001000000000000000000003d16950500000000ffff000000000000000000000000000072103131732d6d6573682d6e6574776f726b710701010001010009bf0cb2599933faff0000faff0000c005019b00ffffe906b433";
-    const CCMP_QOS_DATA: &str = "000024006b0020008ae1ec6030e0030000003c144001d6a1440000047100000000000000884228004040a75073db500f807018d01880909c6ae4000000000100002000000000425140326b1d4fd39c6d3a9247d3c82ec709c89a58457d06fb7062e892a08daaceb3023a3e71dd811fe08a3d82d6e03045942cdc55a218bc3e0680faf030";
+    const MESH_BEACON: CorpusFrame = CorpusFrame::new("wifi/radiotap_meshid.pcap", 1);
+    /// Frame 12 of wifi/radiotap_wpa2_full_assoc_4way.pcap: CCMP-protected QoS data.
+    const CCMP_QOS_DATA: CorpusFrame =
+        CorpusFrame::new("wifi/radiotap_wpa2_full_assoc_4way.pcap", 12);
+    /// Frame 1 of malformed/ieee80211_rates_oobr.pcap: radiotap version 0x30,
+    /// then a PV1 frame.
+    const PV1_OOBR: CorpusFrame = CorpusFrame::new("malformed/ieee80211_rates_oobr.pcap", 1);
 
     #[test]
     fn beacon_header_fixed_fields_and_elements() {
-        let data = hex(BEACON);
+        let data = BEACON.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &data);
         assert_eq!(chain(&pkt), "wlan");
         assert_eq!(only(&pkt, "wlan.fc.type_subtype", &data), "0x0008");
@@ -786,7 +792,7 @@ mod tests {
 
     #[test]
     fn element_length_past_the_frame() {
-        let mut data = hex(BEACON);
+        let mut data = BEACON.bytes();
         // The RSN element (last) claims 40 bytes; 20 are there.
         let at = data.len() - 22;
         assert_eq!(data[at], 48);
@@ -806,7 +812,7 @@ mod tests {
 
     #[test]
     fn truncated_at_every_length() {
-        let data = hex(BEACON);
+        let data = BEACON.bytes();
         for n in 0..data.len() {
             let pkt = dissect_frame_for_test(LinkType::IEEE802_11, &data[..n]);
             if n < 36 {
@@ -820,7 +826,7 @@ mod tests {
 
     #[test]
     fn protected_qos_data_shows_ccmp_header() {
-        let data = hex(CCMP_QOS_DATA);
+        let data = CCMP_QOS_DATA.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert_eq!(chain(&pkt), "radiotap:wlan_radio:wlan:data");
         assert_eq!(only(&pkt, "wlan.fc.protected", &data), "1");
@@ -870,7 +876,7 @@ mod tests {
     #[test]
     fn fcs_is_checked_but_shown_as_tshark_does() {
         // Frame 1 of wifi/radiotap_meshid.pcap ends in a correct FCS.
-        let data = hex(MESH_BEACON);
+        let data = MESH_BEACON.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert_eq!(only(&pkt, "wlan.fcs", &data), "0x33b406e9");
         assert_eq!(only(&pkt, "wlan.fcs.status", &data), "2");
@@ -887,8 +893,7 @@ mod tests {
 
     #[test]
     fn pv1_header_behind_unknown_radiotap_version() {
-        // malformed/ieee80211_rates_oobr.pcap: radiotap version 0x30, then a PV1 frame.
-        let data = hex("3030180030303030303030303030303030303030303030308130303030303030303030303030303030303030303030303030303030303030303030303030303030303001300504303030303030");
+        let data = PV1_OOBR.bytes();
         let pkt = dissect_frame_for_test(LinkType::IEEE802_11_RADIOTAP, &data);
         assert!(pkt.find("radiotap.present.word").is_none());
         assert!(has_expert(&pkt, "unknown radiotap version 48"));
