@@ -423,7 +423,7 @@ impl Direction {
         budget.give(self.held_bytes + self.recent.len());
         self.held.clear();
         self.held_bytes = 0;
-        self.recent.clear();
+        self.recent = VecDeque::new();
     }
 }
 
@@ -541,7 +541,12 @@ impl PduAssembler {
             }
         }
         self.pending.drain(..at);
-        if at > 0 && !self.pending.is_empty() {
+        if self.pending.is_empty() {
+            // A direction between PDUs holds nothing: the buffer a long PDU
+            // grew goes back to the allocator rather than staying with the
+            // connection for the rest of the capture.
+            self.pending = Vec::new();
+        } else if at > 0 {
             self.pending_from = frame;
         }
         pdus
@@ -713,6 +718,41 @@ mod tests {
             }
         }
         assert!(h.notes.is_empty());
+    }
+
+    #[test]
+    fn a_direction_between_pdus_keeps_no_buffer() {
+        // A 40 KB PDU in 1 KB segments grows the assembler's buffer; once it
+        // completes, the buffer goes back rather than staying with the connection.
+        let m = msg(&[7u8; 40_000]);
+        let mut h = Harness::new();
+        let mut found = 0;
+        for (i, chunk) in m.chunks(1000).enumerate() {
+            found += h.seg(i as u64 + 1, (i * 1000) as u32, chunk).len();
+            if found == 0 {
+                assert!(h.asm.pending.capacity() >= (i + 1) * 1000);
+            }
+        }
+        assert_eq!(found, 1);
+        assert_eq!(h.asm.pending.capacity(), 0);
+    }
+
+    #[test]
+    fn a_closed_direction_returns_its_recent_bytes() {
+        let mut h = Harness::new();
+        let data = msg(&[1u8; 5000]);
+        h.seg(1, 0, &data);
+        assert_eq!(
+            h.budget.held(),
+            5002,
+            "recent bytes kept for retransmission checks"
+        );
+        h.dir
+            .segment(&mut h.budget, 1001 + 5002, &[], false, true, &mut h.notes);
+        assert!(h.dir.finished());
+        h.dir.release(&mut h.budget);
+        assert_eq!(h.budget.held(), 0);
+        assert_eq!(h.dir.recent.capacity(), 0);
     }
 
     #[test]
@@ -1042,6 +1082,13 @@ pub fn dissect_stream(
         } else {
             i += 1;
         }
+    }
+    if half.bytes.finished() && half.pdus.pending_len() == 0 {
+        // The sender closed and every byte up to its FIN was delivered: what
+        // remains is kept only to recognise late retransmissions, so the
+        // recent bytes go back (a closed connection costs its bookkeeping,
+        // not its data, for the rest of the capture).
+        half.bytes.release(&mut budget);
     }
     let streams = &mut cx.state.streams;
     streams.budget = budget;
