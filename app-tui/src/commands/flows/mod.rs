@@ -64,13 +64,6 @@ use std::process::ExitCode;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
-use wirelens_dissect::app::bgp::fsm::Session as BgpSession;
-use wirelens_dissect::app::dns::state::FlowSummary as DnsFlowSummary;
-use wirelens_dissect::app::http2::{self, state::Connection};
-use wirelens_dissect::app::ssh::banner;
-use wirelens_dissect::app::ssh::state::{Side as SshSide, SshConnection};
-use wirelens_dissect::app::tls::names as tls_names;
-use wirelens_dissect::app::tls::state::TlsSession;
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::{
     proto, FlowRecord, Series, TcpSideSummary, MAX_SERIES_POINTS,
@@ -85,6 +78,18 @@ use wirelens_dissect::{Dissector, Duration, Packet};
 
 use crate::cli::{FlowsArgs, FlowsFormat};
 use crate::Error;
+
+mod bgp;
+mod dns;
+mod http2;
+mod ssh;
+mod tls;
+
+use bgp::bgp_json;
+use dns::dns_json;
+use http2::http2_json;
+use ssh::ssh_json;
+use tls::tls_json;
 
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let filter = super::print::compile_filter(args.display_filter.as_deref())?;
@@ -179,168 +184,6 @@ fn dissect_selecting(
     Ok((dissector, Some(selected)))
 }
 
-/// The `ssh` object of an SSH connection: each side's version line, the
-/// negotiated algorithms (`enc`, `mac`, `comp` per direction), the server's
-/// host key with its OpenSSH-style SHA256 fingerprint, HASSH and HASSHServer,
-/// encrypted packets and bytes per direction, and the handshake timeline
-/// (banners, KEXINITs, key exchange, NEWKEYS, first encrypted packets).
-pub fn ssh_json(c: &SshConnection) -> Value {
-    let mut m = Map::new();
-    let [client, server] = &c.sides;
-    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, |s| json!(s));
-    m.insert("client".into(), opt(&client.banner));
-    m.insert("server".into(), opt(&server.banner));
-    if let Some(v) = client.banner.as_deref().and_then(version_of) {
-        m.insert("version".into(), json!(v));
-    }
-    for (key, side) in [("client_software", client), ("server_software", server)] {
-        if let Some(b) = side.banner.as_deref() {
-            let b = banner::parse(b.as_bytes());
-            m.insert(
-                key.into(),
-                json!(String::from_utf8_lossy(b.software_version)),
-            );
-            if let Some(c) = b.comments {
-                let key = key.replace("software", "comments");
-                m.insert(key, json!(String::from_utf8_lossy(c)));
-            }
-        }
-    }
-    m.insert("kex_alg".into(), opt(&c.kex));
-    m.insert("host_key_alg".into(), opt(&c.host_key_algorithm));
-    let dir = |s: &SshSide| {
-        json!({
-            "enc": opt(&s.algorithms.enc),
-            "mac": opt(&s.algorithms.mac),
-            "comp": opt(&s.algorithms.comp),
-            "encrypted_packets": s.encrypted_packets,
-            "encrypted_bytes": s.encrypted_bytes,
-        })
-    };
-    m.insert("c2s".into(), dir(client));
-    m.insert("s2c".into(), dir(server));
-    if let Some(k) = &c.host_key {
-        m.insert("host_key".into(), json!(k.key_type));
-        m.insert("host_key_fingerprint".into(), json!(k.fingerprint));
-    }
-    if let Some((algos, hash)) = &client.hassh {
-        m.insert("hassh".into(), json!(hash));
-        m.insert("hassh_algorithms".into(), json!(algos));
-    }
-    if let Some((algos, hash)) = &server.hassh {
-        m.insert("hasshServer".into(), json!(hash));
-        m.insert("hasshServer_algorithms".into(), json!(algos));
-    }
-    let events: Vec<Value> = c
-        .timeline
-        .events()
-        .iter()
-        .map(|e| {
-            json!({
-                "ts": e.ts.as_secs_f64(),
-                "frame": e.frame,
-                "dir": e.dir.as_str(),
-                "kind": e.kind,
-                "label": &*e.label,
-            })
-        })
-        .collect();
-    m.insert("timeline".into(), Value::Array(events));
-    Value::Object(m)
-}
-
-/// `2.0` from `SSH-2.0-OpenSSH_9.6 comments`.
-fn version_of(banner: &str) -> Option<&str> {
-    banner.strip_prefix("SSH-")?.split('-').next()
-}
-
-/// The `http2` object of an HTTP/2 connection: one entry per stream (request
-/// and response, sizes, timings, frames, how it ended), the connection's
-/// send windows as last seen, the handshake timeline and HPACK health.
-/// Sides are named `client` and `server` (the side that sent the preface is
-/// the client).
-pub fn http2_json(c: &Connection) -> Value {
-    let client = c.client.unwrap_or(0);
-    let server = 1 - client;
-    let streams: Vec<Value> = c
-        .streams
-        .values()
-        .filter(|s| s.id != 0)
-        .map(|s| {
-            let mut o = Map::new();
-            o.insert("stream_id".into(), json!(s.id));
-            o.insert("state".into(), json!(s.state.name()));
-            for (k, v) in [
-                ("method", &s.method),
-                ("path", &s.path),
-                ("authority", &s.authority),
-                ("scheme", &s.scheme),
-                ("content_type", &s.content_type),
-            ] {
-                if let Some(v) = v {
-                    o.insert(k.into(), json!(v));
-                }
-            }
-            if let Some(st) = s.status {
-                o.insert("status".into(), json!(st));
-            }
-            o.insert("request_body_bytes".into(), json!(s.body_len[client]));
-            o.insert("response_body_bytes".into(), json!(s.body_len[server]));
-            o.insert("first_frame".into(), json!(s.first_frame));
-            o.insert("last_frame".into(), json!(s.last_frame));
-            o.insert("start".into(), json!(s.first_ts.as_secs_f64()));
-            o.insert("end".into(), json!(s.last_ts.as_secs_f64()));
-            o.insert("duration".into(), json!(secs(s.last_ts.since(s.first_ts))));
-            if let Some(f) = s.request_frame {
-                o.insert("request_frame".into(), json!(f));
-            }
-            if let Some(f) = s.response_frame {
-                o.insert("response_frame".into(), json!(f));
-            }
-            if let Some(ts) = s.response_ts {
-                o.insert("time_to_response".into(), json!(secs(ts.since(s.first_ts))));
-            }
-            if let Some((code, by)) = s.reset {
-                o.insert(
-                    "reset".into(),
-                    json!({
-                        "error_code": code,
-                        "error": http2::frame::error_name(code.into()).unwrap_or("unknown"),
-                        "by": if by == client { "client" } else { "server" },
-                    }),
-                );
-            }
-            o.insert(
-                "send_window".into(),
-                json!({"client": s.window[client], "server": s.window[server]}),
-            );
-            Value::Object(o)
-        })
-        .collect();
-    let timeline: Vec<Value> = c
-        .timeline
-        .events()
-        .iter()
-        .map(|e| {
-            json!({
-                "ts": e.ts.as_secs_f64(),
-                "frame": e.frame,
-                "dir": e.dir.as_str(),
-                "kind": e.kind,
-                "label": &*e.label,
-            })
-        })
-        .collect();
-    json!({
-        "streams": streams,
-        "streams_forgotten": c.streams_dropped,
-        "connection_send_window": {"client": c.conn_window[client], "server": c.conn_window[server]},
-        "initial_stream_window": {"client": c.initial_window[client], "server": c.initial_window[server]},
-        "hpack_lost_at_frame": {"client": c.hpack[client].lost_at(), "server": c.hpack[server].lost_at()},
-        "timeline": timeline,
-    })
-}
-
 /// Zeek's `proto` names.
 fn proto_name(p: u8) -> &'static str {
     match p {
@@ -349,6 +192,23 @@ fn proto_name(p: u8) -> &'static str {
         proto::ICMP | proto::ICMPV6 => "icmp",
         _ => "unknown_transport",
     }
+}
+
+/// A handshake timeline as `[{ts, frame, dir, kind, label}, ...]`, the same
+/// shape for every protocol.
+fn timeline_json(t: &Timeline) -> Value {
+    t.events()
+        .iter()
+        .map(|e| {
+            json!({
+                "ts": e.ts.as_secs_f64(),
+                "frame": e.frame,
+                "dir": e.dir.as_str(),
+                "kind": e.kind,
+                "label": &*e.label,
+            })
+        })
+        .collect()
 }
 
 fn secs(d: Duration) -> f64 {
@@ -443,21 +303,8 @@ fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation)
             }),
         );
     }
-    let events: Vec<Value> = conv
-        .timeline()
-        .events()
-        .iter()
-        .map(|e| {
-            json!({
-                "ts": e.ts.as_secs_f64(),
-                "frame": e.frame,
-                "dir": e.dir.as_str(),
-                "kind": e.kind,
-                "label": &*e.label,
-            })
-        })
-        .collect();
-    m.insert("timeline".into(), Value::Array(events));
+    let events = timeline_json(conv.timeline());
+    m.insert("timeline".into(), events);
     m.insert("cwnd".into(), by_side(&|s| thin(&conv.cwnd_series(s))));
     m.insert(
         "throughput".into(),
@@ -477,170 +324,6 @@ fn add_tracking(m: &mut Map<String, Value>, f: &FlowRecord, conv: &Conversation)
             })
         }),
     );
-}
-
-/// The DNS messages of a flow: counts, the names asked (the first
-/// `MAX_QUERY_NAMES` distinct ones) and the responses per RCODE, named as in
-/// Zeek's `dns.log` (`NOERROR`, `NXDOMAIN`, ...).
-pub fn dns_json(d: &DnsFlowSummary) -> Value {
-    let rcodes: Map<String, Value> = d
-        .rcodes
-        .iter()
-        .map(|(code, n)| (rcode_name(*code), json!(n)))
-        .collect();
-    json!({
-        "query_count": d.queries,
-        "response_count": d.responses,
-        "queries": d.names,
-        "rcodes": rcodes,
-    })
-}
-
-fn rcode_name(code: u8) -> String {
-    match code {
-        0 => "NOERROR".into(),
-        1 => "FORMERR".into(),
-        2 => "SERVFAIL".into(),
-        3 => "NXDOMAIN".into(),
-        4 => "NOTIMP".into(),
-        5 => "REFUSED".into(),
-        6 => "YXDOMAIN".into(),
-        7 => "YXRRSET".into(),
-        8 => "NXRRSET".into(),
-        9 => "NOTAUTH".into(),
-        10 => "NOTZONE".into(),
-        n => format!("RCODE{n}"),
-    }
-}
-
-/// The TLS session of a flow: what the hellos negotiated, the fingerprints
-/// (JA3/JA3S/JA4 identify TLS software, not users), and the handshake timeline.
-/// Left out when no hello was seen.
-pub fn tls_json(s: &TlsSession) -> Option<Value> {
-    if s.client_hello_ts.is_none() && s.version.is_none() {
-        return None;
-    }
-    let version = s
-        .version
-        .and_then(|v| tls_names::version(v.into()))
-        .map(str::to_owned);
-    let cipher = s.cipher.map(|c| {
-        tls_names::cipher_suite(c.into())
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("0x{c:04x}"))
-    });
-    let group = s
-        .group
-        .map(wirelens_dissect::app::tls::handshake::group_name);
-    let events: Vec<Value> = s
-        .timeline
-        .events()
-        .iter()
-        .map(|e| {
-            json!({
-                "ts": e.ts.as_secs_f64(),
-                "frame": e.frame,
-                "dir": e.dir.as_str(),
-                "kind": e.kind,
-                "label": &*e.label,
-            })
-        })
-        .collect();
-    Some(json!({
-        "version": version,
-        "cipher": cipher,
-        "group": group,
-        "sni": s.sni,
-        "alpn": s.alpn,
-        "alpn_offered": s.alpn_offered,
-        "ja3": s.ja3,
-        "ja3s": s.ja3s,
-        "ja4": s.ja4,
-        "hello_retry": s.hello_retry,
-        "resumed": s.resumed,
-        "psk": s.psk_accepted,
-        "early_data": s.early_data_sent,
-        "handshake_duration": s.handshake_duration().map(secs),
-        "timeline": events,
-    }))
-}
-
-/// The BGP session of a TCP flow: FSM state and timeline (with the TCP
-/// connect and close around it), what the OPENs negotiated, keepalive
-/// intervals observed per side, and the prefixes each side announced and
-/// withdrew (and the other still holds from it).
-fn bgp_json(f: &FlowRecord, s: &BgpSession, tcp: Option<&Timeline>) -> Value {
-    let o = f.orig_dir();
-    let by_side = |get: &dyn Fn(usize) -> Value| json!({"orig": get(o), "resp": get(1 - o)});
-    let open = |d: usize| match &s.opens[d] {
-        Some(op) => json!({
-            "as": op.asn(),
-            "hold_time": op.hold_time,
-            "bgp_id": std::net::Ipv4Addr::from(op.identifier).to_string(),
-            "four_octet_as": op.four_octet_as.is_some(),
-            "graceful_restart": op.graceful_restart,
-            "route_refresh": op.route_refresh,
-            "enhanced_route_refresh": op.enhanced_route_refresh,
-            "extended_message": op.extended_message,
-            "add_path": op.add_path.iter().map(|(a, sa, sr)| json!([a, sa, sr])).collect::<Vec<_>>(),
-        }),
-        None => Value::Null,
-    };
-    let keepalive = |d: usize| {
-        let k = &s.keepalives[d];
-        json!({
-            "intervals": k.count,
-            "min": k.min.map(secs),
-            "mean": k.mean().map(secs),
-            "max": k.max.map(secs),
-        })
-    };
-    let prefixes = |d: usize| {
-        let r = &s.ribs[d];
-        json!({"announced": r.announced, "withdrawn": r.withdrawn, "held": r.routes().len()})
-    };
-    let timeline: Vec<Value> = s
-        .fsm_timeline(tcp)
-        .events()
-        .iter()
-        .map(|e| {
-            json!({
-                "ts": e.ts.as_secs_f64(),
-                "frame": e.frame,
-                "dir": e.dir.as_str(),
-                "kind": e.kind,
-                "label": &*e.label,
-            })
-        })
-        .collect();
-    let mut m = Map::new();
-    m.insert("state".into(), json!(s.state.as_str()));
-    m.insert("hold_time".into(), json!(s.negotiated_hold_time()));
-    // RFC 4271 10: a third of the hold time is the suggested keepalive interval.
-    m.insert(
-        "keepalive_expected".into(),
-        json!(s.negotiated_hold_time().map(|h| h / 3)),
-    );
-    m.insert("four_octet_as".into(), json!(s.four_octet_as()));
-    m.insert("open".into(), by_side(&open));
-    m.insert("messages".into(), by_side(&|d| json!(s.messages[d])));
-    m.insert("keepalive".into(), by_side(&keepalive));
-    m.insert("hold_time_exceeded".into(), json!(s.hold_time_exceeded));
-    m.insert("prefixes".into(), by_side(&prefixes));
-    if let Some((d, n)) = &s.notification {
-        m.insert(
-            "notification".into(),
-            json!({
-                "from": if *d == o { "orig" } else { "resp" },
-                "code": n.major,
-                "subcode": n.minor,
-                "text": wirelens_dissect::app::bgp::names::notification_text(n.major, n.minor),
-                "communication": n.communication,
-            }),
-        );
-    }
-    m.insert("timeline".into(), Value::Array(timeline));
-    Value::Object(m)
 }
 
 /// A series as `[[ts, value], ...]`, evenly thinned to at most `MAX_SERIES_POINTS`.
