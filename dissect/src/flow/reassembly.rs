@@ -418,6 +418,13 @@ impl Direction {
         self.recent.extend(tail.iter().copied());
     }
 
+    /// Returns the recently delivered bytes to the budget: retransmissions
+    /// are no longer compared with what was first seen.
+    pub fn forget_recent(&mut self, budget: &mut Budget) {
+        budget.give(self.recent.len());
+        self.recent = VecDeque::new();
+    }
+
     /// Returns everything held to the budget (the connection is forgotten).
     pub fn release(&mut self, budget: &mut Budget) {
         budget.give(self.held_bytes + self.recent.len());
@@ -1042,6 +1049,15 @@ impl Streams {
 
     pub fn is_empty(&self) -> bool {
         self.halves.is_empty()
+    }
+
+    /// The sender of `(stream, dir)` closed (FIN) or the connection was reset:
+    /// the bytes kept to compare retransmissions with go back to the budget.
+    /// Out-of-order bytes stay: a FIN may arrive before the data it ends.
+    pub fn close(&mut self, stream: u32, dir: usize) {
+        if let Some(half) = self.halves.get_mut(&(stream, dir)) {
+            half.bytes.forget_recent(&mut self.budget);
+        }
     }
 }
 

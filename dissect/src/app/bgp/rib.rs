@@ -23,8 +23,11 @@ pub const MAX_PATH_ASNS: usize = 64;
 pub const MAX_COMMUNITIES: usize = 32;
 /// Prefixes kept per Adj-RIB-In; more are counted, not stored.
 pub const MAX_ROUTES: usize = 1 << 16;
-/// Announce/withdraw events kept per Adj-RIB-In.
-pub const MAX_EVENTS: usize = 4096;
+/// Announce/withdraw events kept per Adj-RIB-In, for the route view's
+/// history (the announced/withdrawn counts stay exact past it). A busy
+/// session sends far more: each kept event costs about 100 bytes, and a
+/// capture may hold thousands of sessions.
+pub const MAX_EVENTS: usize = 1024;
 /// The AS number that stands in for a 4-octet one on 2-octet sessions (RFC 6793).
 pub const AS_TRANS: u32 = 23456;
 

@@ -490,6 +490,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
 
     let payload = buf.get(h.hlen..).unwrap_or(&[]);
     if payload.is_empty() {
+        note_close(cx, stream, dir, h.flags);
         return Ok(());
     }
     let span = Span::new(off + h.hlen, payload.len());
@@ -498,6 +499,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         pkt.add_with(&RESET_CAUSE, span, || {
             Value::Str(ascii_text(payload).into())
         });
+        note_close(cx, stream, dir, h.flags);
         return Ok(());
     }
     pkt.add(&PAYLOAD, span, Value::SpanBytes);
@@ -520,7 +522,19 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         dst_port: h.dport,
     };
     dispatch::tcp_payload(cx, seg, off + h.hlen, payload);
+    note_close(cx, stream, dir, h.flags);
     Ok(())
+}
+
+/// A FIN ends what a direction sends and a RST both: their stream
+/// reassembly gives back the bytes it kept to check retransmissions.
+fn note_close(cx: &mut Cx<'_>, stream: u32, dir: usize, flags: u16) {
+    if flags & th::RST != 0 {
+        cx.state.streams.close(stream, 0);
+        cx.state.streams.close(stream, 1);
+    } else if flags & th::FIN != 0 {
+        cx.state.streams.close(stream, dir);
+    }
 }
 
 /// The length of the segment as sent. It is `buf.len()` unless the capture cut the
