@@ -25,6 +25,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::transport::tcp::options::FIELDS,
     crate::transport::udp::FIELDS,
     crate::tunnel::vxlan::FIELDS,
+    crate::flow::reassembly::FIELDS,
     crate::app::dns::FIELDS,
     crate::app::ssh::FIELDS,
     crate::app::bgp::FIELDS,

@@ -186,7 +186,7 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     (
         "http2/h2c_continuation.pcap",
-        "tshark puts a `tcp.segments` (reassembled TCP segments) item on the packet that completes a PDU spanning segments; wirelens shows the reassembled bytes as a data source and has no `tcp.segments` item yet (frames 16 and 19)",
+        "tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp (frames 16 and 19)",
     ),
     (
         "http2/h2c_multiple_headers.pcap",
@@ -210,15 +210,15 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     (
         "tcp/tcp_keepalive_empty_sack_rawip.pcap",
-        "tshark puts a `tcp.segments` (reassembled TCP segments) item on the packet that completes a PDU spanning segments; wirelens shows the reassembled bytes as a data source and has no `tcp.segments` item yet; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
+        "tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
     ),
     (
         "tcp/tcp_window_full_smtp.pcap",
-        "tshark puts a `tcp.segments` (reassembled TCP segments) item on the packet that completes a PDU spanning segments; wirelens shows the reassembled bytes as a data source and has no `tcp.segments` item yet; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
+        "SMTP, IMF, Yahoo Messenger and NetBIOS/SMB are not dissected (wirelens shows data); and tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
     ),
     (
         "tls/tls12_client_cert_sni_alpn.pcap",
-        "tshark puts a `tcp.segments` (reassembled TCP segments) item on the packet that completes a PDU spanning segments; wirelens shows the reassembled bytes as a data source and has no `tcp.segments` item yet; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
+        "tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
     ),
     (
         "tls/tls13_hello_retry_request.pcap",

@@ -98,6 +98,16 @@ pub fn top_level(layers: impl Iterator<Item = &'static str>, out: &mut Vec<&'sta
         if ONE_ITEM_PER_SEGMENT.contains(&name) && out.last() == Some(&name) {
             continue;
         }
+        if name == "tcp.segments" {
+            // tshark's hierarchy passes over the reassembled-segments item
+            // right after TCP; after an application PDU of the same segment it
+            // counts the item and goes no deeper.
+            if out.last() == Some(&"tcp") {
+                continue;
+            }
+            out.push(name);
+            break;
+        }
         out.push(name);
     }
 }

@@ -23,8 +23,29 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::declare_fields;
 use crate::dissector::Cx;
-use crate::model::{Group, Packet, Severity, Span};
+use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+
+/// Wireshark's top-level "[N Reassembled TCP Segments (L bytes): #a(x), ...]"
+/// item, on the packet whose segment completed a PDU that spans segments.
+/// It is a tree item, not a protocol: it is not named in `frame.protocols`.
+pub static SEGMENTS: Protocol = Protocol {
+    name: "tcp.segments",
+    label: "Reassembled TCP Segments",
+    short: "TCP",
+};
+
+declare_fields! {
+    SEGMENT = "tcp.segment", "TCP Segment", FrameNum;
+    SEGMENT_COUNT = "tcp.segment.count", "Segment count", U32;
+    REASSEMBLED_LENGTH = "tcp.reassembled.length", "Reassembled TCP length", U32;
+    REASSEMBLED_DATA = "tcp.reassembled.data", "Reassembled TCP Data", Bytes;
+}
+
+/// Segments listed per reassembled PDU; the bytes of later ones count into
+/// the last one listed (a PDU split into this many segments is pathological).
+pub const MAX_LISTED_SEGMENTS: usize = 4096;
 
 /// Out-of-order bytes held for one direction before its oldest hole is given up.
 pub const MAX_HELD_PER_DIRECTION: usize = 1024 * 1024;
@@ -465,6 +486,9 @@ pub struct Pdu {
     /// Where the PDU starts within the bytes given to [`PduAssembler::push`]
     /// (meaningful when it does not span segments).
     pub start: usize,
+    /// The frames whose bytes the PDU is made of and how many bytes each gave
+    /// (empty when the PDU does not span segments).
+    pub segments: Vec<(u64, usize)>,
 }
 
 /// Cuts one direction's in-order bytes into PDUs.
@@ -472,6 +496,8 @@ pub struct Pdu {
 pub struct PduAssembler {
     /// Bytes of a PDU not yet complete.
     pending: Vec<u8>,
+    /// Which frame gave which bytes of `pending`, in order.
+    pieces: VecDeque<(u64, usize)>,
     pending_from: u64,
     /// Bytes still to skip of a PDU too long to hold.
     skip: usize,
@@ -507,6 +533,11 @@ impl PduAssembler {
         }
         let mut carried = !self.pending.is_empty();
         self.pending.extend_from_slice(bytes);
+        let full = self.pieces.len() >= MAX_LISTED_SEGMENTS;
+        match self.pieces.back_mut() {
+            Some(last) if full => last.1 += bytes.len(),
+            _ => self.pieces.push_back((frame, bytes.len())),
+        }
         let mut at = 0;
         loop {
             let rest = &self.pending[at..];
@@ -516,11 +547,13 @@ impl PduAssembler {
             match parser.pdu_len(rest) {
                 PduLen::Complete(n) if n > 0 && n <= rest.len() => {
                     let start = skip + (at + bytes.len()).saturating_sub(self.pending.len());
+                    let segments = take_pieces(&mut self.pieces, n);
                     pdus.push(Pdu {
                         data: rest[..n].to_vec(),
                         first_frame: if carried { self.pending_from } else { frame },
                         spans_segments: carried,
                         start,
+                        segments: if carried { segments } else { Vec::new() },
                     });
                     at += n;
                     carried = false;
@@ -542,6 +575,7 @@ impl PduAssembler {
                             .into(),
                     ));
                     self.pending = Vec::new();
+                    self.pieces = VecDeque::new();
                     return pdus;
                 }
                 PduLen::Complete(_) | PduLen::NeedMore(_) => break,
@@ -553,6 +587,7 @@ impl PduAssembler {
             // grew goes back to the allocator rather than staying with the
             // connection for the rest of the capture.
             self.pending = Vec::new();
+            self.pieces = VecDeque::new();
         } else if at > 0 {
             self.pending_from = frame;
         }
@@ -565,6 +600,7 @@ impl PduAssembler {
         )));
         self.skip = len.saturating_sub(have);
         self.pending.clear();
+        self.pieces.clear();
     }
 
     /// A hole was given up: the PDU being accumulated cannot be completed.
@@ -576,8 +612,77 @@ impl PduAssembler {
             )));
         }
         self.pending.clear();
+        self.pieces.clear();
         self.skip = 0;
     }
+}
+
+/// Takes the first `n` bytes' worth of pieces: the frames a PDU of `n` bytes
+/// at the front of the pending bytes came from.
+fn take_pieces(pieces: &mut VecDeque<(u64, usize)>, mut n: usize) -> Vec<(u64, usize)> {
+    let mut taken = Vec::new();
+    while n > 0 {
+        let Some(front) = pieces.front_mut() else {
+            break;
+        };
+        let k = front.1.min(n);
+        taken.push((front.0, k));
+        front.1 -= k;
+        n -= k;
+        if front.1 == 0 {
+            pieces.pop_front();
+        }
+    }
+    taken
+}
+
+/// The "Reassembled TCP Segments" item of a PDU dissected from its own data
+/// source (the current one): each segment's frame, the count, the length and
+/// the bytes, as Wireshark's `show_fragment_seq_tree` lays them out.
+fn add_segments_item(pkt: &mut Packet, pdu: &Pdu) {
+    let whole = Span::new(0, pdu.data.len());
+    let summary = || {
+        pdu.segments
+            .iter()
+            .map(|(frame, len)| format!("#{frame}({len})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let protocol = pkt.summary.protocol;
+    pkt.begin_layer(&SEGMENTS, whole);
+    // A tree item, not a protocol: the chain and the Protocol column stay.
+    pkt.protocols.pop();
+    pkt.summary.protocol = protocol;
+    if !pkt.tree {
+        return;
+    }
+    pkt.set_title(|t| {
+        use std::fmt::Write as _;
+        let _ = write!(
+            t,
+            "[{} Reassembled TCP Segments ({} bytes): {}]",
+            pdu.segments.len(),
+            pdu.data.len(),
+            summary()
+        );
+    });
+    let mut at = 0;
+    for (frame, len) in &pdu.segments {
+        let span = Span::new(at.min(pdu.data.len()), *len);
+        pkt.add(&SEGMENT, span, Value::Uint(*frame));
+        at += len;
+    }
+    pkt.add(
+        &SEGMENT_COUNT,
+        whole,
+        Value::Uint(pdu.segments.len() as u64),
+    );
+    pkt.add(
+        &REASSEMBLED_LENGTH,
+        whole,
+        Value::Uint(pdu.data.len() as u64),
+    );
+    pkt.add(&REASSEMBLED_DATA, whole, Value::SpanBytes);
 }
 
 /// One direction of a stream-reassembled conversation: the bytes in order and
@@ -634,6 +739,7 @@ pub fn dissect_segment(
                 dissect(cx, at, cx.data.get(at..at + pdu.data.len()).unwrap_or(&[]));
             } else {
                 cx.in_source("Reassembled TCP", &pdu.data, |inner| {
+                    add_segments_item(inner.pkt, &pdu);
                     dissect(inner, 0, &pdu.data);
                 });
             }

@@ -6,7 +6,7 @@
 use super::corpus_frames::*;
 use crate::link::LinkType;
 use crate::model::Packet;
-use crate::testutil::{dissect_frames, has_expert, only, values, TestFrame};
+use crate::testutil::{chain, dissect_frames, has_expert, only, values, TestFrame};
 use crate::Prefs;
 
 /// Ethernet, IPv4 and TCP headers of [`CLIENT_HELLO`] (client → port 443).
@@ -557,4 +557,21 @@ mod no_panic {
             prop_assert_eq!(p.len(), pieces.len());
         }
     }
+}
+
+/// The certificate record of tls12_client_cert_sni_alpn.pcap completes in
+/// frame 11 from four segments: the packet carries Wireshark's
+/// "[4 Reassembled TCP Segments (4030 bytes): #6, #7, #9, #11]" item, values
+/// as tshark 4.0 shows them.
+#[test]
+fn a_record_over_four_segments_lists_them() {
+    let capture = crate::testutil::corpus_capture("tls/tls12_client_cert_sni_alpn.pcap");
+    let frames = capture.test_frames();
+    let pkts = crate::testutil::dissect_frames(capture.link, prefs(), true, &frames[..11]);
+    let p = &pkts[10];
+    let data = frames[10].bytes;
+    assert_eq!(values(p, "tcp.segment", data), ["6", "7", "9", "11"]);
+    assert_eq!(values(p, "tcp.segment.count", data), ["4"]);
+    assert_eq!(values(p, "tcp.reassembled.length", data), ["4030"]);
+    assert!(!chain(p).contains("tcp.segments"), "{}", chain(p));
 }
