@@ -2,20 +2,30 @@
 
 use crate::model::Address;
 
-/// Adds `data` to a running one's-complement sum (not yet folded).
-pub fn sum(mut acc: u32, data: &[u8]) -> u32 {
-    let mut chunks = data.chunks_exact(2);
-    for c in &mut chunks {
-        acc = acc.wrapping_add(u16::from_be_bytes([c[0], c[1]]) as u32);
-        // Fold early so the accumulator never overflows on jumbo payloads.
-        if acc > 0xffff_0000 {
-            acc = (acc & 0xffff) + (acc >> 16);
-        }
+/// Adds `data` to a running one's-complement sum (folded to 16 bits, not
+/// complemented).
+///
+/// Four bytes at a time into a 64-bit accumulator: 2^16 is 1 modulo
+/// 0xffff, so a big-endian 32-bit word adds the same as its two 16-bit
+/// halves, and the wide accumulator cannot overflow below 2^32 words. This is
+/// a quarter of the work of the 16-bit loop on the summary pass's hottest path.
+pub fn sum(acc: u32, data: &[u8]) -> u32 {
+    let mut wide = u64::from(acc);
+    let mut words = data.chunks_exact(4);
+    for w in &mut words {
+        wide += u64::from(u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
     }
-    if let [last] = chunks.remainder() {
-        acc = acc.wrapping_add((*last as u32) << 8);
+    let mut pairs = words.remainder().chunks_exact(2);
+    for p in &mut pairs {
+        wide += u64::from(u16::from_be_bytes([p[0], p[1]]));
     }
-    acc
+    if let [last] = pairs.remainder() {
+        wide += u64::from(*last) << 8;
+    }
+    while wide > 0xffff {
+        wide = (wide & 0xffff) + (wide >> 16);
+    }
+    wide as u32
 }
 
 /// Folds a running sum to 16 bits and complements it.
@@ -106,6 +116,27 @@ mod tests {
         let hdr = &frame[14..34];
         assert_eq!(hdr[10..12], [0x6d, 0xd3]);
         assert_eq!(checksum(hdr), 0);
+    }
+
+    /// RFC 1071's 16-bit loop, the definition the wide one must agree with.
+    fn sum16(mut acc: u64, data: &[u8]) -> u16 {
+        for c in data.chunks(2) {
+            acc += u64::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]));
+        }
+        while acc > 0xffff {
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+        !(acc as u16)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_wide_sum_equals_the_16_bit_definition(
+            acc in 0u32..0x2_0000,
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+        ) {
+            proptest::prop_assert_eq!(finish(sum(acc, &data)), sum16(u64::from(acc), &data));
+        }
     }
 
     #[test]
