@@ -16,8 +16,6 @@
 //! nothing is allocated per packet except when a series grows (amortised, and
 //! capped by [`MAX_SERIES_POINTS`]).
 
-use std::collections::HashMap;
-
 use super::tcp::{analysis as an, th};
 use super::{ConvKey, Endpoint};
 use crate::app::AppProtocol;
@@ -553,7 +551,7 @@ pub struct Verdict {
 #[derive(Debug)]
 pub struct FlowTable {
     /// Boxed so that growing the map or retiring a flow moves a pointer, not a record.
-    live: HashMap<FlowKey, Box<FlowRecord>>,
+    live: super::FlowMap<FlowKey, Box<FlowRecord>>,
     // Boxed too: a retired flow comes out of `live` as a box, and the vector's
     // growth then moves pointers.
     #[allow(clippy::vec_box)]
@@ -577,7 +575,7 @@ impl FlowTable {
     /// A table tracking at most `limit` flows at once.
     pub fn with_limit(limit: usize) -> Self {
         FlowTable {
-            live: HashMap::new(),
+            live: super::FlowMap::default(),
             retired: Vec::new(),
             limit: limit.max(1),
             packets: 0,

@@ -9,8 +9,6 @@
 //! - TCP and UDP rows are keyed by the stream index (so a reused port pair
 //!   opening a new `tcp.stream` is a new row), IP and Ethernet rows by the pair.
 
-use std::collections::HashMap;
-
 use super::Endpoint;
 use crate::model::{Address, Duration};
 
@@ -38,7 +36,7 @@ pub struct ConvRow {
 #[derive(Debug, Default)]
 pub struct ConvTable {
     pub rows: Vec<ConvRow>,
-    index: HashMap<RowKey, u32>,
+    index: super::FlowMap<RowKey, u32>,
     pub dropped: u64,
 }
 

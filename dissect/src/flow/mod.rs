@@ -15,6 +15,12 @@ pub mod wifi;
 
 use crate::model::{Address, Timestamp};
 
+/// The map of the per-flow tables. Their keys are addresses and ports that
+/// whoever sends the traffic chooses, so the hasher is keyed at random against
+/// collision flooding, as SipHash is, but aHash is several times cheaper on
+/// the summary pass's hottest lookups.
+pub type FlowMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+
 /// Everything remembered from earlier frames of the capture.
 #[derive(Debug, Default)]
 pub struct State {
@@ -126,8 +132,8 @@ impl ConvKey {
 
 /// Removes the least recently used eighth of a full table's entries, so that the
 /// scan is paid once per many insertions. Returns how many entries were removed.
-pub(crate) fn evict_least_recent<K: Eq + std::hash::Hash, V>(
-    map: &mut std::collections::HashMap<K, V>,
+pub(crate) fn evict_least_recent<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(
+    map: &mut std::collections::HashMap<K, V, S>,
     last_frame: impl Fn(&V) -> u64,
 ) -> usize {
     let mut ages: Vec<u64> = map.values().map(&last_frame).collect();

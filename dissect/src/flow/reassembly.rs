@@ -1143,7 +1143,7 @@ pub const MAX_STREAM_HALVES: usize = 1 << 16;
 /// budget they share.
 #[derive(Debug, Default)]
 pub struct Streams {
-    halves: std::collections::HashMap<(u32, usize), StreamHalf>,
+    halves: super::FlowMap<(u32, usize), StreamHalf>,
     pub budget: Budget,
 }
 

@@ -10,7 +10,7 @@
 //! read and tshark 4.0.17's output disagree, the output won (noted in place): every
 //! analysis field and flag over the shared corpus matches it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::{evict_least_recent, ConvKey};
 use crate::model::{Duration, Timestamp};
@@ -689,7 +689,7 @@ fn take(next: &mut u32) -> u32 {
 /// Every TCP connection seen so far.
 #[derive(Debug)]
 pub struct TcpTable {
-    convs: HashMap<ConvKey, Box<Conversation>>,
+    convs: super::FlowMap<ConvKey, Box<Conversation>>,
     next_stream: u32,
     limit: usize,
 }
@@ -704,7 +704,7 @@ impl TcpTable {
     /// A table remembering at most `limit` conversations.
     pub fn with_limit(limit: usize) -> Self {
         TcpTable {
-            convs: HashMap::new(),
+            convs: super::FlowMap::default(),
             next_stream: 0,
             limit: limit.max(1),
         }

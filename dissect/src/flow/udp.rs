@@ -1,7 +1,5 @@
 //! UDP conversations: Wireshark's `udp.stream` numbering and per-stream times.
 
-use std::collections::HashMap;
-
 use super::{evict_least_recent, ConvKey};
 use crate::model::{Duration, Timestamp};
 
@@ -33,7 +31,7 @@ impl UdpConversation {
 /// Every UDP conversation seen so far.
 #[derive(Debug)]
 pub struct UdpTable {
-    convs: HashMap<ConvKey, UdpConversation>,
+    convs: super::FlowMap<ConvKey, UdpConversation>,
     next_stream: u32,
     limit: usize,
 }
@@ -55,7 +53,7 @@ impl UdpTable {
     /// A table remembering at most `limit` conversations.
     pub fn with_limit(limit: usize) -> Self {
         UdpTable {
-            convs: HashMap::new(),
+            convs: super::FlowMap::default(),
             next_stream: 0,
             limit: limit.max(1),
         }
