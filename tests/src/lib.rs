@@ -79,3 +79,86 @@ pub fn wirelens_print(
     let outcome = wirelens::commands::print::print(&p, &mut out).map_err(|e| e.to_string())?;
     Ok((outcome, out))
 }
+
+/// wirelens's `-T json` of `capture` with tshark's defaults (IP, TCP and UDP
+/// checksums not verified), written to a file of its own in the temporary
+/// directory, which the caller removes.
+pub fn json_for_compare(capture: &Path) -> PathBuf {
+    let (_, json) = wirelens_print(&[
+        "-r",
+        capture.to_str().expect("utf-8 path"),
+        "-T",
+        "json",
+        "-o",
+        "ip.check_checksum:FALSE",
+        "-o",
+        "tcp.check_checksum:FALSE",
+        "-o",
+        "udp.check_checksum:FALSE",
+    ])
+    .unwrap_or_else(|e| panic!("{}: {e}", capture.display()));
+    let stem = capture.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+    let out = std::env::temp_dir().join(format!("wirelens-{}-{stem}.json", std::process::id()));
+    std::fs::write(&out, json).expect("write json");
+    out
+}
+
+/// `shared/tools/tshark-compare` of `ours` against the tshark JSON beside
+/// `capture` on `protos` (comma-separated), with the bar: whether it was met,
+/// and the tool's report (its last line holds the totals).
+pub fn tshark_compare(
+    ours: &Path,
+    capture: &Path,
+    protos: &str,
+    min_agreement: f64,
+    min_coverage: f64,
+) -> (bool, String) {
+    let out = std::process::Command::new("python3")
+        .arg(tshark_compare_tool())
+        .arg(ours)
+        .arg(sidecar(capture, "tshark.json"))
+        .args(["--proto", protos])
+        .args(["--min-agreement", &min_agreement.to_string()])
+        .args(["--min-coverage", &min_coverage.to_string()])
+        .args(["--show", "5"])
+        .output()
+        .expect("python3 is needed to run shared/tools/tshark-compare: install python3");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Compares every corpus capture that `select` picks and that has tshark's
+/// JSON beside it on `protos`, each file on its own; prints each file's
+/// totals and fails listing every file below the bar. Returns how many files
+/// were compared.
+pub fn assert_corpus_agrees(
+    select: impl Fn(&str) -> bool,
+    protos: &str,
+    min_agreement: f64,
+    min_coverage: f64,
+) -> usize {
+    let mut files = 0;
+    let mut failed = Vec::new();
+    for cap in captures(&corpus_dir(), &[]) {
+        if !select(&cap.to_string_lossy()) || !sidecar(&cap, "tshark.json").is_file() {
+            continue;
+        }
+        files += 1;
+        let ours = json_for_compare(&cap);
+        let (met, report) = tshark_compare(&ours, &cap, protos, min_agreement, min_coverage);
+        let _ = std::fs::remove_file(&ours);
+        let name = cap.file_name().unwrap_or_default().to_string_lossy();
+        println!("{name}: {}", report.lines().last().unwrap_or(""));
+        if !met {
+            failed.push(format!("{}:\n{report}", cap.display()));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "below {min_agreement} % agreement or {min_coverage} % coverage on {protos}:\n{}",
+        failed.join("\n")
+    );
+    files
+}

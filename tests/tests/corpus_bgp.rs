@@ -9,12 +9,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use wirelens_capture::{CaptureFile, FileFormat};
 use wirelens_dissect::model::render_value;
 use wirelens_dissect::{Dissector, Packet, Prefs};
-use wirelens_tests::{captures, corpus_dir, sidecar, tshark_compare_tool, wirelens_print};
+use wirelens_tests::{assert_corpus_agrees, captures, corpus_dir};
 
 fn bgp_captures() -> Vec<PathBuf> {
     captures(&corpus_dir(), &[])
@@ -25,59 +24,8 @@ fn bgp_captures() -> Vec<PathBuf> {
 
 #[test]
 fn every_bgp_capture_agrees_with_tshark() {
-    let tool = tshark_compare_tool();
-    let tmp = std::env::temp_dir().join(format!("wirelens-bgp-{}.json", std::process::id()));
-    let mut files = 0;
-    let mut failed = Vec::new();
-    for cap in bgp_captures() {
-        files += 1;
-        let (_, json) = wirelens_print(&[
-            "-r",
-            cap.to_str().expect("utf-8"),
-            "-T",
-            "json",
-            "-o",
-            "ip.check_checksum:FALSE",
-            "-o",
-            "tcp.check_checksum:FALSE",
-            "-o",
-            "udp.check_checksum:FALSE",
-        ])
-        .unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
-        std::fs::write(&tmp, json).expect("write json");
-        let out = Command::new("python3")
-            .arg(&tool)
-            .arg(&tmp)
-            .arg(sidecar(&cap, "tshark.json"))
-            .args([
-                "--proto",
-                "bgp",
-                "--min-agreement",
-                "99.5",
-                "--min-coverage",
-                "90",
-                "--show",
-                "5",
-            ])
-            .output()
-            .expect("python3 is needed to run shared/tools/tshark-compare: install python3");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let total = text.lines().last().unwrap_or("").to_string();
-        println!(
-            "{}: {total}",
-            cap.file_name().unwrap_or_default().to_string_lossy()
-        );
-        if !out.status.success() {
-            failed.push(format!("{}:\n{text}", cap.display()));
-        }
-    }
-    let _ = std::fs::remove_file(&tmp);
+    let files = assert_corpus_agrees(|p| p.contains("/bgp/"), "bgp", 99.5, 90.0);
     assert!(files >= 9, "expected the 9 BGP captures, found {files}");
-    assert!(
-        failed.is_empty(),
-        "below 99.5 % agreement or 90 % coverage:\n{}",
-        failed.join("\n")
-    );
 }
 
 /// What one frame's BGP messages say, in a form both tools can be brought to.

@@ -8,42 +8,12 @@
 //! request and 101 of the upgrade, and the `http.path_*` components tshark
 //! shows under an HTTP/2 `:path` with a query.
 
-use std::process::Command;
-
-use wirelens_tests::{captures, corpus_dir, sidecar, tshark_compare_tool, wirelens_print};
-
-fn compare(
-    tool: &std::path::Path,
-    ours: &std::path::Path,
-    truth: &std::path::Path,
-    proto: &str,
-) -> (bool, String) {
-    let out = Command::new("python3")
-        .arg(tool)
-        .arg(ours)
-        .arg(truth)
-        .args([
-            "--proto",
-            proto,
-            "--min-agreement",
-            "99.5",
-            "--min-coverage",
-            "90",
-            "--show",
-            "5",
-        ])
-        .output()
-        .expect("python3 is needed to run shared/tools/tshark-compare: install python3");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
+use wirelens_tests::{
+    captures, corpus_dir, json_for_compare, sidecar, tshark_compare, wirelens_print,
+};
 
 #[test]
 fn every_http2_capture_agrees_with_tshark() {
-    let tool = tshark_compare_tool();
-    let tmp = std::env::temp_dir().join(format!("wirelens-http2-{}.json", std::process::id()));
     let mut files = 0;
     let mut http1_files = 0;
     let mut failed = Vec::new();
@@ -52,20 +22,7 @@ fn every_http2_capture_agrees_with_tshark() {
             continue;
         }
         files += 1;
-        let (_, json) = wirelens_print(&[
-            "-r",
-            cap.to_str().expect("utf-8"),
-            "-T",
-            "json",
-            "-o",
-            "ip.check_checksum:FALSE",
-            "-o",
-            "tcp.check_checksum:FALSE",
-            "-o",
-            "udp.check_checksum:FALSE",
-        ])
-        .unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
-        std::fs::write(&tmp, json).expect("write json");
+        let ours = json_for_compare(&cap);
         let truth = sidecar(&cap, "tshark.json");
         let truth_text = std::fs::read_to_string(&truth).expect("read tshark json");
         let mut protos = vec!["http2"];
@@ -75,7 +32,7 @@ fn every_http2_capture_agrees_with_tshark() {
             http1_files += 1;
         }
         for proto in protos {
-            let (ok, text) = compare(&tool, &tmp, &truth, proto);
+            let (ok, text) = tshark_compare(&ours, &cap, proto, 99.5, 90.0);
             let total = text.lines().last().unwrap_or("").to_string();
             println!(
                 "{} [{proto}]: {total}",
@@ -85,8 +42,8 @@ fn every_http2_capture_agrees_with_tshark() {
                 failed.push(format!("{} [{proto}]:\n{text}", cap.display()));
             }
         }
+        let _ = std::fs::remove_file(&ours);
     }
-    let _ = std::fs::remove_file(&tmp);
     assert!(files >= 6, "expected the 6 HTTP/2 captures, found {files}");
     assert!(
         http1_files >= 1,

@@ -5,66 +5,10 @@
 //! `shared/tools/tshark-compare` on protocol `ssh`, each file on its own:
 //! agreement ≥ 99.5 %, coverage ≥ 90 %.
 
-use std::process::Command;
-
-use wirelens_tests::{captures, corpus_dir, sidecar, tshark_compare_tool, wirelens_print};
+use wirelens_tests::assert_corpus_agrees;
 
 #[test]
 fn every_ssh_capture_agrees_with_tshark() {
-    let tool = tshark_compare_tool();
-    let tmp = std::env::temp_dir().join(format!("wirelens-ssh-{}.json", std::process::id()));
-    let mut files = 0;
-    let mut failed = Vec::new();
-    for cap in captures(&corpus_dir(), &[]) {
-        if !cap.to_string_lossy().contains("/ssh/") {
-            continue;
-        }
-        files += 1;
-        let (_, json) = wirelens_print(&[
-            "-r",
-            cap.to_str().expect("utf-8"),
-            "-T",
-            "json",
-            "-o",
-            "ip.check_checksum:FALSE",
-            "-o",
-            "tcp.check_checksum:FALSE",
-            "-o",
-            "udp.check_checksum:FALSE",
-        ])
-        .unwrap_or_else(|e| panic!("{}: {e}", cap.display()));
-        std::fs::write(&tmp, json).expect("write json");
-        let out = Command::new("python3")
-            .arg(&tool)
-            .arg(&tmp)
-            .arg(sidecar(&cap, "tshark.json"))
-            .args([
-                "--proto",
-                "ssh",
-                "--min-agreement",
-                "99.5",
-                "--min-coverage",
-                "90",
-                "--show",
-                "5",
-            ])
-            .output()
-            .expect("python3 is needed to run shared/tools/tshark-compare: install python3");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let total = text.lines().last().unwrap_or("").to_string();
-        println!(
-            "{}: {total}",
-            cap.file_name().unwrap_or_default().to_string_lossy()
-        );
-        if !out.status.success() {
-            failed.push(format!("{}:\n{text}", cap.display()));
-        }
-    }
-    let _ = std::fs::remove_file(&tmp);
+    let files = assert_corpus_agrees(|p| p.contains("/ssh/"), "ssh", 99.5, 90.0);
     assert!(files >= 6, "expected the 6 SSH captures, found {files}");
-    assert!(
-        failed.is_empty(),
-        "below 99.5 % agreement or 90 % coverage:\n{}",
-        failed.join("\n")
-    );
 }
