@@ -271,3 +271,31 @@ impl CorpusFrame {
             })
     }
 }
+
+/// One end of a hand-made TCP connection.
+#[derive(Clone, Copy, Debug)]
+pub struct TcpEnd {
+    pub ip: [u8; 4],
+    pub port: u16,
+}
+
+/// A hand-made Ethernet + IPv4 + TCP frame (no options, ACK number 1, window
+/// 65535, checksums zero: tests that dissect it either switch verification
+/// off or do not look at it) carrying `payload` from `src` to `dst`.
+pub fn tcp_frame(src: TcpEnd, dst: TcpEnd, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+    let total = (20 + 20 + payload.len()) as u16;
+    let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
+    f.extend([0x45, 0]);
+    f.extend(total.to_be_bytes());
+    // Identification 1, don't fragment, TTL 64, TCP, checksum zero.
+    f.extend([0, 1, 0x40, 0, 64, 6, 0, 0]);
+    f.extend(src.ip);
+    f.extend(dst.ip);
+    f.extend(src.port.to_be_bytes());
+    f.extend(dst.port.to_be_bytes());
+    f.extend(seq.to_be_bytes());
+    f.extend(1u32.to_be_bytes());
+    f.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}

@@ -7,6 +7,7 @@ use crate::flow::State;
 use crate::frame::FrameMeta;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
+use crate::testutil::TcpEnd;
 use crate::testutil::{chain, has_expert, hex, only, values, CorpusFrame};
 
 use super::fsm::{FsmState, MAX_SESSIONS};
@@ -79,27 +80,19 @@ const UPDATE_AS4_PATH: Cut = Cut::new("bgp/bgp_4byte_asn_session.pcap", 13, 66, 
 const CLIENT: [u8; 4] = [2, 1, 1, 1];
 const SERVER: [u8; 4] = [2, 1, 1, 2];
 
-/// An Ethernet/IPv4/TCP frame carrying `payload` between port 40760 and 179
+/// A PSH|ACK segment carrying `payload` between port 40760 and 179
 /// (`to_server`: from the client), at TCP sequence number `seq`.
 fn tcp_frame(to_server: bool, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let (src, dst, sport, dport) = if to_server {
-        (CLIENT, SERVER, 40760u16, 179u16)
-    } else {
-        (SERVER, CLIENT, 179, 40760)
+    let c = TcpEnd {
+        ip: CLIENT,
+        port: 40760,
     };
-    let mut f = hex("00007602000000007601000008 00");
-    f.extend([0x45, 0xc0]);
-    f.extend(((40 + payload.len()) as u16).to_be_bytes());
-    f.extend([0, 1, 0x40, 0, 0xff, 6, 0, 0]);
-    f.extend(src);
-    f.extend(dst);
-    f.extend(sport.to_be_bytes());
-    f.extend(dport.to_be_bytes());
-    f.extend(seq.to_be_bytes());
-    f.extend(1u32.to_be_bytes());
-    f.extend([0x50, 0x18, 0x00, 0x3a, 0, 0, 0, 0]);
-    f.extend_from_slice(payload);
-    f
+    let s = TcpEnd {
+        ip: SERVER,
+        port: 179,
+    };
+    let (src, dst) = if to_server { (c, s) } else { (s, c) };
+    crate::testutil::tcp_frame(src, dst, seq, 0x18, payload)
 }
 
 /// Dissects frames of one capture in order (one second apart from `t0`),

@@ -8,6 +8,7 @@ use super::state::Connection;
 use super::stream::StreamState;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
+use crate::testutil::TcpEnd;
 use crate::testutil::{
     corpus_capture, dissect_frames, has_expert, hex, values, CorpusFrame, TestFrame,
 };
@@ -263,39 +264,18 @@ fn a_block_split_across_fragments_decodes_each_complete_field() {
 // ---------------------------------------------------------------------------
 // Frames on the wire: synthetic connections.
 
-/// Ethernet + IPv4 + TCP (ACK|PSH) around `payload`; checksums zero (the
-/// tests turn their verification off).
+/// A PSH|ACK segment between a client on port 40000 and a server on 8080.
 fn tcp_frame(from_client: bool, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let (sport, dport, src, dst) = if from_client {
-        (40000u16, 8080u16, [10, 0, 0, 1], [10, 0, 0, 2])
-    } else {
-        (8080, 40000, [10, 0, 0, 2], [10, 0, 0, 1])
+    let c = TcpEnd {
+        ip: [10, 0, 0, 1],
+        port: 40000,
     };
-    let mut f = hex("00112233445566778899aabb0800");
-    let total = (20 + 20 + payload.len()) as u16;
-    f.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        0,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    f.extend_from_slice(&src);
-    f.extend_from_slice(&dst);
-    f.extend_from_slice(&sport.to_be_bytes());
-    f.extend_from_slice(&dport.to_be_bytes());
-    f.extend_from_slice(&seq.to_be_bytes());
-    f.extend_from_slice(&1u32.to_be_bytes());
-    f.extend_from_slice(&[0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
-    f.extend_from_slice(payload);
-    f
+    let s = TcpEnd {
+        ip: [10, 0, 0, 2],
+        port: 8080,
+    };
+    let (src, dst) = if from_client { (c, s) } else { (s, c) };
+    crate::testutil::tcp_frame(src, dst, seq, 0x18, payload)
 }
 
 fn h2_frame(ftype: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {

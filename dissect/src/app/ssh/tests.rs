@@ -7,6 +7,7 @@
 use super::*;
 use crate::link::LinkType;
 use crate::model::{Packet, Timestamp};
+use crate::testutil::TcpEnd;
 use crate::testutil::{chain, has_expert, values};
 use crate::{Dissector, FrameMeta, Prefs};
 use corpus_frames::*;
@@ -256,38 +257,19 @@ fn the_fast_path_keeps_state_and_info() {
 
 // ---- hand-made streams ----------------------------------------------------
 
-/// Ethernet + IPv4 + TCP (no options) around `payload`, between a client on
-/// port 50000 and a server on port 22; checksums are not checked in these tests.
+/// A segment between a client on port 50000 and a server on `port`;
+/// checksums are not checked in these tests.
 fn tcp_frame(client: bool, seq: u32, flags: u8, payload: &[u8], port: u16) -> Vec<u8> {
-    let (sip, dip, sp, dp) = if client {
-        ([10, 0, 0, 1], [10, 0, 0, 2], 50000u16, port)
-    } else {
-        ([10, 0, 0, 2], [10, 0, 0, 1], port, 50000)
+    let c = TcpEnd {
+        ip: [10, 0, 0, 1],
+        port: 50000,
     };
-    let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
-    let total = (20 + 20 + payload.len()) as u16;
-    f.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        1,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    f.extend_from_slice(&sip);
-    f.extend_from_slice(&dip);
-    f.extend_from_slice(&sp.to_be_bytes());
-    f.extend_from_slice(&dp.to_be_bytes());
-    f.extend_from_slice(&seq.to_be_bytes());
-    f.extend_from_slice(&[0, 0, 0, 1, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-    f.extend_from_slice(payload);
-    f
+    let s = TcpEnd {
+        ip: [10, 0, 0, 2],
+        port,
+    };
+    let (src, dst) = if client { (c, s) } else { (s, c) };
+    crate::testutil::tcp_frame(src, dst, seq, flags, payload)
 }
 
 const PSH_ACK: u8 = 0x18;
