@@ -106,6 +106,22 @@ pub(crate) fn starts_with_h2_settings(payload: &[u8]) -> bool {
     }
 }
 
+/// Which application protocol a TCP connection speaks, from its first
+/// payload: the ports the user configured (`-o http2.tcp.port`) first, then
+/// [`recognise`].
+pub fn recognise_tcp(
+    prefs: &crate::Prefs,
+    src_port: u16,
+    dst_port: u16,
+    payload: &[u8],
+) -> Option<AppProtocol> {
+    let configured = |port| prefs.http2_tcp_ports.contains(&port);
+    if configured(src_port) || configured(dst_port) {
+        return Some(AppProtocol::Http2);
+    }
+    recognise(Transport::Tcp, src_port, dst_port, payload)
+}
+
 /// Heuristics on the first bytes of a payload.
 fn recognise_by_content(transport: Transport, payload: &[u8]) -> Option<AppProtocol> {
     if transport != Transport::Tcp {

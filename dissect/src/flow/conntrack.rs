@@ -537,6 +537,9 @@ pub struct Observation<'a> {
     pub udp_stream: Option<u32>,
     /// The packet is the one quoted inside an ICMP error.
     pub in_icmp_error: bool,
+    /// The application protocol the dissector recognised for the connection,
+    /// if it did (TCP); otherwise the flow's service is recognised here.
+    pub app: Option<AppProtocol>,
 }
 
 /// What tracking a packet found.
@@ -713,7 +716,9 @@ impl FlowTable {
             && rec.service_attempts < SERVICE_ATTEMPTS
         {
             rec.service_attempts += 1;
-            rec.service = recognise_service(obs, rec.orig.port, rec.resp.port);
+            rec.service = obs
+                .app
+                .or_else(|| recognise_service(obs, rec.orig.port, rec.resp.port));
         }
         if let Some(seg) = obs.tcp {
             track_tcp(rec, side, &seg, obs.payload_len, ts);
@@ -1142,6 +1147,7 @@ pub fn track_icmp(cx: &mut Cx<'_>, off: usize, buf: &[u8], v6: bool, ty: u8, cod
     };
     let (sp, dp, _) = icmp_ports(v6, ty, code);
     let obs = Observation {
+        app: None,
         proto: if v6 { proto::ICMPV6 } else { proto::ICMP },
         zone: zone_of(cx.pkt, cx.data),
         src: Endpoint {
@@ -1191,6 +1197,7 @@ mod tests {
             (ep(2, 80), ep(1, 40000))
         };
         let obs = Observation {
+            app: None,
             proto: proto::TCP,
             zone: Zone::default(),
             src,
@@ -1256,6 +1263,7 @@ mod tests {
     #[test]
     fn zeek_role_guess() {
         let obs = |sp, dp, flags| Observation {
+            app: None,
             proto: proto::TCP,
             zone: Zone::default(),
             src: ep(1, sp),
@@ -1311,6 +1319,7 @@ mod tests {
     fn idle_flows_expire_and_come_back_as_new_ones() {
         let mut t = FlowTable::default();
         let obs = |src, dst| Observation {
+            app: None,
             proto: proto::UDP,
             zone: Zone::default(),
             src,
@@ -1341,6 +1350,7 @@ mod tests {
         let mut evicted = 0;
         for p in 0..20u16 {
             let obs = Observation {
+                app: None,
                 proto: proto::UDP,
                 zone: Zone::default(),
                 src: ep(1, p),
@@ -1364,6 +1374,7 @@ mod tests {
         let mut t = FlowTable::default();
         send(&mut t, 1, true, seg(S, 100, 0), 0);
         let mut obs = Observation {
+            app: None,
             proto: proto::TCP,
             zone: Zone::default(),
             src: ep(1, 40000),

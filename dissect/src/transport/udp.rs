@@ -176,6 +176,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         );
     }
     let obs = conntrack::Observation {
+        app: None,
         proto: conntrack::proto::UDP,
         zone: conntrack::zone_of(cx.pkt, cx.data),
         src: Endpoint {

@@ -455,7 +455,13 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
             .filter(|t| t.frame_acked != 0)
             .map_or(Duration(0), |t| t.ack_rtt),
     };
+    let payload = buf.get(h.hlen..).unwrap_or(&[]);
+    if conv.app.is_none() && !payload.is_empty() && h.flags & th::RST == 0 {
+        // Once per connection; conntrack names the flow's service after it.
+        conv.app = app::recognise_tcp(cx.prefs, h.sport, h.dport, payload);
+    }
     let obs = conntrack::Observation {
+        app: conv.app,
         proto: conntrack::proto::TCP,
         zone: conntrack::zone_of(pkt, cx.data),
         src: Endpoint {
@@ -488,7 +494,6 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         conv.verify_window_scaling(dir, h.flags & th::ACK != 0);
     }
 
-    let payload = buf.get(h.hlen..).unwrap_or(&[]);
     if payload.is_empty() {
         note_close(cx, stream, dir, h.flags);
         return Ok(());
@@ -503,14 +508,6 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         return Ok(());
     }
     pkt.add(&PAYLOAD, span, Value::SpanBytes);
-    if conv.app.is_none() {
-        let configured = |port| cx.prefs.http2_tcp_ports.contains(&port);
-        conv.app = if configured(h.sport) || configured(h.dport) {
-            Some(app::AppProtocol::Http2)
-        } else {
-            app::recognise(app::Transport::Tcp, h.sport, h.dport, payload)
-        };
-    }
     let seg = dispatch::TcpSegment {
         app: conv.app,
         stream,
