@@ -1228,3 +1228,46 @@ pub fn dissect_stream(
     streams.halves.insert(key, half);
     n
 }
+
+#[cfg(test)]
+mod close_tests {
+    use crate::link::LinkType;
+    use crate::model::{Packet, Timestamp};
+    use crate::testutil::{tcp_frame, TcpEnd};
+    use crate::{Dissector, FrameMeta, Prefs};
+
+    /// DNS over TCP keeps the last bytes of each direction to compare
+    /// retransmissions with; a bare FIN (no payload, so no application
+    /// layer) still gives them back.
+    #[test]
+    fn a_bare_fin_returns_the_recent_bytes() {
+        let client = TcpEnd {
+            ip: [10, 0, 0, 1],
+            port: 40000,
+        };
+        let server = TcpEnd {
+            ip: [10, 0, 0, 2],
+            port: 53,
+        };
+        let mut query = vec![0, 17];
+        query.extend([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
+        let frames = [
+            tcp_frame(client, server, 1000, 0x18, &query),
+            tcp_frame(client, server, 1000 + query.len() as u32, 0x11, &[]),
+        ];
+        let prefs = Prefs {
+            ip_check_checksum: false,
+            tcp_check_checksum: false,
+            ..Prefs::default()
+        };
+        let mut d = Dissector::new(prefs);
+        let mut held = Vec::new();
+        for (i, f) in frames.iter().enumerate() {
+            let ts = Timestamp::new(1, 0);
+            let meta = FrameMeta::new(i as u64 + 1, ts, f.len() as u32, LinkType::ETHERNET);
+            d.dissect(&meta, f, &mut Packet::new(false));
+            held.push(d.state().streams.budget.held());
+        }
+        assert_eq!(held, [query.len(), 0]);
+    }
+}
