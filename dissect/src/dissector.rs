@@ -20,6 +20,8 @@ pub struct Prefs {
     /// `http2.tcp.port`: TCP ports whose connections are HTTP/2 (with or
     /// without a preface), besides those found by content.
     pub http2_tcp_ports: Vec<u16>,
+    /// What the analysis keeps for reports beyond packet trees.
+    pub retention: crate::flow::Retention,
 }
 
 impl Default for Prefs {
@@ -31,6 +33,7 @@ impl Default for Prefs {
             udp_check_checksum: true,
             tcp_relative_seq: true,
             http2_tcp_ports: Vec::new(),
+            retention: crate::flow::Retention::FULL,
         }
     }
 }
@@ -183,8 +186,8 @@ pub struct Dissector {
 impl Dissector {
     pub fn new(prefs: Prefs) -> Self {
         Dissector {
+            state: State::new(&prefs.retention),
             prefs,
-            state: State::default(),
         }
     }
 

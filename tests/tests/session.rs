@@ -25,12 +25,21 @@ use wirelens_capture::session::{Config, LoadState, Session};
 use wirelens_capture::CaptureFile;
 use wirelens_dissect::export::json::render_packet;
 use wirelens_dissect::filter::Filter;
-use wirelens_dissect::{registry, Dissector, Packet};
+use wirelens_dissect::flow::Retention;
+use wirelens_dissect::{registry, Dissector, Packet, Prefs};
 use wirelens_tests::{captures, corpus_dir, sidecar};
 
+/// The session's own retention (lean) with tshark's preferences; the
+/// reference pass keeps everything, so equal trees also show that what the
+/// session leaves out never changes a tree.
 fn config() -> Config {
+    let lean = Config::default().prefs.retention;
+    assert_eq!(lean, Retention::LEAN);
     Config {
-        prefs: tshark_prefs(),
+        prefs: Prefs {
+            retention: lean,
+            ..tshark_prefs()
+        },
         ..Config::default()
     }
 }

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use wirelens_capture::session::stats::{distribution, io_series, write_hierarchy, IoSeries};
 use wirelens_capture::session::{Analysis, Config, LoadState, Session};
 use wirelens_dissect::flow::conv::{ConvRow, ConvTable};
-use wirelens_dissect::flow::{Endpoint, State};
+use wirelens_dissect::flow::{Endpoint, Retention, State};
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Packet, Prefs};
 
@@ -114,7 +114,10 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     if stats.is_empty() {
         return Err(Error(format!("name a statistic: {KNOWN_STATS}")));
     }
-    let session = load(&args.file)?;
+    // The route view needs the routes; every other table is there either way.
+    let mut retention = Retention::LEAN;
+    retention.bgp_routes = stats.contains(&Stat::Bgp);
+    let session = load(&args.file, retention)?;
     let mut out = BufWriter::new(out);
     let written = stats
         .iter()
@@ -126,13 +129,17 @@ pub fn run(args: &StatsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     }
 }
 
-/// Loads `path` into a session with tshark's preferences and waits for the
-/// end. A damaged file ends the reading where the damage starts, as tshark
-/// does, with a warning on standard error.
-pub fn load(path: &Path) -> Result<Session, Error> {
+/// Loads `path` into a session with tshark's preferences, keeping what
+/// `retention` asks for, and waits for the end. A damaged file ends the
+/// reading where the damage starts, as tshark does, with a warning on
+/// standard error.
+pub fn load(path: &Path, retention: Retention) -> Result<Session, Error> {
     let file = input::open(path)?;
     let config = Config {
-        prefs: tshark_prefs(),
+        prefs: Prefs {
+            retention,
+            ..tshark_prefs()
+        },
         ..Config::default()
     };
     let session = Session::start(file, config);

@@ -32,7 +32,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use wirelens_dissect::flow::State;
+use wirelens_dissect::flow::{Retention, State};
 use wirelens_dissect::{Dissector, FrameMeta, Packet, Prefs};
 
 use crate::file::{CaptureFile, FileFormat, Frame, Interface, OpenError, ReadError, ResumePoint};
@@ -60,9 +60,15 @@ pub struct Config {
 }
 
 impl Default for Config {
+    /// Dissection keeps only what trees and the session's tables need
+    /// ([`Retention::LEAN`]): a connection's charts and routes are rebuilt by
+    /// dissecting it again.
     fn default() -> Self {
         Config {
-            prefs: Prefs::default(),
+            prefs: Prefs {
+                retention: Retention::LEAN,
+                ..Prefs::default()
+            },
             first_screen: 64,
             batch: 4096,
             cursors: 2,

@@ -561,8 +561,12 @@ pub struct FlowTable {
     retired: Vec<Box<FlowRecord>>,
     limit: usize,
     packets: u64,
-    /// Retired flows dropped because more than [`MAX_RETIRED`] were kept.
+    /// Retired flows dropped because more than `max_retired` were kept.
     pub dropped: u64,
+    /// Retired flows kept ([`super::Retention::retired_flows`]).
+    pub max_retired: usize,
+    /// Keep bytes-in-flight and RTT series ([`super::Retention::tcp_series`]).
+    pub keep_series: bool,
     /// The flow (by the frame that opened it) the last tracked packet counted
     /// towards, so a caller can tell which flows a packet it selected belongs to.
     pub last_flow: Option<u64>,
@@ -583,6 +587,8 @@ impl FlowTable {
             limit: limit.max(1),
             packets: 0,
             dropped: 0,
+            max_retired: MAX_RETIRED,
+            keep_series: true,
             last_flow: None,
         }
     }
@@ -605,9 +611,9 @@ impl FlowTable {
     }
 
     fn retire(&mut self, rec: Box<FlowRecord>) {
-        if self.retired.len() >= MAX_RETIRED {
+        if self.retired.len() >= self.max_retired {
             // Drop the older half at once, so the cost is paid once per many flows.
-            let half = self.retired.len() / 2;
+            let half = self.retired.len().div_ceil(2);
             self.retired.drain(..half);
             self.dropped += half as u64;
         }
@@ -721,7 +727,7 @@ impl FlowTable {
                 .or_else(|| recognise_service(obs, rec.orig.port, rec.resp.port));
         }
         if let Some(seg) = obs.tcp {
-            track_tcp(rec, side, &seg, obs.payload_len, ts);
+            track_tcp(rec, side, &seg, obs.payload_len, ts, self.keep_series);
         } else if obs.proto == proto::UDP && obs.payload_len > 0 {
             // Zeek's UDP analyzer writes D / d for the first datagram with data each way.
             rec.history.check(b'D', side == 0);
@@ -818,7 +824,14 @@ fn new_record(obs: &Observation<'_>, dir: usize, frame: u64, ts: Timestamp) -> F
 
 /// Zeek's per-segment TCP bookkeeping: sequence-space sizes, the endpoint
 /// state machine and the history letters; then our analysis counters.
-fn track_tcp(rec: &mut FlowRecord, side: usize, seg: &TcpSegment, len: u32, ts: Timestamp) {
+fn track_tcp(
+    rec: &mut FlowRecord,
+    side: usize,
+    seg: &TcpSegment,
+    len: u32,
+    ts: Timestamp,
+    keep_series: bool,
+) {
     let orig = side == 0;
     let flags = seg.flags;
     let (syn, fin, rst, ack) = (
@@ -895,15 +908,17 @@ fn track_tcp(rec: &mut FlowRecord, side: usize, seg: &TcpSegment, len: u32, ts: 
     if seg.analysis & an::OUT_OF_ORDER != 0 {
         mine.out_of_order += 1;
     }
-    if seg.bytes_in_flight != 0 {
+    if seg.bytes_in_flight != 0 && keep_series {
         mine.bytes_in_flight.push(t, f64::from(seg.bytes_in_flight));
     }
     if seg.ack_rtt.0 > 0 {
         mine.add_rtt(seg.ack_rtt);
-        // The sample measures the peer's data: it belongs to the peer's series.
-        summary.sides[1 - side]
-            .rtt
-            .push(t, seg.ack_rtt.as_secs_f64());
+        if keep_series {
+            // The sample measures the peer's data: it belongs to the peer's series.
+            summary.sides[1 - side]
+                .rtt
+                .push(t, seg.ack_rtt.as_secs_f64());
+        }
     }
 }
 

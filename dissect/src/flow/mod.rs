@@ -21,6 +21,46 @@ use crate::model::{Address, Timestamp};
 /// the summary pass's hottest lookups.
 pub type FlowMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
+/// What the analysis keeps for reports (the `flows` and `bgp` commands, a
+/// connection's charts) beyond what packet trees need. It never changes a
+/// packet's tree: a session that shows trees and tables, but draws a
+/// connection's charts by dissecting that connection again, keeps less.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Per-connection congestion-window, bytes-in-flight and RTT series,
+    /// phases and loss episodes.
+    pub tcp_series: bool,
+    /// The routes each BGP speaker learned and their announce/withdraw
+    /// events (the counts are always kept).
+    pub bgp_routes: bool,
+    /// Flow records kept after they leave the live flow table (at most
+    /// [`conntrack::MAX_RETIRED`]).
+    pub retired_flows: usize,
+}
+
+impl Retention {
+    /// Everything the reports show, up to the tables' own limits.
+    pub const FULL: Retention = Retention {
+        tcp_series: true,
+        bgp_routes: true,
+        retired_flows: conntrack::MAX_RETIRED,
+    };
+
+    /// Only what packet trees, conversation tables and flow counts need:
+    /// memory then grows with concurrent connections, not with their history.
+    pub const LEAN: Retention = Retention {
+        tcp_series: false,
+        bgp_routes: false,
+        retired_flows: 4096,
+    };
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention::FULL
+    }
+}
+
 /// Everything remembered from earlier frames of the capture.
 #[derive(Debug, Default)]
 pub struct State {
@@ -61,6 +101,16 @@ pub struct State {
 }
 
 impl State {
+    /// An empty state keeping what `retention` asks for.
+    pub fn new(retention: &Retention) -> State {
+        let mut state = State::default();
+        state.tcp.keep_series = retention.tcp_series;
+        state.bgp.keep_routes = retention.bgp_routes;
+        state.flows.keep_series = retention.tcp_series;
+        state.flows.max_retired = retention.retired_flows.min(conntrack::MAX_RETIRED);
+        state
+    }
+
     /// Counts the frame being dissected in a tshark address-pair conversation
     /// table (`-z conv,eth|ip|ipv6`). `skip`: the header is not counted (quoted
     /// in an ICMP error, or cut short where tshark's tap would not run).

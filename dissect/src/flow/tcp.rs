@@ -692,6 +692,9 @@ pub struct TcpTable {
     convs: super::FlowMap<ConvKey, Box<Conversation>>,
     next_stream: u32,
     limit: usize,
+    /// Estimate each connection's congestion window and keep its series
+    /// ([`super::Retention::tcp_series`]).
+    pub keep_series: bool,
 }
 
 impl Default for TcpTable {
@@ -707,6 +710,7 @@ impl TcpTable {
             convs: super::FlowMap::default(),
             next_stream: 0,
             limit: limit.max(1),
+            keep_series: true,
         }
     }
 

@@ -315,14 +315,16 @@ impl ConnTracking {
         }
     }
 
-    /// Updates states, timeline and cwnd estimates with one segment of direction
-    /// `dir`. `sack` holds the SACK blocks the segment carries (absolute).
+    /// Updates states, timeline and (with `estimate_cwnd`) cwnd estimates with
+    /// one segment of direction `dir`. `sack` holds the SACK blocks the segment
+    /// carries (absolute).
     pub fn observe(
         &mut self,
         dir: usize,
         s: &SegmentFacts,
         ta: Option<&Acked>,
         sack: &[(u32, u32)],
+        estimate_cwnd: bool,
     ) {
         if self.client_dir.is_none() {
             // A SYN/ACK seen first comes from the server.
@@ -332,7 +334,7 @@ impl ConnTracking {
         let side = self.side_of(dir);
         self.states.on_segment(side, s);
         self.note_timeline(side, s);
-        if self.cwnd.is_none() && s.seglen > 0 {
+        if self.cwnd.is_none() && s.seglen > 0 && estimate_cwnd {
             self.cwnd = Some(Box::default());
         }
         if let Some(cwnd) = self.cwnd.as_deref_mut() {
@@ -614,12 +616,12 @@ mod tests {
     #[test]
     fn handshake_only_connections_stay_small() {
         let mut t = ConnTracking::default();
-        t.observe(0, &seg(1, th::SYN, 1, 0, 0), None, &[]);
-        t.observe(1, &seg(2, SA, 1, 2, 0), None, &[]);
+        t.observe(0, &seg(1, th::SYN, 1, 0, 0), None, &[], true);
+        t.observe(1, &seg(2, SA, 1, 2, 0), None, &[], true);
         assert!(t.cwnd.is_none());
         assert_eq!(t.cwnd(Side::Client).cwnd_series(), []);
         assert!(std::mem::size_of::<ConnTracking>() < 512);
-        t.observe(0, &seg(3, th::ACK, 2, 2, 100), None, &[]);
+        t.observe(0, &seg(3, th::ACK, 2, 2, 100), None, &[], true);
         assert!(t.cwnd.is_some());
     }
 }

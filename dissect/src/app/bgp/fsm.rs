@@ -292,7 +292,16 @@ impl Session {
         }
     }
 
-    pub fn on_update(&mut self, dir: usize, ts: Timestamp, frame: u64, u: UpdateInfo) {
+    /// An UPDATE sent in direction `dir`; with `keep_routes` false only the
+    /// announce and withdraw counts change.
+    pub fn on_update(
+        &mut self,
+        dir: usize,
+        ts: Timestamp,
+        frame: u64,
+        u: UpdateInfo,
+        keep_routes: bool,
+    ) {
         self.catch_up(ts, frame, dir);
         if matches!(self.state, FsmState::OpenSent | FsmState::OpenConfirm) {
             // The sender only sends UPDATEs once Established: a KEEPALIVE was missed.
@@ -306,6 +315,11 @@ impl Session {
             );
         }
         let rib = &mut self.ribs[dir];
+        if !keep_routes {
+            rib.announced += u.announced.len() as u64;
+            rib.withdrawn += u.withdrawn.len() as u64;
+            return;
+        }
         for p in &u.withdrawn {
             rib.withdraw(*p, frame, ts);
         }
@@ -399,11 +413,23 @@ pub struct PrefixDecision {
 }
 
 /// Every BGP session of the capture, by `tcp.stream`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BgpTable {
     sessions: HashMap<u32, Session>,
     /// Bytes held by the sessions' stream reassembly, all together.
     pub(super) budget: Budget,
+    /// Keep the routes each side learned ([`crate::flow::Retention::bgp_routes`]).
+    pub keep_routes: bool,
+}
+
+impl Default for BgpTable {
+    fn default() -> Self {
+        BgpTable {
+            sessions: HashMap::new(),
+            budget: Budget::default(),
+            keep_routes: true,
+        }
+    }
 }
 
 impl BgpTable {

@@ -247,8 +247,9 @@ fn message(cx: &mut Cx<'_>, off: usize, kind: u8, body: &[u8]) {
                 .map(|(s, dir)| s.negotiated(dir))
                 .unwrap_or_default();
             let u = update::dissect(cx.pkt, off, body, neg);
+            let keep_routes = cx.state.bgp.keep_routes;
             if let Some((s, dir)) = session(cx, key) {
-                s.on_update(dir, ts, frame, u);
+                s.on_update(dir, ts, frame, u, keep_routes);
             }
         }
         header::NOTIFICATION => {

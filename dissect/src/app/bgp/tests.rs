@@ -304,6 +304,34 @@ fn session_then(four_octet: bool, update: &[u8]) -> (Vec<Packet>, Vec<Vec<u8>>, 
 }
 
 #[test]
+fn lean_retention_counts_routes_without_keeping_them_or_changing_the_tree() {
+    let (full_pkts, frames, _) = session_then(false, &UPDATE_AS4_PATH.bytes());
+    let mut d = Dissector::new(Prefs {
+        retention: crate::flow::Retention::LEAN,
+        ..Prefs::default()
+    });
+    let lean_pkts: Vec<Packet> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let ts = Timestamp::new(100 + i as i64, 0);
+            let meta = FrameMeta::new(i as u64 + 1, ts, bytes.len() as u32, LinkType::ETHERNET);
+            let mut pkt = Packet::new(true);
+            d.dissect(&meta, bytes, &mut pkt);
+            pkt
+        })
+        .collect();
+    let rib = &state(&d).bgp.sessions()[0].ribs[1];
+    assert_eq!(rib.announced, 5);
+    assert!(rib.routes().is_empty());
+    assert!(rib.events().is_empty());
+    for (full, lean) in full_pkts.iter().zip(&lean_pkts) {
+        assert_eq!(full.fields.len(), lean.fields.len());
+        assert_eq!(full.summary.info, lean.summary.info);
+    }
+}
+
+#[test]
 fn the_negotiated_as_size_decides_how_as_path_is_read() {
     // AS 66048 (0x00010200) as one 4-octet ASN also reads as a valid 2-octet
     // path (AS 1, then an empty AS_SEQUENCE): the heuristic would take it for 2.

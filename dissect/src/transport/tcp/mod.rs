@@ -267,6 +267,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     );
     let state = &mut *cx.state;
     let pkt = &mut *cx.pkt;
+    let keep_series = state.tcp.keep_series;
     let (conv, lookup) = state.tcp.lookup(key, dir, h.flags, h.seq, frame, now);
     let stream = conv.stream;
     if lookup.evicted > 0 {
@@ -439,7 +440,8 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
             window: h.window.into(),
         };
         let n = sack_count.min(raw.len());
-        conv.tracking.observe(dir, &facts, ta.as_ref(), &raw[..n]);
+        conv.tracking
+            .observe(dir, &facts, ta.as_ref(), &raw[..n], keep_series);
         add_states(pkt, conv, off);
     }
     let seg = conntrack::TcpSegment {
