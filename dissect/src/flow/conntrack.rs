@@ -565,8 +565,8 @@ pub struct FlowTable {
     pub dropped: u64,
     /// Retired flows kept ([`super::Retention::retired_flows`]).
     pub max_retired: usize,
-    /// Keep bytes-in-flight and RTT series ([`super::Retention::tcp_series`]).
-    pub keep_series: bool,
+    /// Keep bytes-in-flight and RTT series ([`super::Retention::tcp_history`]).
+    pub keep_history: bool,
     /// The flow (by the frame that opened it) the last tracked packet counted
     /// towards, so a caller can tell which flows a packet it selected belongs to.
     pub last_flow: Option<u64>,
@@ -588,7 +588,7 @@ impl FlowTable {
             packets: 0,
             dropped: 0,
             max_retired: MAX_RETIRED,
-            keep_series: true,
+            keep_history: true,
             last_flow: None,
         }
     }
@@ -727,7 +727,7 @@ impl FlowTable {
                 .or_else(|| recognise_service(obs, rec.orig.port, rec.resp.port));
         }
         if let Some(seg) = obs.tcp {
-            track_tcp(rec, side, &seg, obs.payload_len, ts, self.keep_series);
+            track_tcp(rec, side, &seg, obs.payload_len, ts, self.keep_history);
         } else if obs.proto == proto::UDP && obs.payload_len > 0 {
             // Zeek's UDP analyzer writes D / d for the first datagram with data each way.
             rec.history.check(b'D', side == 0);
@@ -830,7 +830,7 @@ fn track_tcp(
     seg: &TcpSegment,
     len: u32,
     ts: Timestamp,
-    keep_series: bool,
+    keep_history: bool,
 ) {
     let orig = side == 0;
     let flags = seg.flags;
@@ -908,12 +908,12 @@ fn track_tcp(
     if seg.analysis & an::OUT_OF_ORDER != 0 {
         mine.out_of_order += 1;
     }
-    if seg.bytes_in_flight != 0 && keep_series {
+    if seg.bytes_in_flight != 0 && keep_history {
         mine.bytes_in_flight.push(t, f64::from(seg.bytes_in_flight));
     }
     if seg.ack_rtt.0 > 0 {
         mine.add_rtt(seg.ack_rtt);
-        if keep_series {
+        if keep_history {
             // The sample measures the peer's data: it belongs to the peer's series.
             summary.sides[1 - side]
                 .rtt

@@ -27,9 +27,11 @@ pub type FlowMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 /// connection's charts by dissecting that connection again, keeps less.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Retention {
-    /// Per-connection congestion-window, bytes-in-flight and RTT series,
-    /// phases and loss episodes.
-    pub tcp_series: bool,
+    /// Per-connection history: both endpoints' state transitions, the
+    /// handshake timeline, the congestion-window estimate with its phases and
+    /// loss episodes, and the bytes-in-flight and RTT series. The current
+    /// states and every `tcp.analysis` result are kept either way.
+    pub tcp_history: bool,
     /// The routes each BGP speaker learned and their announce/withdraw
     /// events (the counts are always kept).
     pub bgp_routes: bool,
@@ -41,7 +43,7 @@ pub struct Retention {
 impl Retention {
     /// Everything the reports show, up to the tables' own limits.
     pub const FULL: Retention = Retention {
-        tcp_series: true,
+        tcp_history: true,
         bgp_routes: true,
         retired_flows: conntrack::MAX_RETIRED,
     };
@@ -49,7 +51,7 @@ impl Retention {
     /// Only what packet trees, conversation tables and flow counts need:
     /// memory then grows with concurrent connections, not with their history.
     pub const LEAN: Retention = Retention {
-        tcp_series: false,
+        tcp_history: false,
         bgp_routes: false,
         retired_flows: 4096,
     };
@@ -104,9 +106,9 @@ impl State {
     /// An empty state keeping what `retention` asks for.
     pub fn new(retention: &Retention) -> State {
         let mut state = State::default();
-        state.tcp.keep_series = retention.tcp_series;
+        state.tcp.keep_history = retention.tcp_history;
         state.bgp.keep_routes = retention.bgp_routes;
-        state.flows.keep_series = retention.tcp_series;
+        state.flows.keep_history = retention.tcp_history;
         state.flows.max_retired = retention.retired_flows.min(conntrack::MAX_RETIRED);
         state
     }

@@ -693,8 +693,8 @@ pub struct TcpTable {
     next_stream: u32,
     limit: usize,
     /// Estimate each connection's congestion window and keep its series
-    /// ([`super::Retention::tcp_series`]).
-    pub keep_series: bool,
+    /// ([`super::Retention::tcp_history`]).
+    pub keep_history: bool,
 }
 
 impl Default for TcpTable {
@@ -710,7 +710,7 @@ impl TcpTable {
             convs: super::FlowMap::default(),
             next_stream: 0,
             limit: limit.max(1),
-            keep_series: true,
+            keep_history: true,
         }
     }
 

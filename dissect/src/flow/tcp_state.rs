@@ -117,6 +117,8 @@ pub struct EndpointStates {
     dropped: u32,
     /// Sequence number just past each side's FIN (set once a FIN was sent).
     fin_end: [Option<u32>; 2],
+    /// Track the current states only, without the history.
+    forget_history: bool,
 }
 
 impl EndpointStates {
@@ -143,6 +145,9 @@ impl EndpointStates {
             return;
         }
         self.current[side.index()] = to;
+        if self.forget_history {
+            return;
+        }
         if self.history.len() < MAX_TRANSITIONS {
             self.history.push(Transition {
                 frame,
@@ -315,16 +320,17 @@ impl ConnTracking {
         }
     }
 
-    /// Updates states, timeline and (with `estimate_cwnd`) cwnd estimates with
-    /// one segment of direction `dir`. `sack` holds the SACK blocks the segment
-    /// carries (absolute).
+    /// Updates states with one segment of direction `dir`, and with
+    /// `keep_history` the state history, handshake timeline and cwnd
+    /// estimates too ([`super::Retention::tcp_history`]). `sack` holds the
+    /// SACK blocks the segment carries (absolute).
     pub fn observe(
         &mut self,
         dir: usize,
         s: &SegmentFacts,
         ta: Option<&Acked>,
         sack: &[(u32, u32)],
-        estimate_cwnd: bool,
+        keep_history: bool,
     ) {
         if self.client_dir.is_none() {
             // A SYN/ACK seen first comes from the server.
@@ -332,9 +338,13 @@ impl ConnTracking {
             self.client_dir = Some(if synack { 1 - dir } else { dir });
         }
         let side = self.side_of(dir);
+        self.states.forget_history = !keep_history;
         self.states.on_segment(side, s);
+        if !keep_history {
+            return;
+        }
         self.note_timeline(side, s);
-        if self.cwnd.is_none() && s.seglen > 0 && estimate_cwnd {
+        if self.cwnd.is_none() && s.seglen > 0 {
             self.cwnd = Some(Box::default());
         }
         if let Some(cwnd) = self.cwnd.as_deref_mut() {
@@ -610,6 +620,19 @@ mod tests {
         }
         assert_eq!(st.history().len(), MAX_TRANSITIONS);
         assert!(st.dropped() > 0);
+    }
+
+    /// Without history the states still move, and nothing else is kept.
+    #[test]
+    fn without_history_only_the_current_states_are_kept() {
+        let mut t = ConnTracking::default();
+        t.observe(0, &seg(1, th::SYN, 1, 0, 0), None, &[], false);
+        t.observe(1, &seg(2, SA, 1, 2, 0), None, &[], false);
+        t.observe(0, &seg(3, th::ACK, 2, 2, 100), None, &[], false);
+        assert_eq!(t.states.client(), TcpState::Established);
+        assert_eq!(t.states.server(), TcpState::Established);
+        assert!(t.states.history().is_empty());
+        assert!(t.cwnd.is_none());
     }
 
     /// A connection that never carried data stays small (SYN floods, scans).

@@ -267,7 +267,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     );
     let state = &mut *cx.state;
     let pkt = &mut *cx.pkt;
-    let keep_series = state.tcp.keep_series;
+    let keep_history = state.tcp.keep_history;
     let (conv, lookup) = state.tcp.lookup(key, dir, h.flags, h.seq, frame, now);
     let stream = conv.stream;
     if lookup.evicted > 0 {
@@ -441,7 +441,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         };
         let n = sack_count.min(raw.len());
         conv.tracking
-            .observe(dir, &facts, ta.as_ref(), &raw[..n], keep_series);
+            .observe(dir, &facts, ta.as_ref(), &raw[..n], keep_history);
         add_states(pkt, conv, off);
     }
     let seg = conntrack::TcpSegment {
