@@ -4,7 +4,7 @@
 # each capture with the NSS key log the client wrote (SSLKEYLOGFILE or
 # s_client -keylogfile), what the client sent and received, and tshark's
 # dissection made with that key log. captures/tls/README.md describes every
-# file; run as root:  samples/record/tls.sh
+# file; run as root:  samples/record/tls.sh [CAPTURE...]   (default: all)
 #
 #   tls13_h2          TLS 1.3 + HTTP/2 (ALPN h2): curl --http2 against nghttpd,
 #                     one connection: GET /hello.txt, GET /page.txt (40 KB),
@@ -22,22 +22,30 @@
 #   tls13_early_data  s_client twice to s_server -early_data: the first run
 #                     saves the session, the second resumes it and sends
 #                     0-RTT early data
-#   tls13_h2.dsb.pcapng   tls13_h2.pcap with its key log embedded as a
-#                     Decryption Secrets Block (editcap --inject-secrets)
+#   tls12_resume      TLS 1.2 session resumption: curl's full handshake and
+#                     its resumption by session ID, then s_client's full
+#                     handshake and its resumption by session ticket
+#   tls13_http11.dsb.pcapng   tls13_http11.pcap with its key log embedded
+#                     as a Decryption Secrets Block (editcap --inject-secrets)
 #   *.badkeys         a key log whose secrets are all bit-inverted (client
 #                     randoms intact): decryption must fail
 #
-# The server's RSA key and self-signed certificate are made afresh on every
-# run and kept (server.key, server.crt): with server.key the AES256-SHA
+# The server's RSA key and self-signed certificate (server.key, server.crt)
+# are made by the first run and reused after, so that re-recording one
+# capture leaves the others valid: with server.key the AES256-SHA
 # connection (RSA key exchange) can also be decrypted without the key log.
 source "$(dirname "$0")/lib.sh"
 require ip ethtool tcpdump curl openssl nghttpd tshark editcap python3 ss
 
 OUT="$CAPTURES/tls"
 mkdir -p "$OUT"
-# Everything here but the README is made by this script.
-find "$OUT" -maxdepth 1 -type f ! -name README.md -delete
 HOST=wirelens.test
+ALL=(tls13_h2 tls13_http11 tls12_aead tls12_cbc tls13_keyupdate tls13_early_data tls12_resume)
+CHOSEN=("$@")
+[ ${#CHOSEN[@]} -gt 0 ] || CHOSEN=("${ALL[@]}")
+for name in "${CHOSEN[@]}"; do
+    [[ " ${ALL[*]} " == *" $name "* ]] || { echo "unknown capture: $name (one of: ${ALL[*]})" >&2; exit 1; }
+done
 
 setup_namespaces
 
@@ -65,10 +73,12 @@ body = text[:18000]
 PY
 
 # Self-signed RSA certificate for wirelens.test (and the server's address).
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$HOST/O=wirelens samples" \
-    -addext "subjectAltName=DNS:$HOST,IP:$SERVER_V4" \
-    -keyout "$OUT/server.key" -out "$OUT/server.crt" 2>/dev/null
-chmod 644 "$OUT/server.key"  # a throwaway test key, meant to be read
+if [ ! -f "$OUT/server.key" ] || [ ! -f "$OUT/server.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$HOST/O=wirelens samples" \
+        -addext "subjectAltName=DNS:$HOST,IP:$SERVER_V4" \
+        -keyout "$OUT/server.key" -out "$OUT/server.crt" 2>/dev/null
+    chmod 644 "$OUT/server.key"  # a throwaway test key, meant to be read
+fi
 cp "$OUT/server.key" "$OUT/server.crt" "$root/"
 
 # Each capture starts with ARP, as the other recorded captures do.
@@ -112,16 +122,17 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 PY
 }
 
-# s_server_once PORT OPTIONS...: one s_server for one connection
-# (-naccept 1) in the server namespace, serving files from $root.
-s_server_once() {
-    local port=$1
-    shift
+# s_server_for N PORT OPTIONS...: an s_server for N connections
+# (-naccept N) in the server namespace, serving files from $root.
+s_server_for() {
+    local n=$1 port=$2
+    shift 2
     background_in "$NS_SERVER" bash -c 'cd "$0" && exec "$@"' "$root" \
-        openssl s_server -accept "$port" -naccept 1 -cert server.crt -key server.key "$@"
+        openssl s_server -accept "$port" -naccept "$n" -cert server.crt -key server.key "$@"
     SERVER_PID=$!
     wait_for_port tcp "$port"
 }
+s_server_once() { s_server_for 1 "$@"; }
 
 # Waits for the server started last to exit after its connections.
 wait_server() {
@@ -143,52 +154,82 @@ curl_in_client() {
         --resolve "$HOST:443:$SERVER_V4" --cacert "$root/server.crt" "$@"
 }
 
-###########################################################################
-# 1. TLS 1.3 + HTTP/2: curl and nghttpd, one connection, three requests.
-name=tls13_h2
-background_in "$NS_SERVER" nghttpd -d "$root" 443 "$root/server.key" "$root/server.crt"
-SERVER_PID=$!
-wait_for_port tcp 443
-flush_neighbours
-start_capture "$OUT/$name.pcap" tcp port 443 or arp
-curl_in_client "$OUT/$name.keys" --stderr "$OUT/$name.curl.txt" --http2 \
-    -o "$OUT/$name.hello.body" "https://$HOST/hello.txt" \
-    -o "$OUT/$name.page.body" "https://$HOST/page.txt" \
-    --next --http2 --resolve "$HOST:443:$SERVER_V4" --cacert "$root/server.crt" \
-    --data-binary "@$root/post.txt" -o "$OUT/$name.post.body" "https://$HOST/hello.txt"
-stop_capture
-kill "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
-cp "$root/post.txt" "$OUT/$name.post.sent"
-truth "$name" "$name.pcap" "$name.keys"
+# bad_keys NAME: NAME.badkeys, NAME.keys with every secret bit-inverted and
+# the labels and client randoms kept, so that a decryptor finds keys for
+# each connection and must notice that they do not work; and tshark with it.
+bad_keys() {
+    local name=$1
+    python3 - "$OUT/$name.keys" "$OUT/$name.badkeys" <<'PY'
+import sys
+out = []
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) == 3 and not line.startswith("#"):
+        bad = "".join(f"{int(c, 16) ^ 0xf:x}" for c in parts[2])
+        line = f"{parts[0]} {parts[1]} {bad}\n"
+    out.append(line)
+open(sys.argv[2], "w").writelines(out)
+PY
+    truth "$name.badkeys" "$name.pcap" "$name.badkeys"
+}
 
-###########################################################################
-# 2. TLS 1.3 + HTTP/1.1: s_server -HTTP, one connection per cipher suite.
-name=tls13_http11
-flush_neighbours
-start_capture "$OUT/$name.pcap" tcp port 443 or arp
-for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
-    s_server_once 443 -HTTP -alpn http/1.1 -tls1_3 -ciphersuites "$suite"
-    echo "### $suite" >> "$OUT/$name.curl.txt"
-    curl_in_client "$OUT/$name.keys" --stderr - --http1.1 --tlsv1.3 --tls13-ciphers "$suite" \
-        -o "$OUT/$name.$suite.body" "https://$HOST/medium.http" >> "$OUT/$name.curl.txt"
-    wait_server
-done
-stop_capture
-truth "$name" "$name.pcap" "$name.keys"
+# Removes what an earlier run wrote for capture NAME (NAME.*: the capture,
+# its key logs, side files and JSON, the pcapng copy).
+forget() {
+    rm -f "$OUT/$1".*
+}
 
-# 6. The same capture with its key log in a Decryption Secrets Block.
-editcap --inject-secrets "tls,$OUT/$name.keys" "$OUT/$name.pcap" "$OUT/$name.dsb.pcapng"
-truth "$name.dsb" "$name.dsb.pcapng"
+# TLS 1.3 + HTTP/2: curl and nghttpd, one connection, three requests.
+record_tls13_h2() {
+    local name=tls13_h2
+    forget "$name"
+    background_in "$NS_SERVER" nghttpd -d "$root" 443 "$root/server.key" "$root/server.crt"
+    SERVER_PID=$!
+    wait_for_port tcp 443
+    flush_neighbours
+    start_capture "$OUT/$name.pcap" tcp port 443 or arp
+    curl_in_client "$OUT/$name.keys" --stderr "$OUT/$name.curl.txt" --http2 \
+        -o "$OUT/$name.hello.body" "https://$HOST/hello.txt" \
+        -o "$OUT/$name.page.body" "https://$HOST/page.txt" \
+        --next --http2 --resolve "$HOST:443:$SERVER_V4" --cacert "$root/server.crt" \
+        --data-binary "@$root/post.txt" -o "$OUT/$name.post.body" "https://$HOST/hello.txt"
+    stop_capture
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    cp "$root/post.txt" "$OUT/$name.post.sent"
+    truth "$name" "$name.pcap" "$name.keys"
+    bad_keys "$name"
+}
 
-###########################################################################
-# 3. TLS 1.2 + HTTP/1.1: s_server -HTTP, one connection per cipher suite;
-#    AEAD suites in one capture, CBC suites in another.
-# Each entry: label:suite:extra s_server option.
+# TLS 1.3 + HTTP/1.1: s_server -HTTP, one connection per cipher suite; and
+# the same packets in a pcapng with the key log in a Decryption Secrets
+# Block.
+record_tls13_http11() {
+    local name=tls13_http11 suite
+    forget "$name"
+    flush_neighbours
+    start_capture "$OUT/$name.pcap" tcp port 443 or arp
+    for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+        s_server_once 443 -HTTP -alpn http/1.1 -tls1_3 -ciphersuites "$suite"
+        echo "### $suite" >> "$OUT/$name.curl.txt"
+        curl_in_client "$OUT/$name.keys" --stderr - --http1.1 --tlsv1.3 --tls13-ciphers "$suite" \
+            -o "$OUT/$name.$suite.body" "https://$HOST/medium.http" >> "$OUT/$name.curl.txt"
+        wait_server
+    done
+    stop_capture
+    truth "$name" "$name.pcap" "$name.keys"
+    editcap --inject-secrets "tls,$OUT/$name.keys" "$OUT/$name.pcap" "$OUT/$name.dsb.pcapng"
+    truth "$name.dsb" "$name.dsb.pcapng"
+}
+
+# record_tls12 NAME LABEL:SUITE:EXTRA...: TLS 1.2 + HTTP/1.1 against
+# s_server -HTTP, one connection per entry (LABEL names its body file,
+# EXTRA is an extra s_server option).
 record_tls12() {
     local name=$1 conn label suite extra
     shift
-        flush_neighbours
+    forget "$name"
+    flush_neighbours
     start_capture "$OUT/$name.pcap" tcp port 443 or arp
     for conn in "$@"; do
         IFS=: read -r label suite extra <<< "$conn"
@@ -202,107 +243,132 @@ record_tls12() {
     stop_capture
     truth "$name" "$name.pcap" "$name.keys"
 }
-record_tls12 tls12_aead \
-    ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256: \
-    ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384: \
-    ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:
-record_tls12 tls12_cbc \
-    ECDHE-RSA-AES128-SHA256-etm:ECDHE-RSA-AES128-SHA256: \
-    ECDHE-RSA-AES128-SHA256-noetm:ECDHE-RSA-AES128-SHA256:-no_etm \
-    AES256-SHA:AES256-SHA:
+record_tls12_aead() {
+    record_tls12 tls12_aead \
+        ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256: \
+        ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384: \
+        ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:
+    bad_keys tls12_aead
+}
+record_tls12_cbc() {
+    record_tls12 tls12_cbc \
+        ECDHE-RSA-AES128-SHA256-etm:ECDHE-RSA-AES128-SHA256: \
+        ECDHE-RSA-AES128-SHA256-noetm:ECDHE-RSA-AES128-SHA256:-no_etm \
+        AES256-SHA:AES256-SHA:
+}
 
-###########################################################################
-# 4. TLS 1.3 KeyUpdate: s_client's command letters k and K (alone on a
-#    line) send a KeyUpdate, K with update_requested, to which the server
-#    answers with its own. s_server -rev sends every line back reversed; it
-#    sleeps a second after reading a KeyUpdate, hence the long pauses.
-name=tls13_keyupdate
-printf '%s\n' "line 1 before any key update" k "line 2 after the client's key update" K \
-    "line 3 after the requested key update" > "$OUT/$name.input.txt"
-s_server_once 4433 -rev -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
-flush_neighbours
-start_capture "$OUT/$name.pcap" tcp port 4433 or arp
-while IFS= read -r line; do
-    printf '%s\n' "$line"
-    sleep 1.5
-done < "$OUT/$name.input.txt" | in_client openssl s_client -connect "$SERVER_V4:4433" \
-    -servername "$HOST" -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
-    > "$OUT/$name.s_client.txt" 2>&1 || true
-wait_server
-stop_capture
-truth "$name" "$name.pcap" "$name.keys"
+# TLS 1.2 session resumption, ECDHE-RSA-AES128-GCM-SHA256, four
+# connections. By session ID: one curl run fetches the file twice; the
+# server closes each connection (Connection: close), so the second fetch
+# opens a new connection and curl offers the first one's session ID (curl
+# does not offer TLS 1.2 session tickets). By session ticket: s_client
+# twice, the first run saving the session with its ticket (-sess_out), the
+# second resuming it (-sess_in); its request is request.txt, its output
+# (-quiet) the raw response.
+record_tls12_resume() {
+    local name=tls12_resume run
+    forget "$name"
+    printf 'GET /medium.http HTTP/1.1\r\nHost: %s\r\nUser-Agent: openssl-s_client\r\n\r\n' \
+        "$HOST" > "$OUT/$name.request.txt"
+    flush_neighbours
+    start_capture "$OUT/$name.pcap" tcp port 443 or arp
+    s_server_for 2 443 -HTTP -alpn http/1.1 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -no_ticket
+    curl_in_client "$OUT/$name.keys" --stderr "$OUT/$name.curl.txt" --http1.1 --tlsv1.2 \
+        --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 \
+        -o "$OUT/$name.session-id.full.body" "https://$HOST/medium.http" \
+        -o "$OUT/$name.session-id.resumed.body" "https://$HOST/medium.http"
+    wait_server
+    rm -f "$root/sess12.pem"
+    s_server_for 2 443 -HTTP -alpn http/1.1 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+    for run in full resumed; do
+        in_client openssl s_client -connect "$SERVER_V4:443" -servername "$HOST" \
+            -CAfile "$root/server.crt" -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 \
+            -alpn http/1.1 -keylogfile "$OUT/$name.keys" -quiet \
+            $([ "$run" = full ] && echo -sess_out || echo -sess_in) "$root/sess12.pem" \
+            < "$OUT/$name.request.txt" > "$OUT/$name.ticket.$run.response" 2>/dev/null || true
+    done
+    wait_server
+    stop_capture
+    truth "$name" "$name.pcap" "$name.keys"
+}
 
-###########################################################################
-# 5. TLS 1.3 0-RTT: the first s_client run stores the session (its ticket
-#    allows early data), the second resumes it and sends early.txt as early
-#    data, then one line after the handshake. The server prints what it
-#    received; through a FIFO on its stdin it sends one line to each client.
-name=tls13_early_data
-cp "$root/early.txt" "$OUT/$name.early.txt"
-mkfifo "$root/server-in"
-background_in "$NS_SERVER" bash -c 'cd "$0" && exec "$@" < server-in > s_server.out' "$root" \
-    openssl s_server -accept 4433 -naccept 2 -cert server.crt -key server.key -tls1_3 \
-    -early_data
-SERVER_PID=$!
-exec 3> "$root/server-in"
-wait_for_port tcp 4433
-flush_neighbours
-start_capture "$OUT/$name.pcap" tcp port 4433 or arp
-{
-    echo "### first connection (-sess_out)"
-    { echo "first connection: full handshake"; sleep 0.5
-      echo "server line to the first connection" >&3; sleep 0.5; } |
-        in_client openssl s_client -connect "$SERVER_V4:4433" -servername "$HOST" \
-            -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
-            -sess_out "$root/sess.pem" 2>&1 || true
-    sleep 0.3
-    echo "### second connection (-sess_in, -early_data)"
-    { sleep 0.3; echo "second connection: after the handshake"; sleep 0.5
-      echo "server line to the second connection" >&3; sleep 0.5; } |
-        in_client openssl s_client -connect "$SERVER_V4:4433" -servername "$HOST" \
-            -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
-            -sess_in "$root/sess.pem" -early_data "$root/early.txt" 2>&1 || true
-} > "$OUT/$name.s_client.txt"
-wait_server
-exec 3>&-
-stop_capture
-cp "$root/s_server.out" "$OUT/$name.s_server.txt"
-truth "$name" "$name.pcap" "$name.keys"
+# TLS 1.3 KeyUpdate: s_client's command letters k and K (alone on a line)
+# send a KeyUpdate, K with update_requested, to which the server answers
+# with its own. s_server -rev sends every line back reversed; it sleeps a
+# second after reading a KeyUpdate, hence the long pauses.
+record_tls13_keyupdate() {
+    local name=tls13_keyupdate line
+    forget "$name"
+    printf '%s\n' "line 1 before any key update" k "line 2 after the client's key update" K \
+        "line 3 after the requested key update" > "$OUT/$name.input.txt"
+    s_server_once 4433 -rev -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256
+    flush_neighbours
+    start_capture "$OUT/$name.pcap" tcp port 4433 or arp
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        sleep 1.5
+    done < "$OUT/$name.input.txt" | in_client openssl s_client -connect "$SERVER_V4:4433" \
+        -servername "$HOST" -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
+        > "$OUT/$name.s_client.txt" 2>&1 || true
+    wait_server
+    stop_capture
+    truth "$name" "$name.pcap" "$name.keys"
+}
 
-###########################################################################
-# 7. Wrong key logs: every secret bit-inverted, the client randoms kept, so
-#    that a decryptor finds keys for each connection and must notice that
-#    they do not work.
-for name in tls13_h2 tls12_aead; do
-    python3 - "$OUT/$name.keys" "$OUT/$name.badkeys" <<'PY'
-import sys
-out = []
-for line in open(sys.argv[1]):
-    parts = line.split()
-    if len(parts) == 3 and not line.startswith("#"):
-        bad = "".join(f"{int(c, 16) ^ 0xf:x}" for c in parts[2])
-        line = f"{parts[0]} {parts[1]} {bad}\n"
-    out.append(line)
-open(sys.argv[2], "w").writelines(out)
-PY
-    truth "$name.badkeys" "$name.pcap" "$name.badkeys"
-done
-
-
+# TLS 1.3 0-RTT: the first s_client run stores the session (its ticket
+# allows early data), the second resumes it and sends early.txt as early
+# data, then one line after the handshake. The server prints what it
+# received; through a FIFO on its stdin it sends one line to each client.
+record_tls13_early_data() {
+    local name=tls13_early_data
+    forget "$name"
+    cp "$root/early.txt" "$OUT/$name.early.txt"
+    rm -f "$root/server-in" "$root/sess.pem"
+    mkfifo "$root/server-in"
+    background_in "$NS_SERVER" bash -c 'cd "$0" && exec "$@" < server-in > s_server.out' "$root" \
+        openssl s_server -accept 4433 -naccept 2 -cert server.crt -key server.key -tls1_3 \
+        -early_data
+    SERVER_PID=$!
+    exec 3> "$root/server-in"
+    wait_for_port tcp 4433
+    flush_neighbours
+    start_capture "$OUT/$name.pcap" tcp port 4433 or arp
+    {
+        echo "### first connection (-sess_out)"
+        { echo "first connection: full handshake"; sleep 0.5
+          echo "server line to the first connection" >&3; sleep 0.5; } |
+            in_client openssl s_client -connect "$SERVER_V4:4433" -servername "$HOST" \
+                -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
+                -sess_out "$root/sess.pem" 2>&1 || true
+        sleep 0.3
+        echo "### second connection (-sess_in, -early_data)"
+        { sleep 0.3; echo "second connection: after the handshake"; sleep 0.5
+          echo "server line to the second connection" >&3; sleep 0.5; } |
+            in_client openssl s_client -connect "$SERVER_V4:4433" -servername "$HOST" \
+                -CAfile "$root/server.crt" -tls1_3 -keylogfile "$OUT/$name.keys" \
+                -sess_in "$root/sess.pem" -early_data "$root/early.txt" 2>&1 || true
+    } > "$OUT/$name.s_client.txt"
+    wait_server
+    exec 3>&-
+    stop_capture
+    cp "$root/s_server.out" "$OUT/$name.s_server.txt"
+    truth "$name" "$name.pcap" "$name.keys"
+}
 
 # What tshark decrypts with each key log: packets with HTTP, HTTP/2 or
-# decrypted opaque data (the echo sessions), for the README.
+# decrypted opaque data (the echo sessions), and KeyUpdates, for the README.
 summary() {
     local file keys flt
     printf '%-28s %-18s %7s %5s %6s %5s %5s\n' capture keylog packets http http2 data keyupd
     for file in tls13_h2.pcap tls13_http11.pcap tls13_http11.dsb.pcapng tls12_aead.pcap \
-        tls12_cbc.pcap tls13_keyupdate.pcap tls13_early_data.pcap tls13_h2.pcap:badkeys \
-        tls12_aead.pcap:badkeys; do
+        tls12_cbc.pcap tls12_resume.pcap tls13_keyupdate.pcap tls13_early_data.pcap \
+        tls13_h2.pcap:badkeys tls12_aead.pcap:badkeys; do
         keys=${file%.pcap*}.keys
         case $file in
             *:badkeys) file=${file%:badkeys}; keys=${file%.pcap}.badkeys ;;
             *.dsb.pcapng) keys="" ;;
         esac
+        [ -f "$OUT/$file" ] || continue
         local counts=()
         for flt in "" http http2 data tls.handshake.type==24; do
             counts+=("$(cd "$OUT" && TSHARK_RUN_AS_ROOT=1 tshark -r "$file" -n \
@@ -315,5 +381,10 @@ summary() {
         -r tls12_cbc.pcap -n -o "tls.keys_list:$SERVER_V4,443,http,server.key" -Y http \
         2>/dev/null | wc -l) HTTP packets"
 }
+
+for name in "${CHOSEN[@]}"; do
+    echo "== $name"
+    "record_$name"
+done
 summary
 echo "wrote $OUT"

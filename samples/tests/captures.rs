@@ -184,6 +184,7 @@ fn tls_captures_have_a_key_for_every_client_hello() {
         ("tls13_http11", 443, 103, 3),
         ("tls12_aead", 443, 99, 3),
         ("tls12_cbc", 443, 99, 3),
+        ("tls12_resume", 443, 132, 4),
         ("tls13_keyupdate", 4433, 36, 1),
         ("tls13_early_data", 4433, 43, 2),
     ] {
@@ -216,8 +217,16 @@ fn tls_bodies_are_the_served_files() {
         "tls12_cbc.ECDHE-RSA-AES128-SHA256-etm",
         "tls12_cbc.ECDHE-RSA-AES128-SHA256-noetm",
         "tls12_cbc.AES256-SHA",
+        "tls12_resume.session-id.full",
+        "tls12_resume.session-id.resumed",
     ] {
         assert!(capture(&format!("tls/{body}.body")) == medium, "{body}");
+    }
+    for run in ["full", "resumed"] {
+        let response = capture(&format!("tls/tls12_resume.ticket.{run}.response"));
+        assert!(response.starts_with(b"HTTP/1.1 200 OK\r\n"), "{run}");
+        assert!(response.ends_with(&medium), "{run}");
+        assert_eq!(response.len(), 18_087, "{run}");
     }
     assert!(capture("tls/tls13_h2.page.body") == served_text(40_960));
     assert_eq!(capture("tls/tls13_h2.hello.body"), b"hello from wirelens\n");
