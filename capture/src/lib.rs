@@ -10,7 +10,7 @@
 //! [`write`](mod@write) holds the pcap and pcapng writers and [`write::save()`].
 //!
 //! [`session`] is the engine the front ends drive: a file loaded in the
-//! background into a 48-byte-per-packet index with progress and
+//! background into a 40-byte-per-packet index with progress and
 //! cancellation, statistics kept current, filters over the index, and the
 //! full tree of any packet dissected again on demand.
 //!

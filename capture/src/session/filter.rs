@@ -71,9 +71,11 @@ impl Session {
     fn filter_index(&self, filter: &Filter, control: &FilterControl) -> Option<FilterOutcome> {
         let index = self.snapshot();
         let (shapes, addrs) = self.with_analysis(|a| (a.shapes.snapshot(), a.addrs.snapshot()));
-        let complete = index
-            .iter()
-            .all(|(_, e)| e.shape != NOT_INTERNED && e.addrs != NOT_INTERNED);
+        let complete = index.iter().all(|(_, e)| {
+            e.shape != NOT_INTERNED
+                && e.addrs != NOT_INTERNED
+                && e.flags & flags::TIME_SATURATED == 0
+        });
         if !complete {
             return None;
         }

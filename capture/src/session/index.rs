@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use wirelens_dissect::Timestamp;
 
-/// What the session remembers of one packet: 48 bytes.
+/// What the session remembers of one packet: 40 bytes.
 ///
 /// Addresses, ports and the protocol chain are interned (see
 /// [`super::intern`]): packets of the same flow direction share one
@@ -20,10 +20,11 @@ use wirelens_dissect::Timestamp;
 pub struct IndexEntry {
     /// Byte offset of the record (pcap) or block (pcapng) in the file.
     pub offset: u64,
-    /// Capture time, seconds since the epoch (pcapng allows 64 bits).
-    pub ts_secs: i64,
-    /// Nanoseconds within the second.
-    pub ts_nanos: u32,
+    /// Capture time in nanoseconds since the epoch, which covers 1677 to
+    /// 2262; a time outside that range (pcapng allows 64-bit seconds) is
+    /// saturated and flagged [`flags::TIME_SATURATED`], and what needs it
+    /// exactly dissects the packet again.
+    pub ts_ns: i64,
     /// Length on the wire (`frame.len`).
     pub orig_len: u32,
     /// Captured length (`frame.cap_len`).
@@ -45,7 +46,7 @@ pub struct IndexEntry {
     pub flags: u16,
 }
 
-const _: () = assert!(std::mem::size_of::<IndexEntry>() <= 48);
+const _: () = assert!(std::mem::size_of::<IndexEntry>() == 40);
 
 /// An interned id for what did not fit in its table.
 pub const NOT_INTERNED: u32 = u32::MAX;
@@ -61,13 +62,36 @@ pub mod flags {
     pub const CUSTOM_BLOCK: u16 = 1 << 5;
     /// The record has packet comments.
     pub const COMMENTED: u16 = 1 << 6;
+    /// The capture time does not fit [`super::IndexEntry::ts_ns`].
+    pub const TIME_SATURATED: u16 = 1 << 7;
+}
+
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+
+/// `ts` in nanoseconds since the epoch, or `None` outside 1677–2262.
+pub fn ts_to_ns(ts: Timestamp) -> Option<i64> {
+    ts.secs
+        .checked_mul(NANOS_PER_SEC)?
+        .checked_add(i64::from(ts.nanos))
 }
 
 impl IndexEntry {
+    /// The capture time (saturated when [`flags::TIME_SATURATED`] is set).
     pub fn ts(&self) -> Timestamp {
         Timestamp {
-            secs: self.ts_secs,
-            nanos: self.ts_nanos,
+            secs: self.ts_ns.div_euclid(NANOS_PER_SEC),
+            nanos: self.ts_ns.rem_euclid(NANOS_PER_SEC) as u32,
+        }
+    }
+
+    /// Sets the capture time, saturating (and flagging) one out of range.
+    pub fn set_ts(&mut self, ts: Timestamp) {
+        match ts_to_ns(ts) {
+            Some(ns) => self.ts_ns = ns,
+            None => {
+                self.ts_ns = if ts.secs < 0 { i64::MIN } else { i64::MAX };
+                self.flags |= flags::TIME_SATURATED;
+            }
         }
     }
 
@@ -211,7 +235,29 @@ mod tests {
     }
 
     #[test]
-    fn entry_is_at_most_48_bytes() {
-        assert!(std::mem::size_of::<IndexEntry>() <= 48);
+    fn entry_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<IndexEntry>(), 40);
+    }
+
+    #[test]
+    fn times_round_trip_and_out_of_range_ones_saturate() {
+        let mut e = IndexEntry::default();
+        for ts in [
+            Timestamp::new(1_700_000_000, 123_456_789),
+            Timestamp::new(0, 0),
+            Timestamp::new(-1, 999_999_999),
+            Timestamp::new(-9_000_000_000, 5),
+        ] {
+            e.set_ts(ts);
+            assert_eq!(e.ts(), ts);
+            assert_eq!(e.flags & flags::TIME_SATURATED, 0);
+        }
+        e.set_ts(Timestamp::new(i64::MAX / 2, 1));
+        assert_eq!(e.ts_ns, i64::MAX);
+        assert_ne!(e.flags & flags::TIME_SATURATED, 0);
+        let mut early = IndexEntry::default();
+        early.set_ts(Timestamp::new(-10_000_000_000, 0));
+        assert_eq!(early.ts_ns, i64::MIN);
+        assert_ne!(early.flags & flags::TIME_SATURATED, 0);
     }
 }

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! How it stays small and exact is described in docs/ARCHITECTURE.md
-//! ("Session"): the index holds 48 bytes per packet; a packet's tree is
+//! ("Session"): the index holds 40 bytes per packet; a packet's tree is
 //! rebuilt by replaying dissection from the nearest parked dissector
 //! ("cursor") up to it, so it is the tree a single full pass gives.
 
@@ -566,10 +566,9 @@ fn index_packet(
         .flows
         .last_flow
         .map_or(0, |s| u32::try_from(s).unwrap_or(u32::MAX));
-    IndexEntry {
+    let mut entry = IndexEntry {
         offset: frame.file_offset,
-        ts_secs: frame.ts.secs,
-        ts_nanos: frame.ts.nanos,
+        ts_ns: 0,
         orig_len: frame.orig_len,
         cap_len: frame.data.len() as u32,
         shape: shape_id,
@@ -577,5 +576,7 @@ fn index_packet(
         stream,
         interface: u16::try_from(frame.interface_id).unwrap_or(u16::MAX),
         flags: f,
-    }
+    };
+    entry.set_ts(frame.ts);
+    entry
 }
