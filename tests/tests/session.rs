@@ -513,66 +513,125 @@ fn expert_summary_matches_tshark() {
     }
 }
 
-/// `stats latency`: the TCP handshake RTT distribution is the one of the
-/// `tcp.analysis.initial_rtt` values the tree shows, one per stream.
+/// What a full pass with the tree says each latency of a capture is: TCP
+/// handshake RTT (`tcp.analysis.initial_rtt`, once per stream), DNS response
+/// time (every `dns.time`), SSH handshake duration (first version banner to
+/// the later of the two first NEWKEYS, from the packets' times) and TLS
+/// handshake duration (the TLS table's ClientHello-to-last-Finished).
+fn latencies_of_a_full_pass(path: &Path) -> [Vec<f64>; 4] {
+    use std::collections::BTreeMap;
+    use wirelens_dissect::model::Value;
+    let cf = CaptureFile::open(path).expect("open");
+    let pcapng = matches!(cf.format(), wirelens_capture::FileFormat::PcapNg);
+    let mut dissector = Dissector::new(tshark_prefs());
+    let mut pkt = Packet::new(true);
+    let mut rtt = BTreeMap::new();
+    let mut dns = Vec::new();
+    // Per stream: first banner time, first NEWKEYS time per direction (by source port).
+    let mut ssh: BTreeMap<String, (f64, BTreeMap<String, f64>)> = BTreeMap::new();
+    let mut packets = cf.packets();
+    while let Some(Ok(frame)) = packets.next() {
+        let meta = frame.meta(packets.interfaces(), pcapng);
+        dissector.dissect(&meta, frame.data, &mut pkt);
+        let t = meta.ts.secs as f64 + f64::from(meta.ts.nanos) / 1e9;
+        let text = |name: &str| pkt.find(name).map(|f| format!("{:?}", f.value));
+        let secs = |v: &Value| match v {
+            Value::RelTime(d) => Some(d.as_secs_f64()),
+            _ => None,
+        };
+        let stream = text("tcp.stream");
+        if let (Some(s), Some(r)) = (
+            stream.clone(),
+            pkt.find("tcp.analysis.initial_rtt")
+                .and_then(|f| secs(&f.value)),
+        ) {
+            rtt.entry(s).or_insert(r);
+        }
+        dns.extend(
+            pkt.fields
+                .iter()
+                .filter(|f| f.def.name == "dns.time")
+                .filter_map(|f| secs(&f.value)),
+        );
+        if let (Some(s), Some(port)) = (stream, text("tcp.srcport")) {
+            if pkt.find("ssh.protocol").is_some() {
+                ssh.entry(s.clone()).or_insert((t, BTreeMap::new()));
+            }
+            let newkeys = pkt.fields.iter().any(|f| {
+                f.def.name == "ssh.message_code" && format!("{:?}", f.value) == "Uint(21)"
+            });
+            if let (true, Some((_, nk))) = (newkeys, ssh.get_mut(&s)) {
+                nk.entry(port).or_insert(t);
+            }
+        }
+    }
+    let ssh = ssh
+        .into_values()
+        .filter(|(_, nk)| nk.len() == 2)
+        .map(|(start, nk)| nk.values().fold(f64::MIN, |a, b| a.max(*b)) - start)
+        .collect();
+    let tls = dissector
+        .state()
+        .tls
+        .iter()
+        .filter_map(|(_, s)| s.handshake_duration())
+        .map(|d| d.as_secs_f64())
+        .collect();
+    [rtt.into_values().collect(), dns, tls, ssh]
+}
+
+/// `stats latency`: every distribution is the one of the values a full pass
+/// shows (see [`latencies_of_a_full_pass`]), for each kind on captures that have it.
 #[test]
-fn handshake_rtt_distribution_matches_the_tree() {
+fn latency_distributions_match_a_full_pass() {
     use wirelens::commands::stats::{write_stat, Stat};
     use wirelens_capture::session::stats::distribution;
-    use wirelens_dissect::model::Value;
-    let mut checked = 0;
+    use wirelens_dissect::model::LatencyKind;
+    let mut checked = [0; 4];
     for file in [
         "mixed/wikipedia_dns_http.pcap",
         "mixed/http_get.pcap",
         "tcp/tcp_options.pcap",
+        "dns/dns_edns_ecs_mixed.pcap",
+        "tls/tls_nss_tls12_tls13.pcap",
+        "tls/tls12_ecdhe.pcap",
+        "tls/tls13_hello_retry_request.pcap",
+        "ssh/ssh_openssh_curve25519.pcap",
+        "ssh/ssh_libssh_newkeys.pcap",
     ] {
         let path = corpus_dir().join(file);
-        let cf = CaptureFile::open(&path).expect("open");
-        let mut dissector = Dissector::new(tshark_prefs());
-        let mut pkt = Packet::new(true);
-        let mut per_stream = std::collections::BTreeMap::new();
-        let mut packets = cf.packets();
-        while let Some(Ok(frame)) = packets.next() {
-            let meta = frame.meta(packets.interfaces(), false);
-            dissector.dissect(&meta, frame.data, &mut pkt);
-            let stream = pkt.find("tcp.stream").map(|f| format!("{:?}", f.value));
-            let rtt = pkt
-                .find("tcp.analysis.initial_rtt")
-                .and_then(|f| match f.value {
-                    Value::RelTime(d) => Some(d.as_secs_f64()),
-                    _ => None,
-                });
-            if let (Some(s), Some(r)) = (stream, rtt) {
-                per_stream.entry(s).or_insert(r);
-            }
-        }
-        let mut samples: Vec<f64> = per_stream.into_values().collect();
-        let want = distribution(&mut samples);
+        let truth = latencies_of_a_full_pass(&path);
         let session = load(&path);
         let mut out = Vec::new();
         write_stat(&mut out, &session, Stat::Latency).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("TCP handshake RTT"))
-            .expect("RTT line");
-        let nums: Vec<f64> = line
-            .split_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        match want {
-            Some(d) => {
-                assert_eq!(nums.len(), 5, "{file}: {line}");
-                assert_eq!(nums[0] as usize, d.count, "{file}");
-                for (got, want) in nums[1..].iter().zip([d.min, d.median, d.p95, d.max]) {
-                    assert!((got - want).abs() < 1e-6, "{file}: {line} vs {d:?}");
+        for (i, kind) in LatencyKind::ALL.iter().enumerate() {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(kind.label()))
+                .unwrap_or_else(|| panic!("{file}: no {} line in\n{text}", kind.label()));
+            let nums: Vec<f64> = line
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            let mut samples = truth[i].clone();
+            match distribution(&mut samples) {
+                Some(d) => {
+                    assert_eq!(nums.len(), 5, "{file}: {line}");
+                    assert_eq!(nums[0] as usize, d.count, "{file}: {line}");
+                    for (got, want) in nums[1..].iter().zip([d.min, d.median, d.p95, d.max]) {
+                        assert!((got - want).abs() < 1e-6, "{file}: {line} vs {d:?}");
+                    }
+                    checked[i] += 1;
                 }
-                checked += 1;
+                None => assert_eq!(nums, vec![0.0], "{file}: {line}"),
             }
-            None => assert_eq!(nums, vec![0.0], "{file}: {line}"),
         }
     }
-    assert!(checked >= 2);
+    assert!(
+        checked.iter().all(|&n| n >= 2),
+        "files checked per kind: {checked:?}"
+    );
 }
 
 /// Filters the index can answer, and one it cannot (for the fallback).

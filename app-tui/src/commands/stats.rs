@@ -10,7 +10,7 @@
 //! - `expert`: the expert-info summary, as `tshark -q -z expert`.
 //! - `io`, `io,INTERVAL`, `io,stat,INTERVAL` (seconds, default 1): frames and
 //!   bytes per interval, as `tshark -q -z io,stat,INTERVAL`.
-//! - `latency`: TCP handshake RTT and DNS response time distributions.
+//! - `latency`: TCP handshake RTT, DNS response time, TLS and SSH handshake durations.
 //! - `neighbours`: the ARP / NDP neighbour table the capture shows.
 //! - `wlan`: the 802.11 BSSes seen and the stations associated to each.
 //! - `bgp`: each BGP session's route view and the best path per prefix.
@@ -20,11 +20,11 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use wirelens_capture::session::stats::{distribution, io_series, write_hierarchy, IoSeries};
+use wirelens_capture::session::stats::{io_series, write_hierarchy, IoSeries};
 use wirelens_capture::session::{Analysis, Config, LoadState, Session};
 use wirelens_dissect::flow::conv::{ConvRow, ConvTable};
 use wirelens_dissect::flow::{Endpoint, Retention, State};
-use wirelens_dissect::model::Address;
+use wirelens_dissect::model::{Address, LatencyKind};
 use wirelens_dissect::{Dissector, Packet, Prefs};
 
 use crate::cli::StatsArgs;
@@ -199,7 +199,7 @@ fn write_analysis(out: &mut impl Write, a: &Analysis, stat: Stat) -> io::Result<
         Stat::Endpoints(kind) => write_endpoints(out, a.state(), kind),
         Stat::Hierarchy => write_hierarchy(out, &a.hierarchy()),
         Stat::Expert => a.expert.write(out),
-        Stat::Latency => write_latency(out, a.state()),
+        Stat::Latency => write_latency(out, a),
         Stat::Neighbours => write_neighbours(out, a.state()),
         Stat::Wlan => super::wlan_report::write_wlan(out, a.state()),
         Stat::Bgp => super::bgp_report::write_bgp(out, a.state()),
@@ -478,16 +478,12 @@ pub fn write_io(out: &mut impl Write, s: &IoSeries, secs: f64) -> io::Result<()>
     writeln!(out, "{rule}")
 }
 
-/// Writes the latency distributions the dissectors provide: TCP handshake
-/// RTT (`tcp.analysis.initial_rtt`, per connection still in the table) and
-/// DNS response time.
-pub fn write_latency(out: &mut impl Write, state: &State) -> io::Result<()> {
-    let mut rtt: Vec<f64> = state
-        .tcp
-        .conversations()
-        .filter(|c| c.ts_first_rtt.0 > 0)
-        .map(|c| c.ts_first_rtt.as_secs_f64())
-        .collect();
+/// Writes the latency distributions the dissectors measured while the
+/// session loaded: TCP handshake RTT (`tcp.analysis.initial_rtt`), DNS
+/// response time (`dns.time`), TLS handshake duration (ClientHello to the
+/// later Finished) and SSH handshake duration (first banner to the later
+/// NEWKEYS). A `~` marks percentiles estimated from a sample.
+pub fn write_latency(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
     writeln!(out, "{RULE}")?;
     writeln!(out, "Latency")?;
     writeln!(
@@ -495,13 +491,23 @@ pub fn write_latency(out: &mut impl Write, state: &State) -> io::Result<()> {
         "{:<28} {:>8} {:>12} {:>12} {:>12} {:>12}",
         "Measure", "Count", "Min", "Median", "P95", "Max"
     )?;
-    let rows = [("TCP handshake RTT (s)", distribution(&mut rtt))];
-    for (name, d) in rows {
-        match d {
+    for kind in LatencyKind::ALL {
+        let name = format!("{} (s)", kind.label());
+        let samples = a.latency(kind);
+        let approx = if samples.is_some_and(|s| !s.is_exact()) {
+            "~"
+        } else {
+            ""
+        };
+        match samples.and_then(|s| s.distribution()) {
             Some(d) => writeln!(
                 out,
-                "{name:<28} {:>8} {:>12.6} {:>12.6} {:>12.6} {:>12.6}",
-                d.count, d.min, d.median, d.p95, d.max
+                "{name:<28} {:>8} {:>12.6} {:>12} {:>12} {:>12.6}",
+                d.count,
+                d.min,
+                format!("{approx}{:.6}", d.median),
+                format!("{approx}{:.6}", d.p95),
+                d.max
             )?,
             None => writeln!(out, "{name:<28} {:>8}", 0)?,
         }

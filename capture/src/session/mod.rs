@@ -33,12 +33,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use wirelens_dissect::flow::{Retention, State};
+use wirelens_dissect::model::LatencyKind;
 use wirelens_dissect::{Dissector, FrameMeta, Packet, Prefs};
 
 use crate::file::{CaptureFile, FileFormat, Frame, Interface, OpenError, ReadError, ResumePoint};
 use index::{flags, Index, IndexEntry, IndexSnapshot};
 use intern::{Addrs, Interner, Shape};
-use stats::{Count, ExpertSummary};
+use stats::{Count, ExpertSummary, LatencySamples};
 
 /// What bounds the session's memory and how it loads.
 #[derive(Clone, Debug)]
@@ -57,6 +58,9 @@ pub struct Config {
     pub max_shapes: usize,
     /// Distinct expert-summary rows.
     pub max_expert_rows: usize,
+    /// Latency samples kept per kind for the percentiles (8 bytes each); the
+    /// count, minimum and maximum are exact past it.
+    pub max_latency_samples: usize,
 }
 
 impl Default for Config {
@@ -75,6 +79,7 @@ impl Default for Config {
             max_addrs: 1 << 20,
             max_shapes: 1 << 16,
             max_expert_rows: 10_000,
+            max_latency_samples: 1 << 16,
         }
     }
 }
@@ -147,6 +152,8 @@ pub struct Analysis {
     /// Frames and bytes of packets whose shape did not fit the table.
     pub unshaped: Count,
     pub expert: ExpertSummary,
+    /// Latencies by [`LatencyKind`], in [`LatencyKind::ALL`] order.
+    pub latencies: Vec<LatencySamples>,
 }
 
 impl Analysis {
@@ -162,6 +169,12 @@ impl Analysis {
 
     pub fn state(&self) -> &State {
         self.dissector.state()
+    }
+
+    /// The latencies of `kind` seen so far.
+    pub fn latency(&self, kind: LatencyKind) -> Option<&LatencySamples> {
+        let i = LatencyKind::ALL.iter().position(|k| *k == kind)?;
+        self.latencies.get(i)
     }
 }
 
@@ -235,6 +248,10 @@ impl Session {
             shape_counts: Vec::new(),
             unshaped: Count::default(),
             expert: ExpertSummary::new(config.max_expert_rows),
+            latencies: LatencyKind::ALL
+                .iter()
+                .map(|_| LatencySamples::new(config.max_latency_samples))
+                .collect(),
         };
         let shared = Arc::new(Shared {
             file,
@@ -546,6 +563,11 @@ fn index_packet(
     let addrs_id = a.addrs.intern(addrs);
     if !pkt.experts.is_empty() {
         a.expert.add(pkt);
+    }
+    for l in &pkt.latencies {
+        if let Some(i) = LatencyKind::ALL.iter().position(|k| *k == l.kind) {
+            a.latencies[i].add(l.value.as_secs_f64());
+        }
     }
     let mut f = stats::severity_flag(pkt);
     if pkt.is_malformed() {

@@ -290,6 +290,77 @@ pub struct Distribution {
     pub max: f64,
 }
 
+/// The latencies of one kind seen while loading (see
+/// [`wirelens_dissect::model::LatencyKind`]): count, minimum and maximum
+/// exact; the median and 95th percentile exact while at most `capacity`
+/// samples came, and from a uniform sample of that many afterwards
+/// (reservoir sampling with a fixed seed, so a file always gives the same
+/// answer). Memory: 8 bytes per kept sample.
+#[derive(Clone, Debug)]
+pub struct LatencySamples {
+    pub count: u64,
+    min: f64,
+    max: f64,
+    kept: Vec<f64>,
+    capacity: usize,
+    rng: u64,
+}
+
+impl LatencySamples {
+    pub fn new(capacity: usize) -> Self {
+        LatencySamples {
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            kept: Vec::new(),
+            capacity: capacity.max(1),
+            rng: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+
+    /// Adds one sample, in seconds.
+    pub fn add(&mut self, secs: f64) {
+        self.min = self.min.min(secs);
+        self.max = self.max.max(secs);
+        let seen = self.count;
+        self.count += 1;
+        if self.kept.len() < self.capacity {
+            self.kept.push(secs);
+            return;
+        }
+        // Algorithm R: the new sample replaces a kept one with probability
+        // capacity / count, which keeps every sample equally likely to be kept.
+        let j = self.next_random() % (seen + 1);
+        if let Some(slot) = self.kept.get_mut(j as usize) {
+            *slot = secs;
+        }
+    }
+
+    /// Whether the percentiles come from every sample.
+    pub fn is_exact(&self) -> bool {
+        self.count as usize <= self.capacity
+    }
+
+    pub fn distribution(&self) -> Option<Distribution> {
+        let mut kept = self.kept.clone();
+        let d = distribution(&mut kept)?;
+        Some(Distribution {
+            count: self.count as usize,
+            min: self.min,
+            max: self.max,
+            ..d
+        })
+    }
+
+    /// xorshift64*: enough to pick reservoir slots.
+    fn next_random(&mut self) -> u64 {
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
 /// Nearest-rank percentiles of `samples` (seconds); `None` when empty.
 pub fn distribution(samples: &mut [f64]) -> Option<Distribution> {
     if samples.is_empty() {
@@ -318,6 +389,31 @@ mod tests {
             layers: layers.to_vec(),
             ..Shape::default()
         }
+    }
+
+    #[test]
+    fn latency_samples_are_exact_until_full_then_a_fair_sample() {
+        let mut s = LatencySamples::new(1000);
+        for i in (1..=1000).rev() {
+            s.add(f64::from(i));
+        }
+        assert!(s.is_exact());
+        let d = s.distribution().expect("samples");
+        assert_eq!(
+            (d.count, d.min, d.median, d.p95, d.max),
+            (1000, 1.0, 500.0, 950.0, 1000.0)
+        );
+        // 100,000 uniform samples through a 1,000-slot reservoir: the
+        // estimates stay near the true percentiles, count/min/max exact.
+        let mut s = LatencySamples::new(1000);
+        for i in 0..100_000u32 {
+            s.add(f64::from((i * 7919) % 100_000));
+        }
+        let d = s.distribution().expect("samples");
+        assert!(!s.is_exact());
+        assert_eq!((d.count, d.min, d.max), (100_000, 0.0, 99_999.0));
+        assert!((d.median - 50_000.0).abs() < 5_000.0, "{}", d.median);
+        assert!((d.p95 - 95_000.0).abs() < 3_000.0, "{}", d.p95);
     }
 
     #[test]

@@ -319,15 +319,19 @@ impl Conversation {
     }
 
     /// The initial RTT and first-ACK bookkeeping done after the flags (only with
-    /// sequence analysis on): the first pure ACK after a SYN completes the handshake.
-    pub fn note_ack(&mut self, dir: usize, flags: u16, ts: Timestamp) {
+    /// sequence analysis on): the first pure ACK after a SYN completes the
+    /// handshake. Returns the initial RTT when this segment settled it.
+    pub fn note_ack(&mut self, dir: usize, flags: u16, ts: Timestamp) -> Option<Duration> {
         if flags & (th::SYN | th::ACK) != th::ACK {
-            return;
+            return None;
         }
+        let mut settled = None;
         if self.ts_mru_syn != Timestamp::default() && self.ts_first_rtt.0 == 0 {
             self.ts_first_rtt = ts.since(self.ts_mru_syn);
+            settled = Some(self.ts_first_rtt).filter(|d| d.0 > 0);
         }
         self.flows_mut(dir).0.is_first_ack = false;
+        settled
     }
 
     /// Settles window scaling once a SYN's options have been read: a SYN without the

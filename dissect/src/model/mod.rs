@@ -8,7 +8,7 @@ pub mod time;
 pub use expert::{Expert, Group, Severity};
 pub use field::{render_display, render_value, Base, FieldDef, FieldKind, Span, Value, ValueNames};
 pub use packet::{
-    Address, DataSource, FieldNode, Layer, NetFact, Packet, Protocol, SourceId, Summary,
-    FRAME_SOURCE,
+    Address, DataSource, FieldNode, Latency, LatencyKind, Layer, NetFact, Packet, Protocol,
+    SourceId, Summary, FRAME_SOURCE,
 };
 pub use time::{Duration, Timestamp};

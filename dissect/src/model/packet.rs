@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use super::expert::{Expert, Group, Severity};
 use super::field::{FieldDef, Span, Value};
+use super::time::Duration;
 
 /// A protocol: a layer's identity in the tree, the JSON and the Protocol column.
 #[derive(Debug)]
@@ -98,6 +99,44 @@ pub enum NetFact {
     Udp { src: u16, dst: u16 },
 }
 
+/// What a [`Latency`] measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LatencyKind {
+    /// SYN to the ACK completing the handshake (`tcp.analysis.initial_rtt`).
+    TcpHandshake,
+    /// Query to its response (`dns.time`).
+    DnsResponse,
+    /// ClientHello to the later of the two Finished messages.
+    TlsHandshake,
+    /// The first version banner to the later of the two NEWKEYS messages.
+    SshHandshake,
+}
+
+impl LatencyKind {
+    pub const ALL: [LatencyKind; 4] = [
+        LatencyKind::TcpHandshake,
+        LatencyKind::DnsResponse,
+        LatencyKind::TlsHandshake,
+        LatencyKind::SshHandshake,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LatencyKind::TcpHandshake => "TCP handshake RTT",
+            LatencyKind::DnsResponse => "DNS response time",
+            LatencyKind::TlsHandshake => "TLS handshake duration",
+            LatencyKind::SshHandshake => "SSH handshake duration",
+        }
+    }
+}
+
+/// One latency measured on a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency {
+    pub kind: LatencyKind,
+    pub value: Duration,
+}
+
 /// The packet-list line, computed on the fast path.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -139,6 +178,9 @@ pub struct Packet {
     pub facts: Vec<NetFact>,
     /// Extra data sources (reassembled or decrypted bytes); index `i` is source `i + 1`.
     pub sources: Vec<DataSource>,
+    /// Latencies this packet completed (a handshake, a DNS answer), on both
+    /// paths: what latency statistics collect without the tree.
+    pub latencies: Vec<Latency>,
     depth: u8,
     fields_capped: bool,
     current_source: SourceId,
@@ -166,6 +208,7 @@ impl Packet {
         self.summary.protocol = "";
         self.summary.info.clear();
         self.facts.clear();
+        self.latencies.clear();
         self.depth = 0;
         self.fields_capped = false;
         self.sources.clear();

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::dissector::Cx;
 use crate::flow::{ConvKey, Endpoint};
-use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+use crate::model::{Group, Latency, LatencyKind, Packet, Protocol, Severity, Span, Value};
 use parser::{EntryError, HEADER_LEN};
 
 pub use tree::FIELDS;
@@ -144,6 +144,12 @@ fn message(cx: &mut Cx<'_>, off: usize, msg: &[u8], flavor: Flavor) {
     });
     write_info_head(&mut cx.pkt.summary.info, &h);
     let m = match_transaction(cx, &h, msg);
+    if let Some((_, dt)) = m.response_to {
+        cx.pkt.latencies.push(Latency {
+            kind: LatencyKind::DnsResponse,
+            value: dt,
+        });
+    }
     let id_span = Span::new(off, 2);
     tree::header(cx.pkt, off, &h, flavor == Flavor::Llmnr, |p| {
         retransmission_expert(p, id_span, &m)

@@ -219,11 +219,35 @@ pub fn dissect_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     }
     cx.pkt
         .add(&DIRECTION, Span::new(off, 0), Value::Bool(side == SERVER));
+    note_handshake_latency(cx, &mut conn);
     // The parser states are saved by `dissect_segment` once the segment is done.
     if let Some(c) = cx.state.ssh.get_mut(seg.stream) {
         *c = conn;
     }
     pdu.len()
+}
+
+/// The PDU that completed the handshake (the later of the two first NEWKEYS)
+/// carries its duration from the first version banner, once per connection.
+fn note_handshake_latency(cx: &mut Cx<'_>, conn: &mut SshConnection) {
+    use crate::flow::timeline::Direction;
+    if conn.handshake_latency_noted {
+        return;
+    }
+    let t = &conn.timeline;
+    let (Some(start), Some(a), Some(b)) = (
+        t.first("ssh.banner"),
+        t.first_in("ssh.newkeys", Direction::ClientToServer),
+        t.first_in("ssh.newkeys", Direction::ServerToClient),
+    ) else {
+        return;
+    };
+    let value = a.ts.max(b.ts).since(start.ts);
+    conn.handshake_latency_noted = true;
+    cx.pkt.latencies.push(crate::model::Latency {
+        kind: crate::model::LatencyKind::SshHandshake,
+        value,
+    });
 }
 
 /// What the dissection of one PDU works on: the connection taken out of the

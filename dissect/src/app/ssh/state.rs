@@ -108,6 +108,8 @@ pub struct SshConnection {
     /// group exchange reply; from then on it names encrypted packets in Info
     /// only when it did not (kept to match its Info column).
     pub ws_cipher_setup: bool,
+    /// The handshake's duration was reported as a latency.
+    pub handshake_latency_noted: bool,
 }
 
 impl SshConnection {

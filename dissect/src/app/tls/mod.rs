@@ -106,8 +106,24 @@ pub fn dissect_record_pdu(cx: &mut Cx<'_>, off: usize, pdu: &[u8]) -> usize {
     let conn = Conn::of(cx);
     let mut session = std::mem::take(cx.state.tls.session(conn.stream));
     record::dissect(cx, &mut session, conn, off, pdu);
+    note_handshake_latency(cx, &mut session);
     *cx.state.tls.session(conn.stream) = session;
     pdu.len()
+}
+
+/// The record that completed the handshake (the later Finished) carries its
+/// duration, once per session.
+fn note_handshake_latency(cx: &mut Cx<'_>, session: &mut state::TlsSession) {
+    if session.handshake_latency_noted {
+        return;
+    }
+    if let Some(d) = session.handshake_duration() {
+        session.handshake_latency_noted = true;
+        cx.pkt.latencies.push(crate::model::Latency {
+            kind: crate::model::LatencyKind::TlsHandshake,
+            value: d,
+        });
+    }
 }
 
 /// Begins the `tls` layer, or extends the previous one when the record follows

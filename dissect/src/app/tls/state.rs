@@ -18,6 +18,8 @@ pub const MAX_HANDSHAKE_LEN: usize = 256 * 1024;
 pub struct TlsSession {
     /// The TCP direction (0/1) the ClientHello travelled in.
     pub client_dir: Option<usize>,
+    /// The handshake's duration was reported as a latency.
+    pub handshake_latency_noted: bool,
     /// The version the ServerHello chose (supported_versions or its version field).
     pub version: Option<u16>,
     /// ChangeCipherSpec seen per direction: later handshake records are encrypted.

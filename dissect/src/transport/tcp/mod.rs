@@ -23,7 +23,9 @@ use crate::flow::tcp::{
     analysis as an, th, Acked, Conversation, SegmentFacts, WIN_SCALE_NONE, WIN_SCALE_UNKNOWN,
 };
 use crate::flow::{conntrack, ConvKey, Endpoint};
-use crate::model::{Address, Duration, Group, Packet, Protocol, Severity, Span, Value};
+use crate::model::{
+    Address, Duration, Group, Latency, LatencyKind, Packet, Protocol, Severity, Span, Value,
+};
 use crate::transport::checksum::{self, Verdict};
 
 pub static TCP: Protocol = Protocol {
@@ -360,7 +362,12 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     add_flags(pkt, &h, off);
     add_window(pkt, conv, dir, &h, shown.window, off);
     connection_experts(pkt, conv, dir, &h, off, now);
-    conv.note_ack(dir, h.flags, now);
+    if let Some(rtt) = conv.note_ack(dir, h.flags, now) {
+        pkt.latencies.push(Latency {
+            kind: LatencyKind::TcpHandshake,
+            value: rtt,
+        });
+    }
 
     let stored_sum = read_u16(buf, 16).ok_or(Short { at: off + 16 })?;
     add_checksum(
