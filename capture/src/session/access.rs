@@ -22,14 +22,15 @@ fn scan(
     dir: Direction,
     mut pred: impl FnMut(&IndexEntry) -> bool,
 ) -> Option<u64> {
-    let len = index.len() as u64;
     match dir {
-        Direction::Next => {
-            (from.saturating_add(1)..=len).find(|&n| index.get(n).is_some_and(|e| pred(&e)))
-        }
-        Direction::Previous => (1..from.min(len + 1))
-            .rev()
-            .find(|&n| index.get(n).is_some_and(|e| pred(&e))),
+        Direction::Next => index
+            .range(from.saturating_add(1), u64::MAX)
+            .find(|(_, e)| pred(e))
+            .map(|(n, _)| n),
+        Direction::Previous => index
+            .rev_range(1, from.saturating_sub(1))
+            .find(|(_, e)| pred(e))
+            .map(|(n, _)| n),
     }
 }
 

@@ -83,17 +83,13 @@ impl Session {
         control.done.store(0, Ordering::Relaxed);
         let max_cap = index.iter().map(|(_, e)| e.cap_len).max().unwrap_or(0) as usize;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        // Work items: (first packet number, entries), several per thread so
-        // uneven chunks balance.
-        let mut items: Vec<(u64, &[IndexEntry])> = Vec::new();
-        let mut number = 1u64;
-        let piece = (index.len() / (threads * 4)).max(STRIDE);
-        for chunk in index.chunks() {
-            for part in chunk.chunks(piece) {
-                items.push((number, part));
-                number += part.len() as u64;
-            }
-        }
+        // Work items: (first packet number, count), several per thread so
+        // uneven pieces balance.
+        let total = index.len() as u64;
+        let piece = (total / (threads as u64 * 4)).max(STRIDE as u64);
+        let items: Vec<(u64, u64)> = (0..total.div_ceil(piece))
+            .map(|k| (k * piece + 1, piece.min(total - k * piece)))
+            .collect();
         let next = AtomicU64::new(0);
         let results: Vec<Vec<(usize, Vec<u64>)>> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
@@ -104,11 +100,11 @@ impl Session {
                         let mut found = Vec::new();
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                            let Some(&(first, entries)) = items.get(i) else {
+                            let Some(&(first, count)) = items.get(i) else {
                                 break;
                             };
                             let mut hits = Vec::new();
-                            for (k, e) in entries.iter().enumerate() {
+                            for (k, (n, e)) in index.range(first, count).enumerate() {
                                 if k % STRIDE == 0 {
                                     if control.cancel.load(Ordering::Relaxed) {
                                         return found;
@@ -117,14 +113,13 @@ impl Session {
                                         control.done.fetch_add(STRIDE as u64, Ordering::Relaxed);
                                     }
                                 }
-                                let n = first + k as u64;
-                                if matches_entry(filter, n, e, &shapes, &addrs, &zeros, &mut pkt) {
+                                if matches_entry(filter, n, &e, &shapes, &addrs, &zeros, &mut pkt) {
                                     hits.push(n);
                                 }
                             }
                             control
                                 .done
-                                .fetch_add((entries.len() % STRIDE) as u64, Ordering::Relaxed);
+                                .fetch_add(count % STRIDE as u64, Ordering::Relaxed);
                             found.push((i, hits));
                         }
                         found

@@ -1,12 +1,15 @@
 //! The packet index: one fixed-size entry per packet instead of a decoded tree.
 //!
-//! Entries are appended in chunks of [`CHUNK`]; a full chunk is frozen behind
-//! an `Arc`, so readers (the packet list, filters on other threads) take a
-//! cheap snapshot while loading goes on, and the index never reallocates and
-//! copies itself as it grows.
+//! Entries are appended to a plain block of [`BLOCK`]; a full block is
+//! encoded (about 15 to 20 bytes an entry instead of 40, see [`Block`]) and
+//! frozen behind an `Arc`, so readers (the packet list, filters on other
+//! threads) take a cheap snapshot while loading goes on, and the index never
+//! reallocates and copies itself as it grows. Reaching any entry decodes at
+//! most [`GROUP`] entries.
 
 use std::sync::Arc;
 
+use integer_encoding::VarInt;
 use wirelens_dissect::Timestamp;
 
 /// What the session remembers of one packet: 40 bytes.
@@ -105,19 +108,150 @@ impl IndexEntry {
     }
 }
 
-/// Entries per chunk: 64 Ki entries, 3 MiB.
-pub const CHUNK: usize = 1 << 16;
+/// Entries per block. A block is encoded once full; the last, unfinished
+/// one is kept as plain entries.
+pub const BLOCK: usize = 4096;
 
-/// The growing index.
+/// Entries per group inside a block: the first is encoded on its own, the
+/// others as differences from the one before, so reaching any entry decodes
+/// at most `GROUP` of them.
+pub const GROUP: usize = 64;
+
+const GROUPS_PER_BLOCK: usize = BLOCK / GROUP;
+
+/// Longest encoding of one entry: nine varints of at most 10 bytes.
+const MAX_ENCODED_ENTRY: usize = 9 * 10;
+
+/// [`BLOCK`] entries, each a few varints (LEB128, zigzag for signed
+/// differences): the file offset and time as differences from the previous
+/// entry, the stream as the distance back to the flow's first packet, the
+/// rest as they are. A typical entry takes 15 to 20 bytes instead of 40.
+struct Block {
+    bytes: Box<[u8]>,
+    /// Where each group starts in `bytes`.
+    groups: Box<[u32]>,
+}
+
+impl Block {
+    fn encode(entries: &[IndexEntry], first: u64) -> Block {
+        let mut bytes = Vec::with_capacity(entries.len() * 20);
+        let mut groups = Vec::with_capacity(GROUPS_PER_BLOCK);
+        let mut buf = [0u8; MAX_ENCODED_ENTRY];
+        for (i, e) in entries.iter().enumerate() {
+            let prev = if i % GROUP == 0 {
+                groups.push(bytes.len() as u32);
+                IndexEntry::default()
+            } else {
+                entries[i - 1]
+            };
+            let n = encode_entry(e, &prev, first + i as u64, &mut buf);
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        Block {
+            bytes: bytes.into_boxed_slice(),
+            groups: groups.into_boxed_slice(),
+        }
+    }
+
+    /// Decodes the entries of group `g` (numbers from `first`) into `out`.
+    fn decode_group(&self, g: usize, first: u64, out: &mut Vec<IndexEntry>) {
+        out.clear();
+        let Some(&start) = self.groups.get(g) else {
+            return;
+        };
+        let end = self
+            .groups
+            .get(g + 1)
+            .map_or(self.bytes.len(), |&e| e as usize);
+        let mut rest = self.bytes.get(start as usize..end).unwrap_or(&[]);
+        let mut prev = IndexEntry::default();
+        let mut number = first + (g * GROUP) as u64;
+        while !rest.is_empty() {
+            let Some((e, used)) = decode_entry(rest, &prev, number) else {
+                // Only this module writes blocks; an undecodable one ends the group.
+                return;
+            };
+            out.push(e);
+            prev = e;
+            rest = &rest[used..];
+            number += 1;
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.bytes.len() + self.groups.len() * 4
+    }
+}
+
+fn put<V: VarInt>(v: V, buf: &mut [u8], at: &mut usize) {
+    *at += v.encode_var(&mut buf[*at..]);
+}
+
+fn encode_entry(e: &IndexEntry, prev: &IndexEntry, number: u64, buf: &mut [u8]) -> usize {
+    let mut at = 0;
+    put(e.offset.wrapping_sub(prev.offset) as i64, buf, &mut at);
+    put(e.ts_ns.wrapping_sub(prev.ts_ns), buf, &mut at);
+    put(e.orig_len, buf, &mut at);
+    put(i64::from(e.orig_len) - i64::from(e.cap_len), buf, &mut at);
+    put(e.shape.wrapping_add(1), buf, &mut at);
+    put(e.addrs.wrapping_add(1), buf, &mut at);
+    // 0: no stream; else 1 + how far back the flow's first packet is.
+    let back = if e.stream == 0 {
+        0
+    } else {
+        (number as i64 - i64::from(e.stream)).wrapping_add(1)
+    };
+    put(back, buf, &mut at);
+    put(u32::from(e.interface), buf, &mut at);
+    put(u32::from(e.flags), buf, &mut at);
+    at
+}
+
+fn decode_entry(src: &[u8], prev: &IndexEntry, number: u64) -> Option<(IndexEntry, usize)> {
+    fn take<V: VarInt>(src: &[u8], at: &mut usize) -> Option<V> {
+        let (v, n) = V::decode_var(src.get(*at..)?)?;
+        *at += n;
+        Some(v)
+    }
+    let mut at = 0;
+    let offset = prev.offset.wrapping_add(take::<i64>(src, &mut at)? as u64);
+    let ts_ns = prev.ts_ns.wrapping_add(take::<i64>(src, &mut at)?);
+    let orig_len: u32 = take(src, &mut at)?;
+    let cap_len = (i64::from(orig_len) - take::<i64>(src, &mut at)?) as u32;
+    let shape = take::<u32>(src, &mut at)?.wrapping_sub(1);
+    let addrs = take::<u32>(src, &mut at)?.wrapping_sub(1);
+    let back: i64 = take(src, &mut at)?;
+    let stream = if back == 0 {
+        0
+    } else {
+        (number as i64 - (back - 1)) as u32
+    };
+    let interface = take::<u32>(src, &mut at)? as u16;
+    let flags = take::<u32>(src, &mut at)? as u16;
+    let e = IndexEntry {
+        offset,
+        ts_ns,
+        orig_len,
+        cap_len,
+        shape,
+        addrs,
+        stream,
+        interface,
+        flags,
+    };
+    Some((e, at))
+}
+
+/// The growing index: encoded full blocks and the plain last one.
 #[derive(Default)]
 pub struct Index {
-    full: Vec<Arc<[IndexEntry]>>,
+    full: Vec<Arc<Block>>,
     tail: Vec<IndexEntry>,
 }
 
 impl Index {
     pub fn len(&self) -> usize {
-        self.full.len() * CHUNK + self.tail.len()
+        self.full.len() * BLOCK + self.tail.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,78 +261,148 @@ impl Index {
     /// Entry of packet `number` (1-based).
     pub fn get(&self, number: u64) -> Option<IndexEntry> {
         let i = usize::try_from(number.checked_sub(1)?).ok()?;
-        match self.full.get(i / CHUNK) {
-            Some(chunk) => chunk.get(i % CHUNK).copied(),
-            None if i / CHUNK == self.full.len() => self.tail.get(i % CHUNK).copied(),
-            None => None,
+        if i / BLOCK == self.full.len() {
+            return self.tail.get(i % BLOCK).copied();
         }
+        let block = self.full.get(i / BLOCK)?;
+        let mut group = Vec::with_capacity(GROUP);
+        let first = (i / BLOCK * BLOCK) as u64 + 1;
+        block.decode_group(i % BLOCK / GROUP, first, &mut group);
+        group.get(i % GROUP).copied()
     }
 
     pub fn extend(&mut self, entries: &[IndexEntry]) {
         let mut rest = entries;
         while !rest.is_empty() {
             if self.tail.capacity() == 0 {
-                self.tail.reserve_exact(CHUNK);
+                self.tail.reserve_exact(BLOCK);
             }
-            let room = CHUNK - self.tail.len();
+            let room = BLOCK - self.tail.len();
             let (now, later) = rest.split_at(room.min(rest.len()));
             self.tail.extend_from_slice(now);
             rest = later;
-            if self.tail.len() == CHUNK {
-                let full = std::mem::take(&mut self.tail);
-                self.full.push(Arc::from(full));
+            if self.tail.len() == BLOCK {
+                let first = (self.full.len() * BLOCK) as u64 + 1;
+                self.full.push(Arc::new(Block::encode(&self.tail, first)));
+                self.tail.clear();
             }
         }
     }
 
-    /// A consistent copy to read without holding a lock: the frozen chunks are
-    /// shared, only the unfinished last chunk is copied.
+    /// A consistent copy to read without holding a lock: the encoded blocks
+    /// are shared, only the unfinished last block is copied.
     pub fn snapshot(&self) -> IndexSnapshot {
-        let mut chunks = self.full.clone();
-        if !self.tail.is_empty() {
-            chunks.push(Arc::from(self.tail.as_slice()));
+        IndexSnapshot {
+            full: self.full.clone(),
+            tail: Arc::from(self.tail.as_slice()),
         }
-        IndexSnapshot { chunks }
     }
 
     /// Bytes held by the entries (capacity included).
     pub fn heap_bytes(&self) -> usize {
-        (self.full.len() * CHUNK + self.tail.capacity()) * std::mem::size_of::<IndexEntry>()
+        self.full.iter().map(|b| b.heap_bytes()).sum::<usize>()
+            + self.full.capacity() * std::mem::size_of::<Arc<Block>>()
+            + self.tail.capacity() * std::mem::size_of::<IndexEntry>()
     }
 }
 
 /// An immutable view of the index at one moment.
 #[derive(Clone, Default)]
 pub struct IndexSnapshot {
-    chunks: Vec<Arc<[IndexEntry]>>,
+    full: Vec<Arc<Block>>,
+    tail: Arc<[IndexEntry]>,
 }
 
 impl IndexSnapshot {
     pub fn len(&self) -> usize {
-        self.chunks.iter().map(|c| c.len()).sum()
+        self.full.len() * BLOCK + self.tail.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.chunks.is_empty()
-    }
-
-    /// The chunks in order: chunk `i` holds packets `i * CHUNK + 1 ..`.
-    pub fn chunks(&self) -> &[Arc<[IndexEntry]>] {
-        &self.chunks
+        self.len() == 0
     }
 
     pub fn get(&self, number: u64) -> Option<IndexEntry> {
-        let i = usize::try_from(number.checked_sub(1)?).ok()?;
-        self.chunks.get(i / CHUNK)?.get(i % CHUNK).copied()
+        self.range(number, 1).next().map(|(_, e)| e)
     }
 
     /// Every entry with its packet number, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &IndexEntry)> + '_ {
-        self.chunks
-            .iter()
-            .flat_map(|c| c.iter())
-            .enumerate()
-            .map(|(i, e)| (i as u64 + 1, e))
+    pub fn iter(&self) -> Entries<'_> {
+        self.range(1, self.len() as u64)
+    }
+
+    /// Up to `count` entries from packet `first` on, with their numbers.
+    pub fn range(&self, first: u64, count: u64) -> Entries<'_> {
+        let last = first
+            .saturating_add(count.saturating_sub(1))
+            .min(self.len() as u64);
+        Entries {
+            snapshot: self,
+            next: first.max(1),
+            last: if count == 0 { 0 } else { last },
+            group: Vec::with_capacity(GROUP),
+            group_first: 0,
+        }
+    }
+
+    /// The entries of packets `first ..= last` in reverse order, with their numbers.
+    pub fn rev_range(&self, first: u64, last: u64) -> impl Iterator<Item = (u64, IndexEntry)> + '_ {
+        let last = last.min(self.len() as u64);
+        let first = first.max(1);
+        // Whole groups are decoded forwards, then read backwards.
+        let mut end = last;
+        std::iter::from_fn(move || {
+            if end < first || end == 0 {
+                return None;
+            }
+            let start = ((end - 1) / GROUP as u64 * GROUP as u64 + 1).max(first);
+            let group: Vec<(u64, IndexEntry)> = self.range(start, end - start + 1).collect();
+            end = start - 1;
+            Some(group.into_iter().rev())
+        })
+        .flatten()
+    }
+}
+
+/// Entries decoded in order, a group at a time (see [`IndexSnapshot::range`]).
+pub struct Entries<'s> {
+    snapshot: &'s IndexSnapshot,
+    next: u64,
+    last: u64,
+    group: Vec<IndexEntry>,
+    /// Number of `group[0]`; 0 when `group` is empty.
+    group_first: u64,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u64, IndexEntry);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next > self.last {
+            return None;
+        }
+        let n = self.next;
+        let i = (n - 1) as usize;
+        let e = if i / BLOCK >= self.snapshot.full.len() {
+            *self
+                .snapshot
+                .tail
+                .get(i - self.snapshot.full.len() * BLOCK)?
+        } else {
+            let in_group = self.group_first != 0
+                && n >= self.group_first
+                && n < self.group_first + self.group.len() as u64;
+            if !in_group {
+                let block = &self.snapshot.full[i / BLOCK];
+                let first = (i / BLOCK * BLOCK) as u64 + 1;
+                let g = i % BLOCK / GROUP;
+                block.decode_group(g, first, &mut self.group);
+                self.group_first = first + (g * GROUP) as u64;
+            }
+            *self.group.get((n - self.group_first) as usize)?
+        };
+        self.next += 1;
+        Some((n, e))
     }
 }
 
@@ -206,32 +410,109 @@ impl IndexSnapshot {
 mod tests {
     use super::*;
 
-    fn entry(n: u64) -> IndexEntry {
-        IndexEntry {
-            offset: n,
-            ..IndexEntry::default()
-        }
+    /// Entries with varied, sometimes extreme, values: offsets and times that
+    /// go backwards, cut frames, uninterned ids, streams far back.
+    fn entries(count: u64) -> Vec<IndexEntry> {
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut offset = 24u64;
+        let mut ts = 1_700_000_000_000_000_000i64;
+        (1..=count)
+            .map(|n| {
+                let r = rnd();
+                offset = match r % 97 {
+                    0 => r >> 20,
+                    _ => offset + 16 + r % 1600,
+                };
+                ts = match r % 89 {
+                    0 => i64::MIN,
+                    1 => i64::MAX,
+                    2 => ts.wrapping_sub(5_000_000),
+                    _ => ts.wrapping_add((r % 3_000_000) as i64),
+                };
+                let orig_len = (r >> 8) as u32 % 70_000;
+                IndexEntry {
+                    offset,
+                    ts_ns: ts,
+                    orig_len,
+                    cap_len: if r % 5 == 0 {
+                        orig_len.min(96)
+                    } else {
+                        orig_len
+                    },
+                    shape: if r % 50 == 0 {
+                        NOT_INTERNED
+                    } else {
+                        (r >> 16) as u32 % 300
+                    },
+                    addrs: if r % 70 == 0 {
+                        NOT_INTERNED
+                    } else {
+                        (r >> 24) as u32 % 500_000
+                    },
+                    stream: match r % 4 {
+                        0 => 0,
+                        1 => n as u32,
+                        _ => (n - (r >> 40) % n) as u32,
+                    },
+                    interface: (r % 3) as u16 * 200,
+                    flags: (r >> 33) as u16,
+                }
+            })
+            .collect()
     }
 
     #[test]
-    fn grows_in_chunks_and_finds_every_entry() {
+    fn every_entry_comes_back_as_it_went_in() {
         let mut index = Index::default();
-        let entries: Vec<IndexEntry> = (1..=(CHUNK as u64 * 2 + 10)).map(entry).collect();
-        index.extend(&entries[..100]);
-        index.extend(&entries[100..]);
-        assert_eq!(index.len(), entries.len());
-        for n in [1, 2, CHUNK as u64, CHUNK as u64 + 1, entries.len() as u64] {
-            assert_eq!(index.get(n).map(|e| e.offset), Some(n));
+        let all = entries(BLOCK as u64 * 3 + 100);
+        index.extend(&all[..100]);
+        index.extend(&all[100..]);
+        assert_eq!(index.len(), all.len());
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(index.get(i as u64 + 1), Some(*e), "entry {}", i + 1);
         }
         assert_eq!(index.get(0), None);
-        assert_eq!(index.get(entries.len() as u64 + 1), None);
+        assert_eq!(index.get(all.len() as u64 + 1), None);
         let snap = index.snapshot();
-        assert_eq!(snap.len(), entries.len());
-        assert_eq!(
-            snap.get(CHUNK as u64 * 2 + 3).map(|e| e.offset),
-            Some(CHUNK as u64 * 2 + 3)
-        );
-        assert!(snap.iter().all(|(n, e)| e.offset == n));
+        assert_eq!(snap.len(), all.len());
+        let seen: Vec<IndexEntry> = snap.iter().map(|(_, e)| e).collect();
+        assert_eq!(seen, all);
+        assert!(snap.iter().enumerate().all(|(i, (n, _))| n == i as u64 + 1));
+        let from = BLOCK as u64 - 3;
+        let part: Vec<(u64, IndexEntry)> = snap.range(from, 70).collect();
+        assert_eq!(part.len(), 70);
+        assert_eq!(part[0], (from, all[from as usize - 1]));
+        let back: Vec<u64> = snap.rev_range(from, from + 200).map(|(n, _)| n).collect();
+        assert_eq!(back, (from..=from + 200).rev().collect::<Vec<_>>());
+        assert_eq!(snap.get(BLOCK as u64 * 2 + 3), Some(all[BLOCK * 2 + 2]));
+    }
+
+    #[test]
+    fn typical_entries_take_well_under_half_the_plain_size() {
+        // Packets of a flow mix: offsets a frame apart, times microseconds apart.
+        let mut index = Index::default();
+        let all: Vec<IndexEntry> = (1..=BLOCK as u64 * 16)
+            .map(|n| IndexEntry {
+                offset: 24 + n * 915,
+                ts_ns: 1_700_000_000_000_000_000 + n as i64 * 9_000,
+                orig_len: 899 + (n % 600) as u32,
+                cap_len: 899 + (n % 600) as u32,
+                shape: (n % 40) as u32,
+                addrs: (n * 7 % 40_000) as u32,
+                stream: n.saturating_sub(n % 300).max(1) as u32,
+                interface: 0,
+                flags: 0,
+            })
+            .collect();
+        index.extend(&all);
+        let per_entry = index.heap_bytes() as f64 / all.len() as f64;
+        assert!(per_entry < 20.0, "{per_entry} bytes per entry");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 use wirelens_dissect::model::{Group, Severity};
 use wirelens_dissect::Packet;
 
-use super::index::{IndexEntry, IndexSnapshot};
+use super::index::IndexSnapshot;
 use super::intern::{FxHasher, FxMap, Shape};
 
 /// Frames and bytes counted for one shape id.
@@ -245,10 +245,8 @@ pub const MAX_IO_BUCKETS: u64 = 10_000_000;
 pub fn io_series(index: &IndexSnapshot, interval_ns: u64) -> IoSeries {
     let first = index.get(1).map(|e| e.ts().as_nanos()).unwrap_or(0);
     let last = index
-        .chunks()
         .iter()
-        .flat_map(|c| c.iter())
-        .map(|e: &IndexEntry| e.ts().as_nanos())
+        .map(|(_, e)| e.ts().as_nanos())
         .max()
         .unwrap_or(first);
     let span = (last - first).max(0) as u128;
