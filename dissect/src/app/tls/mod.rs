@@ -13,6 +13,7 @@
 //! - [`state`]: per-connection state and the handshake timeline.
 
 pub mod cursor;
+pub mod decrypt;
 pub mod extensions;
 pub mod fields;
 pub mod fingerprint;
