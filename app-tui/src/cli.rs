@@ -131,6 +131,9 @@ pub struct PrintArgs {
     /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
     #[arg(short = 'o', value_name = "PREF")]
     pub prefs: Vec<String>,
+    /// An NSS key log file (SSLKEYLOGFILE format) to decrypt TLS with; same as `-o tls.keylog_file:FILE`.
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -118,9 +118,16 @@ crate::declare_fields! {
     CERT_VERIFY_SIG_LEN = "tls.handshake.client_cert_vrfy.sig_len", "Signature length", U16;
     CERT_VERIFY_SIG = "tls.handshake.client_cert_vrfy.sig", "Signature", Bytes;
     TICKET_LIFETIME = "tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint", U32;
+    TICKET_AGE_ADD = "tls.handshake.session_ticket_age_add", "Session Ticket Age Add", U32;
+    TICKET_NONCE_LENGTH = "tls.handshake.session_ticket_nonce_length", "Session Ticket Nonce Length", U8;
+    TICKET_NONCE = "tls.handshake.session_ticket_nonce", "Session Ticket Nonce", Bytes;
     TICKET_LENGTH = "tls.handshake.session_ticket_length", "Session Ticket Length", U16;
     TICKET = "tls.handshake.session_ticket", "Session Ticket", Bytes;
-    VERIFY_DATA = "tls.handshake.verify_data", "Verify Data", Bytes;
+    VERIFY_DATA = "tls.handshake.verify_data", "Verify Data", None;
+    KEY_UPDATE_REQUEST = "tls.handshake.key_update.request_update", "Key Update Request", U8;
+    CERT_REQUEST_CONTEXT_LENGTH = "tls.handshake.certificate_request_context_length", "Certificate Request Context Length", U8;
+    SEGMENT_DATA = "tls.segment.data", "TLS segment data", Bytes;
+    DECRYPTION_FAILED = "tls.decryption_failed", "Decryption failed", None;
     TEXT = "tls.text", "Text", None;
     SCTS_LENGTH = "tls.sct.scts_length", "Serialized SCT List Length", U16;
     SCT_LENGTH = "tls.sct.sct_length", "Serialized SCT Length", U16;

@@ -12,6 +12,7 @@
 //! - [`x509`]: certificate summaries; [`fingerprint`]: JA3, JA3S and JA4.
 //! - [`state`]: per-connection state and the handshake timeline.
 
+pub mod appdata;
 pub mod cursor;
 pub mod decrypt;
 pub mod extensions;

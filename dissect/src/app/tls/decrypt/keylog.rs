@@ -37,10 +37,17 @@ impl Label {
 pub const MAX_SECRETS: usize = 1 << 20;
 
 /// The secrets of a key log, by client random.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct KeyLog {
     secrets: HashMap<[u8; 32], HashMap<Label, Vec<u8>>>,
     count: usize,
+}
+
+impl std::fmt::Debug for KeyLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets stay out of debug output.
+        write!(f, "KeyLog({} secrets)", self.count)
+    }
 }
 
 /// A line that could not be read, for the user.
