@@ -9,10 +9,10 @@ use super::{info_item, Conn};
 use crate::app::http2::state::Mode;
 use crate::app::http2::{self, Framing};
 use crate::dissector::Cx;
-use crate::flow::reassembly::{self, PduLen, PduParser};
-use crate::model::{Span, Value};
+use crate::flow::reassembly::{self, Pdu, PduLen, PduParser};
+use crate::model::{Packet, Protocol, Span, Value};
 
-use super::fields::SEGMENT_DATA;
+use super::fields::{REASSEMBLED_DATA, REASSEMBLED_LENGTH, SEGMENT, SEGMENT_COUNT, SEGMENT_DATA};
 
 /// The application protocols decrypted data is handed to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,15 +65,20 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, proto: AppProto,
     let pdus = s.app[dir].push(frame, plain, &mut UntilClose(&mut framing), &mut notes);
     reassembly::report(cx.pkt, Span::new(0, plain.len()), &notes);
     let completed = !pdus.is_empty();
+    let chain_before = cx.pkt.protocols.len();
     for pdu in pdus {
         if pdu.spans_segments {
             cx.in_source(REASSEMBLED_SOURCE, &pdu.data, |cx| {
+                add_segments_item(cx.pkt, &pdu);
                 http2::dissect_pdu(cx, 0, &pdu.data);
             });
         } else if let Some(bytes) = plain.get(pdu.start..pdu.start + pdu.data.len()) {
             http2::dissect_pdu(cx, pdu.start, bytes);
         }
     }
+    // The protocol is handed the record's plaintext once, whatever number of
+    // PDUs it holds: it is named once in the chain (as in Wireshark).
+    dedup_protocols(cx.pkt, chain_before);
     let pending = s.app[dir].pending_len().min(plain.len());
     if pending > 0 {
         let layer = tls_layer(cx);
@@ -92,6 +97,74 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, proto: AppProto,
                 info.truncate(keep);
             }
             info_item(cx, "[TLS segment of a reassembled PDU]");
+        }
+    }
+}
+
+/// Wireshark's top-level "[N Reassembled TLS Segments (L bytes): #a(x), ...]"
+/// item before a PDU put together from several records. A tree item, not a
+/// protocol: not named in `frame.protocols`.
+pub static SEGMENTS: Protocol = Protocol {
+    name: "tls.segments",
+    label: "Reassembled TLS Segments",
+    short: "TLS",
+};
+
+/// The segments item of a PDU dissected from its own data source (the current one).
+fn add_segments_item(pkt: &mut Packet, pdu: &Pdu) {
+    let whole = Span::new(0, pdu.data.len());
+    let protocol = pkt.summary.protocol;
+    pkt.begin_layer(&SEGMENTS, whole);
+    pkt.protocols.pop();
+    pkt.summary.protocol = protocol;
+    if !pkt.tree {
+        return;
+    }
+    pkt.set_title(|t| {
+        use std::fmt::Write as _;
+        let list: Vec<String> = pdu
+            .segments
+            .iter()
+            .map(|(frame, len)| format!("#{frame}({len})"))
+            .collect();
+        let _ = write!(
+            t,
+            "[{} Reassembled TLS Segments ({} bytes): {}]",
+            pdu.segments.len(),
+            pdu.data.len(),
+            list.join(", ")
+        );
+    });
+    let mut at = 0;
+    for (frame, len) in &pdu.segments {
+        pkt.add(
+            &SEGMENT,
+            Span::new(at.min(pdu.data.len()), *len),
+            Value::Uint(*frame),
+        );
+        at += len;
+    }
+    let n = pdu.segments.len() as u64;
+    pkt.add(&SEGMENT_COUNT, whole, Value::Uint(n));
+    pkt.add(
+        &REASSEMBLED_LENGTH,
+        whole,
+        Value::Uint(pdu.data.len() as u64),
+    );
+    pkt.add(&REASSEMBLED_DATA, whole, Value::SpanBytes);
+}
+
+/// Drops repeats of the first protocol named after `from` in the chain.
+fn dedup_protocols(pkt: &mut Packet, from: usize) {
+    let Some(&first) = pkt.protocols.get(from) else {
+        return;
+    };
+    let mut i = from + 1;
+    while i < pkt.protocols.len() {
+        if pkt.protocols[i] == first {
+            pkt.protocols.remove(i);
+        } else {
+            i += 1;
         }
     }
 }

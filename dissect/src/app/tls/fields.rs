@@ -127,6 +127,11 @@ crate::declare_fields! {
     KEY_UPDATE_REQUEST = "tls.handshake.key_update.request_update", "Key Update Request", U8;
     CERT_REQUEST_CONTEXT_LENGTH = "tls.handshake.certificate_request_context_length", "Certificate Request Context Length", U8;
     SEGMENT_DATA = "tls.segment.data", "TLS segment data", Bytes;
+    SEGMENT = "tls.segment", "TLS segment", FrameNum;
+    SEGMENT_COUNT = "tls.segment.count", "Segment count", U32;
+    REASSEMBLED_LENGTH = "tls.reassembled.length", "Reassembled PDU length", U32;
+    REASSEMBLED_DATA = "tls.reassembled.data", "Reassembled PDU data", Bytes;
+    RESUMED = "tls.resumed", "This session reuses previously negotiated keys (Session resumption)", None;
     DECRYPTION_FAILED = "tls.decryption_failed", "Decryption failed", None;
     TEXT = "tls.text", "Text", None;
     SCTS_LENGTH = "tls.sct.scts_length", "Serialized SCT List Length", U16;

@@ -563,11 +563,15 @@ fn certificate(cx: &mut Cx<'_>, s: &mut TlsSession, mut m: Cursor<'_>) {
                     });
                 }
                 if tls13 {
-                    let Some((_, ext_len)) = list.u16() else {
+                    let Some((sp, ext_len)) = list.u16() else {
                         ok = false;
                         return;
                     };
-                    if list.bytes(ext_len.into()).is_none() {
+                    cx.pkt
+                        .add(&EXTENSIONS_LENGTH, sp, Value::Uint(ext_len.into()));
+                    let (exts, complete) = list.sub(ext_len.into());
+                    extensions::dissect(cx, HelloKind::Server, exts, &mut Hello::default());
+                    if !complete {
                         ok = false;
                         return;
                     }

@@ -241,6 +241,18 @@ fn set_protocol_column(cx: &mut Cx<'_>, s: &TlsSession, conn: Conn, record_versi
 fn change_cipher_spec(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, body: Cursor<'_>) {
     cx.pkt
         .add(&CHANGE_CIPHER_SPEC, body.rest_span(), Value::None);
+    if s.resumed && !s.is_client(conn.dir) && cx.prefs.tls_keylog.is_some() && !s.is_tls13() {
+        // With keys, the abbreviated handshake's reuse of a master secret is noted, as Wireshark does.
+        nested(cx, |cx| {
+            cx.pkt.expert_field(
+                &RESUMED,
+                Severity::Warn,
+                Group::Sequence,
+                body.rest_span(),
+                "This session reuses previously negotiated keys (Session resumption)",
+            );
+        });
+    }
     info_item(cx, "Change Cipher Spec");
     // TLS 1.3 sends ChangeCipherSpec only for middleboxes (RFC 8446 D.4):
     // it changes nothing, and what follows is a cleartext hello or opaque records.
@@ -300,7 +312,10 @@ fn application_data(
                 appdata::dissect(cx, s, conn, p, content)
             });
         } else {
-            cx.in_source(DECRYPTED_SOURCE, content, |_| {});
+            // No dissector for the application protocol: the bytes, as data.
+            cx.in_source(DECRYPTED_SOURCE, content, |cx| {
+                crate::app::data::dissect(cx, 0, content);
+            });
         }
         if sends_early_data(s, conn) && !s.early_data_sent {
             s.early_data_sent = true;

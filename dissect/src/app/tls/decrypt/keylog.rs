@@ -33,6 +33,20 @@ impl Label {
     }
 }
 
+/// Labels of valid key log lines that decryption does not use: RSA
+/// pre-master secrets (the CLIENT_RANDOM line beside them gives the master
+/// secret), exporter secrets, OpenSSL's later traffic secrets (derived here
+/// from the first through key updates) and ECH's.
+const IGNORED_LABELS: &[&str] = &[
+    "RSA",
+    "PMS_CLIENT_RANDOM",
+    "EARLY_EXPORTER_SECRET",
+    "CLIENT_TRAFFIC_SECRET_N",
+    "SERVER_TRAFFIC_SECRET_N",
+    "ECH_SECRET",
+    "ECH_CONFIG",
+];
+
 /// Most secrets kept from one key log (a hostile file cannot grow the map past it).
 pub const MAX_SECRETS: usize = 1 << 20;
 
@@ -92,7 +106,10 @@ impl KeyLog {
             return Err("expected 'LABEL <client random> <secret>'".into());
         };
         let Some(label) = Label::parse(label) else {
-            // RSA lines (encrypted pre-master secrets) and unknown labels.
+            if IGNORED_LABELS.contains(&label) {
+                // Valid lines whose secrets decryption does not need.
+                return Ok(());
+            }
             return Err(format!("unsupported label '{label}'"));
         };
         let random: [u8; 32] = unhex(random)
@@ -168,7 +185,7 @@ mod tests {
         let r = "216e876ea1a480c60145c4c80eb8d05c85b6806043105c391236cd4e88f79a21";
         let ms = "54a828bfc25edf47070cd48b8253e8137e88082face8d7e96960756653b57f41bc6df3f45a5746bc9c6305ccd9b35ab8";
         let text = format!(
-            "# comment\n\nCLIENT_RANDOM {r} {ms}\nCLIENT_RANDOM {r}\nRSA abcd 1234\nSERVER_TRAFFIC_SECRET_0 {r} zz\nCLIENT_TRAFFIC_SECRET_0 {r} {}\n",
+            "# comment\n\nCLIENT_RANDOM {r} {ms}\nCLIENT_RANDOM {r}\nRSA abcd 1234\nBOGUS {r} {ms}\nSERVER_TRAFFIC_SECRET_0 {r} zz\nCLIENT_TRAFFIC_SECRET_0 {r} {}\n",
             &ms[..64]
         );
         let (log, bad) = KeyLog::parse(&text);
@@ -176,7 +193,9 @@ mod tests {
         let random: [u8; 32] = unhex(r).unwrap().try_into().unwrap();
         assert_eq!(log.get(&random, Label::ClientRandom).unwrap().len(), 48);
         assert_eq!(log.get(&random, Label::ClientTraffic0).unwrap().len(), 32);
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [4, 5, 6]);
-        assert!(bad[1].to_string().contains("unsupported label 'RSA'"));
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [4, 6, 7]);
+        assert!(bad[1]
+            .to_string()
+            .contains("line 6: unsupported label 'BOGUS'"));
     }
 }
