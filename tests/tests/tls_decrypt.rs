@@ -444,6 +444,14 @@ fn wrong_key_logs_give_expert_items_and_no_garbage() {
         // TLS 1.3: the encrypted handshake stays opaque (no Certificate).
         assert!(!seen.handshake_types.contains(&11) || capture.starts_with("tls12"));
     }
+    // A key log without this connection's secrets: one note per direction.
+    let seen = dissect(
+        &samples().join("tls13_h2.pcap"),
+        Some(&samples().join("tls12_aead.keys")),
+    );
+    assert_eq!(seen.decrypted_sources, 0);
+    assert_eq!(seen.failures.len(), 2, "{:?}", seen.failures);
+    assert!(seen.failures.iter().all(|m| m.contains("no secrets")));
     // Without any key log nothing is tried and nothing is reported.
     let seen = dissect(&samples().join("tls12_aead.pcap"), None);
     assert!(seen.failures.is_empty() && seen.http.is_empty());
@@ -571,4 +579,98 @@ fn corpus_captures_with_keys_agree_with_tshark() {
         assert!(!seen.http.is_empty(), "{name}: decrypted HTTP");
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Every packet's JSON from one pass, as `print -T json` makes it.
+fn full_pass_json(capture: &Path, keylog: Option<&Path>) -> Vec<String> {
+    let file = CaptureFile::open(capture).expect("open capture");
+    let mut prefs = prefs_with(keylog);
+    for (kind, data) in file.decryption_secrets() {
+        prefs.add_decryption_secrets(kind, &data);
+    }
+    let pcapng = matches!(file.format(), FileFormat::PcapNg);
+    let mut dissector = Dissector::new(prefs);
+    let mut pkt = Packet::new(true);
+    let mut out = Vec::new();
+    let mut packets = file.packets();
+    while let Some(Ok(frame)) = packets.next() {
+        let meta = frame.meta(packets.interfaces(), pcapng);
+        dissector.dissect(&meta, frame.data, &mut pkt);
+        let mut json = String::new();
+        wirelens_dissect::export::json::render_packet(&mut json, &meta, &pkt, frame.data);
+        out.push(json);
+    }
+    out
+}
+
+/// The session's on-demand trees (replayed by its parked dissectors) decrypt
+/// as a full pass does: with a key log in its preferences, and with the
+/// secrets of a Decryption Secrets Block.
+#[test]
+fn on_demand_trees_decrypt_like_a_full_pass() {
+    use wirelens_capture::session::{Config, Session};
+    for (capture, keylog) in [
+        ("tls13_h2.pcap", Some("tls13_h2.keys")),
+        ("tls13_http11.dsb.pcapng", None),
+    ] {
+        let path = samples().join(capture);
+        let keylog = keylog.map(|k| samples().join(k));
+        let full = full_pass_json(&path, keylog.as_deref());
+        let config = Config {
+            prefs: prefs_with(keylog.as_deref()),
+            ..Config::default()
+        };
+        let session = Session::open(&path, config).expect("open session");
+        session.wait();
+        assert_eq!(session.len(), full.len() as u64);
+        // Backwards, so each packet is replayed from an earlier cursor or the start.
+        for n in (1..=full.len() as u64).rev() {
+            let d = session.dissect(n).expect("packet in the index");
+            let mut json = String::new();
+            wirelens_dissect::export::json::render_packet(
+                &mut json,
+                &d.meta(),
+                &d.packet,
+                d.frame.data,
+            );
+            assert!(
+                json == full[n as usize - 1],
+                "{capture}: packet {n} differs"
+            );
+        }
+        assert!(
+            full.iter().any(|j| j.contains("\"http")),
+            "{capture}: decrypted HTTP"
+        );
+    }
+}
+
+/// `wirelens flows --tls-keylog`: the decrypted TLS 1.3 handshake joins the
+/// timeline, and the flow says it was decrypted.
+#[test]
+fn flows_show_the_decrypted_handshake() {
+    let run = |keylog: Option<PathBuf>| {
+        let args = wirelens::cli::FlowsArgs {
+            file: samples().join("tls13_early_data.pcap"),
+            format: wirelens::cli::FlowsFormat::Ndjson,
+            display_filter: None,
+            tls_keylog: keylog,
+        };
+        let mut out = Vec::new();
+        wirelens::commands::flows::run(&args, &mut out).expect("flows");
+        String::from_utf8(out).expect("utf-8")
+    };
+    let decrypted = run(Some(samples().join("tls13_early_data.keys")));
+    let plain = run(None);
+    for kind in [
+        "\"encrypted_extensions\"",
+        "\"certificate_verify\"",
+        "\"end_of_early_data\"",
+        "\"new_session_ticket\"",
+        "\"decrypted\":true",
+    ] {
+        assert!(decrypted.contains(kind), "{kind} in {decrypted}");
+        assert!(!plain.contains(kind), "{kind} without keys");
+    }
+    assert!(plain.contains("\"decrypted\":false"));
 }
