@@ -14,5 +14,9 @@ pub mod suites;
 pub mod tls12;
 pub mod tls13;
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
+
 pub use keylog::{KeyLog, Label};
 pub use session::Decryption;
