@@ -92,7 +92,8 @@ fn collect(pkt: &Packet, frame: &[u8], seen: &mut Seen) {
             _ => None,
         })
     };
-    let from_client = uint("tcp.srcport").is_some_and(|p| p != 443 && p != 4433);
+    // The servers' ports: HTTPS, the samples' echo server, the TLS 1.0/1.1 test's.
+    let from_client = uint("tcp.srcport").is_some_and(|p| ![443, 4433, 44301, 44302].contains(&p));
     seen.decrypted_sources += pkt
         .sources
         .iter()
@@ -554,6 +555,46 @@ fn samples_agree_with_tshark_decrypting_with_the_same_keys() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// TLS 1.0 (CBC IVs chained from record to record, 1/n-1 record splitting)
+/// and TLS 1.1 (explicit IVs), both with the MD5+SHA-1 PRF, recorded for
+/// this test (tests/data/tls-keys/README.md): the lines sent and their
+/// reversal, and tshark's dissection.
+#[test]
+fn tls10_and_tls11_cbc_decrypt() {
+    let keys = keys_dir();
+    let capture = keys.join("tls10_tls11_cbc.pcap");
+    let keylog = keys.join("tls10_tls11_cbc.keys");
+    let seen = dissect(&capture, Some(&keylog));
+    assert!(seen.failures.is_empty(), "{:?}", seen.failures);
+    // Each connection: the client's two lines, the server's reversal.
+    let sent: Vec<u8> = seen
+        .data
+        .iter()
+        .filter(|(c, _)| *c)
+        .flat_map(|(_, b)| b.clone())
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&sent),
+        "hello tls 1.0 record one\nsecond line\nhello tls 1.1 record one\nsecond line\n"
+    );
+    let received: Vec<u8> = seen
+        .data
+        .iter()
+        .filter(|(c, _)| !*c)
+        .flat_map(|(_, b)| b.clone())
+        .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&received),
+        "eno drocer 0.1 slt olleh\nenil dnoces\neno drocer 1.1 slt olleh\nenil dnoces\n"
+    );
+    let (ok, report) = agrees_with_tshark(
+        &capture,
+        Some(&keylog),
+        &keys.join("tls10_tls11_cbc.tshark.json"),
+    );
+    assert!(ok, "{report}");
 }
 
 /// The corpus captures whose key logs are public (tests/data/tls-keys/README.md).
