@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::cursor::Cursor;
 use super::decrypt::cipher;
-use super::decrypt::session::Outcome;
+use super::decrypt::session::{Outcome, Tls12Hello};
 use super::fields::*;
 use super::state::TlsSession;
 use super::{appdata, handshake, info_item, names, Conn, MAX_RECORD_LEN, RECORD_HEADER_LEN};
@@ -43,7 +43,14 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, off: usize, rec:
         version,
     };
     let plain = if protected && complete {
-        decrypt(cx, s, conn, header, opaque, early, body.rest(), l_span)
+        let record = Protected {
+            header,
+            tls13: opaque,
+            early,
+            fragment: body.rest(),
+            span: l_span,
+        };
+        decrypt(cx, s, conn, &record)
     } else {
         None
     };
@@ -110,31 +117,39 @@ fn unknown_record(cx: &mut Cx<'_>, ct: u8) {
 /// Name of the data source decrypted records are dissected from (as tshark's).
 pub const DECRYPTED_SOURCE: &str = "Decrypted TLS";
 
+/// A protected record as read from the wire.
+struct Protected<'a> {
+    header: cipher::Header,
+    /// TLS 1.3 protection: the content type is inside.
+    tls13: bool,
+    /// 0-RTT data sent before the ServerHello.
+    early: bool,
+    fragment: &'a [u8],
+    /// Where expert items about it point.
+    span: Span,
+}
+
 /// Decrypts a protected record when the key log has its keys: the content
 /// type and the content (TLS 1.3: from the inner plaintext). A failure is an
 /// expert item on the record, and nothing is dissected from it.
-#[allow(clippy::too_many_arguments)]
 fn decrypt(
     cx: &mut Cx<'_>,
     s: &mut TlsSession,
     conn: Conn,
-    header: cipher::Header,
-    tls13: bool,
-    early: bool,
-    fragment: &[u8],
-    span: Span,
+    r: &Protected<'_>,
 ) -> Option<(u8, Vec<u8>)> {
     let dir = conn.dir.min(1);
     if cx.prefs.tls_keylog.is_none() || s.decryption.failed[dir] {
         return None;
     }
-    let outcome = if early {
-        s.decryption.early_record(conn.dir, header, fragment)
+    let (header, span) = (r.header, r.span);
+    let outcome = if r.early {
+        s.decryption.early_record(conn.dir, header, r.fragment)
     } else {
-        s.decryption.record(conn.dir, header, fragment)
+        s.decryption.record(conn.dir, header, r.fragment)
     };
     let reason = match outcome {
-        Outcome::Plain(p) if tls13 => match inner_plaintext(p) {
+        Outcome::Plain(p) if r.tls13 => match inner_plaintext(p) {
             Some(inner) => return Some(inner),
             None => "the decrypted record has no content type (all padding)".to_string(),
         },
@@ -399,7 +414,7 @@ pub(crate) fn event(
 /// TLS ≤ 1.2: the sender's records after its ChangeCipherSpec are protected
 /// with its half of the key block.
 fn install_tls12_keys(cx: &Cx<'_>, s: &mut TlsSession, conn: Conn) {
-    let (Some(log), Some(cr), Some(sr), Some(suite), Some(version)) = (
+    let (Some(log), Some(client_random), Some(server_random), Some(suite), Some(version)) = (
         cx.prefs.tls_keylog.as_deref(),
         s.client_random,
         s.server_random,
@@ -408,15 +423,14 @@ fn install_tls12_keys(cx: &Cx<'_>, s: &mut TlsSession, conn: Conn) {
     ) else {
         return;
     };
-    let from_client = s.is_client(conn.dir);
-    s.decryption.change_cipher_spec(
-        log,
-        &cr,
-        &sr,
+    let hello = Tls12Hello {
+        client_random,
+        server_random,
         suite,
         version,
-        s.encrypt_then_mac,
-        from_client,
-        conn.dir,
-    );
+        encrypt_then_mac: s.encrypt_then_mac,
+    };
+    let from_client = s.is_client(conn.dir);
+    s.decryption
+        .change_cipher_spec(log, &hello, from_client, conn.dir);
 }

@@ -30,6 +30,17 @@ pub struct DirKeys {
     suite: Suite,
 }
 
+/// What the hellos of a TLS ≤ 1.2 connection negotiated that its key block depends on.
+#[derive(Clone, Copy, Debug)]
+pub struct Tls12Hello {
+    pub client_random: [u8; 32],
+    pub server_random: [u8; 32],
+    pub suite: u16,
+    pub version: u16,
+    /// encrypt_then_mac (RFC 7366) was negotiated.
+    pub encrypt_then_mac: bool,
+}
+
 /// What a decrypted record changes for its direction once it is dissected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Switch {
@@ -55,8 +66,6 @@ pub struct Decryption {
     pub suite: Option<Suite>,
     /// A record has been decrypted on this connection.
     pub decrypted: bool,
-    /// Keys were looked for but the key log has none for this connection.
-    pub missing_keys: bool,
     /// Decryption failed in a direction: later records there are not tried.
     pub failed: [bool; 2],
 }
@@ -135,8 +144,6 @@ impl Decryption {
         self.handshake[c] = get(Label::ClientHandshakeTraffic);
         self.application[s] = get(Label::ServerTraffic0);
         self.application[c] = get(Label::ClientTraffic0);
-        self.missing_keys = self.handshake.iter().all(Option::is_none)
-            && self.application.iter().all(Option::is_none);
         self.dirs[s] = self.handshake[s]
             .take()
             .and_then(|secret| tls13_keys(suite, &secret, Epoch::Handshake));
@@ -162,33 +169,34 @@ impl Decryption {
         }
     }
 
-    /// TLS ≤ 1.2 ChangeCipherSpec in `dir`: the key block's keys for that side.
-    #[allow(clippy::too_many_arguments)]
+    /// TLS ≤ 1.2 ChangeCipherSpec in `dir` (sent by the client when
+    /// `from_client`): that side's keys from the key block.
     pub fn change_cipher_spec(
         &mut self,
         log: &KeyLog,
-        client_random: &[u8; 32],
-        server_random: &[u8; 32],
-        suite_id: u16,
-        version: u16,
-        etm: bool,
+        hello: &Tls12Hello,
         from_client: bool,
         dir: usize,
     ) {
-        let Some(suite) = suites::lookup(suite_id) else {
+        let Some(suite) = suites::lookup(hello.suite) else {
             return;
         };
-        let Some(master) = log.get(client_random, Label::ClientRandom) else {
-            self.missing_keys = true;
+        let Some(master) = log.get(&hello.client_random, Label::ClientRandom) else {
             return;
         };
         self.suite = Some(suite);
-        let (client, server) =
-            tls12::key_block(&suite, version, master, client_random, server_random);
+        let (client, server) = tls12::key_block(
+            &suite,
+            hello.version,
+            master,
+            &hello.client_random,
+            &hello.server_random,
+        );
         let k = if from_client { client } else { server };
+        let cbc = suite.bulk.is_cbc();
         let cipher = RecordCipher::new(suite, k.key, k.iv, k.mac)
-            .with_etm(etm && suite.bulk.is_cbc())
-            .with_implicit_iv(version < 0x0302 && suite.bulk.is_cbc());
+            .with_etm(hello.encrypt_then_mac && cbc)
+            .with_implicit_iv(hello.version < 0x0302 && cbc);
         self.dirs[dir & 1] = Some(DirKeys {
             cipher,
             seq: 0,
