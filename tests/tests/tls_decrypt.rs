@@ -452,7 +452,7 @@ fn wrong_key_logs_give_expert_items_and_no_garbage() {
     );
     assert_eq!(seen.decrypted_sources, 0);
     assert_eq!(seen.failures.len(), 2, "{:?}", seen.failures);
-    assert!(seen.failures.iter().all(|m| m.contains("no secrets")));
+    assert!(seen.failures.iter().all(|m| m.contains("no secret")));
     // Without any key log nothing is tried and nothing is reported.
     let seen = dissect(&samples().join("tls12_aead.pcap"), None);
     assert!(seen.failures.is_empty() && seen.http.is_empty());
@@ -714,4 +714,65 @@ fn flows_show_the_decrypted_handshake() {
         assert!(!plain.contains(kind), "{kind} without keys");
     }
     assert!(plain.contains("\"decrypted\":false"));
+}
+
+/// A key log without the 0-RTT secret: the early data record and the
+/// EndOfEarlyData (both under the early keys) are left encrypted with one
+/// note; the rest of the connection decrypts.
+#[test]
+fn a_missing_early_secret_leaves_only_the_early_data_encrypted() {
+    let full = std::fs::read_to_string(samples().join("tls13_early_data.keys")).expect("keys");
+    let partial: String = full
+        .lines()
+        .filter(|l| !l.starts_with("CLIENT_EARLY_TRAFFIC_SECRET"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = std::env::temp_dir().join(format!(
+        "wirelens-tlsdec-{}-noearly.keys",
+        std::process::id()
+    ));
+    std::fs::write(&path, partial).expect("write keys");
+    let seen = dissect(&samples().join("tls13_early_data.pcap"), Some(&path));
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(seen.failures.len(), 1, "{:?}", seen.failures);
+    assert!(seen.failures[0].contains("no secret"));
+    let early = read("tls13_early_data.early.txt");
+    assert!(!seen.data.iter().any(|(_, b)| *b == early));
+    assert!(
+        !seen.handshake_types.contains(&5),
+        "EndOfEarlyData needs the early keys"
+    );
+    let finished = seen.handshake_types.iter().filter(|&&t| t == 20).count();
+    assert_eq!(finished, 4, "both Finished of both connections");
+    assert!(
+        seen.data.len() >= 4,
+        "the data after the handshake: {:?}",
+        seen.data.len()
+    );
+}
+
+/// `-o tls.keylog_file:FILE` is `--tls-keylog FILE`; a key log that cannot be read is an error.
+#[test]
+fn the_tshark_preference_names_the_key_log_too() {
+    let capture = samples().join("tls12_aead.pcap");
+    let pref = format!(
+        "tls.keylog_file:{}",
+        samples().join("tls12_aead.keys").display()
+    );
+    let (_, out) =
+        wirelens_print(&["-r", capture.to_str().expect("utf-8"), "-o", &pref]).expect("print");
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(
+        text.matches("GET /medium.http HTTP/1.1").count(),
+        3,
+        "{text}"
+    );
+    let err = wirelens_print(&[
+        "-r",
+        capture.to_str().expect("utf-8"),
+        "--tls-keylog",
+        "/nonexistent/keys.log",
+    ])
+    .expect_err("missing key log");
+    assert!(err.contains("cannot read the TLS key log file"), "{err}");
 }

@@ -470,8 +470,9 @@ fn server_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'
         s.client_random,
         cipher,
     ) {
+        let early = s.early_data_offered;
         s.decryption
-            .server_hello_tls13(log, &random, suite, conn.dir);
+            .server_hello_tls13(log, &random, suite, conn.dir, early);
     }
     s.psk_accepted |= hello.psk;
     s.resumed |= resumed || (tls13 && hello.psk);

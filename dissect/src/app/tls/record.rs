@@ -154,7 +154,7 @@ fn decrypt(
             None => "the decrypted record has no content type (all padding)".to_string(),
         },
         Outcome::Plain(p) => return Some((header.content_type, p)),
-        Outcome::NoKeys => {
+        Outcome::NoKeys | Outcome::Skipped => {
             if !s.decrypt_reported[dir] {
                 s.decrypt_reported[dir] = true;
                 cx.pkt.expert_field(
@@ -162,7 +162,7 @@ fn decrypt(
                     Severity::Note,
                     Group::Undecoded,
                     span,
-                    "TLS record not decrypted: the key log has no secrets for this connection",
+                    "TLS record not decrypted: the key log has no secret for it (no secrets for this connection or epoch)",
                 );
             }
             return None;

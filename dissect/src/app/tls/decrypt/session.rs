@@ -68,6 +68,10 @@ pub struct Decryption {
     pub decrypted: bool,
     /// Decryption failed in a direction: later records there are not tried.
     pub failed: [bool; 2],
+    /// The direction's next records may still be 0-RTT data (or
+    /// EndOfEarlyData) whose secret is unknown: a record that does not
+    /// decrypt is skipped rather than a failure.
+    trial: [bool; 2],
 }
 
 /// The result of trying one record.
@@ -76,6 +80,9 @@ pub enum Outcome {
     /// Not protected (no keys installed for the direction yet).
     NoKeys,
     Plain(Vec<u8>),
+    /// 0-RTT data (or EndOfEarlyData) without its secret, recognised by not
+    /// decrypting with the handshake keys: left encrypted.
+    Skipped,
     Failed(String),
 }
 
@@ -125,14 +132,17 @@ impl Decryption {
         self.record(client_dir, h, fragment)
     }
 
-    /// TLS 1.3 ServerHello: handshake keys for both directions (the client
-    /// keeps its 0-RTT keys while it sends early data).
+    /// TLS 1.3 ServerHello: handshake keys for both directions. A client
+    /// that offered early data keeps (or starts) its 0-RTT keys until
+    /// EndOfEarlyData; without its early secret, its next records are tried
+    /// with the handshake keys and skipped until one decrypts.
     pub fn server_hello_tls13(
         &mut self,
         log: &KeyLog,
         random: &[u8; 32],
         suite_id: u16,
         server_dir: usize,
+        early_offered: bool,
     ) {
         let Some(suite) = suites::lookup(suite_id) else {
             return;
@@ -150,11 +160,26 @@ impl Decryption {
         let client_early = self.dirs[c]
             .as_ref()
             .is_some_and(|d| d.epoch == Epoch::Early);
-        if !client_early {
-            self.dirs[c] = self.handshake[c]
-                .take()
-                .and_then(|secret| tls13_keys(suite, &secret, Epoch::Handshake));
+        if client_early {
+            return;
         }
+        if early_offered {
+            // The early secret, with the suite now known: the client may send
+            // EndOfEarlyData under it even without 0-RTT records before.
+            if let Some(keys) = self
+                .early_secret
+                .as_ref()
+                .filter(|e| e.len() == suite.prf.len())
+                .and_then(|e| tls13_keys(suite, e, Epoch::Early))
+            {
+                self.dirs[c] = Some(keys);
+                return;
+            }
+            self.trial[c] = true;
+        }
+        self.dirs[c] = self.handshake[c]
+            .take()
+            .and_then(|secret| tls13_keys(suite, &secret, Epoch::Handshake));
     }
 
     /// The server did not accept 0-RTT (no early_data in EncryptedExtensions):
@@ -166,6 +191,8 @@ impl Decryption {
             .is_some_and(|d| d.epoch == Epoch::Early)
         {
             self.switch(c, Switch::ToHandshake);
+            // 0-RTT records may still arrive after the ServerHello: skipped.
+            self.trial[c] = true;
         }
     }
 
@@ -213,13 +240,16 @@ impl Decryption {
             return Outcome::NoKeys;
         };
         let seq = keys.seq;
-        keys.seq = keys.seq.wrapping_add(1);
         match keys.cipher.decrypt(seq, h, fragment) {
             Ok(p) => {
+                keys.seq = seq.wrapping_add(1);
                 self.decrypted = true;
+                self.trial[dir & 1] = false;
                 Outcome::Plain(p)
             }
+            Err(_) if self.trial[dir & 1] => Outcome::Skipped,
             Err(e) => {
+                keys.seq = seq.wrapping_add(1);
                 self.failed[dir & 1] = true;
                 Outcome::Failed(e)
             }
