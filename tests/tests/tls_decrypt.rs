@@ -776,3 +776,55 @@ fn the_tshark_preference_names_the_key_log_too() {
     .expect_err("missing key log");
     assert!(err.contains("cannot read the TLS key log file"), "{err}");
 }
+
+/// Corrupted records (one byte flipped somewhere in a frame's TLS payload)
+/// never panic, and a record that does not authenticate is reported, never
+/// shown as plaintext.
+#[test]
+fn flipped_bytes_fail_cleanly() {
+    let mut reported = 0;
+    for name in ["tls12_cbc", "tls13_h2", "tls12_aead"] {
+        let file = CaptureFile::open(&samples().join(format!("{name}.pcap"))).expect("open");
+        let lens: Vec<usize> = {
+            let mut packets = file.packets();
+            std::iter::from_fn(|| packets.next().and_then(Result::ok).map(|f| f.data.len()))
+                .collect()
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..12 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let victim = (seed >> 33) as usize % lens.len();
+            // Past Ethernet, IPv4 and TCP with timestamps (66 bytes).
+            if lens[victim] <= 70 {
+                continue;
+            }
+            let at = 66 + (seed >> 13) as usize % (lens[victim] - 66);
+            let keys = samples().join(format!("{name}.keys"));
+            let mut d = Dissector::new(prefs_with(Some(&keys)));
+            let mut pkt = Packet::new(true);
+            let mut packets = file.packets();
+            let mut i = 0;
+            let mut failures = 0;
+            while let Some(Ok(frame)) = packets.next() {
+                let meta = frame.meta(packets.interfaces(), false);
+                let mut data = frame.data.to_vec();
+                if i == victim {
+                    data[at] ^= 0x5a;
+                }
+                d.dissect(&meta, &data, &mut pkt);
+                failures += pkt
+                    .experts
+                    .iter()
+                    .filter(|e| e.message.contains("decryption failed"))
+                    .count();
+                i += 1;
+            }
+            // At most one report per direction of each connection.
+            assert!(failures <= 6, "{name}: {failures} failures");
+            reported += failures;
+        }
+    }
+    assert!(reported > 0, "some flips land in protected records");
+}
