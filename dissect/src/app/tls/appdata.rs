@@ -218,3 +218,25 @@ fn response_until_close(buf: &[u8]) -> bool {
             || name.eq_ignore_ascii_case("transfer-encoding")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::response_until_close;
+
+    #[test]
+    fn only_responses_without_a_length_run_until_close() {
+        assert!(response_until_close(
+            b"HTTP/1.0 200 OK\r\nServer: x\r\n\r\nbody"
+        ));
+        assert!(!response_until_close(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"
+        ));
+        assert!(!response_until_close(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ));
+        assert!(!response_until_close(b"HTTP/1.1 304 Not Modified\r\n\r\n"));
+        assert!(!response_until_close(b"GET / HTTP/1.0\r\n\r\n"));
+        // The head is not complete yet: the framing decides when it is.
+        assert!(!response_until_close(b"HTTP/1.0 200 OK\r\nServer"));
+    }
+}

@@ -434,3 +434,19 @@ fn install_tls12_keys(cx: &Cx<'_>, s: &mut TlsSession, conn: Conn) {
     s.decryption
         .change_cipher_spec(log, &hello, from_client, conn.dir);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::inner_plaintext;
+
+    #[test]
+    fn tls13_inner_plaintext_loses_its_padding_and_type() {
+        assert_eq!(
+            inner_plaintext(b"hi\x17\x00\x00".to_vec()),
+            Some((23, b"hi".to_vec()))
+        );
+        assert_eq!(inner_plaintext(b"\x16".to_vec()), Some((22, Vec::new())));
+        assert_eq!(inner_plaintext(vec![0; 4]), None);
+        assert_eq!(inner_plaintext(Vec::new()), None);
+    }
+}
