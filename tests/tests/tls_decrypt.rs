@@ -828,3 +828,30 @@ fn flipped_bytes_fail_cleanly() {
     }
     assert!(reported > 0, "some flips land in protected records");
 }
+
+/// The pcapng reader surfaces the Decryption Secrets Block: one TLS key log
+/// with every secret of the file the capture was made with.
+#[test]
+fn the_decryption_secrets_block_is_read() {
+    let file = CaptureFile::open(&samples().join("tls13_http11.dsb.pcapng")).expect("open");
+    let secrets = file.decryption_secrets();
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(
+        secrets[0].0,
+        wirelens_dissect::dissector::SECRETS_TLS_KEYLOG
+    );
+    let text = String::from_utf8_lossy(&secrets[0].1).into_owned();
+    let (embedded, bad) = wirelens_dissect::app::tls::decrypt::KeyLog::parse(&text);
+    assert!(bad.is_empty(), "{bad:?}");
+    let file_text = std::fs::read_to_string(samples().join("tls13_http11.keys")).expect("keys");
+    let (from_file, _) = wirelens_dissect::app::tls::decrypt::KeyLog::parse(&file_text);
+    assert_eq!(embedded, from_file);
+    assert_eq!(
+        embedded.len(),
+        15,
+        "five secrets for each of three connections"
+    );
+    // A pcap has no such block.
+    let pcap = CaptureFile::open(&samples().join("tls13_http11.pcap")).expect("open");
+    assert!(pcap.decryption_secrets().is_empty());
+}
