@@ -11,6 +11,10 @@
 //! - [`names`]: IANA registry names; [`fields`]: the display-filter fields.
 //! - [`x509`]: certificate summaries; [`fingerprint`]: JA3, JA3S and JA4.
 //! - [`state`]: per-connection state and the handshake timeline.
+//! - [`decrypt`]: decryption with key log secrets (`tls.keylog_file`, pcapng
+//!   Decryption Secrets Blocks); decrypted records are dissected from a
+//!   "Decrypted TLS" data source, and [`appdata`] hands their application
+//!   data to HTTP/1.x, HTTP/2 or data, put together across records.
 
 pub mod appdata;
 pub mod cursor;
