@@ -157,12 +157,19 @@ fn decrypt(
         Outcome::NoKeys | Outcome::Skipped => {
             if !s.decrypt_reported[dir] {
                 s.decrypt_reported[dir] = true;
+                let why = match s.decryption.unsupported {
+                    Some(suite) => format!(
+                        "TLS record not decrypted: cipher suite {} (0x{suite:04x}) is not supported for decryption",
+                        names::cipher_suite(suite.into()).unwrap_or("unknown")
+                    ),
+                    None => "TLS record not decrypted: the key log has no secret for it (no secrets for this connection or epoch)".into(),
+                };
                 cx.pkt.expert_field(
                     &DECRYPTION_FAILED,
                     Severity::Note,
                     Group::Undecoded,
                     span,
-                    "TLS record not decrypted: the key log has no secret for it (no secrets for this connection or epoch)",
+                    why,
                 );
             }
             return None;

@@ -68,6 +68,9 @@ pub struct Decryption {
     pub decrypted: bool,
     /// Decryption failed in a direction: later records there are not tried.
     pub failed: [bool; 2],
+    /// The negotiated cipher suite, when it is one that cannot be decrypted
+    /// (CCM, NULL, export, non-AES block ciphers...).
+    pub unsupported: Option<u16>,
     /// The direction's next records may still be 0-RTT data (or
     /// EndOfEarlyData) whose secret is unknown: a record that does not
     /// decrypt is skipped rather than a failure.
@@ -145,6 +148,7 @@ impl Decryption {
         early_offered: bool,
     ) {
         let Some(suite) = suites::lookup(suite_id) else {
+            self.unsupported = Some(suite_id);
             return;
         };
         self.suite = Some(suite);
@@ -206,6 +210,7 @@ impl Decryption {
         dir: usize,
     ) {
         let Some(suite) = suites::lookup(hello.suite) else {
+            self.unsupported = Some(hello.suite);
             return;
         };
         let Some(master) = log.get(&hello.client_random, Label::ClientRandom) else {

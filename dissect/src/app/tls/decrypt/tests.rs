@@ -126,3 +126,26 @@ fn tls13_handshake_messages_become_visible() {
         "/pki/srv_key.pem"
     );
 }
+
+/// A suite without a decryptor (here AES-CCM) is remembered, so the note
+/// can say why nothing is decrypted; its records are left alone.
+#[test]
+fn an_unsupported_suite_is_named_not_tried() {
+    use super::cipher::Header;
+    use super::session::{Decryption, Outcome, Tls12Hello};
+    let mut d = Decryption::default();
+    let hello = Tls12Hello {
+        client_random: [1; 32],
+        server_random: [2; 32],
+        suite: 0xc0ac,
+        version: 0x0303,
+        encrypt_then_mac: false,
+    };
+    d.change_cipher_spec(&KeyLog::default(), &hello, true, 0);
+    assert_eq!(d.unsupported, Some(0xc0ac));
+    let h = Header {
+        content_type: 23,
+        version: 0x0303,
+    };
+    assert!(matches!(d.record(0, h, &[0; 40]), Outcome::NoKeys));
+}
