@@ -149,10 +149,19 @@ fn decrypt(
         s.decryption.record(conn.dir, header, r.fragment)
     };
     let reason = match outcome {
-        Outcome::Plain(p) if r.tls13 => match inner_plaintext(p) {
-            Some(inner) => return Some(inner),
-            None => "the decrypted record has no content type (all padding)".to_string(),
-        },
+        Outcome::Plain(p) if r.tls13 => {
+            let inner = inner_plaintext(p);
+            if inner.is_none() {
+                cx.pkt.expert_field(
+                    &DECRYPTION_FAILED,
+                    Severity::Warn,
+                    Group::Malformed,
+                    span,
+                    "the decrypted TLS 1.3 record has no content type (all padding)",
+                );
+            }
+            return inner;
+        }
         Outcome::Plain(p) => return Some((header.content_type, p)),
         Outcome::NoKeys | Outcome::Skipped => {
             if !s.decrypt_reported[dir] {
