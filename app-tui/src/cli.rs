@@ -56,6 +56,10 @@ pub struct FlowsArgs {
     /// Display filter: only flows with at least one matching packet.
     #[arg(short = 'Y', value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// An NSS key log file (SSLKEYLOGFILE format) to decrypt TLS with: the
+    /// decrypted handshake joins the TLS timeline.
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -131,6 +135,9 @@ pub struct PrintArgs {
     /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
     #[arg(short = 'o', value_name = "PREF")]
     pub prefs: Vec<String>,
+    /// An NSS key log file (SSLKEYLOGFILE format) to decrypt TLS with; same as `-o tls.keylog_file:FILE`.
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

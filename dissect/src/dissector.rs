@@ -1,6 +1,9 @@
 //! The dissection driver: one `Dissector` per capture carries the state that
 //! stateful analysis needs from frame to frame, and runs the layer chain.
 
+use std::sync::Arc;
+
+use crate::app::tls::decrypt::KeyLog;
 use crate::flow::State;
 use crate::frame::{self, FrameMeta};
 use crate::model::{Address, Packet};
@@ -22,6 +25,11 @@ pub struct Prefs {
     pub http2_tcp_ports: Vec<u16>,
     /// What the analysis keeps for reports beyond packet trees.
     pub retention: crate::flow::Retention,
+    /// `tls.keylog_file` (and the capture's Decryption Secrets Blocks): TLS
+    /// secrets by client random, for decryption.
+    pub tls_keylog: Option<Arc<KeyLog>>,
+    /// Lines of the key log file that could not be read, for the user.
+    pub tls_keylog_warnings: Vec<String>,
 }
 
 impl Default for Prefs {
@@ -34,6 +42,8 @@ impl Default for Prefs {
             tcp_relative_seq: true,
             http2_tcp_ports: Vec::new(),
             retention: crate::flow::Retention::FULL,
+            tls_keylog: None,
+            tls_keylog_warnings: Vec::new(),
         }
     }
 }
@@ -44,6 +54,9 @@ impl Prefs {
         let (name, value) = spec
             .split_once(':')
             .ok_or_else(|| format!("preference '{spec}' is not of the form name:value"))?;
+        if name == "tls.keylog_file" {
+            return self.read_tls_keylog(value);
+        }
         if name == "http2.tcp.port" {
             self.http2_tcp_ports = parse_port_range(value)
                 .ok_or_else(|| format!("preference '{name}' takes ports and ranges such as 8000,9000-9010, not '{value}'"))?;
@@ -67,6 +80,42 @@ impl Prefs {
         };
         *slot = flag;
         Ok(())
+    }
+}
+
+/// pcapng Decryption Secrets Block type of TLS key logs ("TLSK").
+pub const SECRETS_TLS_KEYLOG: u32 = 0x544c_534b;
+
+impl Prefs {
+    /// Reads an NSS key log file (`tls.keylog_file`, `--tls-keylog`); lines
+    /// that do not parse are kept as warnings. An empty path clears it.
+    pub fn read_tls_keylog(&mut self, path: &str) -> Result<(), String> {
+        if path.is_empty() {
+            self.tls_keylog = None;
+            return Ok(());
+        }
+        let text = std::fs::read(path)
+            .map_err(|e| format!("cannot read the TLS key log file '{path}': {e}"))?;
+        self.add_tls_keylog_text(&String::from_utf8_lossy(&text), path);
+        Ok(())
+    }
+
+    /// Adds the secrets of a capture's Decryption Secrets Block; other types than TLS key logs are ignored.
+    pub fn add_decryption_secrets(&mut self, secrets_type: u32, data: &[u8]) {
+        if secrets_type == SECRETS_TLS_KEYLOG {
+            self.add_tls_keylog_text(&String::from_utf8_lossy(data), "decryption secrets block");
+        }
+    }
+
+    fn add_tls_keylog_text(&mut self, text: &str, origin: &str) {
+        let (log, bad) = KeyLog::parse(text);
+        for b in bad {
+            self.tls_keylog_warnings.push(format!("{origin}: {b}"));
+        }
+        match &mut self.tls_keylog {
+            Some(existing) => Arc::make_mut(existing).merge(&log),
+            None => self.tls_keylog = Some(Arc::new(log)),
+        }
     }
 }
 

@@ -589,6 +589,7 @@ fn flows_carry_a_bgp_object_and_stats_print_the_route_view() {
         file: file.clone(),
         format: wirelens::cli::FlowsFormat::Ndjson,
         display_filter: None,
+        tls_keylog: None,
     };
     let mut out = Vec::new();
     wirelens::commands::flows::run(&args, &mut out).expect("flows");

@@ -17,6 +17,7 @@ fn flows_filtered(path: &str, format: FlowsFormat, filter: Option<&str>) -> Stri
         file: corpus_dir().join(path),
         format,
         display_filter: filter.map(str::to_owned),
+        tls_keylog: None,
     };
     let mut out = Vec::new();
     wirelens::commands::flows::run(&args, &mut out).expect("flows");

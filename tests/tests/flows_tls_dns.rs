@@ -11,6 +11,7 @@ fn ndjson(path: &str) -> Vec<Value> {
         file: corpus_dir().join(path),
         format: FlowsFormat::Ndjson,
         display_filter: None,
+        tls_keylog: None,
     };
     let mut out = Vec::new();
     wirelens::commands::flows::run(&args, &mut out).expect("flows");

@@ -217,6 +217,7 @@ fn ssh_objects(name: &str) -> Vec<Value> {
         file: corpus_dir().join(format!("ssh/{name}.pcap")),
         format: FlowsFormat::Ndjson,
         display_filter: None,
+        tls_keylog: None,
     };
     let mut out = Vec::new();
     wirelens::commands::flows::run(&args, &mut out).expect("flows");

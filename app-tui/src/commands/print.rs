@@ -111,6 +111,11 @@ pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
     for p in &args.prefs {
         prefs.set(p).map_err(Error)?;
     }
+    if let Some(path) = &args.tls_keylog {
+        prefs
+            .read_tls_keylog(&path.to_string_lossy())
+            .map_err(Error)?;
+    }
     if args.format == Format::Fields {
         if args.fields.is_empty() {
             return Err(Error("-T fields needs at least one -e FIELD".into()));
@@ -122,6 +127,13 @@ pub fn print(args: &PrintArgs, out: &mut impl Write) -> Result<Outcome, Error> {
     let layout = FieldLayout::parse(&args.field_options)?;
     let filter = compile_filter(args.display_filter.as_deref())?;
     let file = input::open(&args.file)?;
+    // Secrets embedded in the capture (pcapng Decryption Secrets Blocks).
+    for (kind, data) in file.decryption_secrets() {
+        prefs.add_decryption_secrets(kind, &data);
+    }
+    for w in prefs.tls_keylog_warnings.drain(..) {
+        eprintln!("wirelens: TLS key log {w} (skipped)");
+    }
     if let Some(target) = &args.write {
         return write_packets(args, prefs, filter.as_ref(), &file, target);
     }

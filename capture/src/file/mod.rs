@@ -482,6 +482,16 @@ impl CaptureFile {
     /// [`Packets::metadata`] instead and skip that extra pass.
     ///
     /// [`packets`]: CaptureFile::packets
+    /// The secrets of the file's pcapng Decryption Secrets Blocks, as
+    /// (secrets type, data) in file order (none for pcap). For TLS key logs
+    /// (type `0x544c534b`) hand them to `Prefs::add_decryption_secrets`.
+    pub fn decryption_secrets(&self) -> Vec<(u32, Vec<u8>)> {
+        match &self.kind {
+            Kind::PcapNg => pcapng::decryption_secrets(self.as_bytes()),
+            Kind::Pcap { .. } => Vec::new(),
+        }
+    }
+
     pub fn metadata(&self) -> &Metadata {
         self.metadata.get_or_init(|| match &self.kind {
             Kind::Pcap { interface, .. } => Metadata {

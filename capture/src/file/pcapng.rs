@@ -379,6 +379,39 @@ pub(super) struct BlockReader {
     section: Option<SectionState>,
 }
 
+/// Secrets kept from a file's Decryption Secrets Blocks at most, in bytes.
+pub const MAX_DECRYPTION_SECRETS: usize = 64 * 1024 * 1024;
+
+/// The Decryption Secrets Blocks of a pcapng file in file order, as
+/// (secrets type, secrets data). Walks the block framing only; a damaged
+/// block ends the walk (packet reading reports the damage).
+pub(super) fn decryption_secrets(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut kept = 0;
+    let mut pos = 0;
+    let mut endian = Endian::Little;
+    while let Ok(Some(block)) = read_block(bytes, pos, endian) {
+        endian = block.endian;
+        pos = block.end();
+        if block.kind != DSB_MAGIC {
+            continue;
+        }
+        let (Some(kind), Some(len)) = (endian.u32_at(block.body, 0), endian.u32_at(block.body, 4))
+        else {
+            continue;
+        };
+        let Some(data) = block.body.get(8..).and_then(|b| b.get(..len as usize)) else {
+            continue;
+        };
+        kept += data.len();
+        if kept > MAX_DECRYPTION_SECRETS {
+            break;
+        }
+        out.push((kind, data.to_vec()));
+    }
+    out
+}
+
 impl BlockReader {
     pub(super) fn new() -> Self {
         BlockReader {

@@ -239,7 +239,12 @@ impl Session {
     }
 
     /// Starts loading an opened capture.
-    pub fn start(file: CaptureFile, config: Config) -> Session {
+    pub fn start(file: CaptureFile, mut config: Config) -> Session {
+        // Secrets embedded in the capture decrypt for the load and every
+        // replay alike, so on-demand trees equal a full pass.
+        for (kind, data) in file.decryption_secrets() {
+            config.prefs.add_decryption_secrets(kind, &data);
+        }
         let pcapng = matches!(file.format(), FileFormat::PcapNg);
         let analysis = Analysis {
             dissector: Dissector::new(config.prefs.clone()),

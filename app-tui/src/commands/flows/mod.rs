@@ -93,7 +93,7 @@ use tls::tls_json;
 
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let filter = super::print::compile_filter(args.display_filter.as_deref())?;
-    let (dissector, selected) = dissect_selecting(&args.file, filter.as_ref())?;
+    let (dissector, selected) = dissect_selecting(args, filter.as_ref())?;
     let state = dissector.state();
     let by_stream: HashMap<u32, &Conversation> =
         state.tcp.conversations().map(|c| (c.stream, c)).collect();
@@ -154,16 +154,25 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
 
 /// Dissects the whole capture (every packet feeds the flow table) and, with a
 /// filter, collects the flows (by opening frame) that a matching packet counted towards.
+/// TLS is decrypted with `--tls-keylog` and the capture's Decryption Secrets Blocks.
 fn dissect_selecting(
-    path: &std::path::Path,
+    args: &FlowsArgs,
     filter: Option<&Filter>,
 ) -> Result<(Dissector, Option<HashSet<u64>>), Error> {
-    let Some(filter) = filter else {
-        return Ok((super::stats::dissect_all(path)?, None));
-    };
+    let path = &args.file;
     let file = crate::input::open(path)?;
-    let mut dissector = Dissector::new(super::stats::tshark_prefs());
-    let mut pkt = Packet::new(filter.needs_tree());
+    let mut prefs = super::stats::tshark_prefs();
+    if let Some(k) = &args.tls_keylog {
+        prefs.read_tls_keylog(&k.to_string_lossy()).map_err(Error)?;
+    }
+    for (kind, data) in file.decryption_secrets() {
+        prefs.add_decryption_secrets(kind, &data);
+    }
+    for w in prefs.tls_keylog_warnings.drain(..) {
+        eprintln!("wirelens: TLS key log {w} (skipped)");
+    }
+    let mut dissector = Dissector::new(prefs);
+    let mut pkt = Packet::new(filter.is_some_and(Filter::needs_tree));
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut selected = HashSet::new();
     let mut packets = file.packets();
@@ -177,11 +186,11 @@ fn dissect_selecting(
         };
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
-        if filter.matches(&pkt, &meta, frame.data) {
+        if filter.is_some_and(|f| f.matches(&pkt, &meta, frame.data)) {
             selected.extend(dissector.state().flows.last_flow);
         }
     }
-    Ok((dissector, Some(selected)))
+    Ok((dissector, filter.map(|_| selected)))
 }
 
 /// Zeek's `proto` names.

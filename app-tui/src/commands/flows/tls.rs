@@ -40,6 +40,7 @@ pub fn tls_json(s: &TlsSession) -> Option<Value> {
         "resumed": s.resumed,
         "psk": s.psk_accepted,
         "early_data": s.early_data_sent,
+        "decrypted": s.decryption.decrypted,
         "handshake_duration": s.handshake_duration().map(secs),
         "timeline": events,
     }))

@@ -89,6 +89,11 @@ struct Head<'a> {
     headers: Vec<(&'a str, &'a str)>,
     /// Length of the head including the blank line.
     len: usize,
+    /// Length of the blank line: 2 ("\r\n"), or 1 for a bare "\n" (which
+    /// Wireshark accepts as a line end too).
+    blank: usize,
+    /// Length of the start line with its line end.
+    start_len: usize,
 }
 
 impl Head<'_> {
@@ -110,10 +115,20 @@ impl Head<'_> {
 }
 
 fn parse_head(buf: &[u8]) -> Option<Head<'_>> {
-    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    // The head ends at the first empty line: a line end followed by "\r\n" or "\n".
+    let (end, blank) = buf
+        .windows(3)
+        .enumerate()
+        .find_map(|(i, w)| match w {
+            [b'\n', b'\r', b'\n'] => Some((i, 2)),
+            [b'\n', b'\n', _] => Some((i, 1)),
+            _ => None,
+        })
+        .or_else(|| buf.ends_with(b"\n\n").then(|| (buf.len() - 2, 1)))?;
     let text = std::str::from_utf8(&buf[..end]).ok()?;
-    let mut lines = text.split("\r\n");
+    let mut lines = text.split('\n').map(|l| l.trim_end_matches('\r'));
     let start = lines.next()?;
+    let start_len = buf.iter().position(|&b| b == b'\n').map_or(end, |p| p + 1);
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim(), v.trim()))
@@ -121,7 +136,9 @@ fn parse_head(buf: &[u8]) -> Option<Head<'_>> {
     Some(Head {
         start,
         headers,
-        len: end + 4,
+        len: end + 1 + blank,
+        blank,
+        start_len,
     })
 }
 
@@ -294,7 +311,7 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
         cx.pkt.set_info(|i| i.push_str("Continuation"));
         return msg.len();
     };
-    let start_len = head.start.len() + 2;
+    let start_len = head.start_len;
     let start_span = Span::new(off, start_len);
     let is_response = head.is_response();
     cx.pkt.set_info(|i| {
@@ -316,7 +333,13 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
         start_line_fields(p, off, start, is_response);
     });
     let mut at = off + start_len;
-    for line in msg[start_len..head.len - 2].split(|&b| b == b'\n') {
+    let header_lines = msg
+        .get(start_len..head.len - head.blank)
+        .unwrap_or_default();
+    for line in header_lines
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+    {
         let len = line.len() + 1;
         let s = String::from_utf8_lossy(line);
         let s = s.trim_end_matches('\r');
@@ -332,8 +355,10 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
         }
         at += len;
     }
-    cx.pkt
-        .add_with(&LINE, Span::new(at, 2), || Value::Text("\\r\\n".into()));
+    let blank = if head.blank == 2 { "\\r\\n" } else { "\\n" };
+    cx.pkt.add_with(&LINE, Span::new(at, head.blank), || {
+        Value::Text(blank.into())
+    });
     pair(cx, &head, start, is_response);
     let body = &msg[head.len..];
     let body_off = off + head.len;
@@ -490,8 +515,11 @@ fn pair(cx: &mut Cx<'_>, head: &Head<'_>, start: &str, is_response: bool) {
         conn.client.get_or_insert(seg.dir & 1);
         conn.http1_requests += 1;
         let uri = start.split(' ').nth(1).unwrap_or("");
+        // Over TLS (decrypted) the scheme is https.
+        let tls = cx.pkt.layers.iter().any(|l| l.proto.name == "tls");
+        let scheme = if tls { "https" } else { "http" };
         let full_uri = if uri.starts_with('/') {
-            format!("http://{}{}", head.header("host").unwrap_or(""), uri)
+            format!("{scheme}://{}{}", head.header("host").unwrap_or(""), uri)
         } else {
             uri.to_string()
         };

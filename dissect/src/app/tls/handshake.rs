@@ -2,6 +2,7 @@
 //! tshark's fields; the hellos also update the session and its timeline.
 
 use super::cursor::Cursor;
+use super::decrypt::session::Switch;
 use super::extensions::{self, Hello, HelloKind};
 use super::fields::*;
 use super::record::{event, nested};
@@ -19,6 +20,9 @@ pub const HRR_RANDOM: [u8; 32] = [
 const CLIENT_HELLO: u8 = 1;
 const SERVER_HELLO: u8 = 2;
 const NEW_SESSION_TICKET: u8 = 4;
+const END_OF_EARLY_DATA: u8 = 5;
+const ENCRYPTED_EXTENSIONS: u8 = 8;
+const KEY_UPDATE: u8 = 24;
 const CERTIFICATE_MSG: u8 = 11;
 const SERVER_KEY_EXCHANGE: u8 = 12;
 const CERTIFICATE_REQUEST: u8 = 13;
@@ -165,10 +169,38 @@ fn message(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, ty: u8, m: Cursor<'_
         }
         FINISHED => {
             info_item(cx, name);
-            cx.pkt.add(&VERIFY_DATA, m.rest_span(), Value::SpanBytes);
+            cx.pkt.add(&VERIFY_DATA, m.rest_span(), Value::None);
             let dir = conn.dir.min(1);
             s.finished[dir].get_or_insert(cx.meta.ts);
+            if s.is_tls13() {
+                // The sender's application traffic keys protect what follows.
+                s.switch[dir] = Some(Switch::ToApplication);
+            }
             event(cx, s, conn, "finished", "Finished");
+        }
+        ENCRYPTED_EXTENSIONS => {
+            info_item(cx, name);
+            encrypted_extensions(cx, s, conn, m);
+            event(cx, s, conn, "encrypted_extensions", "EncryptedExtensions");
+        }
+        END_OF_EARLY_DATA => {
+            info_item(cx, name);
+            s.switch[conn.dir.min(1)] = Some(Switch::ToHandshake);
+            event(cx, s, conn, "end_of_early_data", "EndOfEarlyData");
+        }
+        KEY_UPDATE => {
+            info_item(cx, name);
+            let mut m = m;
+            let request = m.u8();
+            if let Some((sp, r)) = request {
+                cx.pkt.add(&KEY_UPDATE_REQUEST, sp, Value::Uint(r.into()));
+            }
+            s.switch[conn.dir.min(1)] = Some(Switch::KeyUpdate);
+            let label = match request {
+                Some((_, 1)) => "KeyUpdate (update requested)",
+                _ => "KeyUpdate",
+            };
+            event(cx, s, conn, "key_update", label);
         }
         _ => info_item(cx, name),
     }
@@ -214,6 +246,28 @@ fn cut_short(cx: &mut Cx<'_>, m: &Cursor<'_>, what: &str) {
     cx.pkt.malformed(m.rest_span(), format!("{what} cut short"));
 }
 
+/// TLS 1.3 EncryptedExtensions (seen decrypted): the server's extensions;
+/// without early_data the client's 0-RTT data was refused.
+fn encrypted_extensions(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'_>) {
+    let mut hello = Hello::default();
+    if let Some((sp, len)) = m.u16() {
+        cx.pkt.add(&EXTENSIONS_LENGTH, sp, Value::Uint(len.into()));
+        let (exts, complete) = m.sub(len.into());
+        extensions::dissect(cx, HelloKind::Server, exts, &mut hello);
+        if !complete {
+            cut_short(cx, &m, "EncryptedExtensions");
+        }
+    }
+    if let Some(a) = hello.alpn.first() {
+        s.alpn = Some(a.clone());
+    }
+    s.early_data_accepted |= hello.early_data;
+    if !hello.early_data {
+        let client = s.client_dir.unwrap_or(1 - conn.dir.min(1));
+        s.decryption.early_data_rejected(client);
+    }
+}
+
 fn client_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'_>) {
     if s.client_dir.is_none() {
         s.client_dir = Some(conn.dir);
@@ -224,7 +278,7 @@ fn client_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'
         let (sp, version) = m.u16()?;
         cx.pkt.add(&HS_VERSION, sp, Value::Uint(version.into()));
         ja.version = version;
-        random(cx, &mut m, s.is_tls13())?;
+        s.client_random = Some(random(cx, &mut m, s.is_tls13())?);
         let id = session_id(cx, &mut m)?;
         s.client_session_id = id.to_vec();
         let (sp, len) = m.u16()?;
@@ -273,6 +327,10 @@ fn client_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'
     s.alpn_offered = h.alpn.clone();
     s.psk_offered |= h.psk;
     s.early_data_offered |= h.early_data;
+    s.offered_suites.clone_from(&ja.ciphers);
+    if let (Some(log), Some(random)) = (cx.prefs.tls_keylog.as_deref(), s.client_random) {
+        s.decryption.client_hello(log, &random, &ja.ciphers);
+    }
     let (ja3_full, ja3) = fingerprint::ja3(&ja);
     let ja4 = fingerprint::ja4(&ja);
     cx.pkt.add_with(&JA3_FULL, m.rest_span(), || {
@@ -338,6 +396,9 @@ fn server_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'
         cx.pkt.add(&HS_VERSION, sp, Value::Uint(v.into()));
         let r = random(cx, &mut m, tls13)?;
         hrr = r == HRR_RANDOM;
+        if !hrr {
+            s.server_random = Some(r);
+        }
         if !is_old_draft(v) {
             let id = session_id(cx, &mut m)?;
             resumed = !id.is_empty() && id == s.client_session_id.as_slice() && !tls13;
@@ -401,6 +462,18 @@ fn server_hello(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, mut m: Cursor<'
     if let Some(a) = hello.alpn.first() {
         s.alpn = Some(a.clone());
     }
+    // encrypt_then_mac (RFC 7366) echoed by the server.
+    s.encrypt_then_mac = hello.ext_types.contains(&22);
+    if let (true, Some(log), Some(random), Some(suite)) = (
+        tls13,
+        cx.prefs.tls_keylog.as_deref(),
+        s.client_random,
+        cipher,
+    ) {
+        let early = s.early_data_offered;
+        s.decryption
+            .server_hello_tls13(log, &random, suite, conn.dir, early);
+    }
     s.psk_accepted |= hello.psk;
     s.resumed |= resumed || (tls13 && hello.psk);
     let label = format!(
@@ -429,10 +502,12 @@ fn new_session_ticket(cx: &mut Cx<'_>, s: &mut TlsSession, mut m: Cursor<'_>) {
             let (sp, life) = m.u32()?;
             cx.pkt.add(&TICKET_LIFETIME, sp, Value::Uint(life.into()));
             if tls13 {
-                // Age add and nonce come before the ticket in TLS 1.3; not shown by tshark here.
-                m.u32()?;
-                let (_, n) = m.u8()?;
-                m.bytes(n.into())?;
+                let (sp, add) = m.u32()?;
+                cx.pkt.add(&TICKET_AGE_ADD, sp, Value::Uint(add.into()));
+                let (sp, n) = m.u8()?;
+                cx.pkt.add(&TICKET_NONCE_LENGTH, sp, Value::Uint(n.into()));
+                let (sp, _) = m.bytes(n.into())?;
+                cx.pkt.add(&TICKET_NONCE, sp, Value::SpanBytes);
             }
             let (sp, len) = m.u16()?;
             cx.pkt.add(&TICKET_LENGTH, sp, Value::Uint(len.into()));
@@ -456,7 +531,12 @@ fn certificate(cx: &mut Cx<'_>, s: &mut TlsSession, mut m: Cursor<'_>) {
     let tls13 = s.is_tls13();
     let ok = (|| {
         if tls13 {
-            let (_, ctx_len) = m.u8()?;
+            let (sp, ctx_len) = m.u8()?;
+            cx.pkt.add(
+                &CERT_REQUEST_CONTEXT_LENGTH,
+                sp,
+                Value::Uint(ctx_len.into()),
+            );
             m.bytes(ctx_len.into())?;
         }
         let (sp, len) = m.u24()?;
@@ -484,11 +564,15 @@ fn certificate(cx: &mut Cx<'_>, s: &mut TlsSession, mut m: Cursor<'_>) {
                     });
                 }
                 if tls13 {
-                    let Some((_, ext_len)) = list.u16() else {
+                    let Some((sp, ext_len)) = list.u16() else {
                         ok = false;
                         return;
                     };
-                    if list.bytes(ext_len.into()).is_none() {
+                    cx.pkt
+                        .add(&EXTENSIONS_LENGTH, sp, Value::Uint(ext_len.into()));
+                    let (exts, complete) = list.sub(ext_len.into());
+                    extensions::dissect(cx, HelloKind::Server, exts, &mut Hello::default());
+                    if !complete {
                         ok = false;
                         return;
                     }

@@ -11,8 +11,14 @@
 //! - [`names`]: IANA registry names; [`fields`]: the display-filter fields.
 //! - [`x509`]: certificate summaries; [`fingerprint`]: JA3, JA3S and JA4.
 //! - [`state`]: per-connection state and the handshake timeline.
+//! - [`decrypt`]: decryption with key log secrets (`tls.keylog_file`, pcapng
+//!   Decryption Secrets Blocks); decrypted records are dissected from a
+//!   "Decrypted TLS" data source, and [`appdata`] hands their application
+//!   data to HTTP/1.x, HTTP/2 or data, put together across records.
 
+pub mod appdata;
 pub mod cursor;
+pub mod decrypt;
 pub mod extensions;
 pub mod fields;
 pub mod fingerprint;
@@ -158,11 +164,20 @@ fn enter_layer(cx: &mut Cx<'_>, off: usize, len: usize) {
 pub fn mark_segment_of_pdu(cx: &mut Cx<'_>, payload: &[u8]) {
     const NOTE: &str = "[TCP segment of a reassembled PDU]";
     let starts_record = matches!(payload, [20..=24, 3, ..]);
-    let info = &mut cx.pkt.summary.info;
-    if info.starts_with("[TCP Retransmission]") {
+    if cx.pkt.summary.info.starts_with("[TCP Retransmission]") {
         // Bytes already delivered: Wireshark does not offer them to TLS again.
         return;
     }
+    if starts_record && cx.prefs.tls_keylog.is_some() {
+        // With keys, Wireshark's TLS dissector looks at the record start
+        // before asking for the rest: an empty `tls` item is left behind
+        // (named in the chain, not in the Protocol column).
+        let protocol = cx.pkt.summary.protocol;
+        cx.pkt.begin_layer(&TLS, Span::new(0, 0));
+        cx.pkt.set_title(|t| t.push_str(TLS.label));
+        cx.pkt.summary.protocol = protocol;
+    }
+    let info = &mut cx.pkt.summary.info;
     if starts_record {
         info.clear();
     } else if !info.is_empty() {

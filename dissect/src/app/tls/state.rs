@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use super::decrypt::session::{Decryption, Switch};
+use crate::flow::reassembly::PduAssembler;
 use crate::flow::timeline::{Direction, Timeline};
 use crate::model::{Duration, Timestamp};
 
@@ -53,6 +55,23 @@ pub struct TlsSession {
     pub finished: [Option<Timestamp>; 2],
     pub first_app_data: [bool; 2],
     pub timeline: Timeline,
+    /// The hellos' randoms: the key log is keyed by the client's; TLS ≤ 1.2
+    /// key blocks need both.
+    pub client_random: Option<[u8; 32]>,
+    pub server_random: Option<[u8; 32]>,
+    /// The ClientHello's cipher suites (0-RTT data uses one of them).
+    pub offered_suites: Vec<u16>,
+    /// The server accepted encrypt_then_mac (RFC 7366).
+    pub encrypt_then_mac: bool,
+    /// Record decryption, when a key log has this connection's secrets.
+    pub decryption: Decryption,
+    /// A decrypted handshake message changes its direction's keys after its record.
+    pub switch: [Option<Switch>; 2],
+    /// Decrypted application data, per TCP direction, cut into the
+    /// application protocol's PDUs (they may span records).
+    pub app: [PduAssembler; 2],
+    /// A decryption problem was reported for the direction (once).
+    pub decrypt_reported: [bool; 2],
 }
 
 impl TlsSession {
