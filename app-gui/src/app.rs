@@ -19,8 +19,13 @@ pub struct WirelensApp {
 impl WirelensApp {
     /// An app that opens `file` (if any) as soon as it is first shown.
     pub fn new(file: Option<PathBuf>) -> Self {
+        WirelensApp::with_prefs(file, wirelens_dissect::Prefs::default())
+    }
+
+    /// An app that dissects with `prefs` (a TLS key log, `-o` settings).
+    pub fn with_prefs(file: Option<PathBuf>, prefs: wirelens_dissect::Prefs) -> Self {
         WirelensApp {
-            state: AppState::with_file(file),
+            state: AppState::with_file_and_prefs(file, prefs),
             fonts_installed: false,
         }
     }
@@ -54,8 +59,18 @@ impl WirelensApp {
             // why): offer to open a file.
             _ => {
                 let ctx = ui.ctx().clone();
-                if let Some(path) = open_prompt::show(ui, &mut state.path_input) {
-                    self.open(&ctx, path);
+                let asked = open_prompt::show(ui, &mut state.path_input, &mut state.keylog_input);
+                if let Some(e) = &state.keylog_error {
+                    ui.vertical_centered(|ui| ui.colored_label(ui.visuals().error_fg_color, e));
+                }
+                if let Some(path) = asked {
+                    match state.apply_keylog_input() {
+                        Ok(()) => {
+                            state.keylog_error = None;
+                            self.open(&ctx, path);
+                        }
+                        Err(e) => state.keylog_error = Some(e),
+                    }
                 }
             }
         }

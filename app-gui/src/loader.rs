@@ -81,12 +81,21 @@ impl Loader {
     /// Only if the operating system refuses to start a thread; everything
     /// that can go wrong with the file is reported as a [`LoadEvent`].
     pub fn spawn(path: PathBuf, notify: impl Fn() + Send + 'static) -> std::io::Result<Loader> {
+        Loader::spawn_with(path, Prefs::default(), notify)
+    }
+
+    /// [`Loader::spawn`] with dissection preferences (a TLS key log, `-o` settings).
+    pub fn spawn_with(
+        path: PathBuf,
+        prefs: Prefs,
+        notify: impl Fn() + Send + 'static,
+    ) -> std::io::Result<Loader> {
         let (tx, rx) = mpsc::channel();
         thread::Builder::new()
             .name("capture-loader".into())
             .spawn(move || {
                 let sink = Sink { tx, notify };
-                load(&path, &sink);
+                load(&path, prefs, &sink);
             })?;
         Ok(Loader {
             events: rx,
@@ -147,7 +156,7 @@ impl<F: Fn()> Sink<F> {
     }
 }
 
-fn load<F: Fn()>(path: &Path, sink: &Sink<F>) {
+fn load<F: Fn()>(path: &Path, mut prefs: Prefs, sink: &Sink<F>) {
     let file = match CaptureFile::open(path) {
         Ok(file) => file,
         Err(e) => {
@@ -163,7 +172,11 @@ fn load<F: Fn()>(path: &Path, sink: &Sink<F>) {
     }
     let pcapng = matches!(file.format(), FileFormat::PcapNg);
     let mut packets = file.packets();
-    let mut dissector = Dissector::new(Prefs::default());
+    // Secrets embedded in the capture (pcapng Decryption Secrets Blocks).
+    for (kind, data) in file.decryption_secrets() {
+        prefs.add_decryption_secrets(kind, &data);
+    }
+    let mut dissector = Dissector::new(prefs);
     // Fast path: the summary line only, no field tree.
     let mut pkt = Packet::new(false);
     let mut first_ts: Option<Timestamp> = None;

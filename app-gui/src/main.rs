@@ -4,14 +4,17 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use wirelens_dissect::Prefs;
 use wirelens_gui::WirelensApp;
 
-const USAGE: &str = "usage: wirelens-gui [FILE]\n\n\
-Opens the wirelens packet analyzer window, showing FILE (pcap or pcapng) if given.";
+const USAGE: &str = "usage: wirelens-gui [--tls-keylog KEYLOG] [-o NAME:VALUE]... [FILE]\n\n\
+Opens the wirelens packet analyzer window, showing FILE (pcap or pcapng) if given.\n\
+  --tls-keylog KEYLOG  decrypt TLS with an NSS key log (SSLKEYLOGFILE)\n\
+  -o NAME:VALUE        a preference as tshark names it (tls.keylog_file:KEYLOG, ...)";
 
 fn main() -> ExitCode {
-    let file = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Args::Run(file)) => file,
+    let (file, prefs) = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Args::Run(file, prefs)) => (file, prefs),
         Ok(Args::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "wirelens",
         options,
-        Box::new(move |_cc| Ok(Box::new(WirelensApp::new(file)))),
+        Box::new(move |_cc| Ok(Box::new(WirelensApp::with_prefs(file, prefs)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,7 +52,7 @@ fn main() -> ExitCode {
 }
 
 enum Args {
-    Run(Option<PathBuf>),
+    Run(Option<PathBuf>, Prefs),
     Help,
     Version,
 }
@@ -57,11 +60,28 @@ enum Args {
 fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
     let mut file = None;
     let mut only_files = false;
-    for arg in args {
+    let mut prefs = Prefs::default();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
         if !only_files {
             match arg.to_str() {
                 Some("-h" | "--help") => return Ok(Args::Help),
                 Some("-V" | "--version") => return Ok(Args::Version),
+                Some(opt @ ("--tls-keylog" | "-o")) => {
+                    let value = args
+                        .next()
+                        .and_then(|v| v.into_string().ok())
+                        .ok_or_else(|| format!("{opt} needs a value"))?;
+                    if opt == "-o" {
+                        prefs.set(&value)?;
+                    } else {
+                        prefs.read_tls_keylog(&value)?;
+                    }
+                    for w in prefs.tls_keylog_warnings.drain(..) {
+                        eprintln!("wirelens-gui: {w}");
+                    }
+                    continue;
+                }
                 Some("--") => {
                     only_files = true;
                     continue;
@@ -81,7 +101,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
             return Err("only one FILE can be opened".into());
         }
     }
-    Ok(Args::Run(file))
+    Ok(Args::Run(file, prefs))
 }
 
 #[cfg(test)]
@@ -96,10 +116,10 @@ mod tests {
 
     #[test]
     fn file_is_optional() {
-        assert!(matches!(parse(&[]), Ok(Args::Run(None))));
+        assert!(matches!(parse(&[]), Ok(Args::Run(None, _))));
         assert!(matches!(
             parse(&["a.pcap"]),
-            Ok(Args::Run(Some(p))) if p == Path::new("a.pcap")
+            Ok(Args::Run(Some(p), _)) if p == Path::new("a.pcap")
         ));
     }
 
@@ -107,7 +127,7 @@ mod tests {
     fn double_dash_allows_a_file_named_like_an_option() {
         assert!(matches!(
             parse(&["--", "-odd.pcap"]),
-            Ok(Args::Run(Some(p))) if p == Path::new("-odd.pcap")
+            Ok(Args::Run(Some(p), _)) if p == Path::new("-odd.pcap")
         ));
     }
 
@@ -118,5 +138,29 @@ mod tests {
         assert_eq!(parse(&["-x"]).err().as_deref(), Some("unknown option '-x'"));
         assert!(parse(&["a.pcap", "b.pcap"]).is_err());
         assert!(parse(&["-"]).is_err());
+        assert_eq!(
+            parse(&["--tls-keylog"]).err().as_deref(),
+            Some("--tls-keylog needs a value")
+        );
+        assert!(parse(&["--tls-keylog", "/nonexistent/keys.txt"])
+            .err()
+            .is_some_and(|e| e.contains("cannot read the TLS key log file")));
+    }
+
+    #[test]
+    fn a_key_log_is_read_by_either_spelling() {
+        let keys = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../samples/captures/tls/tls12_aead.keys"
+        );
+        for args in [
+            vec!["--tls-keylog", keys, "a.pcap"],
+            vec!["-o", &format!("tls.keylog_file:{keys}"), "a.pcap"],
+        ] {
+            match parse(&args) {
+                Ok(Args::Run(Some(_), prefs)) => assert!(prefs.tls_keylog.is_some(), "{args:?}"),
+                _ => panic!("{args:?} not accepted"),
+            }
+        }
     }
 }

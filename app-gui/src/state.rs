@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use wirelens_capture::{FileFormat, ReadError};
+use wirelens_dissect::Prefs;
 
 use crate::loader::{LoadEvent, Loader, PacketRow};
 
@@ -14,6 +15,12 @@ pub struct AppState {
     pub capture: Option<Capture>,
     /// The text of the "open a file" path field.
     pub path_input: String,
+    /// The text of the TLS key log field (`tls.keylog_file`).
+    pub keylog_input: String,
+    /// Dissection preferences for the next file opened (`-o`, the key log).
+    pub prefs: Prefs,
+    /// Why the key log in the field could not be read.
+    pub keylog_error: Option<String>,
     /// Index into [`Capture::rows`] of the selected packet.
     pub selected: Option<usize>,
     /// A file to open on the next frame. Opening needs the egui context (for
@@ -25,17 +32,31 @@ pub struct AppState {
 impl AppState {
     /// State that opens `path` on the first frame.
     pub fn with_file(path: Option<PathBuf>) -> Self {
+        AppState::with_file_and_prefs(path, Prefs::default())
+    }
+
+    /// State that opens `path` on the first frame, dissected with `prefs`.
+    pub fn with_file_and_prefs(path: Option<PathBuf>, prefs: Prefs) -> Self {
         AppState {
             pending_open: path,
+            prefs,
             ..AppState::default()
         }
+    }
+
+    /// Reads the TLS key log named in the key log field (empty: none) into
+    /// the preferences used for the next file opened.
+    pub fn apply_keylog_input(&mut self) -> Result<(), String> {
+        let path = self.keylog_input.trim().to_owned();
+        self.prefs.tls_keylog = None;
+        self.prefs.read_tls_keylog(&path)
     }
 
     /// Starts loading `path`, replacing (and so cancelling) any current load.
     /// `notify` is called from the loading thread whenever rows arrive.
     pub fn open(&mut self, path: PathBuf, notify: impl Fn() + Send + 'static) {
         self.selected = None;
-        self.capture = Some(Capture::start(path, notify));
+        self.capture = Some(Capture::start(path, self.prefs.clone(), notify));
     }
 
     /// Takes in what the loader sent since the last frame. Returns true if
@@ -81,8 +102,8 @@ pub struct Capture {
 }
 
 impl Capture {
-    fn start(path: PathBuf, notify: impl Fn() + Send + 'static) -> Self {
-        let (loader, status) = match Loader::spawn(path.clone(), notify) {
+    fn start(path: PathBuf, prefs: Prefs, notify: impl Fn() + Send + 'static) -> Self {
+        let (loader, status) = match Loader::spawn_with(path.clone(), prefs, notify) {
             Ok(loader) => (Some(loader), LoadStatus::Opening),
             Err(e) => (
                 None,

@@ -174,7 +174,8 @@ fn missing_file_shows_a_one_line_error_and_the_open_prompt() {
     assert!(!status.contains('\n'), "{status:?}");
     // No table; the user can type another path instead.
     assert!(harness.query_by_label("No.").is_none());
-    assert!(harness.query_by_role(Role::TextInput).is_some());
+    // The file field and the TLS key log field.
+    assert_eq!(harness.query_all_by_role(Role::TextInput).count(), 2);
     assert!(harness.query_by_label("Open").is_some());
 }
 
@@ -221,10 +222,17 @@ fn typing_a_path_and_pressing_open_loads_it() {
     harness.run();
     assert_eq!(status_text(&harness), "No capture open");
 
-    harness.get_by_role(Role::TextInput).focus();
+    // The first text field is the file's (the second, the TLS key log).
+    harness
+        .get_all_by_role(Role::TextInput)
+        .next()
+        .expect("the file field")
+        .focus();
     harness.run();
     harness
-        .get_by_role(Role::TextInput)
+        .get_all_by_role(Role::TextInput)
+        .next()
+        .expect("the file field")
         .type_text(&path.to_string_lossy());
     harness.run();
     harness.get_by_label("Open").click();
@@ -262,4 +270,55 @@ impl Drop for TempFile {
         // Best effort: a leftover file in the temporary folder is harmless.
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// A TLS key log given on the command line (`WirelensApp::with_prefs`)
+/// decrypts: the HTTP requests curl sent inside TLS 1.2 show in the list,
+/// where without it there are only TLS records.
+#[test]
+fn a_tls_key_log_shows_the_decrypted_http() {
+    let sample = |name: &str| {
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../samples/captures/tls/"
+        ))
+        .join(name)
+    };
+    let infos = |prefs: Prefs| {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1400.0, 800.0))
+            .build_ui_state(
+                |ui, app: &mut WirelensApp| app.show(ui),
+                WirelensApp::with_prefs(Some(sample("tls12_aead.pcap")), prefs),
+            );
+        run_until_loaded(&mut harness);
+        let state = &harness.state().state;
+        let rows = &state.capture.as_ref().expect("a capture").rows;
+        assert_eq!(rows.len(), 99);
+        let shown = table_rows(&harness);
+        let infos: Vec<String> = rows.iter().map(|r| r.info.to_string()).collect();
+        (infos, shown)
+    };
+    let mut prefs = Prefs::default();
+    prefs
+        .read_tls_keylog(&sample("tls12_aead.keys").to_string_lossy())
+        .expect("key log");
+    let (decrypted, shown) = infos(prefs);
+    let gets = decrypted
+        .iter()
+        .filter(|i| i.starts_with("GET /medium.http HTTP/1.1"))
+        .count();
+    assert_eq!(gets, 3, "one request per connection");
+    assert_eq!(
+        decrypted
+            .iter()
+            .filter(|i| i.starts_with("HTTP/1.1 200 OK"))
+            .count(),
+        3
+    );
+    assert!(shown
+        .iter()
+        .any(|row| row.iter().any(|c| c.starts_with("GET /medium.http"))));
+    let (plain, _) = infos(Prefs::default());
+    assert!(plain.iter().all(|i| !i.contains("GET /medium.http")));
 }

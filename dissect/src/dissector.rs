@@ -189,7 +189,12 @@ impl Cx<'_> {
         data: &[u8],
         f: impl FnOnce(&mut Cx<'_>) -> R,
     ) -> Option<R> {
-        let source = self.pkt.add_source(name, data.to_vec())?;
+        let bytes = if self.pkt.tree {
+            data.to_vec()
+        } else {
+            Vec::new()
+        };
+        let source = self.pkt.add_source(name, bytes)?;
         let meta = FrameMeta {
             orig_len: data.len() as u32,
             ..*self.meta

@@ -11,8 +11,9 @@ const FIELD_WIDTH: f32 = 420.0;
 /// The field plus its label and the button.
 const ROW_WIDTH: f32 = FIELD_WIDTH + 100.0;
 
-/// Shows the prompt. Returns the path to open when the user asks for one.
-pub fn show(ui: &mut Ui, path_input: &mut String) -> Option<PathBuf> {
+/// Shows the prompt. Returns the path to open when the user asks for one;
+/// `keylog_input` is the optional TLS key log (`SSLKEYLOGFILE`) to decrypt with.
+pub fn show(ui: &mut Ui, path_input: &mut String, keylog_input: &mut String) -> Option<PathBuf> {
     let mut open = false;
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 4.0);
@@ -42,6 +43,17 @@ pub fn show(ui: &mut Ui, path_input: &mut String) -> Option<PathBuf> {
                     .add_enabled(!path_input.trim().is_empty(), egui::Button::new("Open"))
                     .clicked();
                 open = entered || clicked;
+            });
+        });
+        ui.allocate_ui(row, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label("TLS key log:");
+                ui.add(
+                    TextEdit::singleline(keylog_input)
+                        .hint_text("optional: an SSLKEYLOGFILE to decrypt TLS")
+                        .desired_width(FIELD_WIDTH - 40.0),
+                )
+                .labelled_by(label.id);
             });
         });
     });

@@ -181,7 +181,8 @@ fn print_packets(
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
     // The tree is built only when the output or the filter needs it.
-    let tree = (!args.quiet && (args.verbose || args.format != Format::Text))
+    // The hex dump shows reassembled and decrypted sources, which only the tree keeps.
+    let tree = (!args.quiet && (args.verbose || args.hex || args.format != Format::Text))
         || filter.is_some_and(Filter::needs_tree);
     let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(tree);

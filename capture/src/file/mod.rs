@@ -599,7 +599,7 @@ impl fmt::Debug for ResumePoint {
 const PAGE: usize = 4096;
 
 /// How far a sequential pass reads past pages before handing them back.
-const RELEASE_STEP: usize = 4 << 20;
+const RELEASE_STEP: usize = 1 << 20;
 
 #[derive(Clone)]
 enum Reader {

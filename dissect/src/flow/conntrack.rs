@@ -567,6 +567,8 @@ pub struct FlowTable {
     pub max_retired: usize,
     /// Keep bytes-in-flight and RTT series ([`super::Retention::tcp_history`]).
     pub keep_history: bool,
+    /// Keep each TCP flow's analysis summary ([`super::Retention::flow_summaries`]).
+    pub keep_summaries: bool,
     /// The flow (by the frame that opened it) the last tracked packet counted
     /// towards, so a caller can tell which flows a packet it selected belongs to.
     pub last_flow: Option<u64>,
@@ -589,6 +591,7 @@ impl FlowTable {
             dropped: 0,
             max_retired: MAX_RETIRED,
             keep_history: true,
+            keep_summaries: true,
             last_flow: None,
         }
     }
@@ -701,7 +704,7 @@ impl FlowTable {
         let rec = self
             .live
             .entry(key)
-            .or_insert_with(|| Box::new(new_record(obs, dir, frame, ts)));
+            .or_insert_with(|| Box::new(new_record(obs, dir, frame, ts, self.keep_summaries)));
         self.last_flow = Some(rec.first_frame);
         let side = usize::from(dir != rec.orig_dir);
         verdict.state = if side == 1 || rec.seen_reply {
@@ -787,7 +790,13 @@ fn flip_roles(obs: &Observation<'_>) -> bool {
     }
 }
 
-fn new_record(obs: &Observation<'_>, dir: usize, frame: u64, ts: Timestamp) -> FlowRecord {
+fn new_record(
+    obs: &Observation<'_>,
+    dir: usize,
+    frame: u64,
+    ts: Timestamp,
+    tcp_summary: bool,
+) -> FlowRecord {
     let flipped = flip_roles(obs);
     let (orig, resp, orig_dir) = if flipped {
         (obs.dst, obs.src, 1 - dir)
@@ -818,7 +827,7 @@ fn new_record(obs: &Observation<'_>, dir: usize, frame: u64, ts: Timestamp) -> F
         flipped,
         service: None,
         service_attempts: 0,
-        tcp: obs.tcp.map(|_| Box::default()),
+        tcp: obs.tcp.filter(|_| tcp_summary).map(|_| Box::default()),
     }
 }
 

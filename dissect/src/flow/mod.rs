@@ -38,6 +38,10 @@ pub struct Retention {
     /// Flow records kept after they leave the live flow table (at most
     /// [`conntrack::MAX_RETIRED`]).
     pub retired_flows: usize,
+    /// Per-flow summaries for the flows report: each TCP flow's analysis
+    /// counters (retransmissions, duplicate ACKs, RTT) and each DNS
+    /// conversation's query and response counts, names and RCODEs.
+    pub flow_summaries: bool,
 }
 
 impl Retention {
@@ -46,6 +50,7 @@ impl Retention {
         tcp_history: true,
         bgp_routes: true,
         retired_flows: conntrack::MAX_RETIRED,
+        flow_summaries: true,
     };
 
     /// Only what packet trees, conversation tables and flow counts need:
@@ -54,6 +59,7 @@ impl Retention {
         tcp_history: false,
         bgp_routes: false,
         retired_flows: 4096,
+        flow_summaries: false,
     };
 }
 
@@ -110,6 +116,8 @@ impl State {
         state.bgp.keep_routes = retention.bgp_routes;
         state.flows.keep_history = retention.tcp_history;
         state.flows.max_retired = retention.retired_flows.min(conntrack::MAX_RETIRED);
+        state.flows.keep_summaries = retention.flow_summaries;
+        state.dns.no_flow_summaries = !retention.flow_summaries;
         state
     }
 

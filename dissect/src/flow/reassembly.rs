@@ -502,6 +502,9 @@ pub struct PduAssembler {
     /// Bytes still to skip of a PDU too long to hold.
     skip: usize,
     invalid: bool,
+    /// How long the unfinished PDU is, as its header announced, or at least
+    /// will be (0: not known).
+    awaited: usize,
 }
 
 impl PduAssembler {
@@ -532,6 +535,7 @@ impl PduAssembler {
             self.pending_from = frame;
         }
         let mut carried = !self.pending.is_empty();
+        self.grow_for(bytes.len());
         self.pending.extend_from_slice(bytes);
         let full = self.pieces.len() >= MAX_LISTED_SEGMENTS;
         match self.pieces.back_mut() {
@@ -539,6 +543,8 @@ impl PduAssembler {
             _ => self.pieces.push_back((frame, bytes.len())),
         }
         let mut at = 0;
+        // How long the unfinished PDU at the front is, or at least will be.
+        let mut awaited = None;
         loop {
             let rest = &self.pending[at..];
             if rest.is_empty() {
@@ -548,14 +554,21 @@ impl PduAssembler {
                 PduLen::Complete(n) if n > 0 && n <= rest.len() => {
                     let start = skip + (at + bytes.len()).saturating_sub(self.pending.len());
                     let segments = take_pieces(&mut self.pieces, n);
+                    // A PDU that is the whole buffer is handed over, not copied.
+                    let data = if at == 0 && n == self.pending.len() {
+                        std::mem::take(&mut self.pending)
+                    } else {
+                        rest[..n].to_vec()
+                    };
                     pdus.push(Pdu {
-                        data: rest[..n].to_vec(),
+                        data,
                         first_frame: if carried { self.pending_from } else { frame },
                         spans_segments: carried,
                         start,
                         segments: if carried { segments } else { Vec::new() },
                     });
-                    at += n;
+                    // Taken whole, the buffer is empty: nothing is left to look at.
+                    at = if self.pending.is_empty() { 0 } else { at + n };
                     carried = false;
                 }
                 PduLen::Complete(n) if n > MAX_PDU_LEN => {
@@ -578,10 +591,18 @@ impl PduAssembler {
                     self.pieces = VecDeque::new();
                     return pdus;
                 }
-                PduLen::Complete(_) | PduLen::NeedMore(_) => break,
+                PduLen::Complete(n) => {
+                    awaited = Some(n);
+                    break;
+                }
+                PduLen::NeedMore(more) => {
+                    awaited = Some(rest.len().saturating_add(more));
+                    break;
+                }
             }
         }
         self.pending.drain(..at);
+        self.awaited = awaited.unwrap_or(0);
         if self.pending.is_empty() {
             // A direction between PDUs holds nothing: the buffer a long PDU
             // grew goes back to the allocator rather than staying with the
@@ -592,6 +613,20 @@ impl PduAssembler {
             self.pending_from = frame;
         }
         pdus
+    }
+
+    /// Makes room for `more` bytes. Growth doubles as a `Vec`'s does, but
+    /// stops at the length the PDU's header announced, so a long PDU is not
+    /// held in a buffer up to twice its size; the announced length alone
+    /// never allocates (it is the sender's word).
+    fn grow_for(&mut self, more: usize) {
+        let need = self.pending.len().saturating_add(more);
+        let cap = self.pending.capacity();
+        if need <= cap || self.awaited == 0 {
+            return;
+        }
+        let target = need.max(cap.saturating_mul(2).min(self.awaited));
+        self.pending.reserve_exact(target - self.pending.len());
     }
 
     fn skip_long(&mut self, len: usize, have: usize, notes: &mut Vec<Note>) {
@@ -614,6 +649,7 @@ impl PduAssembler {
         self.pending.clear();
         self.pieces.clear();
         self.skip = 0;
+        self.awaited = 0;
     }
 }
 
@@ -1117,6 +1153,27 @@ mod tests {
             .experts
             .iter()
             .any(|e| e.group == crate::model::Group::Reassemble && e.message.contains("differs")));
+    }
+
+    #[test]
+    fn a_long_pdu_is_held_in_a_buffer_of_its_own_size() {
+        let mut asm = PduAssembler::default();
+        let mut notes = Vec::new();
+        let pdu = msg(&vec![7u8; 50_000]);
+        let mut done = Vec::new();
+        for (i, piece) in pdu.chunks(1448).enumerate() {
+            done.extend(asm.push(i as u64 + 1, piece, &mut LenPrefixed, &mut notes));
+            // Doubling alone would reach 65,536 bytes of capacity.
+            assert!(
+                asm.pending.capacity() <= pdu.len(),
+                "{}",
+                asm.pending.capacity()
+            );
+        }
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].data, pdu);
+        assert_eq!(asm.pending_len(), 0);
+        assert!(notes.is_empty());
     }
 
     #[test]

@@ -443,9 +443,17 @@ impl Packet {
         if self.sources.len() >= SourceId::MAX as usize {
             return None;
         }
+        // The fast path records no fields that could point into the bytes:
+        // it keeps the name only, so a large reassembled body is not copied
+        // once more per packet.
+        let bytes = if self.tree {
+            bytes.into_boxed_slice()
+        } else {
+            Box::default()
+        };
         self.sources.push(DataSource {
             name: name.into(),
-            bytes: bytes.into_boxed_slice(),
+            bytes,
         });
         Some(self.sources.len() as SourceId)
     }

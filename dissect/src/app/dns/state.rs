@@ -59,11 +59,16 @@ pub struct FlowSummary {
 pub struct DnsTable {
     map: HashMap<(ConvKey, u16), Transaction>,
     flows: HashMap<ConvKey, FlowSummary>,
+    /// Keep no per-conversation summaries ([`crate::flow::Retention::flow_summaries`]).
+    pub no_flow_summaries: bool,
 }
 
 impl DnsTable {
     /// Counts a message in its conversation's summary.
     pub fn note_flow(&mut self, conv: ConvKey, response: bool, rcode: u8, name: Option<&str>) {
+        if self.no_flow_summaries {
+            return;
+        }
         if self.flows.len() >= MAX_FLOW_SUMMARIES && !self.flows.contains_key(&conv) {
             return;
         }
