@@ -365,10 +365,10 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
     let chunked = head
         .header("transfer-encoding")
         .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
-    let plain = if chunked && !body.is_empty() {
-        chunks(cx.pkt, body_off, body)
+    let plain: std::borrow::Cow<'_, [u8]> = if chunked && !body.is_empty() {
+        chunks(cx.pkt, body_off, body).into()
     } else {
-        body.to_vec()
+        body.into()
     };
     if !plain.is_empty() && cx.pkt.tree {
         cx.pkt.add(
