@@ -112,9 +112,9 @@ fn main() {
         rss_loaded / mib * 100.0
     );
     println!(
-        "index: {:.1} MiB ({} bytes/packet); {shapes} shapes, {addrs} address sets interned ({overflow} not interned)",
+        "index: {:.1} MiB ({:.1} bytes/packet); {shapes} shapes, {addrs} address sets interned ({overflow} not interned)",
         session.index_bytes() as f64 / (1 << 20) as f64,
-        std::mem::size_of::<wirelens_capture::session::index::IndexEntry>()
+        session.index_bytes() as f64 / n.max(1) as f64
     );
     println!(
         "jump to packet {}: {:.1} ms cold, next packet {:.2} ms; packet {n}: {:.1} ms cold; back to {}: {:.1} ms",

@@ -437,10 +437,20 @@ impl Session {
             .map(|(i, _)| i);
         match best {
             Some(i) => cursors.swap_remove(i),
-            None => Cursor {
-                dissector: Dissector::new(self.shared.config.prefs.clone()),
-                at: self.shared.file.packets().resume_point(),
-            },
+            None => {
+                // Every parked cursor is past `number`: at the limit, the one
+                // furthest along goes before a new one starts, so no more than
+                // `cursors` dissection states exist besides the loader's.
+                if cursors.len() >= self.shared.config.cursors.max(1) {
+                    if let Some(i) = (0..cursors.len()).max_by_key(|&i| cursors[i].next()) {
+                        cursors.swap_remove(i);
+                    }
+                }
+                Cursor {
+                    dissector: Dissector::new(self.shared.config.prefs.clone()),
+                    at: self.shared.file.packets().resume_point(),
+                }
+            }
         }
     }
 
