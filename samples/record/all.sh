@@ -5,7 +5,7 @@
 # wireshark-common for the pcapng copies, tshark for the TLS ground truth).
 set -euo pipefail
 cd "$(dirname "$0")"
-for script in http_get.sh dns_lookup.sh icmp_ping.sh cwnd.sh h2c_session.sh tls.sh; do
+for script in http_get.sh dns_lookup.sh icmp_ping.sh cwnd.sh h2c_session.sh tls.sh tls10_tls11.sh; do
     echo "== $script"
     bash "$script"
 done

@@ -559,11 +559,11 @@ fn samples_agree_with_tshark_decrypting_with_the_same_keys() {
 
 /// TLS 1.0 (CBC IVs chained from record to record, 1/n-1 record splitting)
 /// and TLS 1.1 (explicit IVs), both with the MD5+SHA-1 PRF, recorded for
-/// this test (tests/data/tls-keys/README.md): the lines sent and their
+/// this test (samples/captures/tls/README.md): the lines sent and their
 /// reversal, and tshark's dissection.
 #[test]
 fn tls10_and_tls11_cbc_decrypt() {
-    let keys = keys_dir();
+    let keys = samples();
     let capture = keys.join("tls10_tls11_cbc.pcap");
     let keylog = keys.join("tls10_tls11_cbc.keys");
     let seen = dissect(&capture, Some(&keylog));
