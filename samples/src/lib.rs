@@ -3,6 +3,7 @@
 //! `samples/captures/` with the scripts that made them.
 
 pub mod gen;
+pub mod seeds;
 pub mod size;
 
 pub use gen::{write_capture, Format, Generator, Options, Summary};

@@ -72,7 +72,7 @@ use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::flow::timeline::Timeline;
-use wirelens_dissect::flow::ConvKey;
+use wirelens_dissect::flow::{ConvKey, State};
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
 
@@ -94,14 +94,35 @@ use tls::tls_json;
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let filter = super::print::compile_filter(args.display_filter.as_deref())?;
     let (dissector, selected) = dissect_selecting(&args.file, filter.as_ref())?;
-    let state = dissector.state();
+    let flows = flows_json(dissector.state(), selected.as_ref());
+    let mut out = BufWriter::new(out);
+    let written = match args.format {
+        FlowsFormat::Ndjson => flows
+            .iter()
+            .try_for_each(|f| writeln!(out, "{f}"))
+            .and_then(|_| out.flush()),
+        FlowsFormat::Json => serde_json::to_writer_pretty(&mut out, &flows)
+            .map_err(io::Error::other)
+            .and_then(|_| writeln!(out))
+            .and_then(|_| out.flush()),
+    };
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every flow as its JSON object with each protocol's object in it; with
+/// `selected`, only the flows opened by those frames.
+pub fn flows_json(state: &State, selected: Option<&HashSet<u64>>) -> Vec<Value> {
     let by_stream: HashMap<u32, &Conversation> =
         state.tcp.conversations().map(|c| (c.stream, c)).collect();
-    let flows: Vec<Value> = state
+    state
         .flows
         .all()
         .into_iter()
-        .filter(|f| selected.as_ref().is_none_or(|s| s.contains(&f.first_frame)))
+        .filter(|f| selected.is_none_or(|s| s.contains(&f.first_frame)))
         .map(|f| {
             let mut v = flow_json(f);
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
@@ -133,23 +154,7 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             }
             v
         })
-        .collect();
-    let mut out = BufWriter::new(out);
-    let written = match args.format {
-        FlowsFormat::Ndjson => flows
-            .iter()
-            .try_for_each(|f| writeln!(out, "{f}"))
-            .and_then(|_| out.flush()),
-        FlowsFormat::Json => serde_json::to_writer_pretty(&mut out, &flows)
-            .map_err(io::Error::other)
-            .and_then(|_| writeln!(out))
-            .and_then(|_| out.flush()),
-    };
-    match written {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e.into()),
-    }
+        .collect()
 }
 
 /// Dissects the whole capture (every packet feeds the flow table) and, with a
