@@ -139,10 +139,11 @@ pub fn pipeline(data: &[u8]) {
         text::summary_line(&mut out, &meta, meta.ts.since(first), &quick);
     }
     for state in [full.state(), fast.state()] {
-        let all = flows::flows_json(state, None);
-        let _ = serde_json::to_string(&all);
+        for flow in flows::flows_json(state, None) {
+            let _ = serde_json::to_string(&flow);
+        }
         let none = HashSet::new();
-        let _ = flows::flows_json(state, Some(&none));
+        let _ = flows::flows_json(state, Some(&none)).count();
         let mut sink = io::sink();
         for kind in [
             ConvKind::Tcp,

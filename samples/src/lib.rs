@@ -2,6 +2,7 @@
 //! captures for benchmarks (`gen-capture`), and the recorded captures under
 //! `samples/captures/` with the scripts that made them.
 
+pub mod adversarial;
 pub mod gen;
 pub mod seeds;
 pub mod size;
