@@ -49,6 +49,8 @@ struct Run {
 fn wirelens(args: &[&str]) -> Run {
     let stderr_file = tempfile_path("stderr");
     let start = Instant::now();
+    // Reaped by wait4 below, which gives this child's own rusage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_wirelens"))
         .args(args)
         .stdout(Stdio::null())

@@ -127,7 +127,7 @@ pub fn from_capture(seeds: &mut Seeds, bytes: &[u8]) {
     let mut ipv4 = Vec::new();
     let mut ipv6 = Vec::new();
     let mut wlan: [Vec<Vec<u8>>; 2] = Default::default();
-    let mut conns: HashMap<([u8; 16], u16, [u8; 16], u16), Connection> = HashMap::new();
+    let mut conns: HashMap<ConnKey, Connection> = HashMap::new();
     let mut order = Vec::new();
     for (i, frame) in file
         .packets()
@@ -229,8 +229,15 @@ fn ethernet_payload(frame: &[u8]) -> Option<(u16, &[u8])> {
     frame.get(at + 2..).map(|p| (etype, p))
 }
 
-/// Source, destination (as 16 bytes), protocol and payload of an IPv4 packet.
-fn ipv4_payload(p: &[u8]) -> Option<([u8; 16], [u8; 16], u8, &[u8])> {
+/// Source, destination (as 16 bytes), protocol and payload of an IP packet.
+type IpPayload<'a> = (Addr, Addr, u8, &'a [u8]);
+/// An IPv4 address in the first four bytes, or an IPv6 address.
+type Addr = [u8; 16];
+/// A TCP connection as its client sends: client address and port, server address and port.
+type ConnKey = (Addr, u16, Addr, u16);
+
+/// The [`IpPayload`] of an IPv4 packet.
+fn ipv4_payload(p: &[u8]) -> Option<IpPayload<'_>> {
     let ihl = usize::from(p.first()? & 0x0f) * 4;
     let total = usize::from(u16_at(p, 2)).min(p.len());
     let frag = u16_at(p, 6) & 0x3fff;
@@ -245,7 +252,7 @@ fn ipv4_payload(p: &[u8]) -> Option<([u8; 16], [u8; 16], u8, &[u8])> {
 }
 
 /// Like [`ipv4_payload`] for IPv6 without extension headers.
-fn ipv6_payload(p: &[u8]) -> Option<([u8; 16], [u8; 16], u8, &[u8])> {
+fn ipv6_payload(p: &[u8]) -> Option<IpPayload<'_>> {
     let src: [u8; 16] = p.get(8..24)?.try_into().ok()?;
     let dst: [u8; 16] = p.get(24..40)?.try_into().ok()?;
     let len = usize::from(u16_at(p, 4));
@@ -255,10 +262,10 @@ fn ipv6_payload(p: &[u8]) -> Option<([u8; 16], [u8; 16], u8, &[u8])> {
 
 fn tcp_seeds(
     seeds: &mut Seeds,
-    conns: &mut HashMap<([u8; 16], u16, [u8; 16], u16), Connection>,
-    order: &mut Vec<([u8; 16], u16, [u8; 16], u16)>,
-    src: [u8; 16],
-    dst: [u8; 16],
+    conns: &mut HashMap<ConnKey, Connection>,
+    order: &mut Vec<ConnKey>,
+    src: Addr,
+    dst: Addr,
     seg: &[u8],
 ) {
     let (sport, dport) = (u16_at(seg, 0), u16_at(seg, 2));

@@ -17,7 +17,7 @@ impl Rng {
         Rng(seed.max(1))
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -31,7 +31,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 }
@@ -60,7 +60,7 @@ pub fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
                     0 => 0u16,
                     1 => 0xffff,
                     2 => u16::from_be_bytes([input[i], input[i + 1]]).wrapping_add(1),
-                    _ => rng.next() as u16,
+                    _ => rng.next_u64() as u16,
                 };
                 input[i..i + 2].copy_from_slice(&v.to_be_bytes());
             }
@@ -75,7 +75,7 @@ pub fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
             5 => {
                 let at = rng.below(len + 1);
                 let n = 1 + rng.below(16);
-                let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+                let bytes: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
                 input.splice(at..at, bytes);
             }
             6 if len > 0 => {
@@ -92,9 +92,9 @@ pub fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
             }
             _ if len > 0 => {
                 let i = rng.below(len);
-                input[i] = rng.next() as u8;
+                input[i] = rng.next_u64() as u8;
             }
-            _ => input.push(rng.next() as u8),
+            _ => input.push(rng.next_u64() as u8),
         }
     }
 }
