@@ -162,6 +162,7 @@ fn syn_flood_of_a_million_half_open_connections() {
     let (_dir, path) = run_case("syn_flood.pcap", Case::SynFlood { n: 1_000_000 }, 0);
     assert_expert(&path, "TCP conversation table full");
     assert_expert(&path, "Flow table full");
+    assert_expert(&path, "Retired flow list full");
 }
 
 #[test]

@@ -1102,7 +1102,19 @@ pub fn track(
     obs: &Observation<'_>,
 ) -> Verdict {
     let now = meta.ts;
+    let dropped_before = flows.dropped;
     let verdict = flows.observe(meta.number, now, obs);
+    if flows.dropped > dropped_before {
+        pkt.expert(
+            Severity::Note,
+            Group::Undecoded,
+            Span::new(off, 0),
+            format!(
+                "Retired flow list full ({MAX_RETIRED} flows): the {} oldest were dropped from the flow report",
+                flows.dropped - dropped_before
+            ),
+        );
+    }
     if verdict.evicted > 0 {
         pkt.expert(
             Severity::Note,
