@@ -2,6 +2,8 @@
 
 pub mod cli;
 pub mod commands;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod input;
 
 use std::process::ExitCode;

@@ -11,6 +11,8 @@ pub mod export;
 pub mod filter;
 pub mod flow;
 pub mod frame;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod link;
 pub mod model;
 pub mod names;

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod mutate;
+
 /// The shared capture corpus, `../shared/captures` beside the repository.
 pub fn corpus_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/captures");

@@ -27,11 +27,11 @@ use crate::model::{Group, Packet, Severity, Span, FRAME_SOURCE};
 /// Most flows tracked at once (Linux's `nf_conntrack_max` on a small host).
 /// Past it, expired flows are swept first, then the least recently active
 /// eighth is retired and the packet gets an expert item.
-pub const MAX_FLOWS: usize = 65_536;
+pub const MAX_FLOWS: usize = 1 << 15;
 
 /// Retired flows kept for the report (the `flows` command); past it, the
 /// oldest retired ones are dropped and counted in [`FlowTable::dropped`].
-pub const MAX_RETIRED: usize = 1 << 18;
+pub const MAX_RETIRED: usize = 1 << 15;
 
 /// Payload-carrying packets of a flow offered to service recognition before it gives up.
 pub const SERVICE_ATTEMPTS: u8 = 4;

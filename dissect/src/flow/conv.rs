@@ -13,7 +13,7 @@ use super::Endpoint;
 use crate::model::{Address, Duration};
 
 /// Most rows kept per table; later conversations are counted in [`ConvTable::dropped`].
-pub const MAX_ROWS: usize = 1 << 20;
+pub const MAX_ROWS: usize = 1 << 16;
 
 /// One conversation row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

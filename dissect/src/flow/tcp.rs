@@ -18,7 +18,7 @@ use crate::model::{Duration, Timestamp};
 /// Most TCP conversations remembered at once. Past it, the least recently active
 /// eighth is forgotten (a forgotten connection that shows up again gets a new
 /// stream index and starts its analysis afresh) and the packet gets an expert item.
-pub const MAX_CONVERSATIONS: usize = 1 << 18;
+pub const MAX_CONVERSATIONS: usize = 1 << 15;
 
 /// Unacknowledged segments remembered per direction (Wireshark's `TCP_MAX_UNACKED_SEGMENTS`).
 pub const MAX_UNACKED_SEGMENTS: usize = 10_000;

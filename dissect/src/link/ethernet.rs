@@ -227,7 +227,9 @@ pub fn add_trailer(
     let mut padding = 0;
     let mut padding_bad = false;
     if wire_len >= MIN_FRAME_LEN {
-        let before = wire_len - reported_trailer;
+        // A record may claim a wire length below what it captured: the
+        // trailer can then be longer than the whole frame on the wire.
+        let before = wire_len.saturating_sub(reported_trailer);
         if before < MIN_FRAME_LEN {
             padding = (MIN_FRAME_LEN - before).min(rest.len());
         }
@@ -392,5 +394,16 @@ mod tests {
         let pkt = dissect_frame_for_test(LinkType::ETHERNET, &full[..HEADER_LEN]);
         assert!(!pkt.layers[1].malformed);
         assert_eq!(one(&pkt, "eth.type", &full).as_deref(), Some("0x0806"));
+    }
+
+    /// Found by the `pipeline` fuzz target: a record whose wire length (60)
+    /// is below its captured length, with a trailer longer than that, made
+    /// the padding computation underflow.
+    #[test]
+    fn trailer_longer_than_the_wire_length_does_not_underflow() {
+        let mut frame = crate::testutil::PING_REQUEST.bytes();
+        frame.extend([0xab; 150]);
+        let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &frame, 60);
+        assert!(pkt.protocols.contains(&"icmp"));
     }
 }

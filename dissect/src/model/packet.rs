@@ -157,7 +157,11 @@ crate::declare_fields! {
 }
 
 /// Nesting limit for the field tree; deeper additions are flattened onto this level.
-const MAX_DEPTH: u8 = 32;
+pub const MAX_DEPTH: u8 = 32;
+
+/// Upper bound on expert items per packet; past it one more says so and the
+/// rest are dropped.
+pub const MAX_EXPERTS_PER_PACKET: usize = 10_000;
 
 /// Upper bound on field nodes per packet, so a hostile packet cannot grow the tree without bound.
 pub const MAX_FIELDS_PER_PACKET: usize = 100_000;
@@ -348,7 +352,7 @@ impl Packet {
         message: impl Into<Cow<'static, str>>,
     ) {
         let layer = self.current_layer();
-        self.experts.push(Expert {
+        self.push_expert(Expert {
             severity,
             group,
             message: message.into(),
@@ -356,6 +360,24 @@ impl Packet {
             span,
             name: None,
         });
+    }
+
+    /// Keeps an expert item unless the packet has [`MAX_EXPERTS_PER_PACKET`]
+    /// already; the first one dropped is replaced by a note saying so.
+    fn push_expert(&mut self, e: Expert) {
+        match self.experts.len() {
+            n if n < MAX_EXPERTS_PER_PACKET => self.experts.push(e),
+            n if n == MAX_EXPERTS_PER_PACKET => self.experts.push(Expert {
+                severity: Severity::Warn,
+                group: Group::Undecoded,
+                message: Cow::Owned(format!(
+                    "expert item limit reached: only the first {MAX_EXPERTS_PER_PACKET} are shown"
+                )),
+                name: None,
+                ..e
+            }),
+            _ => {}
+        }
     }
 
     /// Records an expert item that has a field name of its own, as Wireshark's
@@ -384,7 +406,7 @@ impl Packet {
             });
         }
         let layer = self.current_layer();
-        self.experts.push(Expert {
+        self.push_expert(Expert {
             severity,
             group,
             message,
@@ -507,5 +529,21 @@ impl Packet {
     /// The worst expert severity in the packet.
     pub fn worst_severity(&self) -> Option<Severity> {
         self.experts.iter().map(|e| e.severity).max()
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn expert_items_stop_at_the_limit_with_a_note() {
+        let mut p = Packet::new(true);
+        for _ in 0..MAX_EXPERTS_PER_PACKET + 50 {
+            p.expert(Severity::Note, Group::Sequence, Span::new(0, 1), "again");
+        }
+        assert_eq!(p.experts.len(), MAX_EXPERTS_PER_PACKET + 1);
+        let last = p.experts.last().map(|e| e.message.to_string());
+        assert!(last.is_some_and(|m| m.contains("expert item limit reached")));
     }
 }

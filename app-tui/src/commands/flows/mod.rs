@@ -72,7 +72,7 @@ use wirelens_dissect::flow::cwnd::SeriesPoint;
 use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::Side;
 use wirelens_dissect::flow::timeline::Timeline;
-use wirelens_dissect::flow::ConvKey;
+use wirelens_dissect::flow::{ConvKey, State};
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Duration, Packet};
 
@@ -94,15 +94,48 @@ use tls::tls_json;
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     let filter = super::print::compile_filter(args.display_filter.as_deref())?;
     let (dissector, selected) = dissect_selecting(args, filter.as_ref())?;
-    let state = dissector.state();
+    let dropped = dissector.state().flows.dropped;
+    if dropped > 0 {
+        // What the report lost is the report's business, not a packet's.
+        eprintln!(
+            "wirelens: {dropped} flows were dropped from this report: more than {} ended flows",
+            dissector.state().flows.max_retired
+        );
+    }
+    let flows = flows_json(dissector.state(), selected.as_ref());
+    let mut out = BufWriter::new(out);
+    // One flow object at a time: a capture with a full flow table would
+    // otherwise hold hundreds of thousands of JSON trees at once.
+    let written = match args.format {
+        FlowsFormat::Ndjson => {
+            let mut flows = flows;
+            flows
+                .try_for_each(|f| writeln!(out, "{f}"))
+                .and_then(|_| out.flush())
+        }
+        FlowsFormat::Json => write_pretty_array(&mut out, flows).and_then(|_| out.flush()),
+    };
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every flow as its JSON object with each protocol's object in it; with
+/// `selected`, only the flows opened by those frames.
+pub fn flows_json<'a>(
+    state: &'a State,
+    selected: Option<&'a HashSet<u64>>,
+) -> impl Iterator<Item = Value> + 'a {
     let by_stream: HashMap<u32, &Conversation> =
         state.tcp.conversations().map(|c| (c.stream, c)).collect();
-    let flows: Vec<Value> = state
+    state
         .flows
         .all()
         .into_iter()
-        .filter(|f| selected.as_ref().is_none_or(|s| s.contains(&f.first_frame)))
-        .map(|f| {
+        .filter(move |f| selected.is_none_or(|s| s.contains(&f.first_frame)))
+        .map(move |f| {
             let mut v = flow_json(f);
             let conv = f.tcp_stream.and_then(|s| by_stream.get(&s));
             if let (Some(conv), Value::Object(m)) = (conv, &mut v) {
@@ -133,23 +166,24 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
             }
             v
         })
-        .collect();
-    let mut out = BufWriter::new(out);
-    let written = match args.format {
-        FlowsFormat::Ndjson => flows
-            .iter()
-            .try_for_each(|f| writeln!(out, "{f}"))
-            .and_then(|_| out.flush()),
-        FlowsFormat::Json => serde_json::to_writer_pretty(&mut out, &flows)
-            .map_err(io::Error::other)
-            .and_then(|_| writeln!(out))
-            .and_then(|_| out.flush()),
-    };
-    match written {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e.into()),
+}
+
+/// Writes `values` as `serde_json::to_writer_pretty` writes an array of
+/// them, followed by a newline, without holding them all.
+fn write_pretty_array(out: &mut impl Write, values: impl Iterator<Item = Value>) -> io::Result<()> {
+    let mut empty = true;
+    for v in values {
+        out.write_all(if empty { b"[\n" } else { b",\n" })?;
+        empty = false;
+        let text = serde_json::to_string_pretty(&v).map_err(io::Error::other)?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            write!(out, "  {line}")?;
+        }
     }
+    out.write_all(if empty { b"[]\n" } else { b"\n]\n" })
 }
 
 /// Dissects the whole capture (every packet feeds the flow table) and, with a

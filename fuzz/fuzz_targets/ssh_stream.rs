@@ -1,0 +1,8 @@
+#![no_main]
+//! See wirelens_dissect::fuzz::ssh_stream for how the input is framed.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    wirelens_dissect::fuzz::ssh_stream(data);
+});
