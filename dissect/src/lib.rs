@@ -11,7 +11,7 @@ pub mod export;
 pub mod filter;
 pub mod flow;
 pub mod frame;
-#[cfg(feature = "fuzz")]
+#[cfg(any(test, feature = "fuzz"))]
 pub mod fuzz;
 pub mod link;
 pub mod model;

@@ -305,7 +305,10 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, hdr_len: usize, info: &RadioInfo) {
         if let Some(end) = info.tsft {
             let start = end.saturating_sub(duration as u64);
             if let Some(prev) = prev_end {
-                p.add(&IFS, span, Value::Int(start as i64 - prev as i64));
+                // TSF values are whatever the radio header says: the gap
+                // wraps as Wireshark's 64-bit arithmetic does.
+                let gap = (start as i64).wrapping_sub(prev as i64);
+                p.add(&IFS, span, Value::Int(gap));
             }
             p.add(&START_TSF, span, Value::Uint(start));
             p.add(&END_TSF, span, Value::Uint(end));
@@ -435,5 +438,43 @@ fn airtime(phy: Phy, info: &RadioInfo) -> Option<(u32, u32, Assumed)> {
             Some(((preamble + data) as u32, preamble as u32, assumed))
         }
         Phy::Ac | Phy::Fhss | Phy::Dsss => None,
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    /// Found by the `wlan` fuzz target (crash-4d1b8217fd3672722cdb020d802d4e4b253fa1b0:
+    /// a selector byte, then length-prefixed radiotap frames): TSF values far
+    /// apart overflowed the inter-frame space subtraction.
+    #[test]
+    fn inter_frame_space_of_distant_tsf_values_does_not_overflow() {
+        let input = crate::testutil::hex(
+            "
+            000053000026002f4000a0200800a020080000a5b6b7000000000010028509a0
+            00ac000000a900a801b0003a01f0a2251dc88128107b94bb2928107b94bb2990
+            75000002000000dd090010180202f00400008f8484da008d000026002f4000a0
+            200800a020080000124ab9000000000010028509a000aa000000a800a5014000
+            3a01f81a67e505627c64568ad67cf81a67e5056270820006536d696c65290104
+            02040b1632080c1218243048606c0301062d1aad011fffff0000000000000000
+            00000000000000000000000000dd070050f2080000007f090400000000000000
+            8010619e820048000026002f4000a0200800a0200800000a7ab9000000008010
+            028509a000a9000000a800a401b0003a01f81a67e505627c64568ad67cf81a67
+            e505628082000001000000c4ee4beb0048000026002f4000a0200800a0200800
+            005489b9000000000010028509a000b4000000b000b201b0003a017c64568ad6
+            7cf81a67e50562f81a67e50562000000000200000022e16bd100e2000026002f
+            4000a0200800a020080000e693b9000000000010028509a000b2000000ac00b1
+            0110003a017c64568ad67cf81a67e50562f81a67e5056210003104000002c001
+            08828400ff000026002f4000a0200800a0200800006be2b90000000000100285
+            09a000b3000000ae00b10188023a017c64568ad6000000686b8693d4991fd967
+            a8d2e1afbafb980050e4ab2182f55d0529c28c4149191873b23832732768a0f6
+            99e9b7f449a4b1d4eb4a7fa1f2d34f703998e87c2745fd18eabdc1c1f38ed0f6
+            a816485fbf188b1bc34b0eac8fbdbaf4d5dece8be11a13a1fc1870163b000000
+            0000000042c100000000000000000000000000009dca9e8dcf1eb494703310aa
+            d61467860050e4ab2182f55d0529c28c4149191873b23832732768a0f699e9b7
+            f449a4b1d4eb4a7fa1f2d34f703998e87c2745fd18eabdc1c1f38ed0f6a81648
+            5fbf188b1bc34b0eac8fbdbaf4d5dece8be11a13a1fc99269ce6
+            ",
+        );
+        crate::fuzz::wlan(&input);
     }
 }

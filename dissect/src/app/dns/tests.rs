@@ -804,3 +804,27 @@ fn tcp_message_with_length_prefix() {
     dissect_tcp_message(&mut cx, at, &bytes[at..at + 1]);
     assert!(has_expert(&pkt, "length prefix cut short"));
 }
+
+/// Found by the `dns` fuzz target (crash-d00c9036902937d6fe4f57edad0c13b930feff0a,
+/// the fuzz input: a selector byte, then the message over UDP port 53): an
+/// NSEC3 type bitmap of 160 bytes in window 255 named types past 65535 and
+/// overflowed the 16-bit type computation.
+#[test]
+fn nsec3_bitmap_longer_than_32_bytes_does_not_overflow() {
+    let input = crate::testutil::hex(
+        "
+            00ba7386000001000001040000076e6574666c697803fa6f6d00002b00012043
+            4b30504f4a4d473837344c4a5245463745464e38383630515649543842534dc0
+            1400320001000151740080002301010000ff746501a0c25720ee156f6c4e3963
+            6b3ada0312d92a00072200009e06001000000100f90000010366673108776562
+            65726c2e620264010051805b84d3c25b7b88dab58b07636f6d003c00651e5f27
+            1230220e3924d8178e164f06c5fa99e7a09a17719c7e21b0d4403569707dc00c
+            002e000100005460009c00050803000054600472697065036e6505008000000f
+            0008000b0f000236002040000004001f0b00000000740034173019742f0e1e72
+            21eba016821d7e54ff726c640ceb
+        ",
+    );
+    crate::fuzz::dns(&input);
+    let (pkt, data) = dissect_msg(&input[1..]);
+    assert!(!v(&pkt, &data, "dns.resp.type").is_empty());
+}

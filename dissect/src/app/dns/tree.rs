@@ -1193,14 +1193,16 @@ fn type_bitmaps(p: &mut Packet, base: usize, d: &[u8]) -> bool {
         let Some(&len) = d.get(i + 1) else {
             return false;
         };
-        let window = u16::from(d[i]);
+        let window = u32::from(d[i]);
         let Some(map) = d.get(i + 2..i + 2 + len as usize) else {
             return false;
         };
         for (byte_idx, &byte) in map.iter().enumerate() {
             for bit in 0..8 {
                 if byte & (0x80 >> bit) != 0 {
-                    let t = window * 256 + (byte_idx as u16) * 8 + bit;
+                    // RFC 4034 allows 32 bytes a window; a longer bitmap
+                    // names types past 65535, so count in 32 bits.
+                    let t = window * 256 + byte_idx as u32 * 8 + bit;
                     // Wireshark files bitmap entries under dns.resp.type too.
                     p.add(
                         &RESP_TYPE,
