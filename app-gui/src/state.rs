@@ -44,12 +44,21 @@ impl AppState {
         }
     }
 
-    /// Reads the TLS key log named in the key log field (empty: none) into
-    /// the preferences used for the next file opened.
+    /// Reads the TLS key log named in the key log field into the preferences
+    /// used for the next file opened, in place of the one before. An empty
+    /// field keeps what the command line gave.
     pub fn apply_keylog_input(&mut self) -> Result<(), String> {
-        let path = self.keylog_input.trim().to_owned();
-        self.prefs.tls_keylog = None;
-        self.prefs.read_tls_keylog(&path)
+        let path = self.keylog_input.trim();
+        if path.is_empty() {
+            return Ok(());
+        }
+        let mut prefs = Prefs {
+            tls_keylog: None,
+            ..self.prefs.clone()
+        };
+        prefs.read_tls_keylog(path)?;
+        self.prefs = prefs;
+        Ok(())
     }
 
     /// Starts loading `path`, replacing (and so cancelling) any current load.
@@ -205,4 +214,50 @@ pub fn display_name(path: &Path) -> String {
         .unwrap_or(path.as_os_str())
         .to_string_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(name: &str) -> String {
+        format!(
+            "{}/../samples/captures/tls/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    }
+
+    fn keys(state: &AppState) -> usize {
+        state.prefs.tls_keylog.as_ref().map_or(0, |k| k.len())
+    }
+
+    #[test]
+    fn the_key_log_field_replaces_the_key_log_only_when_it_names_a_readable_file() {
+        let mut prefs = Prefs::default();
+        prefs
+            .read_tls_keylog(&sample("tls12_aead.keys"))
+            .expect("key log");
+        let mut state = AppState::with_file_and_prefs(None, prefs);
+        let from_command_line = keys(&state);
+        assert!(from_command_line > 0);
+
+        // Empty: the command line's key log stays.
+        state.apply_keylog_input().expect("empty field");
+        assert_eq!(keys(&state), from_command_line);
+
+        // Unreadable: an error, and the key log before stays.
+        state.keylog_input = "/nonexistent/keys.txt".into();
+        let e = state.apply_keylog_input().expect_err("missing file");
+        assert!(e.contains("cannot read the TLS key log file"), "{e}");
+        assert_eq!(keys(&state), from_command_line);
+
+        // Another file: it replaces the key log rather than adding to it.
+        state.keylog_input = sample("tls13_keyupdate.keys");
+        state.apply_keylog_input().expect("key log");
+        let mut alone = Prefs::default();
+        alone
+            .read_tls_keylog(&sample("tls13_keyupdate.keys"))
+            .expect("key log");
+        assert_eq!(keys(&state), alone.tls_keylog.map_or(0, |k| k.len()));
+    }
 }

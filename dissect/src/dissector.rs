@@ -189,12 +189,7 @@ impl Cx<'_> {
         data: &[u8],
         f: impl FnOnce(&mut Cx<'_>) -> R,
     ) -> Option<R> {
-        let bytes = if self.pkt.tree {
-            data.to_vec()
-        } else {
-            Vec::new()
-        };
-        let source = self.pkt.add_source(name, bytes)?;
+        let source = self.pkt.add_source(name, data)?;
         let meta = FrameMeta {
             orig_len: data.len() as u32,
             ..*self.meta

@@ -494,12 +494,8 @@ pub fn write_latency(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
     for kind in LatencyKind::ALL {
         let name = format!("{} (s)", kind.label());
         let samples = a.latency(kind);
-        let approx = if samples.is_some_and(|s| !s.is_exact()) {
-            "~"
-        } else {
-            ""
-        };
-        match samples.and_then(|s| s.distribution()) {
+        let approx = if samples.is_exact() { "" } else { "~" };
+        match samples.distribution() {
             Some(d) => writeln!(
                 out,
                 "{name:<28} {:>8} {:>12.6} {:>12} {:>12} {:>12.6}",

@@ -153,29 +153,31 @@ impl Block {
         }
     }
 
-    /// Decodes the entries of group `g` (numbers from `first`) into `out`.
-    fn decode_group(&self, g: usize, first: u64, out: &mut Vec<IndexEntry>) {
-        out.clear();
-        let Some(&start) = self.groups.get(g) else {
-            return;
-        };
+    /// The entries of group `g` of the block whose first packet is `first`,
+    /// decoded in order.
+    fn group(&self, g: usize, first: u64) -> impl Iterator<Item = IndexEntry> + '_ {
+        let start = self.groups.get(g).map_or(self.bytes.len(), |&s| s as usize);
         let end = self
             .groups
             .get(g + 1)
             .map_or(self.bytes.len(), |&e| e as usize);
-        let mut rest = self.bytes.get(start as usize..end).unwrap_or(&[]);
+        let mut rest = self.bytes.get(start..end).unwrap_or(&[]);
         let mut prev = IndexEntry::default();
         let mut number = first + (g * GROUP) as u64;
-        while !rest.is_empty() {
-            let Some((e, used)) = decode_entry(rest, &prev, number) else {
-                // Only this module writes blocks; an undecodable one ends the group.
-                return;
-            };
-            out.push(e);
+        std::iter::from_fn(move || {
+            // Only this module writes blocks; an undecodable entry ends the group.
+            let (e, used) = decode_entry(rest, &prev, number)?;
             prev = e;
             rest = &rest[used..];
             number += 1;
-        }
+            Some(e)
+        })
+    }
+
+    /// Entry `i` (0-based) of the block whose first packet is `first`,
+    /// decoded without a buffer.
+    fn get(&self, i: usize, first: u64) -> Option<IndexEntry> {
+        self.group(i / GROUP, first).nth(i % GROUP)
     }
 
     fn heap_bytes(&self) -> usize {
@@ -264,11 +266,8 @@ impl Index {
         if i / BLOCK == self.full.len() {
             return self.tail.get(i % BLOCK).copied();
         }
-        let block = self.full.get(i / BLOCK)?;
-        let mut group = Vec::with_capacity(GROUP);
         let first = (i / BLOCK * BLOCK) as u64 + 1;
-        block.decode_group(i % BLOCK / GROUP, first, &mut group);
-        group.get(i % GROUP).copied()
+        self.full.get(i / BLOCK)?.get(i % BLOCK, first)
     }
 
     pub fn extend(&mut self, entries: &[IndexEntry]) {
@@ -323,7 +322,11 @@ impl IndexSnapshot {
     }
 
     pub fn get(&self, number: u64) -> Option<IndexEntry> {
-        self.range(number, 1).next().map(|(_, e)| e)
+        let i = usize::try_from(number.checked_sub(1)?).ok()?;
+        match self.full.get(i / BLOCK) {
+            Some(block) => block.get(i % BLOCK, (i / BLOCK * BLOCK) as u64 + 1),
+            None => self.tail.get(i - self.full.len() * BLOCK).copied(),
+        }
     }
 
     /// Every entry with its packet number, in order.
@@ -396,7 +399,8 @@ impl Iterator for Entries<'_> {
                 let block = &self.snapshot.full[i / BLOCK];
                 let first = (i / BLOCK * BLOCK) as u64 + 1;
                 let g = i % BLOCK / GROUP;
-                block.decode_group(g, first, &mut self.group);
+                self.group.clear();
+                self.group.extend(block.group(g, first));
                 self.group_first = first + (g * GROUP) as u64;
             }
             *self.group.get((n - self.group_first) as usize)?

@@ -152,8 +152,8 @@ pub struct Analysis {
     /// Frames and bytes of packets whose shape did not fit the table.
     pub unshaped: Count,
     pub expert: ExpertSummary,
-    /// Latencies by [`LatencyKind`], in [`LatencyKind::ALL`] order.
-    pub latencies: Vec<LatencySamples>,
+    /// Latencies by [`LatencyKind::index`].
+    pub latencies: [LatencySamples; LatencyKind::ALL.len()],
 }
 
 impl Analysis {
@@ -172,9 +172,8 @@ impl Analysis {
     }
 
     /// The latencies of `kind` seen so far.
-    pub fn latency(&self, kind: LatencyKind) -> Option<&LatencySamples> {
-        let i = LatencyKind::ALL.iter().position(|k| *k == kind)?;
-        self.latencies.get(i)
+    pub fn latency(&self, kind: LatencyKind) -> &LatencySamples {
+        &self.latencies[kind.index()]
     }
 }
 
@@ -253,10 +252,7 @@ impl Session {
             shape_counts: Vec::new(),
             unshaped: Count::default(),
             expert: ExpertSummary::new(config.max_expert_rows),
-            latencies: LatencyKind::ALL
-                .iter()
-                .map(|_| LatencySamples::new(config.max_latency_samples))
-                .collect(),
+            latencies: LatencyKind::ALL.map(|_| LatencySamples::new(config.max_latency_samples)),
         };
         let shared = Arc::new(Shared {
             file,
@@ -580,9 +576,7 @@ fn index_packet(
         a.expert.add(pkt);
     }
     for l in &pkt.latencies {
-        if let Some(i) = LatencyKind::ALL.iter().position(|k| *k == l.kind) {
-            a.latencies[i].add(l.value.as_secs_f64());
-        }
+        a.latencies[l.kind.index()].add(l.value.as_secs_f64());
     }
     let mut f = stats::severity_flag(pkt);
     if pkt.is_malformed() {

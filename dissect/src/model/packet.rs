@@ -120,6 +120,11 @@ impl LatencyKind {
         LatencyKind::SshHandshake,
     ];
 
+    /// Position in [`LatencyKind::ALL`], for tables indexed by kind.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LatencyKind::TcpHandshake => "TCP handshake RTT",
@@ -460,7 +465,7 @@ impl Packet {
     pub fn add_source(
         &mut self,
         name: impl Into<Cow<'static, str>>,
-        bytes: Vec<u8>,
+        bytes: &[u8],
     ) -> Option<SourceId> {
         if self.sources.len() >= SourceId::MAX as usize {
             return None;
@@ -469,7 +474,7 @@ impl Packet {
         // it keeps the name only, so a large reassembled body is not copied
         // once more per packet.
         let bytes = if self.tree {
-            bytes.into_boxed_slice()
+            bytes.into()
         } else {
             Box::default()
         };
@@ -545,5 +550,17 @@ mod limit_tests {
         assert_eq!(p.experts.len(), MAX_EXPERTS_PER_PACKET + 1);
         let last = p.experts.last().map(|e| e.message.to_string());
         assert!(last.is_some_and(|m| m.contains("expert item limit reached")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LatencyKind;
+
+    #[test]
+    fn latency_kinds_are_listed_in_index_order() {
+        for (i, kind) in LatencyKind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), i, "{kind:?}");
+        }
     }
 }

@@ -325,8 +325,10 @@ fn lean_retention_counts_routes_without_keeping_them_or_changing_the_tree() {
     assert_eq!(rib.announced, 5);
     assert!(rib.routes().is_empty());
     assert!(rib.events().is_empty());
+    assert_eq!(full_pkts.len(), lean_pkts.len());
     for (full, lean) in full_pkts.iter().zip(&lean_pkts) {
-        assert_eq!(full.fields.len(), lean.fields.len());
+        assert_eq!(format!("{:?}", full.fields), format!("{:?}", lean.fields));
+        assert_eq!(full.experts, lean.experts);
         assert_eq!(full.summary.info, lean.summary.info);
     }
 }

@@ -219,23 +219,8 @@ fn timelines_of_the_corpus_sessions() {
     assert!(t
         .first("ssh.newkeys")
         .is_some_and(|e| e.label.contains("chacha20-poly1305")));
-    let r = Run::corpus(DH_GEX);
-    assert_eq!(
-        r.timeline(),
-        [
-            (4, "s2c", "ssh.banner"),
-            (6, "c2s", "ssh.banner"),
-            (8, "c2s", "ssh.kexinit"),
-            (9, "s2c", "ssh.kexinit"),
-            (12, "c2s", "ssh.gex_request"),
-            (14, "s2c", "ssh.gex_group"),
-            (16, "c2s", "ssh.kex_init"),
-            (17, "s2c", "ssh.kex_reply"),
-            (17, "s2c", "ssh.newkeys"),
-            (19, "c2s", "ssh.newkeys"),
-            (21, "c2s", "ssh.encrypted"),
-        ]
-    );
+    // Every corpus session's whole timeline: tests/tests/ssh.rs
+    // (`every_session_has_its_handshake_timeline`).
 }
 
 #[test]
