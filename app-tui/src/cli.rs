@@ -8,15 +8,38 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "wirelens",
     version,
-    about = "Packet analyzer and protocol dissector"
+    about = "Packet analyzer and protocol dissector",
+    long_about = "Packet analyzer and protocol dissector.\n\n`wirelens FILE` opens FILE in the terminal UI; the subcommands work headless.",
+    // `wirelens FILE` and `wirelens print ...`: a subcommand name wins over
+    // the positional path (open a file named like a subcommand as `./print`).
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Without a subcommand: the capture to open in the terminal UI.
+    #[command(flatten)]
+    pub open: OpenArgs,
+}
+
+/// What the terminal UI opens, and how it dissects.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OpenArgs {
+    /// Capture file to open (pcap or pcapng).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
+    #[arg(short = 'o', value_name = "PREF")]
+    pub prefs: Vec<String>,
+    /// An NSS key log file (SSLKEYLOGFILE format) to decrypt TLS with.
+    #[arg(long = "tls-keylog", value_name = "FILE")]
+    pub tls_keylog: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Open a capture in the terminal UI (the same as `wirelens FILE`).
+    Open(OpenArgs),
     /// Print packets like tshark: summaries, the full tree, hex, JSON or fields.
     Print(PrintArgs),
     /// List every field name with its type and description (like `tshark -G fields`).

@@ -5,6 +5,7 @@ pub mod commands;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod input;
+pub mod tui;
 
 use std::process::ExitCode;
 
@@ -31,10 +32,19 @@ impl From<std::io::Error> for Error {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Print(args) => commands::print::run(&args, &mut std::io::stdout().lock()),
-        Command::Fields(args) => commands::fields::run(&args, &mut std::io::stdout().lock()),
-        Command::Stats(args) => commands::stats::run(&args, &mut std::io::stdout().lock()),
-        Command::Flows(args) => commands::flows::run(&args, &mut std::io::stdout().lock()),
-        Command::Follow(args) => commands::follow::run(&args, &mut std::io::stdout().lock()),
+        None => match cli.open.file {
+            Some(_) => tui::run(&cli.open),
+            None => {
+                use clap::CommandFactory;
+                Cli::command().print_help()?;
+                Ok(ExitCode::from(2))
+            }
+        },
+        Some(Command::Open(args)) => tui::run(&args),
+        Some(Command::Print(args)) => commands::print::run(&args, &mut std::io::stdout().lock()),
+        Some(Command::Fields(args)) => commands::fields::run(&args, &mut std::io::stdout().lock()),
+        Some(Command::Stats(args)) => commands::stats::run(&args, &mut std::io::stdout().lock()),
+        Some(Command::Flows(args)) => commands::flows::run(&args, &mut std::io::stdout().lock()),
+        Some(Command::Follow(args)) => commands::follow::run(&args, &mut std::io::stdout().lock()),
     }
 }

@@ -243,7 +243,7 @@ const RULE: &str =
     "================================================================================";
 
 /// Writes one conversation table as `tshark -n -q -z conv,KIND` (4.0) does.
-fn conv_table(state: &State, kind: ConvKind) -> (&'static str, &ConvTable, bool) {
+pub fn conv_table(state: &State, kind: ConvKind) -> (&'static str, &ConvTable, bool) {
     match kind {
         ConvKind::Tcp => ("TCP", &state.conv.tcp, true),
         ConvKind::Udp => ("UDP", &state.conv.udp, true),
