@@ -36,7 +36,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             Some(_) => tui::run(&cli.open),
             None => {
                 use clap::CommandFactory;
-                Cli::command().print_help()?;
+                // Help on a closed pipe is nobody's error.
+                let _ = Cli::command().print_help();
                 Ok(ExitCode::from(2))
             }
         },

@@ -53,7 +53,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn render(frame: &mut Frame<'_>, area: Rect) {
-    let area = centered(area, 76, 40);
+    let area = centered(area, 100, KEYS.len() as u16 + 2);
     let lines: Vec<Line> = KEYS
         .iter()
         .map(|(k, what)| {

@@ -226,8 +226,15 @@ pub fn render(
     let selected_number = rows
         .get(list.selected.wrapping_sub(list.offset))
         .map(|r| r.number);
-    let narrow = area.width < 110;
-    let addr_width = if narrow { 15 } else { 22 };
+    // Addresses as wide as the widest on screen (IPv6 up to 39), within
+    // what leaves Info some room.
+    let widest = rows
+        .iter()
+        .map(|r| r.src.chars().count().max(r.dst.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let room = usize::from(area.width).saturating_sub(60) / 2;
+    let addr_width = widest.clamp(11, 39).min(room.max(11)) as u16;
     let time_width = if list.time == TimeFormat::Absolute {
         15
     } else {

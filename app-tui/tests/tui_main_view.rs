@@ -1,0 +1,389 @@
+//! The main view drawn into a `TestBackend` on corpus captures: packet list,
+//! detail tree, hex pane, filter bar, status bar, help, small terminals.
+
+mod common;
+
+use common::{corpus, Ui};
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use wirelens::cli::{Format, OpenArgs, PrintArgs, SaveFormatArg};
+use wirelens::tui::app::{Overlay, Pane};
+use wirelens::tui::open_session;
+use wirelens::tui::views::help::KEYS;
+use wirelens_capture::session::Config;
+use wirelens_capture::CaptureFile;
+use wirelens_dissect::model::Summary;
+use wirelens_dissect::{Dissector, Packet};
+
+const DNS_HTTP: &str = "mixed/wikipedia_dns_http.pcap";
+
+/// Every packet's summary, dissected in one pass outside the UI.
+fn summaries(rel: &str) -> Vec<(Summary, u32)> {
+    let file = CaptureFile::open(&corpus(rel)).expect("opens");
+    let mut d = Dissector::new(Config::default().prefs);
+    let mut pkt = Packet::new(false);
+    let mut packets = file.packets();
+    let mut out = Vec::new();
+    while let Some(Ok(frame)) = packets.next() {
+        let meta = frame.meta(packets.interfaces(), false);
+        d.dissect(&meta, frame.data, &mut pkt);
+        out.push((pkt.summary.clone(), frame.orig_len));
+    }
+    out
+}
+
+/// Screen lines of the packet list rows, with the packet number each shows.
+fn list_rows(ui: &Ui) -> Vec<(u64, String, u16)> {
+    let (_, header) = ui.find("No.     Time").expect("the list header");
+    ui.lines()
+        .into_iter()
+        .enumerate()
+        .skip(header as usize + 1)
+        .map_while(|(y, l)| {
+            let n = l.split_whitespace().next()?.parse().ok()?;
+            Some((n, l, y as u16))
+        })
+        .collect()
+}
+
+#[test]
+fn packet_list_rows_show_the_dissected_columns() {
+    let ui = Ui::open(DNS_HTTP, 160, 48);
+    let expected = summaries(DNS_HTTP);
+    let rows = list_rows(&ui);
+    assert!(rows.len() >= 15, "a screenful of rows: {}", rows.len());
+    for (n, line, _) in &rows {
+        let (s, len) = &expected[*n as usize - 1];
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cols[2], s.src.to_string(), "source of {n}: {line}");
+        assert_eq!(cols[3], s.dst.to_string(), "destination of {n}: {line}");
+        assert_eq!(cols[4], s.protocol, "protocol of {n}: {line}");
+        assert_eq!(cols[5], len.to_string(), "length of {n}: {line}");
+        // Info fills the rest of the line, cut at the screen's edge.
+        let info: String = s.info.chars().take(40).collect();
+        assert!(line.contains(&info), "info of {n}: {info:?} in {line}");
+    }
+    assert!(ui
+        .text()
+        .contains(&format!("Packets: {0} shown / {0}", expected.len())));
+}
+
+#[test]
+fn rows_are_coloured_by_protocol_and_the_selection_stands_out() {
+    let ui = Ui::open(DNS_HTTP, 160, 48);
+    let expected = summaries(DNS_HTTP);
+    let mut seen = [false; 3];
+    for (n, _, y) in list_rows(&ui) {
+        let bg = ui.cell(20, y).bg;
+        if n == 1 {
+            assert_eq!(bg, Color::Blue, "the selected row");
+            continue;
+        }
+        match expected[n as usize - 1].0.protocol {
+            "DNS" => {
+                assert_eq!(bg, Color::Rgb(0xda, 0xee, 0xff), "UDP colour of {n}");
+                seen[0] = true;
+            }
+            "HTTP" => {
+                assert_eq!(bg, Color::Rgb(0xe4, 0xff, 0xc7), "HTTP colour of {n}");
+                seen[1] = true;
+            }
+            "TCP" => {
+                seen[2] = true;
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        seen.iter().all(|&s| s),
+        "DNS, HTTP and TCP rows on the first screen: {seen:?}"
+    );
+}
+
+#[test]
+fn keys_move_the_selection_and_scroll() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    let total = summaries(DNS_HTTP).len() as u64;
+    ui.key(KeyCode::Char('G'));
+    let rows = list_rows(&ui);
+    assert_eq!(
+        rows.last().map(|r| r.0),
+        Some(total),
+        "G shows the last packet"
+    );
+    assert_eq!(ui.app.list.selected_number(total), Some(total));
+    assert!(
+        ui.text().contains(&format!(" Packet {total} ")),
+        "its tree is shown"
+    );
+    ui.key(KeyCode::Char('k'));
+    assert_eq!(ui.app.list.selected_number(total), Some(total - 1));
+    ui.key(KeyCode::Char('g'));
+    assert_eq!(list_rows(&ui).first().map(|r| r.0), Some(1));
+    ui.key(KeyCode::PageDown);
+    let page = ui.app.list.height as u64 - 1;
+    assert_eq!(ui.app.list.selected_number(total), Some(1 + page));
+    ui.key(KeyCode::Char('j'));
+    assert_eq!(ui.app.list.selected_number(total), Some(2 + page));
+    // The time column switches between relative, absolute and delta.
+    let first_time = |ui: &Ui| {
+        list_rows(ui)[1]
+            .1
+            .split_whitespace()
+            .nth(1)
+            .map(String::from)
+    };
+    ui.key(KeyCode::Char('g'));
+    let relative = first_time(&ui);
+    ui.key(KeyCode::Char('T'));
+    assert!(ui.text().contains("Time (UTC)"));
+    let absolute = first_time(&ui).expect("a time");
+    assert_eq!(absolute.matches(':').count(), 2, "{absolute}");
+    ui.key(KeyCode::Char('T'));
+    assert!(ui.text().contains("Delta"));
+    ui.key(KeyCode::Char('T'));
+    assert_eq!(first_time(&ui), relative);
+}
+
+/// Column of byte `i` of a hex line, and of its ASCII character.
+fn hex_columns(i: usize) -> (u16, u16) {
+    let k = i % 16;
+    let hex = 6 + 3 * k + usize::from(k >= 8);
+    let ascii = 6 + 16 * 3 + 1 + 1 + k;
+    (hex as u16, ascii as u16)
+}
+
+#[test]
+fn the_selected_field_s_bytes_are_highlighted_in_the_hex_pane() {
+    let mut ui = Ui::open("mixed/http_get.pcap", 160, 48);
+    ui.key(KeyCode::Tab);
+    assert_eq!(ui.app.focus, Pane::Detail);
+    // Frame, Ethernet, IP: open IP and go to its source address.
+    ui.keys("jj");
+    ui.key(KeyCode::Right);
+    let ip_lines = ui.app.detail.visible().len();
+    assert!(ip_lines > 4, "IP expanded: {ip_lines} lines");
+    while ui
+        .app
+        .detail
+        .selected()
+        .is_some_and(|l| !l.text.starts_with("Source Address"))
+    {
+        ui.key(KeyCode::Down);
+    }
+    let line = ui.app.detail.selected().cloned().expect("a line");
+    assert_eq!(line.text, "Source Address: 141.142.228.5");
+    assert!(ui.text().contains("  Source Address: 141.142.228.5"));
+    let span = line.span.range();
+    assert_eq!(span, 26..30, "IPv4 source address bytes");
+    let (_, top) = ui.find("0000  00 10 db 88").expect("the hex pane");
+    for i in 0..48 {
+        let y = top + (i / 16) as u16;
+        let (hx, ax) = hex_columns(i);
+        let marked = span.contains(&i);
+        for x in [hx, hx + 1, ax] {
+            let highlighted = ui.cell(x, y).bg == Color::Yellow;
+            assert_eq!(highlighted, marked, "byte {i} at column {x}");
+        }
+    }
+    let (hx, _) = hex_columns(26);
+    let hex: String = (0..11)
+        .map(|k| ui.cell(hx + k, top + 1).symbol().to_string())
+        .collect();
+    assert_eq!(hex, "8d 8e e4 05", "141.142.228.5 in hex");
+}
+
+#[test]
+fn reassembled_data_has_its_own_tab() {
+    let mut ui = Ui::open("mixed/http_get.pcap", 160, 48);
+    // Packet 9 completes the HTTP response reassembled from 6..9.
+    for _ in 0..8 {
+        ui.key(KeyCode::Down);
+    }
+    assert!(ui.text().contains(" Packet 9 "));
+    let tabs = ui
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("[Frame ("))
+        .expect("tabs");
+    assert!(tabs.contains("[Reassembled TCP ("), "{tabs}");
+    ui.key(KeyCode::Tab);
+    ui.key(KeyCode::Tab);
+    assert_eq!(ui.app.focus, Pane::Hex);
+    ui.key(KeyCode::Right);
+    assert_eq!(ui.app.hex.tab, 1);
+    assert!(
+        ui.text().contains("HTTP/1.1 200 OK"),
+        "the reassembled bytes: {}",
+        ui.text()
+    );
+}
+
+#[test]
+fn expert_items_show_in_the_tree() {
+    let mut ui = Ui::open("tcp/tcp_retransmit_fast.pcap", 160, 48);
+    let n = ui
+        .app
+        .session()
+        .expert_packet(0, wirelens_capture::session::access::Direction::Next, 3)
+        .expect("a packet with a warning");
+    ui.app.go_to_packet(n);
+    ui.settle();
+    let worst = {
+        let d = ui.app.detail.packet.clone().expect("the tree");
+        assert_eq!(d.number, n);
+        d.packet
+            .experts
+            .iter()
+            .map(|e| e.severity)
+            .max()
+            .expect("experts")
+    };
+    ui.key(KeyCode::Tab);
+    // The last layer, opened: its expert items end the tree.
+    ui.key(KeyCode::Char('E'));
+    ui.key(KeyCode::Char('G'));
+    ui.key(KeyCode::Right);
+    ui.key(KeyCode::Char('G'));
+    let last = ui.app.detail.selected().cloned().expect("a line");
+    assert!(last.text.starts_with("[Expert Info ("), "{}", last.text);
+    ui.key(KeyCode::Up);
+    let (x, y) = ui.find(&last.text).expect("shown");
+    let colour = if last.text.contains("(Error/") {
+        Color::Red
+    } else if last.text.contains("(Warning/") {
+        Color::Yellow
+    } else {
+        Color::Cyan
+    };
+    assert_eq!(ui.cell(x + 1, y).fg, colour, "{}", last.text);
+    assert!(
+        ui.text()
+            .contains(&format!("[Expert Info ({}/", worst.name())),
+        "the worst item shows: {}",
+        ui.text()
+    );
+    // Collapse all hides them again.
+    ui.key(KeyCode::Char('E'));
+    assert!(!ui.text().contains("[Expert Info ("));
+}
+
+fn print_matches(rel: &str, filter: &str) -> Vec<u64> {
+    let args = PrintArgs {
+        file: corpus(rel),
+        count: None,
+        quiet: false,
+        verbose: false,
+        hex: false,
+        format: Format::Text,
+        fields: Vec::new(),
+        field_options: Vec::new(),
+        write: None,
+        save_format: SaveFormatArg::Pcapng,
+        display_filter: Some(filter.into()),
+        prefs: Vec::new(),
+        tls_keylog: None,
+    };
+    let mut out = Vec::new();
+    wirelens::commands::print::print(&args, &mut out).expect("print");
+    String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn the_filter_bar_validates_as_you_type_and_filters() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    let total = summaries(DNS_HTTP).len();
+    ui.keys("/tcp.port == ");
+    assert!(ui.app.filter.editing);
+    let error = ui.app.filter.error.clone().expect("incomplete filter");
+    let (x, y) = ui.find(" Filter ").expect("the bar");
+    assert_eq!(ui.cell(x, y).bg, Color::Red);
+    assert!(ui.text().contains(&format!("(column {})", error.pos + 1)));
+    ui.keys("80");
+    assert!(ui.app.filter.error.is_none());
+    assert_eq!(ui.cell(x, y).bg, Color::Green);
+    ui.key(KeyCode::Enter);
+    let expected = print_matches(DNS_HTTP, "tcp.port == 80");
+    assert!(!expected.is_empty() && expected.len() < total);
+    assert!(
+        ui.text()
+            .contains(&format!("Packets: {} shown / {total}", expected.len())),
+        "{}",
+        ui.text()
+    );
+    let shown: Vec<u64> = list_rows(&ui).iter().map(|r| r.0).collect();
+    assert_eq!(shown, expected[..shown.len()]);
+    // An empty filter shows every packet again.
+    ui.keys("/");
+    ui.ctrl('u');
+    ui.key(KeyCode::Enter);
+    assert!(ui
+        .text()
+        .contains(&format!("Packets: {total} shown / {total}")));
+}
+
+#[test]
+fn filter_completion_and_history() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    ui.keys("/dns.qry.na");
+    ui.key(KeyCode::Tab);
+    assert!(ui.app.filter.edit.text().starts_with("dns.qry.name"));
+    assert!(ui.text().contains(" Fields "), "the completion list");
+    ui.ctrl('u');
+    ui.keys("dns");
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.app.filter.applied.as_deref(), Some("dns"));
+    let expected = print_matches(DNS_HTTP, "dns");
+    assert_eq!(ui.app.list.len(expected.len() as u64 * 100), expected.len());
+    ui.keys("/");
+    ui.ctrl('u');
+    ui.key(KeyCode::Up);
+    assert_eq!(ui.app.filter.edit.text(), "dns");
+    ui.key(KeyCode::Esc);
+    assert!(!ui.app.filter.editing);
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    ui.key(KeyCode::Char('?'));
+    assert!(matches!(ui.app.overlay, Some(Overlay::Help)));
+    let text = ui.text();
+    for (_, what) in KEYS {
+        assert!(text.contains(what), "help shows {what:?}");
+    }
+    ui.key(KeyCode::Esc);
+    assert!(ui.app.overlay.is_none());
+}
+
+#[test]
+fn small_terminals_draw_without_panicking() {
+    let mut ui = Ui::open(DNS_HTTP, 80, 24);
+    assert!(ui.text().contains("Packets: "));
+    assert!(list_rows(&ui).len() >= 5, "{}", ui.text());
+    for (w, h) in [(80, 24), (40, 10), (12, 4), (1, 1), (200, 60)] {
+        ui.resize(w, h);
+        for k in ['?', 's'] {
+            ui.key(KeyCode::Char(k));
+            ui.key(KeyCode::Esc);
+        }
+        ui.key(KeyCode::Char('G'));
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Char('e'));
+        ui.key(KeyCode::Tab);
+    }
+}
+
+#[test]
+fn startup_errors_are_messages() {
+    let args = OpenArgs::default();
+    let missing = std::env::temp_dir().join("wirelens-tui-no-such-file.pcap");
+    let e = open_session(&missing, &args).err().expect("an error");
+    assert!(e.0.contains("No such file"), "{}", e.0);
+    let not_capture = corpus("MANIFEST.md");
+    let e = open_session(&not_capture, &args).err().expect("an error");
+    assert!(e.0.contains("not a pcap or pcapng file"), "{}", e.0);
+}
