@@ -1,0 +1,186 @@
+//! The real binary in a real terminal: `wirelens FILE` inside tmux, driven
+//! with `send-keys` and read back with `capture-pane`.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::corpus;
+
+/// How long a screen may take to show what a step expects (a debug build on
+/// a busy machine); a step that never gets there fails with the screen.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+struct Tmux {
+    session: String,
+}
+
+fn tmux(args: &[&str]) -> Output {
+    match Command::new("tmux").args(args).output() {
+        Ok(o) => o,
+        Err(e) => panic!("install tmux (apt-get install tmux): cannot run it: {e}"),
+    }
+}
+
+impl Tmux {
+    /// Runs `command` in a new 160×48 session; when it ends, the shell
+    /// prints its exit status and waits, so the terminal it left can be read.
+    fn start(name: &str, command: &str) -> Tmux {
+        let session = format!("wirelens-e2e-{name}-{}", std::process::id());
+        let shell = format!("{command}; echo \"[exit $?]\"; sleep 600");
+        let out = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "160",
+            "-y",
+            "48",
+            "sh",
+            "-c",
+            &shell,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.session]).stdout)
+            .into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        tmux(&args);
+    }
+
+    /// Escape on its own: followed at once by another key, a terminal reads
+    /// the pair as Alt+key.
+    fn escape(&self) {
+        self.send(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Waits for the screen to pass `check`, returning it.
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &tmux(&["display-message", "-p", "-t", &self.session, format]).stdout,
+        )
+        .trim()
+        .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.session]);
+    }
+}
+
+#[test]
+fn open_filter_inspect_follow_tcp_view_quit() {
+    let version = Command::new("tmux").arg("-V").output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "install tmux (apt-get install tmux)"
+    );
+    let file = corpus("mixed/http_get.pcap");
+    let t = Tmux::start(
+        "main",
+        &format!("{} {}", env!("CARGO_BIN_EXE_wirelens"), file.display()),
+    );
+
+    let main = t.wait_for("the packet list", |s| {
+        s.contains("GET /download/CHANGES.bro-aux.txt HTTP/1.1")
+            && s.contains("Packets: 14 shown / 14")
+    });
+    assert!(main.contains("No.     Time        Source"), "{main}");
+    assert!(main.contains("HTTP/1.1 200 OK"));
+    assert!(main.contains("▶ Transmission Control Protocol, Src Port: 59856, Dst Port: 80"));
+    assert!(
+        main.contains("0000  00 10 db 88 d2 ef c8 bc"),
+        "hex pane: {main}"
+    );
+
+    t.send(&["/", "http"]);
+    t.wait_for("the filter typed", |s| s.contains(" Filter  http"));
+    t.send(&["Enter"]);
+    let filtered = t.wait_for("the filter applied", |s| {
+        s.contains("Packets: 2 shown / 14")
+    });
+    assert!(filtered.contains("2 of 14 packets match"), "{filtered}");
+
+    // Details of the GET: open IP and select its source address.
+    t.send(&["Enter", "j", "j", "Right"]);
+    let details = t.wait_for("the IP layer opened", |s| {
+        s.contains("▼ Internet Protocol Version 4") && s.contains("Total Length: 188")
+    });
+    assert!(details.contains(" Packet 4 "), "{details}");
+
+    t.send(&["f"]);
+    let follow = t.wait_for("the followed stream", |s| {
+        s.contains("Follow TCP Stream (tcp.stream eq 0)")
+    });
+    assert!(
+        follow.contains("User-Agent: Wget/1.14 (darwin12.2.0)"),
+        "{follow}"
+    );
+    assert!(follow.contains("Server: Apache/2.4.3 (Fedora)"));
+    t.escape();
+    t.wait_for("the main view again", |s| s.contains("No.     Time"));
+
+    t.send(&["t"]);
+    t.wait_for("the TCP view", |s| !s.contains("No.     Time"));
+    t.escape();
+    t.wait_for("the main view again", |s| s.contains("No.     Time"));
+
+    t.send(&["q"]);
+    let after = t.wait_for("the program to end", |s| s.contains("[exit "));
+    assert!(after.contains("[exit 0]"), "{after}");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "0",
+        "the alternate screen was left"
+    );
+    assert_eq!(t.pane("#{mouse_any_flag}"), "0", "mouse reporting is off");
+}
+
+#[test]
+fn a_missing_file_is_a_message_not_a_panic() {
+    let t = Tmux::start(
+        "missing",
+        &format!(
+            "{} /nonexistent/capture.pcap",
+            env!("CARGO_BIN_EXE_wirelens")
+        ),
+    );
+    let screen = t.wait_for("the program to end", |s| s.contains("[exit "));
+    assert!(
+        screen.contains("wirelens: /nonexistent/capture.pcap: cannot read the capture file"),
+        "{screen}"
+    );
+    assert!(!screen.contains("panicked"));
+    assert!(screen.contains("[exit 1]"), "{screen}");
+}
