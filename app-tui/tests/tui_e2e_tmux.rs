@@ -115,6 +115,7 @@ fn open_filter_inspect_follow_tcp_view_quit() {
     let main = t.wait_for("the packet list", |s| {
         s.contains("GET /download/CHANGES.bro-aux.txt HTTP/1.1")
             && s.contains("Packets: 14 shown / 14")
+            && s.contains("0000  00 10 db 88")
     });
     assert!(main.contains("No.     Time        Source"), "{main}");
     assert!(main.contains("HTTP/1.1 200 OK"));

@@ -232,6 +232,11 @@ impl App {
         }
     }
 
+    /// Every row on screen has its Info and the selected packet its tree.
+    pub fn screen_ready(&self) -> bool {
+        self.asked.is_empty() && self.detail.pending.is_none()
+    }
+
     /// Nothing is loading, dissecting or running: for tests and the benchmark.
     pub fn is_idle(&self) -> bool {
         self.session.progress().is_finished()

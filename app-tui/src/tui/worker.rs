@@ -131,25 +131,23 @@ fn serve(session: &Session, shared: &Shared, tx: &Sender<Reply>) {
                 if p.quit {
                     return;
                 }
-                // The selected packet's tree first: it is one packet, and
-                // the user is looking at it.
-                if let Some(n) = p.detail.take() {
+                if let Some(job) = next_job(&mut p) {
                     p.busy = true;
-                    break Job::Detail(n);
-                }
-                if let Some(rows) = p.rows.take() {
-                    p.busy = true;
-                    break Job::Rows(rows);
+                    break job;
                 }
                 p = shared.wake.wait(p).unwrap_or_else(|e| e.into_inner());
             }
         };
-        let reply = match job {
-            Job::Detail(n) => dissect_detail(session, n).map(|d| Reply::Detail(Arc::new(d))),
-            Job::Rows(numbers) => Some(Reply::Rows(summaries(session, &numbers))),
+        let replies = match job {
+            Job::Detail(n) => dissect_detail(session, n)
+                .map(|d| Reply::Detail(Arc::new(d)))
+                .into_iter()
+                .collect(),
+            Job::Rows(numbers) => vec![Reply::Rows(summaries(session, &numbers))],
+            Job::Both(numbers, n) => rows_and_detail(session, &numbers, n),
         };
         // Sent before `busy` clears, so an idle worker has nothing in flight.
-        let sent = reply.is_none_or(|r| tx.send(r).is_ok());
+        let sent = replies.into_iter().all(|r| tx.send(r).is_ok());
         if !sent {
             return;
         }
@@ -160,6 +158,33 @@ fn serve(session: &Session, shared: &Shared, tx: &Sender<Reply>) {
 enum Job {
     Detail(u64),
     Rows(Vec<u64>),
+    /// Rows and the tree of a packet among them, in one replay.
+    Both(Vec<u64>, u64),
+}
+
+/// Packets dissected with their tree in one pass at most, so that rows
+/// around the selected packet and its tree come from one replay.
+const ONE_PASS: u64 = 4096;
+
+/// What to do next. A replay only goes forwards, so after a jump the rows
+/// on screen and the selected packet among them are dissected in one pass
+/// (with trees, cheap for a screenful) rather than one after the other,
+/// which would replay the same stretch of file twice.
+fn next_job(p: &mut Pending) -> Option<Job> {
+    if let (Some(rows), Some(n)) = (&p.rows, p.detail) {
+        let first = rows.first().copied().unwrap_or(n).min(n);
+        let last = rows.last().copied().unwrap_or(n).max(n);
+        if last - first < ONE_PASS {
+            let rows = p.rows.take().unwrap_or_default();
+            p.detail = None;
+            return Some(Job::Both(rows, n));
+        }
+    }
+    // The selected packet's tree first: it is the one looked at.
+    if let Some(n) = p.detail.take() {
+        return Some(Job::Detail(n));
+    }
+    p.rows.take().map(Job::Rows)
 }
 
 fn dissect_detail(session: &Session, number: u64) -> Option<DetailPacket> {
@@ -170,6 +195,41 @@ fn dissect_detail(session: &Session, number: u64) -> Option<DetailPacket> {
         data: d.frame.data.to_vec(),
         packet: d.packet,
     })
+}
+
+/// Dissects `numbers` (ascending) and packet `n` with its tree, in one pass.
+fn rows_and_detail(session: &Session, numbers: &[u64], n: u64) -> Vec<Reply> {
+    let first = numbers.first().copied().unwrap_or(n).min(n);
+    let last = numbers.last().copied().unwrap_or(n).max(n);
+    let mut rows = Vec::with_capacity(numbers.len());
+    let mut detail = None;
+    session.visit(first, last - first + 1, true, |d| {
+        let number = d.frame.number;
+        if numbers.binary_search(&number).is_ok() {
+            rows.push((number, summary(&d.packet)));
+        }
+        if number == n {
+            detail = Some(DetailPacket {
+                number,
+                ts: d.frame.ts,
+                data: d.frame.data.to_vec(),
+                packet: d.packet,
+            });
+        }
+    });
+    let mut out = vec![Reply::Rows(rows)];
+    out.extend(detail.map(|d| Reply::Detail(Arc::new(d))));
+    out
+}
+
+fn summary(pkt: &Packet) -> RowSummary {
+    let s = &pkt.summary;
+    RowSummary {
+        src: s.src,
+        dst: s.dst,
+        protocol: s.protocol,
+        info: s.info.clone(),
+    }
 }
 
 /// Dissects `numbers` (ascending) in runs of nearby packets.
@@ -186,16 +246,7 @@ fn summaries(session: &Session, numbers: &[u64]) -> Vec<(u64, RowSummary)> {
         let wanted = &numbers[i..j];
         session.visit(first, last - first + 1, false, |d| {
             if wanted.binary_search(&d.frame.number).is_ok() {
-                let s = &d.packet.summary;
-                out.push((
-                    d.frame.number,
-                    RowSummary {
-                        src: s.src,
-                        dst: s.dst,
-                        protocol: s.protocol,
-                        info: s.info.clone(),
-                    },
-                ));
+                out.push((d.frame.number, summary(&d.packet)));
             }
         });
         i = j;
