@@ -387,3 +387,19 @@ fn startup_errors_are_messages() {
     let e = open_session(&not_capture, &args).err().expect("an error");
     assert!(e.0.contains("not a pcap or pcapng file"), "{}", e.0);
 }
+
+#[test]
+fn the_readme_lists_every_key_of_the_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    for (key, what) in KEYS {
+        if key.is_empty() {
+            assert!(readme.contains(&format!("**{what}**")), "section {what:?}");
+        } else {
+            assert!(
+                readme.contains(&format!("| `{key}` | {what} |")),
+                "README lists {key:?}: {what:?}"
+            );
+        }
+    }
+}

@@ -121,6 +121,9 @@ pub struct App {
     pub hex: Hex,
     pub filter: FilterBar,
     filter_run: Option<FilterRun>,
+    /// Packets the shown filter result covers: a filter applied while
+    /// loading runs again over the rest once loading ends.
+    filtered_upto: u64,
     task: Option<Task>,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
@@ -146,6 +149,7 @@ impl App {
             hex: Hex::default(),
             filter: FilterBar::default(),
             filter_run: None,
+            filtered_upto: 0,
             task: None,
             focus: Pane::List,
             overlay: None,
@@ -184,6 +188,7 @@ impl App {
             }
         }
         self.poll_filter();
+        self.refilter_after_loading();
         self.poll_task();
         self.ask_for_screen();
     }
@@ -560,13 +565,36 @@ impl App {
             Ok(Some(filter)) => {
                 self.cancel_filter();
                 self.filter.remember(&text);
-                let control = Arc::new(FilterControl::default());
-                let theirs = Arc::clone(&control);
-                let session = Arc::clone(&self.session);
-                let job = Job::spawn("Filtering", move |_| session.filter(&filter, &theirs));
-                self.filter_run = Some(FilterRun { job, control, text });
+                self.run_filter(filter, text);
             }
         }
+    }
+
+    /// Runs the shown filter again once loading has ended, if it ran over
+    /// part of the file only.
+    fn refilter_after_loading(&mut self) {
+        let Shown::Filtered { text, .. } = &self.list.shown else {
+            return;
+        };
+        if self.filter_run.is_some()
+            || self.filtered_upto >= self.loaded()
+            || !self.session.progress().is_finished()
+        {
+            return;
+        }
+        let Ok(filter) = wirelens_dissect::filter::Filter::compile(text) else {
+            return;
+        };
+        let text = text.clone();
+        self.run_filter(filter, text);
+    }
+
+    fn run_filter(&mut self, filter: wirelens_dissect::filter::Filter, text: String) {
+        let control = Arc::new(FilterControl::default());
+        let theirs = Arc::clone(&control);
+        let session = Arc::clone(&self.session);
+        let job = Job::spawn("Filtering", move |_| session.filter(&filter, &theirs));
+        self.filter_run = Some(FilterRun { job, control, text });
     }
 
     fn cancel_filter(&mut self) {
@@ -599,6 +627,7 @@ impl App {
             outcome.scanned,
             run.job.elapsed().as_secs_f64()
         ));
+        self.filtered_upto = outcome.scanned;
         self.filter.applied = Some(run.text.clone());
         self.list.shown = Shown::Filtered {
             text: run.text,
