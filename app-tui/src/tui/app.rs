@@ -18,6 +18,7 @@ use wirelens_capture::session::access::Direction;
 use wirelens_capture::session::filter::{FilterControl, FilterOutcome};
 use wirelens_capture::session::index::{IndexSnapshot, NOT_INTERNED};
 use wirelens_capture::session::{LoadState, Session};
+use wirelens_dissect::model::Address;
 use wirelens_dissect::Timestamp;
 
 use super::actions;
@@ -32,7 +33,7 @@ use super::views::packet_list::{self, ListRow, PacketList, Shown};
 use super::views::prompt::{Prompt, PromptKind};
 use super::views::stats::{StatsAction, StatsView};
 use super::views::{help, status_bar};
-use super::worker::{DetailPacket, Reply, RowSummary, Worker};
+use super::worker::{DetailPacket, Lookup, Reply, RowSummary, ShapeInfo, Worker};
 
 /// The three panes of the main view, in Tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +104,10 @@ struct FilterRun {
 /// Summaries kept at most; past it, only the rows on screen stay.
 const MAX_SUMMARIES: usize = 20_000;
 
+/// Address sets copied at most (a capture can have a million); past it the
+/// copies start again from the rows on screen.
+const MAX_INTERNED: usize = 100_000;
+
 pub struct App {
     session: Arc<Session>,
     /// The file as the user named it, for the status bar and file names.
@@ -112,6 +117,12 @@ pub struct App {
     summaries: HashMap<u64, RowSummary>,
     /// The rows last asked of the worker.
     asked: Vec<u64>,
+    /// Copies of interned values (ids never change meaning), so drawing
+    /// never takes the loader's lock.
+    addrs: HashMap<u32, (Address, Address)>,
+    shapes: HashMap<u32, ShapeInfo>,
+    /// The ids last asked of the worker.
+    looked_up: Lookup,
     /// The packet whose tree was last asked for.
     detail_for: Option<u64>,
     snapshot: IndexSnapshot,
@@ -141,6 +152,9 @@ impl App {
             tls_keylog,
             summaries: HashMap::new(),
             asked: Vec::new(),
+            addrs: HashMap::new(),
+            shapes: HashMap::new(),
+            looked_up: Lookup::default(),
             detail_for: None,
             snapshot: IndexSnapshot::default(),
             first_ts: None,
@@ -184,6 +198,11 @@ impl App {
         for reply in self.worker.poll() {
             match reply {
                 Reply::Rows(rows) => self.summaries.extend(rows),
+                Reply::Interned { addrs, shapes } => {
+                    self.addrs
+                        .extend(addrs.into_iter().map(|(id, s, d)| (id, (s, d))));
+                    self.shapes.extend(shapes);
+                }
                 Reply::Detail(d) => self.show_detail(d),
             }
         }
@@ -220,6 +239,35 @@ impl App {
             self.worker.request_rows(missing.clone());
         }
         self.asked = missing;
+        let lookup = self.missing_interned(loaded);
+        if !lookup.is_empty() && lookup != self.looked_up {
+            self.worker.request_lookup(lookup.clone());
+        }
+        self.looked_up = lookup;
+    }
+
+    /// Interned ids of the rows on screen without a copy here.
+    fn missing_interned(&mut self, loaded: u64) -> Lookup {
+        if self.addrs.len() > MAX_INTERNED {
+            self.addrs.clear();
+        }
+        let mut l = Lookup::default();
+        for n in self.list.visible_numbers(loaded) {
+            let Some(e) = self.snapshot.get(n) else {
+                continue;
+            };
+            if e.addrs != NOT_INTERNED && !self.addrs.contains_key(&e.addrs) {
+                l.addrs.push(e.addrs);
+            }
+            if e.shape != NOT_INTERNED && !self.shapes.contains_key(&e.shape) {
+                l.shapes.push(e.shape);
+            }
+        }
+        l.addrs.sort_unstable();
+        l.addrs.dedup();
+        l.shapes.sort_unstable();
+        l.shapes.dedup();
+        l
     }
 
     fn show_detail(&mut self, d: Arc<DetailPacket>) {
@@ -239,7 +287,7 @@ impl App {
 
     /// Every row on screen has its Info and the selected packet its tree.
     pub fn screen_ready(&self) -> bool {
-        self.asked.is_empty() && self.detail.pending.is_none()
+        self.asked.is_empty() && self.looked_up.is_empty() && self.detail.pending.is_none()
     }
 
     /// Nothing is loading, dissecting or running: for tests and the benchmark.
@@ -248,6 +296,7 @@ impl App {
             && self.session.len() == self.loaded()
             && self.worker.is_idle()
             && self.asked.is_empty()
+            && self.looked_up.is_empty()
             && self.detail.pending.is_none()
             && self.filter_run.is_none()
             && self.task.is_none()
@@ -816,22 +865,17 @@ impl App {
                 .filter_map(|&n| self.snapshot.get(n))
                 .collect(),
         };
-        let interned: Vec<_> = self.session.with_analysis(|a| {
-            entries
-                .iter()
-                .map(|e| {
-                    let addrs = (e.addrs != NOT_INTERNED)
-                        .then(|| a.addrs.get(e.addrs))
-                        .flatten()
-                        .map(|x| (x.src, x.dst));
-                    let shape = (e.shape != NOT_INTERNED)
-                        .then(|| a.shapes.get(e.shape))
-                        .flatten()
-                        .map(|s| (s.column, RowColour::classify(&s.protocols, e.severity())));
-                    (addrs, shape)
-                })
-                .collect()
-        });
+        let interned: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                let addrs = self.addrs.get(&e.addrs).copied();
+                let shape = self
+                    .shapes
+                    .get(&e.shape)
+                    .map(|s| (s.column, RowColour::classify(&s.protocols, e.severity())));
+                (addrs, shape)
+            })
+            .collect();
         numbers
             .iter()
             .zip(entries.iter().zip(interned))

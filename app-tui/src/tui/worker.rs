@@ -40,15 +40,43 @@ impl DetailPacket {
     }
 }
 
+/// An interned packet shape, as the list needs it.
+#[derive(Clone, Debug)]
+pub struct ShapeInfo {
+    /// The Protocol column.
+    pub column: &'static str,
+    /// `frame.protocols`, for the colouring rules.
+    pub protocols: Vec<&'static str>,
+}
+
+/// Interned ids the list has no copy of yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookup {
+    pub addrs: Vec<u32>,
+    pub shapes: Vec<u32>,
+}
+
+impl Lookup {
+    pub fn is_empty(&self) -> bool {
+        self.addrs.is_empty() && self.shapes.is_empty()
+    }
+}
+
 pub enum Reply {
     Rows(Vec<(u64, RowSummary)>),
     Detail(Arc<DetailPacket>),
+    /// Source and destination by address-set id, shapes by id.
+    Interned {
+        addrs: Vec<(u32, Address, Address)>,
+        shapes: Vec<(u32, ShapeInfo)>,
+    },
 }
 
 #[derive(Default)]
 struct Pending {
     rows: Option<Vec<u64>>,
     detail: Option<u64>,
+    lookup: Option<Lookup>,
     busy: bool,
     quit: bool,
 }
@@ -96,6 +124,14 @@ impl Worker {
         self.shared.wake.notify_one();
     }
 
+    /// Asks for interned values, replacing any earlier request. The lookup
+    /// waits for the loader's lock, which it holds for a whole batch: on
+    /// this thread, drawing never does.
+    pub fn request_lookup(&self, lookup: Lookup) {
+        lock(&self.shared).lookup = Some(lookup);
+        self.shared.wake.notify_one();
+    }
+
     /// Asks for the tree of packet `number`, replacing any earlier request.
     pub fn request_detail(&self, number: u64) {
         lock(&self.shared).detail = Some(number);
@@ -110,7 +146,7 @@ impl Worker {
     /// Nothing is asked for or being worked on.
     pub fn is_idle(&self) -> bool {
         let p = lock(&self.shared);
-        p.quit || (!p.busy && p.rows.is_none() && p.detail.is_none())
+        p.quit || (!p.busy && p.rows.is_none() && p.detail.is_none() && p.lookup.is_none())
     }
 }
 
@@ -145,6 +181,7 @@ fn serve(session: &Session, shared: &Shared, tx: &Sender<Reply>) {
                 .collect(),
             Job::Rows(numbers) => vec![Reply::Rows(summaries(session, &numbers))],
             Job::Both(numbers, n) => rows_and_detail(session, &numbers, n),
+            Job::Lookup(l) => vec![look_up(session, &l)],
         };
         // Sent before `busy` clears, so an idle worker has nothing in flight.
         let sent = replies.into_iter().all(|r| tx.send(r).is_ok());
@@ -160,6 +197,7 @@ enum Job {
     Rows(Vec<u64>),
     /// Rows and the tree of a packet among them, in one replay.
     Both(Vec<u64>, u64),
+    Lookup(Lookup),
 }
 
 /// Packets dissected with their tree in one pass at most, so that rows
@@ -171,6 +209,10 @@ const ONE_PASS: u64 = 4096;
 /// (with trees, cheap for a screenful) rather than one after the other,
 /// which would replay the same stretch of file twice.
 fn next_job(p: &mut Pending) -> Option<Job> {
+    // Interned values first: a lookup takes no dissection.
+    if let Some(l) = p.lookup.take() {
+        return Some(Job::Lookup(l));
+    }
     if let (Some(rows), Some(n)) = (&p.rows, p.detail) {
         let first = rows.first().copied().unwrap_or(n).min(n);
         let last = rows.last().copied().unwrap_or(n).max(n);
@@ -194,6 +236,31 @@ fn dissect_detail(session: &Session, number: u64) -> Option<DetailPacket> {
         ts: d.frame.ts,
         data: d.frame.data.to_vec(),
         packet: d.packet,
+    })
+}
+
+fn look_up(session: &Session, l: &Lookup) -> Reply {
+    session.with_analysis(|a| Reply::Interned {
+        addrs: l
+            .addrs
+            .iter()
+            .filter_map(|&id| a.addrs.get(id).map(|x| (id, x.src, x.dst)))
+            .collect(),
+        shapes: l
+            .shapes
+            .iter()
+            .filter_map(|&id| {
+                a.shapes.get(id).map(|s| {
+                    (
+                        id,
+                        ShapeInfo {
+                            column: s.column,
+                            protocols: s.protocols.clone(),
+                        },
+                    )
+                })
+            })
+            .collect(),
     })
 }
 
