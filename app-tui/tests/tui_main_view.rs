@@ -217,6 +217,22 @@ fn reassembled_data_has_its_own_tab() {
         "the reassembled bytes: {}",
         ui.text()
     );
+    // Selecting a line of the reassembled PDU shows its tab by itself.
+    ui.key(KeyCode::Left);
+    assert_eq!(ui.app.hex.tab, 0);
+    ui.key(KeyCode::BackTab);
+    ui.key(KeyCode::Char('G'));
+    ui.key(KeyCode::Right);
+    ui.key(KeyCode::Down);
+    let line = ui.app.detail.selected().cloned().expect("a line");
+    assert_eq!(line.source, 1, "{}", line.text);
+    assert_eq!(ui.app.hex.tab, 1);
+    let (x, y) = ui.find("48 54 54 50").expect("HTTP in hex");
+    assert_eq!(
+        ui.cell(x, y).bg,
+        Color::Yellow,
+        "the status line is highlighted"
+    );
 }
 
 #[test]
@@ -402,4 +418,67 @@ fn the_readme_lists_every_key_of_the_help() {
             );
         }
     }
+}
+
+#[test]
+fn the_mouse_selects_rows_and_tree_lines_and_scrolls() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    let mouse = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let rows = list_rows(&ui);
+    let (n, _, y) = rows[5].clone();
+    ui.app
+        .handle_mouse(mouse(MouseEventKind::Down(MouseButton::Left), 30, y));
+    ui.settle();
+    let total = ui.app.session().len();
+    assert_eq!(ui.app.list.selected_number(total), Some(n));
+    assert_eq!(ui.app.detail.packet.as_ref().map(|d| d.number), Some(n));
+    ui.app
+        .handle_mouse(mouse(MouseEventKind::ScrollDown, 30, y));
+    ui.settle();
+    assert_eq!(ui.app.list.selected_number(total), Some(n + 3));
+    // A click on a tree line selects it; a second click opens it.
+    let (x, ty) = ui.find("▶ Internet Protocol").expect("the IP layer");
+    for _ in 0..2 {
+        ui.app
+            .handle_mouse(mouse(MouseEventKind::Down(MouseButton::Left), x + 2, ty));
+        ui.settle();
+    }
+    assert_eq!(ui.app.focus, Pane::Detail);
+    assert!(ui.text().contains("▼ Internet Protocol"), "{}", ui.text());
+}
+
+#[test]
+fn brackets_move_along_the_conversation() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    let session = std::sync::Arc::clone(ui.app.session());
+    let total = session.len();
+    // The first SYN, and the next packet of its conversation.
+    let first_tcp = summaries(DNS_HTTP)
+        .iter()
+        .position(|(s, _)| s.protocol == "TCP" && s.info.contains("[SYN]"))
+        .expect("a SYN") as u64
+        + 1;
+    ui.app.go_to_packet(first_tcp);
+    ui.settle();
+    let stream = session.entry(first_tcp).expect("indexed").stream;
+    ui.key(KeyCode::Char(']'));
+    let next = ui.app.list.selected_number(total).expect("selected");
+    assert!(
+        next > first_tcp,
+        "{next} after {first_tcp}: {:?}",
+        ui.app.message
+    );
+    assert_eq!(session.entry(next).expect("indexed").stream, stream);
+    assert!(
+        (first_tcp + 1..next).all(|k| session.entry(k).expect("indexed").stream != stream),
+        "nothing of the conversation in between"
+    );
+    ui.key(KeyCode::Char('['));
+    assert_eq!(ui.app.list.selected_number(total), Some(first_tcp));
 }

@@ -243,3 +243,30 @@ fn export_the_selected_flow_as_json() {
     assert_eq!(flows[0]["id.resp_p"], 80);
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn follow_a_udp_stream() {
+    let mut ui = Ui::open(DNS_HTTP, 160, 48);
+    // Packet 1 is an mDNS query: UDP stream 0.
+    ui.key(KeyCode::Char('f'));
+    assert!(matches!(ui.app.overlay, Some(Overlay::Follow(_))));
+    assert!(
+        ui.text().contains("Follow UDP Stream (udp.stream eq 0)"),
+        "{}",
+        ui.text()
+    );
+    let followed = wirelens::commands::follow::follow(
+        &CaptureFile::open(&corpus(DNS_HTTP)).expect("opens"),
+        0,
+        true,
+    )
+    .expect("follows");
+    let [a, b] = followed.nodes.expect("two sides");
+    assert!(
+        ui.text().contains(&format!("{a} → {b}: 1 chunks")),
+        "{}",
+        ui.text()
+    );
+    ui.key(KeyCode::Esc);
+    assert!(ui.app.overlay.is_none());
+}

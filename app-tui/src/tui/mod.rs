@@ -63,6 +63,13 @@ pub fn open_session(path: &Path, args: &OpenArgs) -> Result<Session, Error> {
             .read_tls_keylog(&keylog.to_string_lossy())
             .map_err(Error)?;
     }
+    if path == Path::new("-") {
+        // The keyboard is read from the terminal, so the capture cannot come
+        // from standard input too.
+        return Err(Error(
+            "the terminal UI reads a capture file, not standard input (print -r - reads it)".into(),
+        ));
+    }
     if path.is_dir() {
         return Err(Error(format!(
             "{}: is a directory, not a capture file",
