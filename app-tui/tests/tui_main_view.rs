@@ -482,3 +482,13 @@ fn brackets_move_along_the_conversation() {
     ui.key(KeyCode::Char('['));
     assert_eq!(ui.app.list.selected_number(total), Some(first_tcp));
 }
+
+#[test]
+fn a_damaged_file_shows_its_packets_and_says_so() {
+    let ui = Ui::open("malformed/tls_der_incomplete_header.pcap", 160, 48);
+    let text = ui.text();
+    assert!(text.contains("file damaged"), "{text}");
+    let rows = list_rows(&ui);
+    assert_eq!(rows.len(), 6, "the packets before the damage: {text}");
+    assert!(text.contains("Packets: 6 shown / 6"));
+}

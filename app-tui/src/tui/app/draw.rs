@@ -3,6 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
+use wirelens_capture::session::index::flags;
 use wirelens_capture::session::LoadState;
 
 use super::{App, Overlay, Pane};
@@ -54,8 +55,14 @@ impl App {
             .zip(entries.iter().zip(interned))
             .map(|(&number, (e, (addrs, shape)))| {
                 let ts = e.ts();
-                let time = self.list.time.format(ts, first_ts, previous);
-                previous = Some(ts);
+                // A record without a time (pcapng simple packet) shows none.
+                let time = if e.flags & flags::NO_TIMESTAMP != 0 {
+                    String::new()
+                } else {
+                    let t = self.list.time.format(ts, first_ts, previous);
+                    previous = Some(ts);
+                    t
+                };
                 let summary = self.summaries.get(&number);
                 let (src, dst) = match (addrs, summary) {
                     (Some((s, d)), _) => (s.to_string(), d.to_string()),
