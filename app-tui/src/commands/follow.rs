@@ -13,6 +13,7 @@
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use wirelens_dissect::flow::reassembly::{Budget, Direction};
 use wirelens_dissect::model::{Address, Packet};
@@ -53,6 +54,8 @@ pub struct Followed {
     pub chunks: Vec<Chunk>,
     /// Bytes never seen in the capture, per sending side (TCP holes).
     pub missing: [u64; 2],
+    /// The file is damaged here; what came before was followed, as tshark does.
+    pub damage: Option<wirelens_capture::ReadError>,
 }
 
 impl Followed {
@@ -73,6 +76,9 @@ pub fn run(args: &FollowArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
     } else {
         let file = input::open(&args.file)?;
         let followed = follow(&file, args.stream, args.udp)?;
+        if let Some(e) = &followed.damage {
+            eprintln!("wirelens: the file is damaged or truncated {e}");
+        }
         render(&followed, args.stream, args.udp, args.format)
     };
     let mut out = BufWriter::new(out);
@@ -100,6 +106,19 @@ pub fn follow(
     stream: u32,
     udp: bool,
 ) -> Result<Followed, Error> {
+    follow_until(file, stream, udp, &AtomicBool::new(false))
+}
+
+/// Packets read between two looks at the cancel flag.
+const CANCEL_STRIDE: u64 = 4096;
+
+/// [`follow`], stopping early (with what it has) once `cancel` is set.
+pub fn follow_until(
+    file: &wirelens_capture::CaptureFile,
+    stream: u32,
+    udp: bool,
+    cancel: &AtomicBool,
+) -> Result<Followed, Error> {
     // tshark's defaults: checksums are not verified, so a fragment or segment
     // with a bad checksum (offloading) still carries its bytes into the stream.
     let prefs = Prefs {
@@ -121,10 +140,13 @@ pub fn follow(
             Ok(f) => f,
             Err(e) => {
                 // As tshark: what was read before the damage is followed.
-                eprintln!("wirelens: the file is damaged or truncated {e}");
+                followed.damage = Some(e);
                 break;
             }
         };
+        if frame.number % CANCEL_STRIDE == 0 && cancel.load(Ordering::Relaxed) {
+            break;
+        }
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let Some(seg) = transport(&pkt, frame.data, udp) else {

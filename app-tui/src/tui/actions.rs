@@ -18,8 +18,14 @@ use crate::commands;
 const STRIDE: u64 = 4096;
 
 /// Follows TCP (or UDP) stream `stream` with the `follow` command's code.
-pub fn follow(session: &Session, stream: u32, udp: bool) -> Result<FollowView, String> {
-    let followed = commands::follow::follow(session.file(), stream, udp).map_err(|e| e.0)?;
+pub fn follow(
+    session: &Session,
+    stream: u32,
+    udp: bool,
+    cancel: &AtomicBool,
+) -> Result<FollowView, String> {
+    let followed =
+        commands::follow::follow_until(session.file(), stream, udp, cancel).map_err(|e| e.0)?;
     Ok(FollowView::new(followed, stream, udp))
 }
 

@@ -92,15 +92,26 @@ use ssh::ssh_json;
 use tls::tls_json;
 
 pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
+    for note in write(args, out)? {
+        eprintln!("wirelens: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the flows `args` asks for to `out`; returns what the user should
+/// be told besides (skipped key log lines, damage, flows dropped), for the
+/// caller to show where it shows messages.
+pub fn write(args: &FlowsArgs, out: &mut impl Write) -> Result<Vec<String>, Error> {
     let filter = super::print::compile_filter(args.display_filter.as_deref())?;
-    let (dissector, selected) = dissect_selecting(args, filter.as_ref())?;
+    let mut notes = Vec::new();
+    let (dissector, selected) = dissect_selecting(args, filter.as_ref(), &mut notes)?;
     let dropped = dissector.state().flows.dropped;
     if dropped > 0 {
         // What the report lost is the report's business, not a packet's.
-        eprintln!(
-            "wirelens: {dropped} flows were dropped from this report: more than {} ended flows",
+        notes.push(format!(
+            "{dropped} flows were dropped from this report: more than {} ended flows",
             dissector.state().flows.max_retired
-        );
+        ));
     }
     let flows = flows_json(dissector.state(), selected.as_ref());
     let mut out = BufWriter::new(out);
@@ -116,8 +127,8 @@ pub fn run(args: &FlowsArgs, out: &mut impl Write) -> Result<ExitCode, Error> {
         FlowsFormat::Json => write_pretty_array(&mut out, flows).and_then(|_| out.flush()),
     };
     match written {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Ok(()) => Ok(notes),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(notes),
         Err(e) => Err(e.into()),
     }
 }
@@ -192,6 +203,7 @@ fn write_pretty_array(out: &mut impl Write, values: impl Iterator<Item = Value>)
 fn dissect_selecting(
     args: &FlowsArgs,
     filter: Option<&Filter>,
+    notes: &mut Vec<String>,
 ) -> Result<(Dissector, Option<HashSet<u64>>), Error> {
     let path = &args.file;
     let file = crate::input::open(path)?;
@@ -203,7 +215,7 @@ fn dissect_selecting(
         prefs.add_decryption_secrets(kind, &data);
     }
     for w in prefs.tls_keylog_warnings.drain(..) {
-        eprintln!("wirelens: TLS key log {w} (skipped)");
+        notes.push(format!("TLS key log {w} (skipped)"));
     }
     let mut dissector = Dissector::new(prefs);
     let mut pkt = Packet::new(filter.is_some_and(Filter::needs_tree));
@@ -214,7 +226,7 @@ fn dissect_selecting(
         let frame = match item {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("wirelens: {}: {e}", path.display());
+                notes.push(format!("{}: {e}", path.display()));
                 break;
             }
         };

@@ -230,9 +230,10 @@ impl App {
             "Following {} stream {stream}",
             if udp { "UDP" } else { "TCP" }
         );
-        self.start(Task::Follow(Job::spawn(label, move |_| {
-            actions::follow(&session, stream, udp)
-        })));
+        self.start(Task::Follow(Job::spawn(
+            label,
+            move |cancel: &AtomicBool| actions::follow(&session, stream, udp, cancel),
+        )));
     }
 
     pub(super) fn open_tcp_view(&mut self) {

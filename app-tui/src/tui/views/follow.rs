@@ -139,6 +139,11 @@ impl FollowView {
         } else {
             spans.push(Span::raw(" no data in this stream"));
         }
+        if self.followed.damage.is_some() {
+            spans.push(Span::raw(
+                "  (the file is damaged: followed up to the damage)",
+            ));
+        }
         Line::from(spans)
     }
 
