@@ -492,3 +492,38 @@ fn a_damaged_file_shows_its_packets_and_says_so() {
     assert_eq!(rows.len(), 6, "the packets before the damage: {text}");
     assert!(text.contains("Packets: 6 shown / 6"));
 }
+
+#[test]
+fn a_tls_key_log_shows_decrypted_http_and_its_data_source() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/captures/tls");
+    let file = dir.join("tls12_aead.pcap");
+    let plain = Ui::open_with(&file, &OpenArgs::default(), 160, 48);
+    let args = OpenArgs {
+        file: Some(file.clone()),
+        prefs: Vec::new(),
+        tls_keylog: Some(dir.join("tls12_aead.keys")),
+    };
+    let mut ui = Ui::open_with(&file, &args, 160, 48);
+    // The first request: encrypted without the keys, HTTP with them.
+    let (n, line, _) = list_rows(&ui)
+        .into_iter()
+        .find(|(_, l, _)| l.contains(" HTTP ") && l.contains("GET /"))
+        .expect("a decrypted request");
+    let (_, without, _) = list_rows(&plain)
+        .into_iter()
+        .find(|(m, _, _)| *m == n)
+        .expect("the same packet");
+    assert!(
+        without.contains("TLSv1.2") && !without.contains("GET /"),
+        "{without}"
+    );
+    assert!(line.contains("GET /medium.http HTTP/1.1"), "{line}");
+    ui.app.go_to_packet(n);
+    ui.settle();
+    let tabs = ui
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("[Frame ("))
+        .expect("tabs");
+    assert!(tabs.contains("[Decrypted TLS ("), "{tabs}");
+}

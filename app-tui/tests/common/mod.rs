@@ -33,9 +33,13 @@ pub struct Ui {
 
 impl Ui {
     pub fn open(rel: &str, width: u16, height: u16) -> Ui {
-        let path = corpus(rel);
-        let session = open_session(&path, &OpenArgs::default()).expect("the capture opens");
-        let app = App::new(session, &path, None);
+        Ui::open_with(&corpus(rel), &OpenArgs::default(), width, height)
+    }
+
+    /// Opens `path` as the command line `args` would (`-o`, `--tls-keylog`).
+    pub fn open_with(path: &Path, args: &OpenArgs, width: u16, height: u16) -> Ui {
+        let session = open_session(path, args).expect("the capture opens");
+        let app = App::new(session, path, args.tls_keylog.clone());
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
         let mut ui = Ui { app, terminal };
         ui.settle();

@@ -58,6 +58,16 @@ pub enum Overlay {
     Prompt(Prompt),
 }
 
+/// What the TLS key log had that could not be used, said once at the start.
+fn keylog_message(session: &Session) -> Option<String> {
+    let skipped = &session.config().prefs.tls_keylog_warnings;
+    let first = skipped.first()?;
+    Some(format!(
+        "TLS key log: {} line(s) skipped, the first: {first}",
+        skipped.len()
+    ))
+}
+
 /// Summaries kept at most; past it, only the rows on screen stay.
 const MAX_SUMMARIES: usize = 20_000;
 
@@ -101,6 +111,7 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, path: &Path, tls_keylog: Option<PathBuf>) -> App {
+        let message = keylog_message(&session);
         let session = Arc::new(session);
         App {
             worker: Worker::spawn(Arc::clone(&session)),
@@ -124,7 +135,7 @@ impl App {
             task: None,
             focus: Pane::List,
             overlay: None,
-            message: None,
+            message,
             quit: false,
         }
     }
