@@ -270,3 +270,22 @@ fn follow_a_udp_stream() {
     ui.key(KeyCode::Esc);
     assert!(ui.app.overlay.is_none());
 }
+
+#[test]
+fn a_key_pressed_before_the_tree_arrives_acts_when_it_does() {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut ui = Ui::open(HTTP, 160, 48);
+    // No tick between the two keys: packet 4's tree is not there yet.
+    for c in ['j', 'j', 'j', 'f'] {
+        ui.app
+            .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    assert!(ui.app.overlay.is_none());
+    ui.settle();
+    assert!(
+        matches!(ui.app.overlay, Some(Overlay::Follow(_))),
+        "{}",
+        ui.text()
+    );
+    assert!(ui.text().contains("Follow TCP Stream (tcp.stream eq 0)"));
+}

@@ -106,7 +106,17 @@ pub struct App {
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub message: Option<String>,
+    /// What to do once the selected packet's tree arrives (a key that needs
+    /// it was pressed before it did).
+    after_tree: Option<(u64, AfterTree)>,
     quit: bool,
+}
+
+/// Keys that act on the selected packet's tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AfterTree {
+    Follow,
+    TcpView,
 }
 
 impl App {
@@ -136,6 +146,7 @@ impl App {
             focus: Pane::List,
             overlay: None,
             message,
+            after_tree: None,
             quit: false,
         }
     }
@@ -244,6 +255,12 @@ impl App {
         }
         self.detail.set_packet(d);
         self.reveal_selected_bytes();
+        let then = self.after_tree.take();
+        match then.filter(|(n, _)| Some(*n) == self.detail_for) {
+            Some((_, AfterTree::Follow)) => self.follow_stream(),
+            Some((_, AfterTree::TcpView)) => self.open_tcp_view(),
+            None => {}
+        }
     }
 
     fn reveal_selected_bytes(&mut self) {
@@ -306,5 +323,21 @@ impl App {
     fn selected_detail(&self) -> Option<Arc<DetailPacket>> {
         let n = self.list.selected_number(self.loaded())?;
         self.detail.packet.clone().filter(|d| d.number == n)
+    }
+
+    /// The selected packet's tree, or `None` after arranging for `then` to
+    /// run when it arrives (or saying there is no packet).
+    fn tree_for(&mut self, then: AfterTree) -> Option<Arc<DetailPacket>> {
+        if let Some(d) = self.selected_detail() {
+            return Some(d);
+        }
+        match self.list.selected_number(self.loaded()) {
+            Some(n) => {
+                self.after_tree = Some((n, then));
+                self.message = Some(format!("dissecting packet {n} first…"));
+            }
+            None => self.message = Some("no packet selected".into()),
+        }
+        None
     }
 }

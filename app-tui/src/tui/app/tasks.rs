@@ -10,7 +10,7 @@ use wirelens_capture::session::filter::{FilterControl, FilterOutcome};
 use wirelens_capture::session::stats::ExpertRow;
 use wirelens_dissect::filter::Filter;
 
-use super::{App, Overlay};
+use super::{AfterTree, App, Overlay};
 use crate::tui::actions;
 use crate::tui::jobs::{Job, Poll};
 use crate::tui::tcp_view::{self, TcpView, TcpViewData};
@@ -210,8 +210,7 @@ impl App {
     }
 
     pub(super) fn follow_stream(&mut self) {
-        let Some(d) = self.selected_detail() else {
-            self.message = Some("select a packet first".into());
+        let Some(d) = self.tree_for(AfterTree::Follow) else {
             return;
         };
         let (stream, udp) = match (d.field_u64("tcp.stream"), d.field_u64("udp.stream")) {
@@ -237,8 +236,7 @@ impl App {
     }
 
     pub(super) fn open_tcp_view(&mut self) {
-        let Some(d) = self.selected_detail() else {
-            self.message = Some("select a packet first".into());
+        let Some(d) = self.tree_for(AfterTree::TcpView) else {
             return;
         };
         let Some(stream) = d.field_u64("tcp.stream") else {
@@ -281,7 +279,8 @@ impl App {
             }
             PromptKind::ExportFlow => {
                 let Some(d) = self.selected_detail() else {
-                    self.message = Some("select a packet first".into());
+                    self.message =
+                        Some("no packet selected, or its tree is not dissected yet".into());
                     return;
                 };
                 let Some(filter) = actions::flow_filter(&d) else {

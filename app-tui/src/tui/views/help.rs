@@ -18,6 +18,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("", "Moving"),
     ("↑ ↓ / k j", "previous / next line"),
     ("PgUp PgDn / Ctrl-B Ctrl-F", "a page up / down"),
+    ("Ctrl-U / Ctrl-D", "half a page up / down (packet list)"),
     (
         "g / Home, G / End",
         "first / last line (G follows new packets)",
@@ -48,6 +49,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("", "Filter bar"),
     ("Enter", "apply (empty: show every packet)"),
     ("Tab", "complete the field name"),
+    (
+        "Ctrl-A / Ctrl-E / Ctrl-U",
+        "start / end of the text, clear it",
+    ),
     ("↑ ↓", "history"),
     ("Esc", "leave the bar, keeping the applied filter"),
 ];
