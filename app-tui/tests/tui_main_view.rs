@@ -12,7 +12,7 @@ use wirelens::tui::open_session;
 use wirelens::tui::views::help::KEYS;
 use wirelens_capture::session::Config;
 use wirelens_capture::CaptureFile;
-use wirelens_dissect::model::Summary;
+use wirelens_dissect::model::{Severity, Summary};
 use wirelens_dissect::{Dissector, Packet};
 
 const DNS_HTTP: &str = "mixed/wikipedia_dns_http.pcap";
@@ -526,4 +526,69 @@ fn a_tls_key_log_shows_decrypted_http_and_its_data_source() {
         .find(|l| l.contains("[Frame ("))
         .expect("tabs");
     assert!(tabs.contains("[Decrypted TLS ("), "{tabs}");
+}
+
+#[test]
+fn syn_fin_and_reset_rows_take_their_rules_colours() {
+    let ui = Ui::open("mixed/http_get.pcap", 160, 48);
+    let expected = summaries("mixed/http_get.pcap");
+    for (n, _, y) in list_rows(&ui).into_iter().skip(1) {
+        let info = &expected[n as usize - 1].0.info;
+        let want = if expected[n as usize - 1].0.protocol == "HTTP" {
+            Color::Rgb(0xe4, 0xff, 0xc7)
+        } else if info.contains("[SYN") || info.contains("[FIN") {
+            Color::Rgb(0xa0, 0xa0, 0xa0)
+        } else {
+            Color::Rgb(0xe7, 0xe6, 0xff)
+        };
+        assert_eq!(ui.cell(20, y).bg, want, "packet {n}: {info}");
+    }
+    let ui = Ui::open("tcp/tcp_syn_then_rst.pcap", 160, 48);
+    let rows = list_rows(&ui);
+    assert!(rows[1].1.contains("[RST"), "{}", rows[1].1);
+    assert_eq!(ui.cell(20, rows[1].2).bg, Color::Rgb(0xa4, 0, 0));
+}
+
+#[test]
+fn bad_tcp_rows_are_dark_with_red_text() {
+    const FILE: &str = "tcp/tcp_retransmit_fast.pcap";
+    let mut ui = Ui::open(FILE, 160, 48);
+    let file = CaptureFile::open(&corpus(FILE)).expect("opens");
+    let mut d = Dissector::new(Config::default().prefs);
+    let mut pkt = Packet::new(false);
+    let mut packets = file.packets();
+    let mut expected = Vec::new();
+    while let Some(Ok(frame)) = packets.next() {
+        let meta = frame.meta(packets.interfaces(), false);
+        d.dissect(&meta, frame.data, &mut pkt);
+        let analysis = pkt
+            .experts
+            .iter()
+            .filter_map(|e| e.name.map(|f| f.name))
+            .any(|n| {
+                n.starts_with("tcp.analysis.")
+                    && !n.starts_with("tcp.analysis.window_update")
+                    && !n.starts_with("tcp.analysis.keep_alive")
+            });
+        // "Checksum Errors" (an expert error) shares the colours, after "TCP RST".
+        let error =
+            pkt.worst_severity() == Some(Severity::Error) && !pkt.summary.info.contains("[RST");
+        expected.push((analysis, error));
+    }
+    // The retransmissions and duplicate ACKs are further down.
+    ui.key(KeyCode::Char('G'));
+    let mut seen = 0;
+    let last = ui.app.session().len();
+    for (n, line, y) in list_rows(&ui) {
+        if n == last {
+            continue; // selected
+        }
+        let cell = ui.cell(20, y);
+        let dark =
+            cell.bg == Color::Rgb(0x12, 0x27, 0x2e) && cell.fg == Color::Rgb(0xf7, 0x87, 0x87);
+        let (analysis, error) = expected[n as usize - 1];
+        assert_eq!(dark, analysis || error, "packet {n}: {line}");
+        seen += usize::from(analysis);
+    }
+    assert!(seen > 0, "bad TCP rows on the last screen");
 }

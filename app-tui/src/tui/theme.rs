@@ -3,37 +3,59 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-/// The colouring rule a packet falls under, first match wins as in Wireshark.
+/// The colouring rule a packet falls under, first match wins as in
+/// Wireshark's default rules (those the index and the row's dissection can
+/// tell apart, in Wireshark's order).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RowColour {
-    /// "Bad TCP": a TCP packet with an analysis warning or error.
+    /// "Bad TCP": a TCP analysis item other than window update and keep-alive.
     BadTcp,
-    /// "Checksum Errors" and malformed packets: an expert error.
-    Error,
     Arp,
     Icmp,
+    /// "TCP RST".
+    TcpReset,
+    /// "Checksum Errors" and malformed packets: an expert error.
+    Error,
     Http,
+    /// "TCP SYN/FIN".
+    TcpSynFin,
     Tcp,
     Udp,
     #[default]
     Plain,
 }
 
+const FIN: u64 = 0x01;
+const SYN: u64 = 0x02;
+const RST: u64 = 0x04;
+
 impl RowColour {
-    /// The rule for a packet with `protocols` (`frame.protocols`) and
-    /// worst expert severity `severity` (0 none, 3 warning, 4 error).
-    pub fn classify(protocols: &[&str], severity: u8) -> RowColour {
+    /// The rule for a packet with `protocols` (`frame.protocols`), worst
+    /// expert severity `severity` (0 none, 3 warning, 4 error), whether a
+    /// TCP analysis item makes it "Bad TCP" and, once the row is dissected,
+    /// its `tcp.flags`.
+    pub fn classify(
+        protocols: &[&str],
+        severity: u8,
+        bad_tcp: bool,
+        tcp_flags: Option<u64>,
+    ) -> RowColour {
         let has = |p: &str| protocols.contains(&p);
-        if has("tcp") && severity >= 3 {
+        let flags = tcp_flags.unwrap_or(0);
+        if bad_tcp {
             RowColour::BadTcp
-        } else if severity >= 4 {
-            RowColour::Error
         } else if has("arp") {
             RowColour::Arp
         } else if has("icmp") || has("icmpv6") {
             RowColour::Icmp
+        } else if flags & RST != 0 {
+            RowColour::TcpReset
+        } else if severity >= 4 {
+            RowColour::Error
         } else if has("http") || has("http2") {
             RowColour::Http
+        } else if flags & (SYN | FIN) != 0 {
+            RowColour::TcpSynFin
         } else if has("tcp") {
             RowColour::Tcp
         } else if has("udp") {
@@ -47,9 +69,12 @@ impl RowColour {
 /// Wireshark's rule colours.
 pub fn row_style(c: RowColour) -> Style {
     let (fg, bg) = match c {
+        // Both rules share these colours in Wireshark's defaults.
         RowColour::BadTcp | RowColour::Error => {
-            (Color::Rgb(0xf7, 0x87, 0x87), Color::Rgb(0x12, 0x12, 0x12))
+            (Color::Rgb(0xf7, 0x87, 0x87), Color::Rgb(0x12, 0x27, 0x2e))
         }
+        RowColour::TcpReset => (Color::Rgb(0xff, 0xfc, 0x9c), Color::Rgb(0xa4, 0x00, 0x00)),
+        RowColour::TcpSynFin => (Color::Rgb(0x12, 0x12, 0x12), Color::Rgb(0xa0, 0xa0, 0xa0)),
         RowColour::Arp => (Color::Rgb(0x12, 0x12, 0x12), Color::Rgb(0xfa, 0xf0, 0xd7)),
         RowColour::Icmp => (Color::Rgb(0x12, 0x12, 0x12), Color::Rgb(0xfc, 0xe0, 0xff)),
         RowColour::Http => (Color::Rgb(0x12, 0x12, 0x12), Color::Rgb(0xe4, 0xff, 0xc7)),

@@ -22,6 +22,12 @@ pub struct RowSummary {
     pub dst: Address,
     pub protocol: &'static str,
     pub info: String,
+    /// `frame.protocols`.
+    pub protocols: Vec<&'static str>,
+    /// `tcp.flags`, for the colouring rules the index cannot answer.
+    pub tcp_flags: Option<u64>,
+    /// Wireshark's "Bad TCP" rule applies.
+    pub bad_tcp: bool,
 }
 
 /// A packet dissected with its full tree, owned so the UI can keep it.
@@ -47,6 +53,23 @@ pub struct ShapeInfo {
     pub column: &'static str,
     /// `frame.protocols`, for the colouring rules.
     pub protocols: Vec<&'static str>,
+    /// Wireshark's "Bad TCP" rule applies.
+    pub bad_tcp: bool,
+}
+
+/// Wireshark's "Bad TCP" colouring rule: `tcp.analysis.flags &&
+/// !tcp.analysis.window_update && !tcp.analysis.keep_alive &&
+/// !tcp.analysis.keep_alive_ack`, over the names of the expert items raised.
+pub fn bad_tcp<'a>(mut names: impl Iterator<Item = &'a str>) -> bool {
+    names.any(|n| {
+        n.starts_with("tcp.analysis.")
+            && !matches!(
+                n,
+                "tcp.analysis.window_update"
+                    | "tcp.analysis.keep_alive"
+                    | "tcp.analysis.keep_alive_ack"
+            )
+    })
 }
 
 /// Interned ids the list has no copy of yet.
@@ -256,6 +279,7 @@ fn look_up(session: &Session, l: &Lookup) -> Reply {
                         ShapeInfo {
                             column: s.column,
                             protocols: s.protocols.clone(),
+                            bad_tcp: bad_tcp(s.markers.iter().map(|m| m.0.name)),
                         },
                     )
                 })
@@ -289,6 +313,7 @@ fn rows_and_detail(session: &Session, numbers: &[u64], n: u64) -> Vec<Reply> {
     out
 }
 
+/// `pkt` must have its tree (for `tcp.flags`).
 fn summary(pkt: &Packet) -> RowSummary {
     let s = &pkt.summary;
     RowSummary {
@@ -296,6 +321,9 @@ fn summary(pkt: &Packet) -> RowSummary {
         dst: s.dst,
         protocol: s.protocol,
         info: s.info.clone(),
+        protocols: pkt.protocols.clone(),
+        tcp_flags: pkt.find("tcp.flags").and_then(|f| f.value.as_u64()),
+        bad_tcp: bad_tcp(pkt.experts.iter().filter_map(|e| e.name.map(|d| d.name))),
     }
 }
 
@@ -311,7 +339,8 @@ fn summaries(session: &Session, numbers: &[u64]) -> Vec<(u64, RowSummary)> {
         }
         let last = numbers[j - 1];
         let wanted = &numbers[i..j];
-        session.visit(first, last - first + 1, false, |d| {
+        // With trees: a screenful costs little more, and gives the flags.
+        session.visit(first, last - first + 1, true, |d| {
             if wanted.binary_search(&d.frame.number).is_ok() {
                 out.push((d.frame.number, summary(&d.packet)));
             }

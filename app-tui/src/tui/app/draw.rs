@@ -43,11 +43,7 @@ impl App {
             .iter()
             .map(|e| {
                 let addrs = self.addrs.get(&e.addrs).copied();
-                let shape = self
-                    .shapes
-                    .get(&e.shape)
-                    .map(|s| (s.column, RowColour::classify(&s.protocols, e.severity())));
-                (addrs, shape)
+                (addrs, self.shapes.get(&e.shape))
             })
             .collect();
         numbers
@@ -69,17 +65,19 @@ impl App {
                     (None, Some(s)) => (s.src.to_string(), s.dst.to_string()),
                     (None, None) => (String::new(), String::new()),
                 };
-                let (protocol, colour) = match (shape, summary) {
-                    (Some((p, c)), _) => (p.to_string(), c),
-                    (None, Some(s)) => (s.protocol.to_string(), RowColour::Plain),
-                    (None, None) => (String::new(), RowColour::Plain),
+                let (protocol, protocols, bad_tcp) = match (shape, summary) {
+                    (Some(sh), _) => (sh.column, &sh.protocols[..], sh.bad_tcp),
+                    (None, Some(s)) => (s.protocol, &s.protocols[..], s.bad_tcp),
+                    (None, None) => ("", &[][..], false),
                 };
+                let flags = summary.and_then(|s| s.tcp_flags);
+                let colour = RowColour::classify(protocols, e.severity(), bad_tcp, flags);
                 ListRow {
                     number,
                     time,
                     src,
                     dst,
-                    protocol,
+                    protocol: protocol.to_string(),
                     length: e.orig_len,
                     info: summary.map(|s| s.info.clone()),
                     colour,
