@@ -137,7 +137,9 @@ fn main() {
     let mut ui = Ui { app, terminal };
     ui.frame(None);
     let first_frame = t0.elapsed();
-    ui.frames_until(|a| a.screen_ready() && a.list.len(a.session().len()) >= a.list.height);
+    ui.frames_until(|a| {
+        a.screen_ready() && a.list.height > 0 && a.list.len(a.session().len()) >= a.list.height
+    });
     let first_screen = t0.elapsed();
     println!(
         "file: {} ({} bytes)",

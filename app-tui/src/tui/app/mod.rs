@@ -270,9 +270,21 @@ impl App {
         }
     }
 
-    /// Every row on screen has its Info and the selected packet its tree.
+    /// Every row on screen has all its columns and the selected packet its
+    /// tree (as of the last draw, which sets how many rows fit).
     pub fn screen_ready(&self) -> bool {
-        self.asked.is_empty() && self.looked_up.is_empty() && self.detail.pending.is_none()
+        let loaded = self.loaded();
+        let visible = self.list.visible_numbers(loaded);
+        let rows_done = visible.iter().all(|n| {
+            self.summaries.contains_key(n)
+                && self.snapshot.get(*n).is_some_and(|e| {
+                    (e.addrs == NOT_INTERNED || self.addrs.contains_key(&e.addrs))
+                        && (e.shape == NOT_INTERNED || self.shapes.contains_key(&e.shape))
+                })
+        });
+        let selected = self.list.selected_number(loaded);
+        let tree_done = selected == self.detail.packet.as_ref().map(|d| d.number);
+        rows_done && tree_done
     }
 
     /// Nothing is loading, dissecting or running: for tests and the benchmark.
