@@ -32,9 +32,12 @@ use crate::cli::OpenArgs;
 use crate::Error;
 use app::App;
 
-/// How long the loop waits for input before drawing again (loading
-/// progress and background results show at this pace).
-const FRAME_INTERVAL: Duration = Duration::from_millis(50);
+/// How long the loop waits for input before drawing again while background
+/// results are awaited (rows, a tree, loading, a job): they show this soon.
+const BUSY_INTERVAL: Duration = Duration::from_millis(10);
+
+/// The same when nothing is awaited.
+const IDLE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Opens the capture and runs the UI until the user quits.
 pub fn run(args: &OpenArgs) -> Result<ExitCode, Error> {
@@ -86,7 +89,12 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) 
         if app.should_quit() {
             return Ok(());
         }
-        if event::poll(FRAME_INTERVAL)? {
+        let wait = if app.is_idle() {
+            IDLE_INTERVAL
+        } else {
+            BUSY_INTERVAL
+        };
+        if event::poll(wait)? {
             // Everything queued is handled before the next draw, so held
             // keys do not lag behind.
             loop {

@@ -287,7 +287,8 @@ impl App {
         rows_done && tree_done
     }
 
-    /// Nothing is loading, dissecting or running: for tests and the benchmark.
+    /// Nothing is loading, dissecting or running: the event loop then waits
+    /// longer for input, and tests know the screen is final.
     pub fn is_idle(&self) -> bool {
         self.session.progress().is_finished()
             && self.session.len() == self.loaded()
