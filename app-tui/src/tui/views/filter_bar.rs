@@ -124,10 +124,11 @@ impl FilterBar {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
-        let (colour, verdict) = match (&self.error, self.edit.text().trim().is_empty()) {
-            (Some(_), _) => (Color::Red, None),
-            (None, true) => (Color::DarkGray, None),
-            (None, false) => (Color::Green, Some(())),
+        let empty = self.edit.text().trim().is_empty();
+        let colour = match (&self.error, empty) {
+            (Some(_), _) => Color::Red,
+            (None, true) => Color::DarkGray,
+            (None, false) => Color::Green,
         };
         let label_style = Style::default().fg(Color::Black).bg(colour);
         let mut spans = vec![Span::styled(" Filter ", label_style), Span::raw(" ")];
@@ -145,7 +146,7 @@ impl FilterBar {
                 format!("  {} (column {})", e.message, e.pos + 1),
                 Style::default().fg(Color::Red),
             ));
-        } else if verdict.is_some() && self.editing {
+        } else if !empty && self.editing {
             spans.push(Span::styled("  ✓", Style::default().fg(Color::Green)));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
