@@ -5,6 +5,7 @@ pub mod commands;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod input;
+pub mod tui;
 
 use std::process::ExitCode;
 
