@@ -6,11 +6,13 @@
 //! retention. What the `flows` command reports for the connection then comes
 //! out of that dissector's state: the same accessors, the same numbers.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration as StdDuration;
 
 use wirelens_capture::session::filter::FilterControl;
+use wirelens_capture::session::index::NOT_INTERNED;
 use wirelens_capture::session::Session;
 use wirelens_capture::FileFormat;
 use wirelens_dissect::filter::Filter;
@@ -197,14 +199,39 @@ impl TcpViewData {
 /// Builds the view data of TCP stream `stream` (tshark's `tcp.stream`).
 /// Checks `cancel` between packets; a cancelled build returns an error.
 pub fn build(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<TcpViewData, String> {
-    let frames = stream_frames(session, stream, cancel)?;
-    if frames.is_empty() {
-        return Err(format!("TCP stream {stream} has no packets"));
-    }
+    let candidates = candidates(session, stream, cancel)?;
+    build_from(session, stream, &candidates, cancel)
+}
+
+/// Packets to dissect again: all of the stream's, perhaps with those of
+/// other connections on the same addresses and ports, and one packet
+/// known to be the stream's.
+#[derive(Debug, PartialEq)]
+struct Candidates {
+    frames: Vec<u64>,
+    anchor: u64,
+}
+
+fn build_from(
+    session: &Session,
+    stream: u64,
+    candidates: &Candidates,
+    cancel: &AtomicBool,
+) -> Result<TcpViewData, String> {
     let origin = session.entry(1).map(|e| e.ts()).unwrap_or_default();
     let mut dissector = dissector_for(session);
-    let segments = dissect_frames(session, &frames, &mut dissector, origin, cancel)?;
-    extract(dissector.state(), stream, frames, segments, origin)
+    let seen = dissect_frames(session, &candidates.frames, &mut dissector, origin, cancel)?;
+    // The fresh dissector numbers streams its own way: ours is the anchor's.
+    let local = seen
+        .iter()
+        .find(|p| p.frame == candidates.anchor)
+        .and_then(|p| p.tcp.map(|t| t.stream))
+        .ok_or_else(|| format!("TCP stream {stream} has no packets"))?;
+    let ours: Vec<Seen> = seen
+        .into_iter()
+        .filter(|p| p.tcp.is_some_and(|t| t.stream == local))
+        .collect();
+    extract(dissector.state(), stream, local, &ours, origin)
 }
 
 /// A fresh dissector with the session's preferences (key logs included)
@@ -215,41 +242,73 @@ fn dissector_for(session: &Session) -> Dissector {
     Dissector::new(prefs)
 }
 
-/// The stream's frame numbers. From the index when the loader's flow table
-/// still knows every flow record of the stream (each index entry names its
-/// flow); otherwise by running `tcp.stream == N` over the session.
-fn stream_frames(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<Vec<u64>, String> {
-    if let Some(frames) = frames_from_index(session, stream) {
-        return Ok(frames);
+/// The stream's packets from the index when the loader's flow table still
+/// has a record of the stream (each index entry names its record);
+/// otherwise by running `tcp.stream == N` over the session.
+fn candidates(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<Candidates, String> {
+    if let Some(c) = candidates_from_index(session, stream) {
+        return Ok(c);
     }
-    frames_from_filter(session, stream, cancel)
+    let frames = frames_from_filter(session, stream, cancel)?;
+    let anchor = frames.first().copied().unwrap_or(0);
+    Ok(Candidates { frames, anchor })
 }
 
-fn frames_from_index(session: &Session, stream: u64) -> Option<Vec<u64>> {
+fn candidates_from_index(session: &Session, stream: u64) -> Option<Candidates> {
     let stream = u32::try_from(stream).ok()?;
-    let flows: Vec<u32> = session.with_analysis(|a| {
+    let (records, complete) = session.with_analysis(|a| {
         let table = &a.state().flows;
-        if table.dropped > 0 {
-            // A retired record of this stream may be among the dropped ones.
-            return None;
-        }
-        table
+        let records = table
             .all()
             .into_iter()
             .filter(|f| f.tcp_stream == Some(stream))
             .map(|f| u32::try_from(f.first_frame).ok())
-            .collect::<Option<Vec<u32>>>()
-    })?;
-    if flows.is_empty() {
-        return None;
+            .collect::<Option<Vec<u32>>>();
+        (records, table.dropped == 0)
+    });
+    let records = records?;
+    if complete {
+        by_records(session, &records)
+    } else {
+        by_addresses(session, &records)
     }
+}
+
+/// Every record of the stream is known: its packets are their packets.
+fn by_records(session: &Session, records: &[u32]) -> Option<Candidates> {
+    let anchor = u64::from(*records.iter().min()?);
     let frames = session
         .snapshot()
         .iter()
-        .filter(|(_, e)| flows.contains(&e.stream))
+        .filter(|(_, e)| records.contains(&e.stream))
         .map(|(n, _)| n)
         .collect();
-    Some(frames)
+    Some(Candidates { frames, anchor })
+}
+
+/// Some records were dropped (the table keeps a bounded number of ended
+/// flows), and a connection evicted from a full table or idle past its
+/// timeout continues under a new record: the stream's first packets may
+/// be under a forgotten one. They have the addresses and ports of the
+/// known packets, so every packet with those is a candidate and the
+/// dissection tells the streams apart.
+fn by_addresses(session: &Session, records: &[u32]) -> Option<Candidates> {
+    let anchor = u64::from(*records.iter().min()?);
+    let index = session.snapshot();
+    let addrs: HashSet<u32> = index
+        .iter()
+        .filter(|(_, e)| records.contains(&e.stream))
+        .map(|(_, e)| e.addrs)
+        .collect();
+    if addrs.contains(&NOT_INTERNED) {
+        return None;
+    }
+    let frames = index
+        .iter()
+        .filter(|(_, e)| addrs.contains(&e.addrs))
+        .map(|(n, _)| n)
+        .collect();
+    Some(Candidates { frames, anchor })
 }
 
 fn frames_from_filter(
@@ -278,19 +337,41 @@ fn frames_from_filter(
     Ok(outcome.matches)
 }
 
-/// Dissects `frames` (sorted) again, in order, collecting each packet's TCP segment.
+/// One packet as the second dissection saw it.
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    frame: u64,
+    time: Secs,
+    tcp: Option<TcpFacts>,
+}
+
+/// The packet's own TCP header facts (not those of a header quoted in an
+/// ICMP error).
+#[derive(Clone, Copy, Debug)]
+struct TcpFacts {
+    /// `tcp.stream` in the second dissection's numbering.
+    stream: u32,
+    source: Source,
+    /// Relative sequence number.
+    seq: u32,
+    len: u32,
+    /// Wireshark's analysis calls it a retransmission (plain, fast or spurious).
+    retransmission: bool,
+}
+
+/// Dissects `frames` (sorted) again, in order, with their trees.
 fn dissect_frames(
     session: &Session,
     frames: &[u64],
     dissector: &mut Dissector,
     origin: Timestamp,
     cancel: &AtomicBool,
-) -> Result<Segments, String> {
+) -> Result<Vec<Seen>, String> {
     let file = session.file();
     let pcapng = matches!(file.format(), FileFormat::PcapNg);
     let mut packets = file.packets();
     let mut pkt = Packet::new(true);
-    let mut out = Segments::default();
+    let mut out = Vec::with_capacity(frames.len());
     let mut wanted = frames.iter().copied().peekable();
     while let Some(&next) = wanted.peek() {
         if cancel.load(Ordering::Relaxed) {
@@ -307,12 +388,11 @@ fn dissect_frames(
         wanted.next();
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
-        let time = rel_secs(frame.ts, origin);
-        out.span = Some(match out.span {
-            Some((a, b)) => (a.min(time), b.max(time)),
-            None => (time, time),
+        out.push(Seen {
+            frame: frame.number,
+            time: rel_secs(frame.ts, origin),
+            tcp: tcp_facts(&pkt),
         });
-        out.add(&pkt, frame.number, time);
     }
     Ok(out)
 }
@@ -324,40 +404,62 @@ fn rel_secs(ts: Timestamp, origin: Timestamp) -> Secs {
 /// Where a segment came from: address and port.
 type Source = (Address, u16);
 
-/// The stream's segments split by sender, before it is known which sender
-/// is the client: `by_dir[0]` holds those sent from `first_source`, the
-/// source of the stream's first segment.
-#[derive(Default)]
-struct Segments {
-    first_source: Option<Source>,
-    by_dir: [Vec<Segment>; 2],
-    /// Last unwrapped sequence number per direction.
-    last_seq: [Option<u64>; 2],
-    /// Earliest and latest packet time.
-    span: Option<(Secs, Secs)>,
+fn tcp_facts(pkt: &Packet) -> Option<TcpFacts> {
+    if pkt.protocols.iter().any(|p| p.starts_with("icmp")) {
+        return None;
+    }
+    let field = |name: &str| {
+        pkt.fields
+            .iter()
+            .find(|f| f.def.name == name)
+            .and_then(|f| match f.value {
+                Value::Uint(v) => u32::try_from(v).ok(),
+                _ => None,
+            })
+    };
+    let retransmission = pkt.experts.iter().any(|e| {
+        e.name.is_some_and(|n| {
+            matches!(
+                n.name,
+                "tcp.analysis.retransmission"
+                    | "tcp.analysis.fast_retransmission"
+                    | "tcp.analysis.spurious_retransmission"
+            )
+        })
+    });
+    Some(TcpFacts {
+        stream: field("tcp.stream")?,
+        source: (pkt.summary.src, pkt.summary.src_port?),
+        seq: field("tcp.seq")?,
+        len: field("tcp.len")?,
+        retransmission,
+    })
 }
 
-impl Segments {
-    fn add(&mut self, pkt: &Packet, frame: u64, time: Secs) {
-        let Some((raw_seq, len, retransmission)) = tcp_segment(pkt) else {
-            return;
+/// The stream's segments split by sender: `[0]` those from the source of
+/// its first segment, `[1]` the others, each with its sequence numbers
+/// unwrapped to 64 bits.
+fn split_by_sender(ours: &[Seen]) -> (Option<Source>, [Vec<Segment>; 2]) {
+    let mut first_source = None;
+    let mut by_dir: [Vec<Segment>; 2] = Default::default();
+    let mut last_seq: [Option<u64>; 2] = [None; 2];
+    for p in ours {
+        let Some(t) = p.tcp else {
+            continue;
         };
-        let Some(port) = pkt.summary.src_port else {
-            return;
-        };
-        let source = (pkt.summary.src, port);
-        let first = *self.first_source.get_or_insert(source);
-        let dir = usize::from(first != source);
-        let seq = unwrap_seq(self.last_seq[dir], raw_seq);
-        self.last_seq[dir] = Some(seq);
-        self.by_dir[dir].push(Segment {
-            time,
-            frame,
+        let first = *first_source.get_or_insert(t.source);
+        let dir = usize::from(first != t.source);
+        let seq = unwrap_seq(last_seq[dir], t.seq);
+        last_seq[dir] = Some(seq);
+        by_dir[dir].push(Segment {
+            time: p.time,
+            frame: p.frame,
             seq,
-            len,
-            retransmission,
+            len: t.len,
+            retransmission: t.retransmission,
         });
     }
+    (first_source, by_dir)
 }
 
 /// The 64-bit sequence number nearest `last` whose low 32 bits are `raw`.
@@ -378,54 +480,22 @@ fn unwrap_seq(last: Option<u64>, raw: u32) -> u64 {
     .unwrap_or(u64::from(raw))
 }
 
-/// The packet's own TCP header facts (not those of a header quoted in an
-/// ICMP error): relative sequence number, payload length, and whether
-/// Wireshark's analysis calls it a retransmission (plain, fast or spurious).
-fn tcp_segment(pkt: &Packet) -> Option<(u32, u32, bool)> {
-    if pkt.protocols.iter().any(|p| p.starts_with("icmp")) {
-        return None;
-    }
-    let field = |name: &str| {
-        pkt.fields
-            .iter()
-            .find(|f| f.def.name == name)
-            .and_then(|f| match f.value {
-                Value::Uint(v) => u32::try_from(v).ok(),
-                _ => None,
-            })
-    };
-    let seq = field("tcp.seq")?;
-    let len = field("tcp.len")?;
-    let retransmission = pkt.experts.iter().any(|e| {
-        e.name.is_some_and(|n| {
-            matches!(
-                n.name,
-                "tcp.analysis.retransmission"
-                    | "tcp.analysis.fast_retransmission"
-                    | "tcp.analysis.spurious_retransmission"
-            )
-        })
-    });
-    Some((seq, len, retransmission))
-}
-
-/// Reads the connection out of the dissector state the stream's packets went through.
+/// Reads the connection out of the dissector state its packets went through.
 fn extract(
     state: &State,
     stream: u64,
-    frames: Vec<u64>,
-    segments: Segments,
+    local: u32,
+    ours: &[Seen],
     origin: Timestamp,
 ) -> Result<TcpViewData, String> {
-    let first_frame = frames.first().copied().unwrap_or(0);
-    // The stream's first packet opened the fresh state's first flow.
+    // The stream's first record in the fresh table (a later one exists only
+    // if the connection idled past its timeout).
     let flow = state
         .flows
         .all()
         .into_iter()
-        .find(|f| f.first_frame == first_frame && f.tcp_stream.is_some())
-        .ok_or_else(|| format!("TCP stream {stream}: no TCP connection in its packets"))?;
-    let local = flow.tcp_stream.unwrap_or(0);
+        .find(|f| f.tcp_stream == Some(local))
+        .ok_or_else(|| format!("TCP stream {stream}: no flow record for its packets"))?;
     let conv = state
         .tcp
         .conversations()
@@ -437,29 +507,23 @@ fn extract(
         Side::Client => (&flow.orig, &flow.resp),
         Side::Server => (&flow.resp, &flow.orig),
     };
-    let client_source = (client_ep.addr, client_ep.port);
-    let Segments {
-        first_source,
-        by_dir,
-        span,
-        ..
-    } = segments;
-    let (first, last) = span.unwrap_or_default();
-    let [from_first, from_other] = by_dir;
-    let (client_segs, server_segs) = if first_source == Some(client_source) {
+    let (first_source, [from_first, from_other]) = split_by_sender(ours);
+    let (client_segs, server_segs) = if first_source == Some((client_ep.addr, client_ep.port)) {
         (from_first, from_other)
     } else {
         (from_other, from_first)
     };
-    let senders = [
-        sender(conv, flow, Side::Client, client_segs, &secs, origin_secs),
-        sender(conv, flow, Side::Server, server_segs, &secs, origin_secs),
-    ];
+    let first = ours.iter().map(|p| p.time).fold(f64::INFINITY, f64::min);
+    let last = ours
+        .iter()
+        .map(|p| p.time)
+        .fold(f64::NEG_INFINITY, f64::max);
     Ok(TcpViewData {
         stream,
         uid: flows::uid(flow),
         client: endpoint(client_ep),
         server: endpoint(server_ep),
+        frames: ours.iter().map(|p| p.frame).collect(),
         first,
         last,
         events: events(state, conv, &secs),
@@ -477,13 +541,15 @@ fn extract(
             })
             .collect(),
         final_states: conv.states().current,
-        senders,
+        senders: [
+            sender(conv, flow, Side::Client, client_segs, &secs, origin_secs),
+            sender(conv, flow, Side::Server, server_segs, &secs, origin_secs),
+        ],
         handshake_rtt: conv.handshake_rtt().total().map(|d| d.as_secs_f64()),
         ack_rtt: flow
             .tcp
             .as_ref()
             .and_then(|t| flows::rtt_stats(&t.sides[0], &t.sides[1])),
-        frames,
     })
 }
 
@@ -565,4 +631,71 @@ fn events(state: &State, conv: &Conversation, secs: &dyn Fn(Timestamp) -> Secs) 
     // Stable: within a frame, TCP's events stay before the application's.
     out.sort_by_key(|e| e.frame);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use wirelens_capture::session::Config;
+
+    #[test]
+    fn sequence_numbers_unwrap_past_four_gigabytes() {
+        assert_eq!(unwrap_seq(None, 5), 5);
+        assert_eq!(unwrap_seq(Some(0xffff_fff0), 0x10), 0x1_0000_0010);
+        // A retransmission from just before the wrap stays below it.
+        assert_eq!(unwrap_seq(Some(0x1_0000_0010), 0xffff_fff0), 0xffff_fff0);
+        assert_eq!(unwrap_seq(Some(0x2_0000_0000), 7), 0x2_0000_0007);
+        assert_eq!(unwrap_seq(Some(3), 0xffff_ffff), 0xffff_ffff);
+    }
+
+    /// The index path and the filter path find the same packets for every
+    /// stream of a few corpus captures.
+    #[test]
+    fn index_and_filter_agree_on_a_streams_packets() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/captures");
+        assert!(
+            corpus.join("MANIFEST.md").is_file(),
+            "the shared capture corpus is missing: expected {}",
+            corpus.display()
+        );
+        for rel in [
+            "tls/tls_nss_tls12_tls13.pcap",
+            "http2/h2c_doh_post_goaway.pcap",
+            "tcp/tcp_out_of_order_sack.pcap",
+            "mixed/wikipedia_dns_http.pcap",
+            "mixed/icmp_and_ssh.pcap",
+            "mixed/var_services_std_ports.pcap",
+        ] {
+            let path = corpus.join(rel);
+            let session = Session::open(&path, Config::default()).expect("open");
+            session.wait();
+            let streams = session.with_analysis(|a| a.state().tcp.len() as u64);
+            assert!(streams > 0, "{rel}");
+            let no = AtomicBool::new(false);
+            for n in 0..streams {
+                let by_filter = frames_from_filter(&session, n, &no).expect("filter");
+                assert!(!by_filter.is_empty());
+                let records = session.with_analysis(|a| {
+                    a.state()
+                        .flows
+                        .all()
+                        .into_iter()
+                        .filter(|f| f.tcp_stream == Some(n as u32))
+                        .map(|f| f.first_frame as u32)
+                        .collect::<Vec<u32>>()
+                });
+                // Both index paths, then the dissection that sorts out the candidates.
+                let exact = by_records(&session, &records).expect("records");
+                assert_eq!(exact.frames, by_filter, "{rel} stream {n}");
+                let wide = by_addresses(&session, &records).expect("addresses");
+                assert!(by_filter.iter().all(|f| wide.frames.contains(f)));
+                assert_eq!(wide.anchor, by_filter[0]);
+                for c in [exact, wide] {
+                    let data = build_from(&session, n, &c, &no).expect("build");
+                    assert_eq!(data.frames(), by_filter, "{rel} stream {n}");
+                }
+            }
+        }
+    }
 }
