@@ -771,9 +771,12 @@ fn view_reports_what_flows_reports() {
 
 #[test]
 fn every_stream_of_a_capture_has_tsharks_packets() {
+    // pcap files are read by record offset, pcapng ones walked block by block.
     for rel in [
         "tls/tls_nss_tls12_tls13.pcap",
         "http2/h2c_doh_post_goaway.pcap",
+        "bgp/bgp_route_refresh_enhanced.pcapng",
+        "bgp/bgp_role_open_update_keepalive.pcapng",
     ] {
         let truth = Truth::load(rel);
         let s = session(rel);

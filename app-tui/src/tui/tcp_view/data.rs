@@ -14,7 +14,7 @@ use std::time::Duration as StdDuration;
 use wirelens_capture::session::filter::FilterControl;
 use wirelens_capture::session::index::NOT_INTERNED;
 use wirelens_capture::session::Session;
-use wirelens_capture::FileFormat;
+use wirelens_capture::{FileFormat, Frame, Interface, ReadError};
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::flow::conntrack::FlowRecord;
 use wirelens_dissect::flow::cwnd::SeriesPoint;
@@ -208,7 +208,8 @@ pub fn build(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<TcpV
 /// known to be the stream's.
 #[derive(Debug, PartialEq)]
 struct Candidates {
-    frames: Vec<u64>,
+    /// (packet number, file offset), in capture order.
+    frames: Vec<(u64, u64)>,
     anchor: u64,
 }
 
@@ -249,8 +250,12 @@ fn candidates(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<Can
     if let Some(c) = candidates_from_index(session, stream) {
         return Ok(c);
     }
-    let frames = frames_from_filter(session, stream, cancel)?;
-    let anchor = frames.first().copied().unwrap_or(0);
+    let numbers = frames_from_filter(session, stream, cancel)?;
+    let anchor = numbers.first().copied().unwrap_or(0);
+    let frames = numbers
+        .into_iter()
+        .filter_map(|n| Some((n, session.entry(n)?.offset)))
+        .collect();
     Ok(Candidates { frames, anchor })
 }
 
@@ -281,7 +286,7 @@ fn by_records(session: &Session, records: &[u32]) -> Option<Candidates> {
         .snapshot()
         .iter()
         .filter(|(_, e)| records.contains(&e.stream))
-        .map(|(n, _)| n)
+        .map(|(n, e)| (n, e.offset))
         .collect();
     Some(Candidates { frames, anchor })
 }
@@ -306,7 +311,7 @@ fn by_addresses(session: &Session, records: &[u32]) -> Option<Candidates> {
     let frames = index
         .iter()
         .filter(|(_, e)| addrs.contains(&e.addrs))
-        .map(|(n, _)| n)
+        .map(|(n, e)| (n, e.offset))
         .collect();
     Some(Candidates { frames, anchor })
 }
@@ -359,40 +364,57 @@ struct TcpFacts {
     retransmission: bool,
 }
 
-/// Dissects `frames` (sorted) again, in order, with their trees.
+/// Dissects `frames` (in capture order) again, with their trees. A pcap
+/// record is read at its offset; pcapng blocks need the blocks before
+/// them, so there the file is walked to each.
 fn dissect_frames(
     session: &Session,
-    frames: &[u64],
+    frames: &[(u64, u64)],
     dissector: &mut Dissector,
     origin: Timestamp,
     cancel: &AtomicBool,
 ) -> Result<Vec<Seen>, String> {
     let file = session.file();
-    let pcapng = matches!(file.format(), FileFormat::PcapNg);
-    let mut packets = file.packets();
     let mut pkt = Packet::new(true);
     let mut out = Vec::with_capacity(frames.len());
-    let mut wanted = frames.iter().copied().peekable();
-    while let Some(&next) = wanted.peek() {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
-        }
-        let frame = match packets.next() {
-            Some(Ok(f)) => f,
-            Some(Err(e)) => return Err(format!("reading the capture: {e}")),
-            None => break,
-        };
-        if frame.number < next {
-            continue;
-        }
-        wanted.next();
-        let meta = frame.meta(packets.interfaces(), pcapng);
+    let mut see = |frame: &Frame<'_>, interfaces: &[Interface], pcapng: bool| {
+        let meta = frame.meta(interfaces, pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         out.push(Seen {
             frame: frame.number,
             time: rel_secs(frame.ts, origin),
             tcp: tcp_facts(&pkt),
         });
+    };
+    let read_error = |e: ReadError| format!("reading the capture: {e}");
+    if matches!(file.format(), FileFormat::Pcap { .. }) {
+        for &(number, offset) in frames {
+            if cancel.load(Ordering::Relaxed) {
+                return Err("cancelled".into());
+            }
+            let Some(frame) = file.pcap_frame_at(offset, number) else {
+                break;
+            };
+            see(&frame.map_err(read_error)?, &[], false);
+        }
+        return Ok(out);
+    }
+    let mut packets = file.packets();
+    let mut wanted = frames.iter().map(|f| f.0).peekable();
+    while let Some(&next) = wanted.peek() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        let frame = match packets.next() {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => return Err(read_error(e)),
+            None => break,
+        };
+        if frame.number < next {
+            continue;
+        }
+        wanted.next();
+        see(&frame, packets.interfaces(), true);
     }
     Ok(out)
 }
@@ -686,10 +708,11 @@ mod tests {
                         .collect::<Vec<u32>>()
                 });
                 // Both index paths, then the dissection that sorts out the candidates.
+                let numbers = |c: &Candidates| c.frames.iter().map(|f| f.0).collect::<Vec<_>>();
                 let exact = by_records(&session, &records).expect("records");
-                assert_eq!(exact.frames, by_filter, "{rel} stream {n}");
+                assert_eq!(numbers(&exact), by_filter, "{rel} stream {n}");
                 let wide = by_addresses(&session, &records).expect("addresses");
-                assert!(by_filter.iter().all(|f| wide.frames.contains(f)));
+                assert!(by_filter.iter().all(|f| numbers(&wide).contains(f)));
                 assert_eq!(wide.anchor, by_filter[0]);
                 for c in [exact, wide] {
                     let data = build_from(&session, n, &c, &no).expect("build");
