@@ -769,6 +769,39 @@ fn view_reports_what_flows_reports() {
     assert_same_as_flows("tcp/tcp_out_of_order_sack.pcap", 0, None);
 }
 
+/// Each sender's segments are tshark's: frame, time, `tcp.seq`, `tcp.len`
+/// and retransmission flag.
+fn assert_segments(data: &TcpViewData, truth: &Truth, rel: &str) {
+    let n = data.stream();
+    assert_ne!(
+        port(data.client()),
+        port(data.server()),
+        "{rel}: same ports"
+    );
+    for (side, endpoint) in [(Side::Client, data.client()), (Side::Server, data.server())] {
+        let ours: Vec<(u64, f64, u64, u64, bool)> = data
+            .sender(side)
+            .segments
+            .iter()
+            .map(|s| {
+                let seq = s.seq % (1 << 32);
+                (s.frame, s.time, seq, u64::from(s.len), s.retransmission)
+            })
+            .collect();
+        let theirs: Vec<(u64, f64, u64, u64, bool)> = truth_segments(truth, n, port(endpoint))
+            .into_iter()
+            .map(|(f, t, seq, len)| (f, t, seq, len, retransmitted(truth, f)))
+            .collect();
+        assert_eq!(ours.len(), theirs.len(), "{rel} stream {n} {side:?}");
+        for (o, t) in ours.iter().zip(&theirs) {
+            assert!(
+                o.0 == t.0 && (o.1 - t.1).abs() < EPS && o.2 == t.2 && o.3 == t.3 && o.4 == t.4,
+                "{rel} stream {n} {side:?}: {o:?} vs tshark {t:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_stream_of_a_capture_has_tsharks_packets() {
     // pcap files are read by record offset, pcapng ones walked block by block.
@@ -777,6 +810,17 @@ fn every_stream_of_a_capture_has_tsharks_packets() {
         "http2/h2c_doh_post_goaway.pcap",
         "bgp/bgp_route_refresh_enhanced.pcapng",
         "bgp/bgp_role_open_update_keepalive.pcapng",
+        "tcp/tcp_out_of_order_sack.pcap",
+        "tcp/tcp_window_full_smtp.pcap",
+        "tcp/tcp_fin_retransmission.pcap",
+        "tcp/tcp_fast_open.pcap",
+        "tcp/tcp_handshake_reorder.pcap",
+        "tcp/tcp_keepalive_empty_sack_rawip.pcap",
+        "tcp/tcp_ooo_small.pcap",
+        "ip/ipv6_frag_tcp.pcap",
+        "ip/ipv4_frag_vlan_tcp_syn.pcap",
+        "link/vlan_qinqinq_http.pcap",
+        "mixed/wikipedia_dns_http.pcap",
     ] {
         let truth = Truth::load(rel);
         let s = session(rel);
@@ -787,10 +831,12 @@ fn every_stream_of_a_capture_has_tsharks_packets() {
             .collect();
         assert!(!streams.is_empty());
         for n in streams {
-            let data = build(&s, n, &AtomicBool::new(false)).expect("build");
+            let data = build(&s, n, &AtomicBool::new(false))
+                .unwrap_or_else(|e| panic!("{rel} stream {n}: {e}"));
             let want: Vec<u64> = truth.stream(n).iter().map(frame_number).collect();
             assert_eq!(data.frames(), want, "{rel} stream {n}");
             assert_event_times(&data, &truth);
+            assert_segments(&data, &truth, rel);
         }
     }
 }

@@ -22,10 +22,10 @@ use wirelens_dissect::flow::tcp::Conversation;
 use wirelens_dissect::flow::tcp_state::{Side, StateEvent, TcpState};
 use wirelens_dissect::flow::timeline::{Direction, Timeline};
 use wirelens_dissect::flow::{Retention, State};
-use wirelens_dissect::model::field::Value;
 use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Packet, Timestamp};
 
+use super::segment::{Read, SegmentReader, Source, TcpFacts};
 use crate::commands::flows;
 
 /// Seconds since the capture's first packet (Wireshark's `frame.time_relative`).
@@ -221,7 +221,30 @@ fn build_from(
 ) -> Result<TcpViewData, String> {
     let origin = session.entry(1).map(|e| e.ts()).unwrap_or_default();
     let mut dissector = dissector_for(session);
-    let seen = dissect_frames(session, &candidates.frames, &mut dissector, origin, cancel)?;
+    let fast = dissect_frames(
+        session,
+        &candidates.frames,
+        &mut dissector,
+        false,
+        origin,
+        cancel,
+    )?;
+    let seen = match fast {
+        Some(seen) => seen,
+        None => {
+            // Some header was only in reassembled fragments: start again with trees.
+            dissector = dissector_for(session);
+            dissect_frames(
+                session,
+                &candidates.frames,
+                &mut dissector,
+                true,
+                origin,
+                cancel,
+            )?
+            .ok_or_else(|| format!("TCP stream {stream}: its segments could not be read"))?
+        }
+    };
     // The fresh dissector numbers streams its own way: ours is the anchor's.
     let local = seen
         .iter()
@@ -256,27 +279,70 @@ fn candidates(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<Can
         .into_iter()
         .filter_map(|n| Some((n, session.entry(n)?.offset)))
         .collect();
-    Ok(Candidates { frames, anchor })
+    let hosts = session
+        .entry(anchor)
+        .and_then(|e| session.with_analysis(|a| a.addrs.get(e.addrs).map(|x| (x.src, x.dst))));
+    Ok(Candidates { frames, anchor }.with_fragments(session, hosts))
+}
+
+impl Candidates {
+    /// Adds the packets between the two hosts that belong to no flow (IP
+    /// fragments: a segment reassembled from them needs them dissected
+    /// first), up to the last candidate.
+    fn with_fragments(mut self, session: &Session, hosts: Option<(Address, Address)>) -> Self {
+        let Some((a, b)) = hosts else {
+            return self;
+        };
+        let between: HashSet<u32> = session
+            .with_analysis(|an| an.addrs.snapshot())
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                x.src_port.is_none() && ((x.src, x.dst) == (a, b) || (x.src, x.dst) == (b, a))
+            })
+            .filter_map(|(id, _)| u32::try_from(id).ok())
+            .collect();
+        let Some(&(last, _)) = self.frames.last() else {
+            return self;
+        };
+        if between.is_empty() {
+            return self;
+        }
+        let index = session.snapshot();
+        let fragments = index
+            .range(1, last)
+            .filter(|(_, e)| e.stream == 0 && between.contains(&e.addrs))
+            .map(|(n, e)| (n, e.offset));
+        self.frames.extend(fragments);
+        self.frames.sort_unstable();
+        self.frames.dedup();
+        self
+    }
 }
 
 fn candidates_from_index(session: &Session, stream: u64) -> Option<Candidates> {
     let stream = u32::try_from(stream).ok()?;
-    let (records, complete) = session.with_analysis(|a| {
+    let (records, hosts, complete) = session.with_analysis(|a| {
         let table = &a.state().flows;
-        let records = table
+        let mine: Vec<_> = table
             .all()
             .into_iter()
             .filter(|f| f.tcp_stream == Some(stream))
+            .collect();
+        let records = mine
+            .iter()
             .map(|f| u32::try_from(f.first_frame).ok())
             .collect::<Option<Vec<u32>>>();
-        (records, table.dropped == 0)
+        let hosts = mine.first().map(|f| (f.orig.addr, f.resp.addr));
+        (records, hosts, table.dropped == 0)
     });
     let records = records?;
-    if complete {
+    let found = if complete {
         by_records(session, &records)
     } else {
         by_addresses(session, &records)
-    }
+    };
+    Some(found?.with_fragments(session, hosts))
 }
 
 /// Every record of the stream is known: its packets are their packets.
@@ -350,41 +416,41 @@ struct Seen {
     tcp: Option<TcpFacts>,
 }
 
-/// The packet's own TCP header facts (not those of a header quoted in an
-/// ICMP error).
-#[derive(Clone, Copy, Debug)]
-struct TcpFacts {
-    /// `tcp.stream` in the second dissection's numbering.
-    stream: u32,
-    source: Source,
-    /// Relative sequence number.
-    seq: u32,
-    len: u32,
-    /// Wireshark's analysis calls it a retransmission (plain, fast or spurious).
-    retransmission: bool,
-}
-
-/// Dissects `frames` (in capture order) again, with their trees. A pcap
-/// record is read at its offset; pcapng blocks need the blocks before
-/// them, so there the file is walked to each.
+/// Dissects `frames` (in capture order) again, with or without their
+/// trees. `None` when a segment needs the tree and `tree` was not asked.
+/// A pcap record is read at its offset; pcapng blocks need the blocks
+/// before them, so there the file is walked to each.
 fn dissect_frames(
     session: &Session,
     frames: &[(u64, u64)],
     dissector: &mut Dissector,
+    tree: bool,
     origin: Timestamp,
     cancel: &AtomicBool,
-) -> Result<Vec<Seen>, String> {
+) -> Result<Option<Vec<Seen>>, String> {
     let file = session.file();
-    let mut pkt = Packet::new(true);
+    let relative = session.config().prefs.tcp_relative_seq;
+    let mut pkt = Packet::new(tree);
+    let mut segments = SegmentReader::default();
     let mut out = Vec::with_capacity(frames.len());
+    let mut needs_tree = false;
     let mut see = |frame: &Frame<'_>, interfaces: &[Interface], pcapng: bool| {
         let meta = frame.meta(interfaces, pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
+        let tcp = match segments.read(&pkt, frame.data, dissector.state(), relative) {
+            Read::Segment(t) => Some(t),
+            Read::NoSegment => None,
+            Read::NeedsTree => {
+                needs_tree = true;
+                None
+            }
+        };
         out.push(Seen {
             frame: frame.number,
             time: rel_secs(frame.ts, origin),
-            tcp: tcp_facts(&pkt),
+            tcp,
         });
+        !needs_tree
     };
     let read_error = |e: ReadError| format!("reading the capture: {e}");
     if matches!(file.format(), FileFormat::Pcap { .. }) {
@@ -395,9 +461,11 @@ fn dissect_frames(
             let Some(frame) = file.pcap_frame_at(offset, number) else {
                 break;
             };
-            see(&frame.map_err(read_error)?, &[], false);
+            if !see(&frame.map_err(read_error)?, &[], false) {
+                return Ok(None);
+            }
         }
-        return Ok(out);
+        return Ok(Some(out));
     }
     let mut packets = file.packets();
     let mut wanted = frames.iter().map(|f| f.0).peekable();
@@ -414,48 +482,15 @@ fn dissect_frames(
             continue;
         }
         wanted.next();
-        see(&frame, packets.interfaces(), true);
+        if !see(&frame, packets.interfaces(), true) {
+            return Ok(None);
+        }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 fn rel_secs(ts: Timestamp, origin: Timestamp) -> Secs {
     (ts.as_nanos() - origin.as_nanos()) as f64 / 1e9
-}
-
-/// Where a segment came from: address and port.
-type Source = (Address, u16);
-
-fn tcp_facts(pkt: &Packet) -> Option<TcpFacts> {
-    if pkt.protocols.iter().any(|p| p.starts_with("icmp")) {
-        return None;
-    }
-    let field = |name: &str| {
-        pkt.fields
-            .iter()
-            .find(|f| f.def.name == name)
-            .and_then(|f| match f.value {
-                Value::Uint(v) => u32::try_from(v).ok(),
-                _ => None,
-            })
-    };
-    let retransmission = pkt.experts.iter().any(|e| {
-        e.name.is_some_and(|n| {
-            matches!(
-                n.name,
-                "tcp.analysis.retransmission"
-                    | "tcp.analysis.fast_retransmission"
-                    | "tcp.analysis.spurious_retransmission"
-            )
-        })
-    });
-    Some(TcpFacts {
-        stream: field("tcp.stream")?,
-        source: (pkt.summary.src, pkt.summary.src_port?),
-        seq: field("tcp.seq")?,
-        len: field("tcp.len")?,
-        retransmission,
-    })
 }
 
 /// The stream's segments split by sender: `[0]` those from the source of

@@ -10,6 +10,7 @@ mod charts;
 mod data;
 mod format;
 mod list;
+mod segment;
 mod sequence;
 mod states;
 
