@@ -14,6 +14,7 @@ use wirelens::tui::tcp_view::{
     build, ChartKind, EventSource, Tab, TcpView, TcpViewAction, TcpViewData,
 };
 use wirelens_capture::session::{Config, Session};
+use wirelens_dissect::flow::conntrack::MAX_SERIES_POINTS;
 use wirelens_dissect::flow::tcp_state::{Side, StateEvent};
 use wirelens_dissect::flow::timeline::Direction;
 
@@ -30,14 +31,29 @@ fn corpus(rel: &str) -> PathBuf {
     dir.join(rel)
 }
 
+/// A capture recorded for this repository (samples/captures).
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/captures")
+        .join(name)
+}
+
 fn session(rel: &str) -> Session {
-    let s = Session::open(&corpus(rel), Config::default()).expect("open capture");
+    session_at(&corpus(rel))
+}
+
+fn session_at(path: &Path) -> Session {
+    let s = Session::open(path, Config::default()).expect("open capture");
     s.wait();
     s
 }
 
 fn view_data(rel: &str, stream: u64) -> TcpViewData {
-    build(&session(rel), stream, &AtomicBool::new(false)).expect("build the view")
+    view_data_at(&corpus(rel), stream)
+}
+
+fn view_data_at(path: &Path, stream: u64) -> TcpViewData {
+    build(&session_at(path), stream, &AtomicBool::new(false)).expect("build the view")
 }
 
 /// tshark's packets (`_source.layers` of each) for a capture.
@@ -639,8 +655,7 @@ fn retransmitted(truth: &Truth, frame: u64) -> bool {
 }
 
 /// `wirelens flows` for `rel`, the object of TCP stream `stream`.
-fn flows_record(rel: &str, stream: u64) -> Value {
-    let path = corpus(rel);
+fn flows_record(path: &Path, stream: u64) -> Value {
     let cli = Cli::try_parse_from(["wirelens", "flows", "-r", path.to_str().expect("path")])
         .expect("command line");
     let Command::Flows(args) = cli.command else {
@@ -656,10 +671,14 @@ fn flows_record(rel: &str, stream: u64) -> Value {
         .expect("the stream's flow")
 }
 
+/// `theirs` is `ours` as `flows` writes a series: evenly thinned to at most
+/// `conntrack::MAX_SERIES_POINTS` (every `step`-th point), times in epoch seconds.
 fn assert_series_eq(ours: &[(f64, f64)], theirs: &Value, origin: f64, what: &str) {
     let theirs = theirs.as_array().expect("series");
+    let step = ours.len().div_ceil(MAX_SERIES_POINTS).max(1);
+    let ours: Vec<&(f64, f64)> = ours.iter().step_by(step).collect();
     assert_eq!(ours.len(), theirs.len(), "{what}");
-    for (o, t) in ours.iter().zip(theirs) {
+    for (o, t) in ours.into_iter().zip(theirs) {
         let ts = t[0].as_f64().expect("ts") - origin;
         let v = t[1].as_f64().expect("value");
         assert!(
@@ -693,11 +712,11 @@ fn assert_timeline_eq(data: &TcpViewData, source: EventSource, flows: &Value, or
 }
 
 /// The view reports what `wirelens flows` reports for the same connection.
-fn assert_same_as_flows(rel: &str, stream: u64, app: Option<(EventSource, &str)>) {
-    let truth = Truth::load(rel);
-    let origin = num(&truth.0[0]["frame"]["frame.time_epoch"]).expect("epoch");
-    let data = view_data(rel, stream);
-    let f = flows_record(rel, stream);
+fn assert_same_as_flows(path: &Path, stream: u64, app: Option<(EventSource, &str)>) {
+    let s = session_at(path);
+    let origin = s.entry(1).expect("first packet").ts().as_secs_f64();
+    let data = build(&s, stream, &AtomicBool::new(false)).expect("build");
+    let f = flows_record(path, stream);
     assert_eq!(Some(data.uid()), f["uid"].as_str());
     let orig = format!(
         "{}:{}",
@@ -749,24 +768,20 @@ fn assert_same_as_flows(rel: &str, stream: u64, app: Option<(EventSource, &str)>
 
 #[test]
 fn view_reports_what_flows_reports() {
-    assert_same_as_flows("tls/tls12_ecdhe.pcap", 0, Some((EventSource::Tls, "tls")));
-    assert_same_as_flows(
-        "ssh/ssh_openssh_curve25519.pcap",
-        0,
-        Some((EventSource::Ssh, "ssh")),
-    );
-    assert_same_as_flows(
-        "http2/h2c_doh_prior_knowledge.pcap",
-        0,
-        Some((EventSource::Http2, "http2")),
-    );
-    assert_same_as_flows(
-        "bgp/bgp_4byte_asn_session.pcap",
-        0,
-        Some((EventSource::Bgp, "bgp")),
-    );
-    assert_same_as_flows("tcp/tcp_reassembly_retrans_dupack.pcap", 0, None);
-    assert_same_as_flows("tcp/tcp_out_of_order_sack.pcap", 0, None);
+    let tls = Some((EventSource::Tls, "tls"));
+    assert_same_as_flows(&corpus("tls/tls12_ecdhe.pcap"), 0, tls);
+    let ssh = Some((EventSource::Ssh, "ssh"));
+    assert_same_as_flows(&corpus("ssh/ssh_openssh_curve25519.pcap"), 0, ssh);
+    let h2 = Some((EventSource::Http2, "http2"));
+    assert_same_as_flows(&corpus("http2/h2c_doh_prior_knowledge.pcap"), 0, h2);
+    let bgp = Some((EventSource::Bgp, "bgp"));
+    assert_same_as_flows(&corpus("bgp/bgp_4byte_asn_session.pcap"), 0, bgp);
+    assert_same_as_flows(&corpus("tcp/tcp_reassembly_retrans_dupack.pcap"), 0, None);
+    assert_same_as_flows(&corpus("tcp/tcp_out_of_order_sack.pcap"), 0, None);
+    // Real bulk uploads (Linux CUBIC and BBR senders with losses): long
+    // series, which `flows` thins.
+    assert_same_as_flows(&sample("cwnd_cubic.pcap"), 0, None);
+    assert_same_as_flows(&sample("cwnd_bbr.pcap"), 0, None);
 }
 
 /// Each sender's segments are tshark's: frame, time, `tcp.seq`, `tcp.len`
@@ -987,4 +1002,88 @@ fn every_view_draws_at_any_size() {
             }
         }
     }
+}
+
+/// The sender's kernel counters at the last `ss -tin` sample of a recorded
+/// bulk upload: total retransmitted segments and bytes.
+fn kernel_retransmissions(ss: &Path) -> (usize, u64) {
+    let text = std::fs::read_to_string(ss).expect("ss samples");
+    let last = text.lines().last().expect("a sample");
+    let field = |name: &str| {
+        last.split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name} in {last}"))
+    };
+    let total = field("retrans:").rsplit('/').next().expect("total");
+    (
+        total.parse().expect("retrans total"),
+        field("bytes_retrans:").parse().expect("bytes_retrans"),
+    )
+}
+
+#[test]
+fn resent_segments_match_the_senders_kernel_counters() {
+    for name in ["cwnd_cubic", "cwnd_bbr"] {
+        let data = view_data_at(&sample(&format!("{name}.pcap")), 0);
+        let (segments, bytes) = kernel_retransmissions(&sample(&format!("{name}.ss.txt")));
+        let sender = data.sender(Side::Client);
+        // Captured at the sender, every data segment below the highest
+        // sequence number already sent is one the kernel sent again.
+        let mut highest = 0;
+        let mut resent = Vec::new();
+        for s in &sender.segments {
+            if s.len > 0 && s.seq < highest {
+                resent.push(*s);
+            }
+            highest = highest.max(s.end());
+        }
+        assert_eq!(resent.len(), segments, "{name}");
+        let resent_bytes: u64 = resent.iter().map(|s| u64::from(s.len)).sum();
+        assert_eq!(resent_bytes, bytes, "{name}");
+        // Wireshark calls some of them retransmissions (the others, sent
+        // within its out-of-order threshold after the previous segment, it
+        // calls out-of-order): the loss marks are at those.
+        let chart = data.chart(ChartKind::InFlight, Side::Client);
+        let loss = chart.series("loss").expect("loss");
+        let marked: Vec<_> = sender.retransmissions().collect();
+        assert!(!marked.is_empty() && marked.len() <= resent.len(), "{name}");
+        assert_eq!(loss.points.len(), marked.len());
+        for (mark, seg) in loss.points.iter().zip(&marked) {
+            assert_eq!(mark.0, seg.time);
+            assert!(
+                resent.iter().any(|r| r.frame == seg.frame),
+                "{name}: {seg:?}"
+            );
+        }
+        // Each loss episode of the cwnd estimate starts at a resent segment
+        // and is marked at its time.
+        assert!(!sender.losses.is_empty(), "{name}");
+        let episodes = chart.series("loss episode").expect("episodes");
+        assert_eq!(episodes.points.len(), sender.losses.len());
+        for (mark, l) in episodes.points.iter().zip(&sender.losses) {
+            assert_eq!(*mark, (l.time, l.window));
+            assert!(resent.iter().any(|r| r.frame == l.frame), "{name}: {l:?}");
+        }
+        // The view opens on the uploading side.
+        let mut view = TcpView::new(data);
+        assert_eq!(view.sender(), Side::Client);
+        view.handle_key(key(KeyCode::Char('4')));
+        let text = screen(&mut view, 200, 60).join("\n");
+        assert!(
+            text.contains("cwnd estimate") && text.contains("loss"),
+            "{text}"
+        );
+    }
+}
+
+/// The data is built on a worker thread and handed to the UI thread.
+#[test]
+fn view_data_can_cross_threads() {
+    fn send<T: Send + 'static>() {}
+    send::<TcpViewData>();
+    send::<TcpView>();
+    let data = std::thread::spawn(|| view_data("tls/tls12_ecdhe.pcap", 0))
+        .join()
+        .expect("worker");
+    assert_eq!(data.stream(), 0);
 }

@@ -1,6 +1,8 @@
 //! The connection's charts (ratatui `Chart`): sequence number against time
 //! (Stevens graph) with retransmissions marked, bytes in flight with the
-//! cwnd estimate and loss events, RTT, and throughput, each for one sender.
+//! cwnd estimate, retransmissions (`loss`, at the bytes in flight then) and
+//! the estimator's loss episodes (at the window before the loss), RTT, and
+//! throughput, each for one sender.
 //!
 //! A connection can have millions of segments while a chart is a hundred
 //! cells wide, so each series is reduced to the lowest and highest point of
@@ -139,6 +141,8 @@ fn spec(data: &TcpViewData, kind: ChartKind, side: Side, columns: Option<usize>)
             );
             add("cwnd estimate", s.cwnd.clone(), true, Color::Yellow);
             add("loss", loss_marks(s), false, Color::Red);
+            let episodes = s.losses.iter().map(|l| (l.time, l.window)).collect();
+            add("loss episode", episodes, false, Color::Magenta);
         }
         ChartKind::Rtt => add("RTT", s.rtt.clone(), false, Color::Green),
         ChartKind::Throughput => add("throughput", s.throughput.clone(), true, Color::Magenta),

@@ -98,6 +98,17 @@ impl Segment {
     }
 }
 
+/// A loss the sender reacted to, as the cwnd estimator saw it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loss {
+    pub time: Secs,
+    pub frame: u64,
+    /// Recovered by a retransmission timeout, not fast recovery.
+    pub timeout: bool,
+    /// Largest window estimate of the round trip before it, bytes.
+    pub window: f64,
+}
+
 /// What one endpoint did as a sender.
 #[derive(Clone, Debug, Default)]
 pub struct Sender {
@@ -108,6 +119,8 @@ pub struct Sender {
     pub rtt: Vec<(Secs, f64)>,
     /// Bytes per second.
     pub throughput: Vec<(Secs, f64)>,
+    /// The cwnd estimator's loss episodes (fast recovery or timeout).
+    pub losses: Vec<Loss>,
     pub phase: &'static str,
     pub congestion_control: &'static str,
 }
@@ -645,6 +658,17 @@ fn sender(
         cwnd: tracked(&conv.cwnd_series(side)),
         rtt: summary.map_or_else(Vec::new, |s| summarised(&s.rtt.points)),
         throughput: tracked(conv.throughput_series(side)),
+        losses: conv
+            .cwnd(side)
+            .losses()
+            .iter()
+            .map(|l| Loss {
+                time: secs(l.ts),
+                frame: l.frame,
+                timeout: l.timeout,
+                window: l.w_max,
+            })
+            .collect(),
         phase: conv.phase(side).as_str(),
         congestion_control: conv.congestion_control(side).algorithm.as_str(),
     }

@@ -23,7 +23,7 @@ use ratatui::Frame;
 use wirelens_dissect::flow::tcp_state::Side;
 
 pub use charts::{ChartKind, ChartSpec, Series};
-pub use data::{build, Event, EventSource, Secs, Segment, Sender, StateChange, TcpViewData};
+pub use data::{build, Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
 
 use charts::ChartCache;
 use list::ListCursor;
