@@ -962,7 +962,7 @@ fn chart_axes_show_the_streams_bounds() {
     assert!(text.contains(&max.to_string()), "{text}");
     assert!(text.contains(&format!("{first:.2}")), "{text}");
     assert!(text.contains(&format!("{last:.2}")), "{text}");
-    assert!(text.contains("data sent by the client"));
+    assert!(text.contains("sent by the client"));
 }
 
 #[test]

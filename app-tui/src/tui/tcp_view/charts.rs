@@ -12,7 +12,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 use ratatui::Frame;
 use wirelens_dissect::flow::tcp_state::Side;
@@ -226,9 +226,10 @@ impl ChartCache {
         kind: ChartKind,
         side: Side,
     ) {
+        // The addresses are in the window's title; `d` switches sides.
         let who = match side {
-            Side::Client => format!("data sent by the client {}", data.client()),
-            Side::Server => format!("data sent by the server {}", data.server()),
+            Side::Client => "sent by the client",
+            Side::Server => "sent by the server",
         };
         if area.height < 6 || area.width < 24 {
             frame.render_widget(Paragraph::new(who), area);
@@ -243,7 +244,7 @@ impl ChartCache {
         let Some(spec) = &self.spec else {
             return;
         };
-        draw(frame, area, spec, &who);
+        draw(frame, area, spec, who);
     }
 }
 
@@ -281,8 +282,19 @@ fn draw(frame: &mut Frame<'_>, area: Rect, spec: &ChartSpec, title: &str) {
             Line::raw(spec.kind.y_label((y0 + y1) / 2.0)),
             Line::raw(spec.kind.y_label(y1)),
         ]);
+    // The legend goes in the title line: ratatui's own box covers the plot
+    // and disappears in small windows.
+    let mut heading = vec![Span::raw(title.to_string())];
+    for s in spec.series.iter().filter(|s| !s.points.is_empty()) {
+        heading.push(Span::raw("  "));
+        heading.push(Span::styled(
+            format!("{} {}", if s.line { "─" } else { "•" }, s.name),
+            Style::default().fg(s.colour),
+        ));
+    }
     let chart = Chart::new(datasets)
-        .block(ratatui::widgets::Block::default().title(title.to_string()))
+        .block(ratatui::widgets::Block::default().title(Line::from(heading)))
+        .legend_position(None)
         .x_axis(x_axis)
         .y_axis(y_axis);
     if spec.series.iter().all(|s| s.points.is_empty()) {

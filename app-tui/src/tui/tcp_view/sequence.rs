@@ -18,8 +18,8 @@ use super::list::ListCursor;
 const TIME_WIDTH: usize = 12;
 /// Width of the right-hand notes ("#123456 +12.345 ms RTT 1.234 ms").
 const NOTES_WIDTH: usize = 32;
-/// Narrowest arrow that still shows a few letters of its label.
-const MIN_ARROW: usize = 12;
+/// Arrows get this much before the notes get any room.
+const MIN_ARROW: usize = 36;
 
 /// Column layout of one diagram, computed from the width.
 struct Columns {
@@ -33,11 +33,7 @@ impl Columns {
     fn for_width(width: usize) -> Columns {
         let time = TIME_WIDTH.min(width / 4);
         let rest = width.saturating_sub(time + 1);
-        let notes = if rest > NOTES_WIDTH + MIN_ARROW {
-            NOTES_WIDTH
-        } else {
-            rest.saturating_sub(MIN_ARROW + 1).min(NOTES_WIDTH)
-        };
+        let notes = rest.saturating_sub(MIN_ARROW + 1).min(NOTES_WIDTH);
         let arrow = rest.saturating_sub(notes + usize::from(notes > 0));
         Columns { time, arrow, notes }
     }
@@ -61,14 +57,24 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, data: &TcpViewData, cursor: &mu
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The endpoints' names over their lifelines.
+/// The endpoints' names over their lifelines: "client ADDRESS" from the
+/// left one, "server ADDRESS" ending at the right one; without the words
+/// when both do not fit, cut to half the width each when even that does not.
 fn header(data: &TcpViewData, cols: &Columns) -> Line<'static> {
-    let client = format!("client {}", data.client());
-    let server = format!("server {}", data.server());
-    let inner = cols.arrow.saturating_sub(client.chars().count());
-    let mut text = format!("{:<w$} ", "time", w = cols.time);
-    text.push_str(&fit(&client, cols.arrow));
-    text.push_str(&format!("{:>inner$}", fit(&server, inner)));
+    let fits = |a: &str, b: &str| a.chars().count() + 1 + b.chars().count() <= cols.arrow;
+    let (mut client, mut server) = (
+        format!("client {}", data.client()),
+        format!("server {}", data.server()),
+    );
+    if !fits(&client, &server) {
+        (client, server) = (data.client().to_string(), data.server().to_string());
+    }
+    if !fits(&client, &server) {
+        let half = cols.arrow.saturating_sub(1) / 2;
+        (client, server) = (fit(&client, half), fit(&server, half));
+    }
+    let gap = cols.arrow.saturating_sub(client.chars().count());
+    let text = format!("{:<w$} {client}{server:>gap$}", "time", w = cols.time);
     Line::styled(text, Style::default().add_modifier(Modifier::BOLD))
 }
 
