@@ -236,9 +236,9 @@ fn build_from(
     let mut dissector = dissector_for(session);
     let fast = dissect_frames(
         session,
-        &candidates.frames,
+        candidates,
         &mut dissector,
-        false,
+        Pass::Fast,
         origin,
         cancel,
     )?;
@@ -249,9 +249,9 @@ fn build_from(
             dissector = dissector_for(session);
             dissect_frames(
                 session,
-                &candidates.frames,
+                candidates,
                 &mut dissector,
-                true,
+                Pass::Tree,
                 origin,
                 cancel,
             )?
@@ -429,21 +429,31 @@ struct Seen {
     tcp: Option<TcpFacts>,
 }
 
-/// Dissects `frames` (in capture order) again, with or without their
-/// trees. `None` when a segment needs the tree and `tree` was not asked.
-/// A pcap record is read at its offset; pcapng blocks need the blocks
-/// before them, so there the file is walked to each.
+/// How the candidates are dissected again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// Without trees: segments read from the state and the header bytes.
+    Fast,
+    /// With trees: segments read from the fields.
+    Tree,
+}
+
+/// Dissects the candidates again, in capture order. `None` when a fast
+/// pass met a segment that needs the tree. A pcap record is read at its
+/// offset; pcapng blocks need the blocks before them, so there the file is
+/// walked to each.
 fn dissect_frames(
     session: &Session,
-    frames: &[(u64, u64)],
+    candidates: &Candidates,
     dissector: &mut Dissector,
-    tree: bool,
+    pass: Pass,
     origin: Timestamp,
     cancel: &AtomicBool,
 ) -> Result<Option<Vec<Seen>>, String> {
+    let frames = &candidates.frames;
     let file = session.file();
     let relative = session.config().prefs.tcp_relative_seq;
-    let mut pkt = Packet::new(tree);
+    let mut pkt = Packet::new(pass == Pass::Tree);
     let mut segments = SegmentReader::default();
     let mut out = Vec::with_capacity(frames.len());
     let mut needs_tree = false;
