@@ -731,6 +731,18 @@ mod tests {
     use wirelens_capture::session::Config;
 
     #[test]
+    fn the_filter_path_stops_when_cancelled() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/captures/tls/tls_nss_tls12_tls13.pcap");
+        let session = Session::open(&path, Config::default()).expect("open");
+        session.wait();
+        let err = frames_from_filter(&session, 0, &AtomicBool::new(true)).expect_err("cancelled");
+        assert_eq!(err, "cancelled");
+        let frames = frames_from_filter(&session, 0, &AtomicBool::new(false)).expect("frames");
+        assert!(!frames.is_empty());
+    }
+
+    #[test]
     fn sequence_numbers_unwrap_past_four_gigabytes() {
         assert_eq!(unwrap_seq(None, 5), 5);
         assert_eq!(unwrap_seq(Some(0xffff_fff0), 0x10), 0x1_0000_0010);

@@ -104,7 +104,7 @@ impl SegmentReader {
         let side = usize::from(record.orig != src);
         let total = record.sides.get(side)?.payload_bytes;
         let before = self.sent.insert((first_frame, (src.addr, src.port)), total);
-        let len = u32::try_from(total - before.unwrap_or(0)).ok()?;
+        let len = u32::try_from(total.checked_sub(before.unwrap_or(0))?).ok()?;
         let raw = raw_seq(pkt, data)?;
         let seq = if relative {
             let conv = state.tcp.conversations().find(|c| c.stream == stream)?;
