@@ -344,8 +344,8 @@ fn candidates_from_index(session: &Session, stream: u64) -> Option<Candidates> {
             .collect();
         let records = mine
             .iter()
-            .map(|f| u32::try_from(f.first_frame).ok())
-            .collect::<Option<Vec<u32>>>();
+            .map(|f| Some((u32::try_from(f.first_frame).ok()?, f.last_frame)))
+            .collect::<Option<Vec<Record>>>();
         let hosts = mine.first().map(|f| (f.orig.addr, f.resp.addr));
         (records, hosts, table.dropped == 0)
     });
@@ -358,13 +358,20 @@ fn candidates_from_index(session: &Session, stream: u64) -> Option<Candidates> {
     Some(found?.with_fragments(session, hosts))
 }
 
-/// Every record of the stream is known: its packets are their packets.
-fn by_records(session: &Session, records: &[u32]) -> Option<Candidates> {
-    let anchor = u64::from(*records.iter().min()?);
+/// A flow record of the stream: its first packet (the id index entries
+/// carry) and its last one so far.
+type Record = (u32, u64);
+
+/// Every record of the stream is known: its packets are their packets,
+/// found between the first record's first packet and the last one's last.
+fn by_records(session: &Session, records: &[Record]) -> Option<Candidates> {
+    let anchor = u64::from(records.iter().map(|r| r.0).min()?);
+    let last = records.iter().map(|r| r.1).max()?;
+    let ids: Vec<u32> = records.iter().map(|r| r.0).collect();
     let frames = session
         .snapshot()
-        .iter()
-        .filter(|(_, e)| records.contains(&e.stream))
+        .range(anchor, last.saturating_sub(anchor) + 1)
+        .filter(|(_, e)| ids.contains(&e.stream))
         .map(|(n, e)| (n, e.offset))
         .collect();
     Some(Candidates { frames, anchor })
@@ -376,19 +383,21 @@ fn by_records(session: &Session, records: &[u32]) -> Option<Candidates> {
 /// be under a forgotten one. They have the addresses and ports of the
 /// known packets, so every packet with those is a candidate and the
 /// dissection tells the streams apart.
-fn by_addresses(session: &Session, records: &[u32]) -> Option<Candidates> {
-    let anchor = u64::from(*records.iter().min()?);
+fn by_addresses(session: &Session, records: &[Record]) -> Option<Candidates> {
+    let anchor = u64::from(records.iter().map(|r| r.0).min()?);
+    let last = records.iter().map(|r| r.1).max()?;
+    let ids: Vec<u32> = records.iter().map(|r| r.0).collect();
     let index = session.snapshot();
     let addrs: HashSet<u32> = index
-        .iter()
-        .filter(|(_, e)| records.contains(&e.stream))
+        .range(anchor, last.saturating_sub(anchor) + 1)
+        .filter(|(_, e)| ids.contains(&e.stream))
         .map(|(_, e)| e.addrs)
         .collect();
     if addrs.contains(&NOT_INTERNED) {
         return None;
     }
     let frames = index
-        .iter()
+        .range(1, last)
         .filter(|(_, e)| addrs.contains(&e.addrs))
         .map(|(n, e)| (n, e.offset))
         .collect();
@@ -785,8 +794,8 @@ mod tests {
                         .all()
                         .into_iter()
                         .filter(|f| f.tcp_stream == Some(n as u32))
-                        .map(|f| f.first_frame as u32)
-                        .collect::<Vec<u32>>()
+                        .map(|f| (f.first_frame as u32, f.last_frame))
+                        .collect::<Vec<Record>>()
                 });
                 // Both index paths, then the dissection that sorts out the candidates.
                 let numbers = |c: &Candidates| c.frames.iter().map(|f| f.0).collect::<Vec<_>>();
