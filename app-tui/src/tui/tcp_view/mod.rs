@@ -6,10 +6,12 @@
 //! [`build`] runs off the UI thread (it dissects the stream's packets again);
 //! [`TcpView`] then only draws what was built, so every key is instant.
 
+mod build;
 mod charts;
 mod data;
 mod format;
 mod list;
+mod packets;
 mod segment;
 mod sequence;
 mod states;
@@ -22,8 +24,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 use wirelens_dissect::flow::tcp_state::Side;
 
+pub use build::build;
 pub use charts::{ChartKind, ChartSpec, Series};
-pub use data::{build, Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
+pub use data::{Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
 
 use charts::ChartCache;
 use list::ListCursor;
