@@ -6,7 +6,7 @@
 //! [`build`] runs off the UI thread (it dissects the stream's packets again);
 //! [`TcpView`] then only draws what was built, so every key is instant.
 
-mod build;
+mod builder;
 mod charts;
 mod data;
 mod format;
@@ -24,7 +24,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 use wirelens_dissect::flow::tcp_state::Side;
 
-pub use build::build;
+pub use builder::build;
 pub use charts::{ChartKind, ChartSpec, Series};
 pub use data::{Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
 

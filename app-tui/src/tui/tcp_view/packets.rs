@@ -179,7 +179,7 @@ fn frames_from_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::tcp_view::build::build_from;
+    use crate::tui::tcp_view::builder::build_from;
     use std::path::Path;
     use wirelens_capture::session::Config;
 
