@@ -998,6 +998,11 @@ fn every_view_draws_at_any_size() {
                 }
                 let lines = screen(&mut view, 80, 24);
                 assert!(lines[0].contains("TCP stream"), "{rel}: {}", lines[0]);
+                // The summary keeps what fits: the count and duration at least.
+                let packets = format!("│{} packets · ", view.data().frames().len());
+                assert!(lines[1].starts_with(&packets), "{rel}: {}", lines[1]);
+                let wide = screen(&mut view, 200, 60);
+                assert!(wide[1].contains(view.data().uid()), "{rel}: {}", wide[1]);
                 assert!(lines[2].contains("1 Timeline"), "{rel}: {}", lines[2]);
             }
         }

@@ -141,7 +141,7 @@ impl TcpView {
             Constraint::Length(1),
         ])
         .areas(inner);
-        frame.render_widget(Paragraph::new(self.summary_line()), summary);
+        frame.render_widget(Paragraph::new(self.summary_line(summary.width)), summary);
         frame.render_widget(self.tabs(), tabs);
         match self.tab {
             Tab::Timeline => sequence::render(frame, body, &self.data, &mut self.timeline),
@@ -239,7 +239,9 @@ impl TcpView {
         )
     }
 
-    fn summary_line(&self) -> Line<'static> {
+    /// The connection in one line of at most `width` columns: the facts
+    /// that fit, most useful first, then the flow's id if there is room.
+    fn summary_line(&self, width: u16) -> Line<'static> {
         let d = &self.data;
         let (first, last) = d.time_span();
         let mut parts = vec![
@@ -262,11 +264,25 @@ impl TcpView {
                 format::duration(max)
             ));
         }
-        Line::from(vec![
-            Span::styled(d.uid().to_string(), Style::default().fg(Color::DarkGray)),
-            Span::raw("  "),
-            Span::raw(parts.join(" · ")),
-        ])
+        let width = usize::from(width);
+        let mut text = String::new();
+        for part in parts {
+            let sep = if text.is_empty() { "" } else { " · " };
+            if text.chars().count() + sep.chars().count() + part.chars().count() > width {
+                break;
+            }
+            text.push_str(sep);
+            text.push_str(&part);
+        }
+        let mut spans = vec![Span::raw(text.clone())];
+        if text.chars().count() + 2 + d.uid().len() <= width {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(
+                d.uid().to_string(),
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        Line::from(spans)
     }
 
     fn help_line(&self) -> Line<'static> {
