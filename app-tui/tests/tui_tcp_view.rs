@@ -1142,3 +1142,56 @@ fn every_corpus_stream_builds_or_says_why() {
     }
     assert!(built > 100, "{built} streams built");
 }
+
+/// Opening the view from a packet finds the same connection as opening it
+/// by stream number, from any of its packets, and says why for a packet
+/// that is not TCP.
+#[test]
+fn building_from_a_packet_finds_its_stream() {
+    for rel in [
+        "tls/tls_nss_tls12_tls13.pcap",
+        "http2/h2c_doh_post_goaway.pcap",
+        "ip/ipv4_frag_vlan_tcp_syn.pcap",
+        "mixed/wikipedia_dns_http.pcap",
+    ] {
+        let truth = Truth::load(rel);
+        let s = session(rel);
+        let no = AtomicBool::new(false);
+        let streams: std::collections::BTreeSet<u64> = truth
+            .0
+            .iter()
+            .filter_map(|l| num(&l["tcp"]["tcp.stream"]).map(|n| n as u64))
+            .collect();
+        for n in streams {
+            let by_stream = build(&s, n, &no).expect("by stream");
+            let frames = by_stream.frames().to_vec();
+            for packet in [
+                frames[0],
+                frames[frames.len() / 2],
+                frames[frames.len() - 1],
+            ] {
+                let by_packet = wirelens::tui::tcp_view::build_for_packet(&s, packet, &no)
+                    .unwrap_or_else(|e| panic!("{rel} #{packet}: {e}"));
+                assert_eq!(by_packet.stream(), n, "{rel} #{packet}");
+                assert_eq!(by_packet.frames(), frames, "{rel} #{packet}");
+                assert_eq!(by_packet.events(), by_stream.events());
+            }
+        }
+    }
+    // A DNS query over UDP.
+    let rel = "mixed/wikipedia_dns_http.pcap";
+    let truth = Truth::load(rel);
+    let udp = truth
+        .0
+        .iter()
+        .find(|l| l.get("udp").is_some())
+        .map(|l| frame_number(&l))
+        .expect("a UDP packet");
+    let err =
+        wirelens::tui::tcp_view::build_for_packet(&session(rel), udp, &AtomicBool::new(false))
+            .expect_err("not TCP");
+    assert!(
+        err.contains(&format!("packet {udp} is not a TCP segment")),
+        "{err}"
+    );
+}

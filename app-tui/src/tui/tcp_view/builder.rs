@@ -21,7 +21,7 @@ use wirelens_dissect::model::Address;
 use wirelens_dissect::{Dissector, Packet, Timestamp};
 
 use super::data::{Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
-use super::packets::{candidates, Candidates};
+use super::packets::{candidates, candidates_of_packet, Candidates};
 use super::segment::{Read, SegmentReader, Source, TcpFacts};
 use crate::commands::flows;
 
@@ -30,6 +30,38 @@ use crate::commands::flows;
 pub fn build(session: &Session, stream: u64, cancel: &AtomicBool) -> Result<TcpViewData, String> {
     let candidates = candidates(session, stream, cancel)?;
     build_from(session, stream, &candidates, cancel)
+}
+
+/// Like [`build`], for the connection of packet `packet` (the packet
+/// list's selection): its index entry names its flow, so the stream's
+/// packets are found even when the loader's flow table no longer has a
+/// record of it (the table keeps 4096 ended flows), where [`build`] would
+/// run a `tcp.stream` filter over the whole capture.
+pub fn build_for_packet(
+    session: &Session,
+    packet: u64,
+    cancel: &AtomicBool,
+) -> Result<TcpViewData, String> {
+    let stream = stream_of(session, packet)?;
+    match candidates_of_packet(session, packet) {
+        Some(c) => build_from(session, stream, &c, cancel),
+        None => build(session, stream, cancel),
+    }
+}
+
+/// The `tcp.stream` of packet `packet`'s own TCP header.
+fn stream_of(session: &Session, packet: u64) -> Result<u64, String> {
+    let d = session
+        .dissect(packet)
+        .ok_or_else(|| format!("there is no packet {packet}"))?;
+    let quoted = d.packet.protocols.iter().any(|p| p.starts_with("icmp"));
+    d.packet
+        .fields
+        .iter()
+        .filter(|_| !quoted)
+        .find(|f| f.def.name == "tcp.stream")
+        .and_then(|f| f.value.as_u64())
+        .ok_or_else(|| format!("packet {packet} is not a TCP segment"))
 }
 
 pub(super) fn build_from(

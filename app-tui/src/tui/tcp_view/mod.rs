@@ -24,7 +24,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 use wirelens_dissect::flow::tcp_state::Side;
 
-pub use builder::build;
+pub use builder::{build, build_for_packet};
 pub use charts::{ChartKind, ChartSpec, Series};
 pub use data::{Event, EventSource, Loss, Secs, Segment, Sender, StateChange, TcpViewData};
 

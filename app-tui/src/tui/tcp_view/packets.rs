@@ -104,6 +104,24 @@ fn candidates_from_index(session: &Session, stream: u64) -> Option<Candidates> {
     Some(found?.with_fragments(session, hosts))
 }
 
+/// The packets of the connection packet `packet` is in, found from its
+/// index entry, which names its flow record, without the flow table: every
+/// packet with the addresses and ports of that record's packets, from the
+/// start (an earlier record of the connection may exist) to the end of what
+/// is loaded; the dissection keeps those of `packet`'s stream. `None` when
+/// the packet is in no flow or the addresses were not interned.
+pub(super) fn candidates_of_packet(session: &Session, packet: u64) -> Option<Candidates> {
+    let entry = session.entry(packet)?;
+    if entry.stream == 0 {
+        return None;
+    }
+    let records = [(entry.stream, session.len())];
+    let mut found = by_addresses(session, &records)?;
+    found.anchor = packet;
+    let hosts = session.with_analysis(|a| a.addrs.get(entry.addrs).map(|x| (x.src, x.dst)));
+    Some(found.with_fragments(session, hosts))
+}
+
 /// A flow record of the stream: its first packet (the id index entries
 /// carry) and its last one so far.
 type Record = (u32, u64);
