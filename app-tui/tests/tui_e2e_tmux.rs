@@ -153,7 +153,11 @@ fn open_filter_inspect_follow_tcp_view_quit() {
     t.wait_for("the main view again", |s| s.contains("No.     Time"));
 
     t.send(&["t"]);
-    t.wait_for("the TCP view", |s| !s.contains("No.     Time"));
+    let tcp = t.wait_for("the TCP view", |s| !s.contains("No.     Time"));
+    assert!(
+        tcp.contains("TCP stream 0: 141.142.228.5:59856 ⇄ 192.150.187.43:80"),
+        "{tcp}"
+    );
     t.escape();
     t.wait_for("the main view again", |s| s.contains("No.     Time"));
 

@@ -157,15 +157,31 @@ fn an_expert_item_jumps_to_its_packet() {
 }
 
 #[test]
-fn t_opens_the_tcp_view_of_the_stream_and_esc_returns() {
+fn t_opens_the_tcp_view_of_the_stream_esc_returns_and_enter_jumps() {
     let mut ui = Ui::open(HTTP, 160, 48);
     ui.keys("jj");
     ui.key(KeyCode::Char('t'));
-    assert!(matches!(ui.app.overlay, Some(Overlay::Tcp(_))));
-    assert!(!ui.text().contains("No.     Time"), "drawn over the list");
+    let Some(Overlay::Tcp(view)) = &ui.app.overlay else {
+        panic!("the TCP view: {}", ui.text());
+    };
+    let events: Vec<u64> = view.data().events().iter().map(|e| e.frame).collect();
+    let text = ui.text();
+    assert!(
+        text.contains("TCP stream 0: 141.142.228.5:59856 ⇄ 192.150.187.43:80"),
+        "{text}"
+    );
+    assert!(!text.contains("No.     Time"), "drawn over the list");
     ui.key(KeyCode::Esc);
     assert!(ui.app.overlay.is_none());
     assert!(ui.text().contains("No.     Time"));
+    // Enter on the timeline's second event selects its packet.
+    ui.key(KeyCode::Char('t'));
+    ui.key(KeyCode::Char('j'));
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.overlay.is_none());
+    let total = ui.app.session().len();
+    assert_eq!(ui.app.list.selected_number(total), Some(events[1]));
+    assert!(ui.text().contains(&format!(" Packet {} ", events[1])));
 }
 
 #[test]

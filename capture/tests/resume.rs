@@ -43,3 +43,32 @@ fn resumed_reading_continues_exactly() {
     }
     assert!(checked > 50, "{checked} captures");
 }
+
+/// A pcap record read by its offset is the frame a pass yields there; a
+/// pcapng file answers `None` (its blocks need the section read before).
+#[test]
+fn pcap_frames_read_by_offset_are_the_frames_of_a_pass() {
+    let mut checked = 0;
+    for folder in ["formats", "link", "mixed", "tcp", "dns"] {
+        for capture in captures_in(folder) {
+            let file = open(&capture);
+            let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
+            let mut packets = file.packets();
+            while let Some(Ok(frame)) = packets.next() {
+                let at = file.pcap_frame_at(frame.file_offset, frame.number);
+                if pcapng {
+                    assert!(at.is_none(), "{capture}");
+                    continue;
+                }
+                let at = at.expect("pcap").expect("frame");
+                assert_eq!(at, frame, "{capture} #{}", frame.number);
+                checked += 1;
+            }
+            if !pcapng {
+                let past = file.pcap_frame_at(file.len(), 1).expect("pcap");
+                assert!(past.is_err(), "{capture}: a record past the end");
+            }
+        }
+    }
+    assert!(checked > 500, "{checked} frames");
+}

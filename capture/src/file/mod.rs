@@ -456,6 +456,26 @@ impl CaptureFile {
         }
     }
 
+    /// The pcap record at `offset` (its [`Frame::file_offset`], as the
+    /// session index keeps it), numbered `number`, read without walking the
+    /// records before it. `None` for pcapng, where a block's meaning depends
+    /// on the interface blocks before it: walk [`CaptureFile::packets`] there.
+    pub fn pcap_frame_at(&self, offset: u64, number: u64) -> Option<Result<Frame<'_>, ReadError>> {
+        let Kind::Pcap { records, .. } = &self.kind else {
+            return None;
+        };
+        let mut pos = usize::try_from(offset).ok()?;
+        let read = records.next_frame(self.as_bytes(), &mut pos);
+        Some(match read {
+            Ok(Some(mut frame)) => {
+                frame.number = number;
+                Ok(frame)
+            }
+            Ok(None) => Err(ReadError::new(pos, "no record at this offset")),
+            Err(e) => Err(e),
+        })
+    }
+
     /// Continues reading where [`Packets::resume_point`] was taken: the next
     /// frame yielded is the one that followed it, with the same number.
     pub fn packets_from(&self, at: &ResumePoint) -> Packets<'_> {

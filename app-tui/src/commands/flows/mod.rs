@@ -398,7 +398,7 @@ fn points(s: &Series) -> Value {
 }
 
 /// Minimum, mean and maximum ACK RTT over both sides' samples, in seconds.
-fn rtt_stats(o: &TcpSideSummary, r: &TcpSideSummary) -> Option<(f64, f64, f64)> {
+pub(crate) fn rtt_stats(o: &TcpSideSummary, r: &TcpSideSummary) -> Option<(f64, f64, f64)> {
     let sides: Vec<&TcpSideSummary> = [o, r].into_iter().filter(|s| s.rtt_samples > 0).collect();
     let n: u32 = sides.iter().map(|s| s.rtt_samples).sum();
     if n == 0 {

@@ -116,7 +116,6 @@ pub struct App {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AfterTree {
     Follow,
-    TcpView,
 }
 
 impl App {
@@ -258,7 +257,6 @@ impl App {
         let then = self.after_tree.take();
         match then.filter(|(n, _)| Some(*n) == self.detail_for) {
             Some((_, AfterTree::Follow)) => self.follow_stream(),
-            Some((_, AfterTree::TcpView)) => self.open_tcp_view(),
             None => {}
         }
     }

@@ -236,18 +236,23 @@ impl App {
     }
 
     pub(super) fn open_tcp_view(&mut self) {
-        let Some(d) = self.tree_for(AfterTree::TcpView) else {
+        let Some(packet) = self.list.selected_number(self.loaded()) else {
+            self.message = Some("no packet selected".into());
             return;
         };
-        let Some(stream) = d.field_u64("tcp.stream") else {
-            self.message = Some("not a TCP packet".into());
-            return;
-        };
+        // With the tree at hand, a packet without TCP is said at once;
+        // otherwise the builder finds out.
+        if let Some(d) = self.selected_detail() {
+            if d.field_u64("tcp.stream").is_none() {
+                self.message = Some("not a TCP packet".into());
+                return;
+            }
+        }
         let session = Arc::clone(&self.session);
-        let label = format!("Building the TCP view of stream {stream}");
+        let label = format!("Building the TCP view of packet {packet}'s connection");
         self.start(Task::TcpView(Job::spawn(
             label,
-            move |cancel: &AtomicBool| tcp_view::build(&session, stream, cancel),
+            move |cancel: &AtomicBool| tcp_view::build_for_packet(&session, packet, cancel),
         )));
     }
 
