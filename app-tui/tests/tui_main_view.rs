@@ -366,7 +366,7 @@ fn filter_completion_and_history() {
 fn help_lists_every_key() {
     let mut ui = Ui::open(DNS_HTTP, 160, 48);
     ui.key(KeyCode::Char('?'));
-    assert!(matches!(ui.app.overlay, Some(Overlay::Help)));
+    assert!(matches!(ui.app.overlay, Some(Overlay::Help { .. })));
     let text = ui.text();
     for (_, what) in KEYS {
         assert!(text.contains(what), "help shows {what:?}");
@@ -591,4 +591,19 @@ fn bad_tcp_rows_are_dark_with_red_text() {
         seen += usize::from(analysis);
     }
     assert!(seen > 0, "bad TCP rows on the last screen");
+}
+
+#[test]
+fn the_help_scrolls_on_a_small_terminal() {
+    let mut ui = Ui::open(DNS_HTTP, 80, 24);
+    ui.key(KeyCode::Char('?'));
+    let (_, last) = KEYS[KEYS.len() - 1];
+    assert!(ui.text().contains("↑↓ scroll"), "{}", ui.text());
+    assert!(!ui.text().contains(last));
+    for _ in 0..KEYS.len() {
+        ui.key(KeyCode::Char('j'));
+    }
+    assert!(ui.text().contains(last), "{}", ui.text());
+    ui.key(KeyCode::Char('?'));
+    assert!(ui.app.overlay.is_none());
 }

@@ -147,7 +147,7 @@ impl App {
             return;
         };
         match overlay {
-            Overlay::Help => help::render(frame, area),
+            Overlay::Help { scroll } => help::render(frame, area, scroll),
             Overlay::Follow(v) => {
                 frame.render_widget(Clear, area);
                 v.render(frame, area);

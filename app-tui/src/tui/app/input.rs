@@ -53,7 +53,7 @@ impl App {
     pub(super) fn global_key(&mut self, key: KeyEvent) -> bool {
         match key.code {
             KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
+            KeyCode::Char('?') => self.overlay = Some(Overlay::Help { scroll: 0 }),
             KeyCode::Char('/') => self.filter.start_editing(),
             KeyCode::Tab => self.focus = self.focus.next(),
             KeyCode::BackTab => self.focus = self.focus.previous(),
@@ -171,11 +171,15 @@ impl App {
         };
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'));
         match overlay {
-            Overlay::Help => {
-                if close || key.code == KeyCode::Char('?') {
-                    self.overlay = None;
-                }
-            }
+            Overlay::Help { scroll } => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                KeyCode::Char('?') => self.overlay = None,
+                _ if close => self.overlay = None,
+                _ => {}
+            },
             Overlay::Tcp(view) => match view.handle_key(key) {
                 TcpViewAction::Close => self.overlay = None,
                 TcpViewAction::JumpTo(n) => {

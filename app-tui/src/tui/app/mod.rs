@@ -51,7 +51,11 @@ impl Pane {
 
 /// A view drawn over the main view; it takes the keys while open.
 pub enum Overlay {
-    Help,
+    /// The key list, scrolled by this many lines (it is longer than a
+    /// small terminal).
+    Help {
+        scroll: u16,
+    },
     Follow(Box<FollowView>),
     Stats(Box<StatsView>),
     Tcp(Box<TcpView>),

@@ -3,7 +3,7 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 /// Every key, by where it works: (keys, what they do); a key of "" starts a section.
@@ -57,36 +57,80 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Esc", "leave the bar, keeping the applied filter"),
 ];
 
-pub fn render(frame: &mut Frame<'_>, area: Rect) {
+/// Width of the key column.
+const KEY_COLUMN: usize = 28;
+
+/// Draws the key list; `scroll` is kept within what does not fit.
+pub fn render(frame: &mut Frame<'_>, area: Rect, scroll: &mut u16) {
     let area = centered(area, 100, KEYS.len() as u16 + 2);
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, what)| {
-            if k.is_empty() {
-                Line::from(Span::styled(
-                    *what,
-                    Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-                ))
-            } else {
-                Line::from(vec![
-                    Span::styled(
-                        format!("  {k:<26}"),
-                        Style::default().add_modifier(Modifier::BOLD),
-                    ),
-                    Span::raw(*what),
-                ])
-            }
-        })
-        .collect();
+    let text_width = usize::from(area.width.saturating_sub(2)).saturating_sub(KEY_COLUMN);
+    let lines = key_lines(text_width.max(10));
+    let hidden = (lines.len() as u16 + 2).saturating_sub(area.height);
+    *scroll = (*scroll).min(hidden);
+    let title = if hidden > 0 {
+        " Keys (↑↓ scroll, Esc closes) "
+    } else {
+        " Keys (Esc closes) "
+    };
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (Esc closes) "),
-        ),
+        Paragraph::new(lines)
+            .scroll((*scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
         area,
     );
+}
+
+/// The key list as lines, descriptions wrapped at `width` columns (so the
+/// number of lines, and how far it scrolls, is known).
+fn key_lines(width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (k, what) in KEYS {
+        if k.is_empty() {
+            lines.push(Line::from(Span::styled(
+                *what,
+                Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            )));
+            continue;
+        }
+        for (i, part) in wrap(what, width).into_iter().enumerate() {
+            let key = if i == 0 { *k } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {key:<w$}", w = KEY_COLUMN - 2),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(part),
+            ]));
+        }
+    }
+    lines
+}
+
+/// `text` in pieces of at most `width` characters, broken between words
+/// (a word longer than a line is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.len() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        while line.chars().count() + word.len() > width {
+            let room = width - line.chars().count();
+            line.extend(word.drain(..room));
+            out.push(std::mem::take(&mut line));
+        }
+        line.extend(word);
+    }
+    out.push(line);
+    out
 }
 
 /// A rectangle of at most `w` × `h` in the middle of `area`.
@@ -98,5 +142,17 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_between_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("short", 40), ["short"]);
     }
 }
