@@ -8,7 +8,7 @@
 //! has meanwhile. Only the newest request of each kind is kept: rows scrolled
 //! past are never dissected.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use wirelens_capture::session::Session;
@@ -163,7 +163,25 @@ impl Worker {
 
     /// What arrived since the last call, without waiting.
     pub fn poll(&self) -> Vec<Reply> {
-        self.replies.try_iter().collect()
+        let mut out = Vec::new();
+        loop {
+            match self.replies.try_recv() {
+                Ok(r) => out.push(r),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    // The thread is gone (a dissector panicked): nothing
+                    // asked will come, so nothing is awaited any more.
+                    lock(&self.shared).quit = true;
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// The thread stopped: rows keep the index's columns only.
+    pub fn is_dead(&self) -> bool {
+        lock(&self.shared).quit
     }
 
     /// Nothing is asked for or being worked on.

@@ -113,6 +113,8 @@ pub struct App {
     /// What to do once the selected packet's tree arrives (a key that needs
     /// it was pressed before it did).
     after_tree: Option<(u64, AfterTree)>,
+    /// The dissection thread stopped, and the user was told.
+    worker_lost: bool,
     quit: bool,
 }
 
@@ -150,6 +152,7 @@ impl App {
             overlay: None,
             message,
             after_tree: None,
+            worker_lost: false,
             quit: false,
         }
     }
@@ -187,6 +190,14 @@ impl App {
                 }
                 Reply::Detail(d) => self.show_detail(d),
             }
+        }
+        if self.worker.is_dead() && !self.worker_lost {
+            self.worker_lost = true;
+            self.message = Some(
+                "the dissection thread stopped: Info and trees are not available; \
+                 please report the capture"
+                    .into(),
+            );
         }
         self.poll_filter();
         self.refilter_after_loading();
@@ -292,12 +303,14 @@ impl App {
     /// Nothing is loading, dissecting or running: the event loop then waits
     /// longer for input, and tests know the screen is final.
     pub fn is_idle(&self) -> bool {
+        let awaited = !self.worker.is_dead()
+            && (!self.asked.is_empty()
+                || !self.looked_up.is_empty()
+                || self.detail.pending.is_some());
         self.session.progress().is_finished()
             && self.session.len() == self.loaded()
             && self.worker.is_idle()
-            && self.asked.is_empty()
-            && self.looked_up.is_empty()
-            && self.detail.pending.is_none()
+            && !awaited
             && self.filter_run.is_none()
             && self.task.is_none()
     }
