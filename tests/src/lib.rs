@@ -74,7 +74,7 @@ pub fn wirelens_print(
     let mut argv = vec!["wirelens", "print"];
     argv.extend_from_slice(args);
     let cli = wirelens::cli::Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
-    let wirelens::cli::Command::Print(p) = cli.command else {
+    let Some(wirelens::cli::Command::Print(p)) = cli.command else {
         return Err("not a print command".into());
     };
     let mut out = Vec::new();

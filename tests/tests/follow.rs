@@ -23,7 +23,7 @@ fn follow(stream: u32, format: &str) -> Vec<u8> {
         "--format",
         format,
     ]);
-    let Command::Follow(args) = cli.command else {
+    let Some(Command::Follow(args)) = cli.command else {
         panic!("not a follow command");
     };
     run(&args)
@@ -160,7 +160,7 @@ fn follow_http2(tcp_stream: u32, id: u32, format: &str) -> Vec<u8> {
         "--format",
         format,
     ]);
-    let Command::Follow(args) = cli.command else {
+    let Some(Command::Follow(args)) = cli.command else {
         panic!("not a follow command");
     };
     run(&args)

@@ -135,7 +135,7 @@ fn stats_neighbours_prints_a_table() {
         "neighbours",
     ])
     .expect("args");
-    let wirelens::cli::Command::Stats(args) = cli.command else {
+    let Some(wirelens::cli::Command::Stats(args)) = cli.command else {
         panic!("not stats");
     };
     let mut out = Vec::new();

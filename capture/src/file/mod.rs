@@ -41,6 +41,7 @@
 //!   tshark prints such fields unnormalised.
 
 mod error;
+mod follow;
 mod pcap;
 mod pcapng;
 
@@ -55,6 +56,7 @@ use memmap2::Mmap;
 use wirelens_dissect::{FrameMeta, LinkType, Timestamp};
 
 pub use error::{OpenError, ReadError};
+pub use follow::{FollowError, Follower, Polled};
 
 /// A pcapng custom block (type 0x00000BAD, or 0x40000BAD: not to be copied).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
