@@ -255,11 +255,7 @@ struct TempPath(PathBuf);
 
 impl TempPath {
     fn new(name: &str) -> TempPath {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        TempPath(
-            std::env::temp_dir().join(format!("wirelens_live_{}_{n}_{name}", std::process::id())),
-        )
+        TempPath(temp_name(name))
     }
 
     fn arg(&self) -> &str {
@@ -267,9 +263,33 @@ impl TempPath {
     }
 }
 
+/// A name in the temporary directory unique to this test process.
+fn temp_name(name: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("wirelens_live_{}_{n}_{name}", std::process::id()))
+}
+
 impl Drop for TempPath {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A directory in the temporary directory, removed with its files on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = temp_name(name);
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -353,6 +373,18 @@ fn ping_and_tcp_exchange_are_captured_exactly() {
     );
     assert_eq!(rows.len(), 17, "{rows:?}");
     assert!(rows.iter().all(|r| r[0] == "va"), "{rows:?}");
+
+    // The file ends with the interface's statistics.
+    let file = wirelens_capture::CaptureFile::open(&out.0).expect("a pcapng file");
+    let meta = file.metadata();
+    assert_eq!(meta.interfaces.len(), 1);
+    assert_eq!(meta.interfaces[0].name.as_deref(), Some("va"));
+    let isb = &meta.statistics;
+    assert_eq!(isb.len(), 1, "{isb:?}");
+    assert_eq!(isb[0].delivered, Some(17));
+    assert_eq!(isb[0].os_dropped, Some(0));
+    assert_eq!(isb[0].if_dropped, Some(0));
+    assert!(isb[0].received.is_some_and(|r| r >= 17), "{isb:?}");
 
     // Three echo requests and their replies, one identifier, sequence 1 to 3.
     let ident = rows[0][4].clone();
@@ -562,4 +594,66 @@ fn an_invalid_capture_filter_is_shown_with_libpcap_s_reason() {
         stderr.trim(),
         "wirelens: invalid capture filter \"tcp port\": can't parse filter expression: syntax error"
     );
+}
+
+#[test]
+fn a_ring_buffer_keeps_the_newest_files() {
+    let net = Net::new();
+    let dir = TempDir::new("ring");
+    let base = dir.0.join("ring.pcapng");
+    let base_arg = base.to_str().expect("UTF-8 path");
+    // Each echo packet is 1242 bytes (1276 in the file): a 3 kB file is
+    // full after its third packet, so 10 packets make files of 3, 3, 3 and 1.
+    let capture = net.start_capture(&[
+        "capture",
+        "-i",
+        "va",
+        "-f",
+        "icmp",
+        "-c",
+        "10",
+        "-w",
+        base_arg,
+        "-b",
+        "filesize:3,files:2",
+    ]);
+    net.exec_ok(
+        &net.a,
+        &[
+            "ping", "-n", "-q", "-c", "5", "-i", "0.2", "-s", "1200", SERVER,
+        ],
+    );
+    let (_, stderr) = capture.wait(Duration::from_secs(20));
+    assert!(stderr.starts_with("10 packets captured"), "{stderr}");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+        .expect("ring directory")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    // dumpcap's names: NAME_NUMBER_YYYYmmddHHMMSS.EXT; files 1 and 2 were deleted.
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for (name, number) in names.iter().zip(["00003", "00004"]) {
+        let rest = name
+            .strip_prefix(&format!("ring_{number}_"))
+            .and_then(|r| r.strip_suffix(".pcapng"))
+            .unwrap_or_else(|| panic!("unexpected ring file name {name}"));
+        assert!(
+            rest.len() == 14 && rest.bytes().all(|b| b.is_ascii_digit()),
+            "{name}"
+        );
+    }
+    let seqs: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| {
+            fields(f, &["icmp.type", "icmp.seq"])
+                .into_iter()
+                .map(|r| r.join(" "))
+                .collect()
+        })
+        .collect();
+    assert_eq!(seqs, [vec!["8 4", "0 4", "8 5"], vec!["0 5"]]);
 }
