@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# Sustained live capture rate: a bulk TCP transfer between two network
-# namespaces joined by a veth pair, captured on the veth by
-# `wirelens capture -w` and then, on the same traffic pattern, by
-# `tcpdump -w`. Prints packets and bytes captured, packets/s and the drops
-# each tool reports. Needs root, iproute2, python3, tcpdump and a release
-# build with the live feature:
+# Sustained live capture rate between two network namespaces joined by a
+# veth pair, captured on the veth by `wirelens capture -w` and then, on the
+# same traffic pattern, by `tcpdump -w`, each with libpcap's default kernel
+# buffer (2 MiB) and with a 64 MiB one. Prints packets captured, packets/s
+# and the drops each tool reports. Two patterns:
+#   tcp: a bulk TCP transfer of MEGABYTES (veth segments of up to 64 KiB);
+#   tcp1500: the same with segmentation offloads off (ethtool): 1514-byte frames;
+#   udp: MEGABYTES thousand 64-byte UDP datagrams, as fast as one sender goes.
+# Needs root, iproute2, python3, tcpdump and a release build with the live
+# feature:
 #
 #   cargo build --release -p wirelens --features live
-#   sudo app-tui/benches/live_rate.sh [MEGABYTES] [RUNS]
+#   sudo app-tui/benches/live_rate.sh tcp|tcp1500|udp [MEGABYTES] [RUNS]
 #
 # Results are in docs/PERFORMANCE.md ("Live capture").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-MB=${1:-2000}
-RUNS=${2:-3}
+MODE=${1:-tcp}
+MB=${2:-1000}
+RUNS=${3:-3}
 BIN=${WIRELENS:-target/release/wirelens}
 TAG="wlrate$$"
 A="${TAG}a"
@@ -39,6 +44,10 @@ for ns in "$A" "$B"; do
 done
 ip -n "$A" link set va up
 ip -n "$B" link set vb up
+if [ "$MODE" = tcp1500 ]; then
+  ip netns exec "$A" ethtool -K va tso off gso off gro off >/dev/null
+  ip netns exec "$B" ethtool -K vb tso off gso off gro off >/dev/null
+fi
 
 SINK='
 import socket
@@ -63,13 +72,37 @@ c.close()
 print('%.2f' % (time.time() - start))
 "
 
-# One transfer of $MB MB; prints the seconds it took.
+UDP_SINK='
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.213.0.2", 9001))
+print("ready", flush=True)
+time.sleep(3600)
+'
+UDP_SOURCE="
+import socket, time
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+payload = b'x' * 64
+start = time.time()
+for _ in range($MB * 1000):
+    c.sendto(payload, ('10.213.0.2', 9001))
+print('%.2f' % (time.time() - start))
+"
+
+if [ "$MODE" = udp ]; then
+  SINK=$UDP_SINK
+  SOURCE=$UDP_SOURCE
+fi
+
+# One transfer; prints the seconds it took.
 transfer() {
-  local ready
-  coproc SINKP { ip netns exec "$B" python3 -c "$SINK"; }
-  read -r ready <&"${SINKP[0]}"
+  rm -f "$OUT/ready"
+  ip netns exec "$B" python3 -c "$SINK" >"$OUT/ready" &
+  local sink=$!
+  until [ -s "$OUT/ready" ]; do sleep 0.05; done
   ip netns exec "$A" python3 -c "$SOURCE"
-  wait "$SINKP_PID" 2>/dev/null || true
+  if [ "$MODE" = udp ]; then kill "$sink"; fi
+  wait "$sink" 2>/dev/null || true
 }
 
 # run NAME CAPTURE-COMMAND... : starts the capture, transfers, stops it with SIGINT.
@@ -99,4 +132,7 @@ for i in $(seq "$RUNS"); do echo "   transfer $(transfer)s"; done
 for i in $(seq "$RUNS"); do
   run "wirelens-$i" "$BIN" capture -i va -w "$OUT/wirelens-$i.file"
   run "tcpdump-$i" tcpdump -i va -w "$OUT/tcpdump-$i.file"
+  # tcpdump's -B counts KiB, tshark's and wirelens's MiB.
+  run "wirelens-B64-$i" "$BIN" capture -i va -B 64 -w "$OUT/wirelens-B64-$i.file"
+  run "tcpdump-B64-$i" tcpdump -i va -B 65536 -w "$OUT/tcpdump-B64-$i.file"
 done

@@ -19,6 +19,11 @@ use super::stats::Shared;
 /// has: the delay before a packet reaches the file on a quiet link.
 const READ_TIMEOUT_MS: i32 = 100;
 
+/// Packets read in one go at most. libpcap's "all that is ready" never
+/// ends while packets arrive faster than they are copied, which would make
+/// one unbounded batch; this keeps a batch of GSO-sized packets at a few MiB.
+const BATCH_PACKETS: usize = 256;
+
 /// How often the kernel's counters are read.
 const STATS_EVERY: Duration = Duration::from_millis(200);
 
@@ -38,12 +43,18 @@ pub(super) struct Record {
 }
 
 impl Batch {
-    fn new(interface: u32) -> Self {
+    pub(super) fn new(interface: u32) -> Self {
         Batch {
             interface,
-            bytes: Vec::new(),
-            records: Vec::new(),
+            bytes: Vec::with_capacity(64 << 10),
+            records: Vec::with_capacity(BATCH_PACKETS),
         }
+    }
+
+    pub(super) fn clear(&mut self, interface: u32) {
+        self.interface = interface;
+        self.bytes.clear();
+        self.records.clear();
     }
 
     // `tv_sec` is 32 bits wide on some systems.
@@ -135,8 +146,8 @@ pub(super) fn run(interface: u32, opened: Opened, shared: &Arc<Shared>, queue: S
     } = opened;
     let mut counters_read = Instant::now();
     while !shared.stopping() {
-        let mut batch = Batch::new(interface);
-        let result = capture.dispatch(None, |packet| batch.push(&packet));
+        let mut batch = shared.empty_batch(interface);
+        let result = capture.dispatch(Some(BATCH_PACKETS), |packet| batch.push(&packet));
         if let Err(e) = result {
             // A stop breaks libpcap's loop, which it reports as an error.
             if !shared.stopping() {
@@ -147,7 +158,9 @@ pub(super) fn run(interface: u32, opened: Opened, shared: &Arc<Shared>, queue: S
             }
             break;
         }
-        if !batch.records.is_empty() {
+        if batch.records.is_empty() {
+            shared.recycle(batch);
+        } else {
             enqueue(batch, shared, &queue);
         }
         if counters_read.elapsed() >= STATS_EVERY {
@@ -164,13 +177,15 @@ fn enqueue(batch: Batch, shared: &Shared, queue: &SyncSender<Batch>) {
     let counters = &shared.counters[batch.interface as usize];
     if !shared.reserve(weight) {
         counters.dropped_by_queue.fetch_add(packets, Relaxed);
+        shared.recycle(batch);
         return;
     }
     match queue.try_send(batch) {
         Ok(()) => {}
-        Err(TrySendError::Full(_)) => {
+        Err(TrySendError::Full(batch)) => {
             shared.release(weight);
             counters.dropped_by_queue.fetch_add(packets, Relaxed);
+            shared.recycle(batch);
         }
         // The writer has stopped (an error, already recorded).
         Err(TrySendError::Disconnected(_)) => shared.release(weight),

@@ -34,6 +34,7 @@ pub(super) fn run(
                     limit_reached = write_batch(&batch, &mut output, shared, &stop, &mut written)
                         .inspect_err(|_| shared.request_stop())?;
                 }
+                shared.recycle(batch);
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
