@@ -138,11 +138,7 @@ impl Follower {
             }
         }
         let read = packets.number - before;
-        // The reader stops at the start of the record it could not read, so
-        // reading can go on from there once the record is whole.
-        let mut at = packets.resume_point();
-        at.finished = false;
-        self.resume = Some(at);
+        self.resume = Some(packets.resume_point_to_continue());
         match self.pending.take() {
             Some(e) if writer_done => Err(FollowError::Damaged(e)),
             pending => {
