@@ -657,3 +657,50 @@ fn a_ring_buffer_keeps_the_newest_files() {
         .collect();
     assert_eq!(seqs, [vec!["8 4", "0 4", "8 5"], vec!["0 5"]]);
 }
+
+#[test]
+fn a_session_follows_the_file_a_live_capture_writes() {
+    use wirelens_capture::session::{Config, LoadState, Session};
+
+    let net = Net::new();
+    let out = TempPath::new("followed.pcapng");
+    let capture = net.start_capture(&[
+        "capture",
+        "-i",
+        "va",
+        "-f",
+        "icmp",
+        "-c",
+        "6",
+        "-w",
+        out.arg(),
+    ]);
+    // The capture has written the file's header before it says it captures.
+    let session = Session::follow(&out.0, Config::default()).expect("the header is written");
+    net.ping();
+    assert_eq!(session.wait_for_packets(6), 6);
+    capture.wait(Duration::from_secs(20));
+    session.stop_following();
+    let done = session.wait();
+    assert_eq!(done.state, LoadState::Done);
+    assert_eq!(done.packets, 6);
+    let infos: Vec<String> = (1..=6)
+        .map(|n| {
+            let d = session.dissect(n).expect("an indexed packet");
+            let s = &d.packet.summary;
+            format!(
+                "{} {} {} {}",
+                s.src,
+                s.dst,
+                s.protocol,
+                s.info.split("  ").next().unwrap_or("")
+            )
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for _ in 1..=3 {
+        expected.push(format!("{CLIENT} {SERVER} ICMP Echo (ping) request"));
+        expected.push(format!("{SERVER} {CLIENT} ICMP Echo (ping) reply"));
+    }
+    assert_eq!(infos, expected);
+}
