@@ -67,7 +67,7 @@ impl LiveCapture {
     /// come back here), creates the capture file and starts capturing.
     pub fn start(config: LiveConfig) -> Result<LiveCapture, LiveError> {
         check(&config)?;
-        let opened = config
+        let mut opened = config
             .interfaces
             .iter()
             .map(|name| source::open(name, &config))
@@ -89,7 +89,6 @@ impl LiveCapture {
                 filter: config.capture_filter.clone(),
             })
             .collect();
-        let mut opened = opened;
         let breakers = opened
             .iter_mut()
             .map(|o| o.capture.breakloop_handle())
@@ -135,10 +134,7 @@ impl LiveCapture {
     /// the newest.
     pub fn file(&self) -> PathBuf {
         self.shared
-            .snapshot()
-            .files
-            .last()
-            .cloned()
+            .current_file()
             .unwrap_or_else(|| self.first_file.clone())
     }
 

@@ -82,28 +82,20 @@ impl Output {
 
     /// Bytes in the file being written.
     pub fn current_len(&self) -> u64 {
-        self.writer_len()
-    }
-
-    fn writer_len(&self) -> u64 {
-        self.writer_ref().count
-    }
-
-    fn writer_ref(&self) -> &Counting<BufWriter<File>> {
-        self.writer.get_ref()
+        self.writer.get_ref().count
     }
 
     /// Appends a packet, going on in the next file of a ring when this one is full.
     pub fn write(&mut self, interface: u32, record: Record, data: &[u8]) -> Result<(), LiveError> {
-        let before = self.writer_len();
+        let before = self.current_len();
         self.writer
             .write_packet(interface, record.ts, data, record.orig_len, None)
             .map_err(|e| self.error(e))?;
         self.shared
             .bytes_written
-            .fetch_add(self.writer_len() - before, Relaxed);
+            .fetch_add(self.current_len() - before, Relaxed);
         if let Target::Ring { ring, .. } = &self.target {
-            if self.writer_len() >= ring.filesize_kb.saturating_mul(1000) {
+            if self.current_len() >= ring.filesize_kb.saturating_mul(1000) {
                 let ring = *ring;
                 self.rotate(ring)?;
             }

@@ -189,6 +189,15 @@ impl Shared {
         self.queued_batches.load(Relaxed) == 0
     }
 
+    /// The file being written now.
+    pub fn current_file(&self) -> Option<PathBuf> {
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last()
+            .cloned()
+    }
+
     pub fn snapshot(&self) -> LiveStats {
         LiveStats {
             interfaces: self
