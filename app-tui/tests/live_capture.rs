@@ -704,3 +704,43 @@ fn a_session_follows_the_file_a_live_capture_writes() {
     }
     assert_eq!(infos, expected);
 }
+
+#[test]
+fn snaplen_cuts_packets_and_a_file_size_limit_stops_the_capture() {
+    let net = Net::new();
+    let out = TempPath::new("filesize.pcapng");
+    // The file's header is 88 bytes (section header with the application
+    // name, interface with its name and filter), each packet cut to 100
+    // bytes takes 132: the file first holds 1 kB (1000 bytes) after 7
+    // packets, and the capture stops there.
+    let capture = net.start_capture(&[
+        "capture",
+        "-i",
+        "va",
+        "-f",
+        "icmp",
+        "-s",
+        "100",
+        "-a",
+        "filesize:1",
+        "-w",
+        out.arg(),
+    ]);
+    net.exec_ok(
+        &net.a,
+        &[
+            "ping", "-n", "-q", "-c", "4", "-i", "0.2", "-s", "1200", SERVER,
+        ],
+    );
+    let (_, stderr) = capture.wait(Duration::from_secs(20));
+    assert!(stderr.starts_with("7 packets captured"), "{stderr}");
+    let rows = fields(
+        &out.0,
+        &["frame.cap_len", "frame.len", "icmp.type", "icmp.seq"],
+    );
+    let got: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
+    let expected: Vec<String> = (0..7)
+        .map(|i| format!("100 1242 {} {}", if i % 2 == 0 { 8 } else { 0 }, i / 2 + 1))
+        .collect();
+    assert_eq!(got, expected);
+}
