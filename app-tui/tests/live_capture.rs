@@ -48,7 +48,11 @@ impl Net {
             // No IPv6: no router solicitations or neighbour discovery in the way.
             net.exec_ok(
                 ns,
-                &["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"],
+                &[
+                    "sh",
+                    "-c",
+                    "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6",
+                ],
             );
             net.exec_ok(
                 ns,
