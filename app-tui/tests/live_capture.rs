@@ -748,3 +748,20 @@ fn snaplen_cuts_packets_and_a_file_size_limit_stops_the_capture() {
         .collect();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn packets_seen_before_an_interrupt_are_written() {
+    let net = Net::new();
+    let out = TempPath::new("interrupted.pcapng");
+    let capture = net.start_capture(&["capture", "-i", "va", "-f", "icmp", "-w", out.arg()]);
+    net.ping();
+    // Stop at once, as Ctrl-C does: the last reply may still sit in the
+    // kernel's buffer, and must reach the file all the same.
+    let pid = capture.child.id().to_string();
+    run(&["kill", "-INT", &pid]);
+    let (_, stderr) = capture.wait(Duration::from_secs(20));
+    assert!(stderr.starts_with("6 packets captured"), "{stderr}");
+    let rows = fields(&out.0, &["icmp.type", "icmp.seq"]);
+    let got: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
+    assert_eq!(got, ["8 1", "0 1", "8 2", "0 2", "8 3", "0 3"]);
+}

@@ -145,12 +145,14 @@ pub(super) fn run(interface: u32, opened: Opened, shared: &Arc<Shared>, queue: S
         name, mut capture, ..
     } = opened;
     let mut counters_read = Instant::now();
+    let mut failed = false;
     while !shared.stopping() {
         let mut batch = shared.empty_batch(interface);
         let result = capture.dispatch(Some(BATCH_PACKETS), |packet| batch.push(&packet));
         if let Err(e) = result {
             // A stop breaks libpcap's loop, which it reports as an error.
             if !shared.stopping() {
+                failed = true;
                 shared.fail(LiveError::Interface {
                     interface: name.clone(),
                     detail: pcap_detail(&e),
@@ -158,17 +160,65 @@ pub(super) fn run(interface: u32, opened: Opened, shared: &Arc<Shared>, queue: S
             }
             break;
         }
-        if batch.records.is_empty() {
-            shared.recycle(batch);
-        } else {
-            enqueue(batch, shared, &queue);
-        }
+        pass_on(batch, shared, &queue);
         if counters_read.elapsed() >= STATS_EVERY {
             read_counters(interface, &mut capture, shared);
             counters_read = Instant::now();
         }
     }
     read_counters(interface, &mut capture, shared);
+    if !failed {
+        if let Some(mut drained) = drain(interface, capture, shared, &queue) {
+            read_counters(interface, &mut drained, shared);
+        }
+    }
+}
+
+/// Reads what the kernel already captured when the stop came, so that the
+/// packets seen before the user stopped are in the file: the kernel hands
+/// a buffer block over once it is full or after the read timeout, so this
+/// waits one timeout, then reads without blocking until nothing is left
+/// (at most `DRAIN_BATCHES` batches, as packets may keep arriving).
+/// Returns the capture, unless it could not be made non-blocking.
+fn drain(
+    interface: u32,
+    capture: Capture<Active>,
+    shared: &Shared,
+    queue: &SyncSender<Batch>,
+) -> Option<Capture<Active>> {
+    const DRAIN_BATCHES: usize = 64;
+    let mut capture = capture.setnonblock().ok()?;
+    std::thread::sleep(Duration::from_millis(READ_TIMEOUT_MS as u64 + 20));
+    // The stop's break may still be pending: libpcap reports it once.
+    let mut break_seen = false;
+    for _ in 0..DRAIN_BATCHES {
+        let mut batch = shared.empty_batch(interface);
+        match capture.dispatch(Some(BATCH_PACKETS), |packet| batch.push(&packet)) {
+            Ok(0) => {
+                shared.recycle(batch);
+                break;
+            }
+            Ok(_) => pass_on(batch, shared, queue),
+            Err(_) if !break_seen => {
+                break_seen = true;
+                shared.recycle(batch);
+            }
+            Err(_) => {
+                shared.recycle(batch);
+                break;
+            }
+        }
+    }
+    Some(capture)
+}
+
+/// Queues a batch, or keeps it for reuse when empty.
+fn pass_on(batch: Batch, shared: &Shared, queue: &SyncSender<Batch>) {
+    if batch.records.is_empty() {
+        shared.recycle(batch);
+    } else {
+        enqueue(batch, shared, queue);
+    }
 }
 
 fn enqueue(batch: Batch, shared: &Shared, queue: &SyncSender<Batch>) {
