@@ -135,4 +135,9 @@ for i in $(seq "$RUNS"); do
   # tcpdump's -B counts KiB, tshark's and wirelens's MiB.
   run "wirelens-B64-$i" "$BIN" capture -i va -B 64 -w "$OUT/wirelens-B64-$i.file"
   run "tcpdump-B64-$i" tcpdump -i va -B 65536 -w "$OUT/tcpdump-B64-$i.file"
+  # pnet's libpcap-free datalink path (app-tui/benches/pnet_rate, built with
+  # `cargo build --release` there), when PNET names its binary.
+  if [ -n "${PNET:-}" ]; then
+    run "pnet-$i" "$PNET" va "$OUT/pnet-$i.file"
+  fi
 done
