@@ -20,6 +20,9 @@ pub struct Cli {
     /// Without a subcommand: the capture to open in the terminal UI.
     #[command(flatten)]
     pub open: OpenArgs,
+    /// `wirelens -i IFACE ...`: a live capture, with the flags of `wirelens capture`.
+    #[command(flatten)]
+    pub live: CaptureArgs,
 }
 
 /// What the terminal UI opens, and how it dissects.
@@ -51,6 +54,50 @@ pub enum Command {
     /// The application bytes of one TCP (or UDP) conversation, both directions in
     /// order, like `tshark -q -z follow,tcp,ascii,N`.
     Follow(FollowArgs),
+    /// Capture live on network interfaces without the user interface, like
+    /// tshark: print packet summaries, or with `-w` only write pcapng.
+    Capture(CaptureArgs),
+    /// List the interfaces live capture can use, like `tshark -D`.
+    Interfaces,
+}
+
+/// Live capture flags, as tshark's and dumpcap's.
+#[derive(Args, Debug, Default)]
+pub struct CaptureArgs {
+    /// An interface to capture on (repeatable: each becomes one pcapng interface).
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interfaces: Vec<String>,
+    /// Capture filter in libpcap (BPF) syntax, applied in the kernel: `-f "tcp port 80"`.
+    #[arg(short = 'f', value_name = "FILTER")]
+    pub capture_filter: Option<String>,
+    /// Bytes kept of each packet (default 262144: whole packets).
+    #[arg(short = 's', value_name = "SNAPLEN")]
+    pub snaplen: Option<u32>,
+    /// Do not put the interfaces in promiscuous mode.
+    #[arg(short = 'p')]
+    pub no_promiscuous: bool,
+    /// Kernel capture buffer size in MiB (libpcap's default is 2).
+    #[arg(short = 'B', value_name = "MIB")]
+    pub buffer_mib: Option<u32>,
+    /// Stop after this many packets.
+    #[arg(short = 'c', value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop condition (repeatable): `duration:SECONDS`, `filesize:KB` (1000 bytes), `packets:N`.
+    #[arg(short = 'a', value_name = "COND")]
+    pub autostop: Vec<String>,
+    /// Write the packets to this pcapng file (and print nothing but counts).
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Ring buffer with `-w`: `filesize:KB` starts a new file when one is full,
+    /// `files:N` keeps the newest N (`-b filesize:1000,files:5` or repeated `-b`).
+    #[arg(short = 'b', value_name = "COND")]
+    pub ring: Vec<String>,
+    /// Display filter: print only the packets that match (all are written).
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
+    /// Print no packet summaries, only the counts at the end.
+    #[arg(short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,9 @@ impl From<std::io::Error> for Error {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
+        None if !cli.live.interfaces.is_empty() => {
+            commands::live::capture(&cli.live, &mut std::io::stdout().lock())
+        }
         None => match cli.open.file {
             Some(_) => tui::run(&cli.open),
             None => {
@@ -47,5 +50,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Stats(args)) => commands::stats::run(&args, &mut std::io::stdout().lock()),
         Some(Command::Flows(args)) => commands::flows::run(&args, &mut std::io::stdout().lock()),
         Some(Command::Follow(args)) => commands::follow::run(&args, &mut std::io::stdout().lock()),
+        Some(Command::Capture(args)) => {
+            commands::live::capture(&args, &mut std::io::stdout().lock())
+        }
+        Some(Command::Interfaces) => commands::live::interfaces(&mut std::io::stdout().lock()),
     }
 }

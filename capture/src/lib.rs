@@ -30,10 +30,12 @@
 #![deny(unsafe_code)]
 
 pub mod file;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod session;
 pub mod write;
 
 pub use file::{
-    CaptureFile, CustomBlock, FileFormat, Frame, Interface, InterfaceStats, Metadata, NameEntry,
-    OpenError, Packets, ReadError, ResumePoint, Section,
+    CaptureFile, CustomBlock, FileFormat, FollowError, Follower, Frame, Interface, InterfaceStats,
+    Metadata, NameEntry, OpenError, Packets, Polled, ReadError, ResumePoint, Section,
 };

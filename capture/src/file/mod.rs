@@ -41,6 +41,7 @@
 //!   tshark prints such fields unnormalised.
 
 mod error;
+mod follow;
 mod pcap;
 mod pcapng;
 
@@ -49,12 +50,14 @@ use std::fs::File;
 use std::iter::FusedIterator;
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use memmap2::Mmap;
 use wirelens_dissect::{FrameMeta, LinkType, Timestamp};
 
 pub use error::{OpenError, ReadError};
+pub use follow::{FollowError, Follower, Polled};
 
 /// A pcapng custom block (type 0x00000BAD, or 0x40000BAD: not to be copied).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,6 +321,15 @@ pub struct CaptureFile {
 enum Bytes {
     Mapped(Mmap),
     Owned(Vec<u8>),
+    /// A file another program is still appending to, mapped far past its
+    /// end so that the mapping never needs to move: only the first `valid`
+    /// bytes, which the file held at the last [`CaptureFile::refresh`], are
+    /// ever read.
+    Growing {
+        map: Mmap,
+        file: File,
+        valid: AtomicUsize,
+    },
 }
 
 impl Bytes {
@@ -325,9 +337,27 @@ impl Bytes {
         match self {
             Bytes::Mapped(map) => map,
             Bytes::Owned(vec) => vec,
+            Bytes::Growing { map, valid, .. } => {
+                let valid = valid.load(Ordering::Acquire).min(map.len());
+                map.get(..valid).unwrap_or_default()
+            }
+        }
+    }
+
+    fn map(&self) -> Option<&Mmap> {
+        match self {
+            Bytes::Mapped(map) | Bytes::Growing { map, .. } => Some(map),
+            Bytes::Owned(_) => None,
         }
     }
 }
+
+/// Address space reserved for a growing file: the most of it a session can
+/// follow. Reserving costs no memory.
+#[cfg(target_pointer_width = "64")]
+const GROWING_RESERVE: usize = 1 << 40;
+#[cfg(not(target_pointer_width = "64"))]
+const GROWING_RESERVE: usize = 1 << 30;
 
 /// What each format needs to start reading records.
 enum Kind {
@@ -362,6 +392,48 @@ impl CaptureFile {
             let _ = map.advise(memmap2::Advice::Sequential);
         }
         Self::from_storage(Bytes::Mapped(map))
+    }
+
+    /// Opens a capture file that another program (a live capture) is still
+    /// writing. Its header must be complete; [`refresh`](Self::refresh)
+    /// makes what was appended since readable.
+    pub fn open_growing(path: &Path) -> Result<CaptureFile, OpenError> {
+        let file = File::open(path)?;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if len == 0 {
+            return Err(OpenError::NotACapture {
+                reason: "the file is empty".into(),
+            });
+        }
+        // SAFETY: as in `open`. The map reaches past the end of the file, but
+        // only the part the file held at the last refresh is ever read, and
+        // a file only grows while it is written; a file truncated under the
+        // map is the hazard `open` accepts too.
+        #[allow(unsafe_code)]
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .len(GROWING_RESERVE.max(len))
+                .map(&file)?
+        };
+        Self::from_storage(Bytes::Growing {
+            map,
+            file,
+            valid: AtomicUsize::new(len),
+        })
+    }
+
+    /// For a file opened with [`open_growing`](Self::open_growing): takes in
+    /// what was appended since, and returns the length now readable. For
+    /// any other file, returns its length.
+    pub fn refresh(&self) -> u64 {
+        if let Bytes::Growing { map, file, valid } = &self.bytes {
+            if let Ok(meta) = file.metadata() {
+                let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+                // Never shrink: bytes already handed out stay valid.
+                valid.fetch_max(len.min(map.len()), Ordering::AcqRel);
+            }
+        }
+        self.len()
     }
 
     /// Reads a capture from a buffer, such as all of stdin.
@@ -448,10 +520,7 @@ impl CaptureFile {
             finished: false,
             reader,
             metadata,
-            map: match &self.bytes {
-                Bytes::Mapped(map) => Some(map),
-                Bytes::Owned(_) => None,
-            },
+            map: self.bytes.map(),
             released_to: 0,
         }
     }
@@ -486,10 +555,7 @@ impl CaptureFile {
             finished: at.finished,
             reader: at.reader.clone(),
             metadata: at.metadata.clone(),
-            map: match &self.bytes {
-                Bytes::Mapped(map) => Some(map),
-                Bytes::Owned(_) => None,
-            },
+            map: self.bytes.map(),
             released_to: at.pos & !(PAGE - 1),
         }
     }
@@ -673,6 +739,21 @@ impl<'a> Packets<'a> {
             reader: self.reader.clone(),
             metadata: self.metadata.clone(),
         }
+    }
+
+    /// Where to read on once a file that was being written has grown: the
+    /// reader stopped at its end, or at the start of a record it could not
+    /// read yet, and reading resumes there.
+    /// Length of the bytes this iterator reads: the file's length when it
+    /// was created.
+    pub(crate) fn readable_len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    pub(crate) fn resume_point_to_continue(&self) -> ResumePoint {
+        let mut at = self.resume_point();
+        at.finished = false;
+        at
     }
 
     /// Hands the pages behind the reading position back to the kernel once

@@ -36,7 +36,9 @@ use wirelens_dissect::flow::{Retention, State};
 use wirelens_dissect::model::LatencyKind;
 use wirelens_dissect::{Dissector, FrameMeta, Packet, Prefs};
 
-use crate::file::{CaptureFile, FileFormat, Frame, Interface, OpenError, ReadError, ResumePoint};
+use crate::file::{
+    CaptureFile, FileFormat, Frame, Interface, OpenError, Packets, ReadError, ResumePoint,
+};
 use index::{flags, Index, IndexEntry, IndexSnapshot};
 use intern::{Addrs, Interner, Shape};
 use stats::{Count, ExpertSummary, LatencySamples};
@@ -215,6 +217,9 @@ struct Shared {
     packets: AtomicU64,
     bytes_read: AtomicU64,
     cancel: AtomicBool,
+    /// The file is still being written: at its end the loader waits for
+    /// more instead of finishing.
+    following: AtomicBool,
     state: Mutex<LoadState>,
     changed: Condvar,
     started: Instant,
@@ -237,8 +242,36 @@ impl Session {
         Ok(Session::start(CaptureFile::open(path)?, config))
     }
 
+    /// Opens a capture file that is still being written (a live capture's)
+    /// and loads it as it grows: packets appear as their records are
+    /// complete, and loading stays [`LoadState::Loading`] until
+    /// [`stop_following`](Self::stop_following) is called once the writer
+    /// has finished. Decryption secrets are those of the file's start.
+    pub fn follow(path: &Path, config: Config) -> Result<Session, OpenError> {
+        Ok(Session::begin(
+            CaptureFile::open_growing(path)?,
+            config,
+            true,
+        ))
+    }
+
+    /// The writer has finished: load what is left and end as a file would
+    /// (a record still cut short at the end is then damage).
+    pub fn stop_following(&self) {
+        self.shared.following.store(false, Ordering::Release);
+    }
+
+    /// True while the session waits for the file to grow.
+    pub fn is_following(&self) -> bool {
+        self.shared.following.load(Ordering::Acquire)
+    }
+
     /// Starts loading an opened capture.
-    pub fn start(file: CaptureFile, mut config: Config) -> Session {
+    pub fn start(file: CaptureFile, config: Config) -> Session {
+        Session::begin(file, config, false)
+    }
+
+    fn begin(file: CaptureFile, mut config: Config, following: bool) -> Session {
         // Secrets embedded in the capture decrypt for the load and every
         // replay alike, so on-demand trees equal a full pass.
         for (kind, data) in file.decryption_secrets() {
@@ -264,6 +297,7 @@ impl Session {
             packets: AtomicU64::new(0),
             bytes_read: AtomicU64::new(0),
             cancel: AtomicBool::new(false),
+            following: AtomicBool::new(following),
             state: Mutex::new(LoadState::Loading),
             changed: Condvar::new(),
             started: Instant::now(),
@@ -494,11 +528,47 @@ fn finish(shared: &Shared, state: LoadState) {
     shared.changed.notify_all();
 }
 
+/// How often a session following a growing file looks for more.
+const FOLLOW_POLL: Duration = Duration::from_millis(50);
+
+/// What the loader does at the end of what is readable of a file.
+enum AtEnd {
+    /// Read on: the file grew.
+    Grown,
+    /// Wait, then look again: the file is still being written.
+    Wait,
+    /// The file is complete.
+    Finish,
+}
+
+/// At the end of the bytes that were readable (`seen`): a followed file may
+/// have grown, or may grow later; any other file is complete.
+fn at_end(shared: &Shared, seen: u64) -> AtEnd {
+    // Read the flag before the length: once the writer is done (and the
+    // flag cleared), the length read after it is final.
+    let following = shared.following.load(Ordering::Acquire);
+    if shared.file.refresh() > seen {
+        AtEnd::Grown
+    } else if following {
+        AtEnd::Wait
+    } else {
+        AtEnd::Finish
+    }
+}
+
+/// A record that runs past the end of the readable bytes.
+fn is_cut_short(e: &ReadError) -> bool {
+    e.reason.contains("file truncated")
+}
+
 /// The loading pass: dissects every packet on the fast path, appends its
 /// index entry, counts it in the statistics, and publishes in batches.
+/// Following a growing file, it goes on from where it stopped each time the
+/// file grows.
 fn load(shared: &Shared) {
     let file = &shared.file;
     let mut packets = file.packets();
+    let mut caught_up = false;
     let mut pkt = Packet::new(false);
     let mut shape = Shape::default();
     let mut addrs = Addrs::default();
@@ -517,14 +587,32 @@ fn load(shared: &Shared) {
             while entries.len() < batch {
                 let frame = match packets.next() {
                     Some(Ok(f)) => f,
+                    Some(Err(e)) if is_cut_short(&e) => {
+                        match at_end(shared, packets.readable_len()) {
+                            AtEnd::Finish => {
+                                end = Some(LoadState::Damaged(e));
+                                break;
+                            }
+                            AtEnd::Grown | AtEnd::Wait => {
+                                caught_up = true;
+                                break;
+                            }
+                        }
+                    }
                     Some(Err(e)) => {
                         end = Some(LoadState::Damaged(e));
                         break;
                     }
-                    None => {
-                        end = Some(LoadState::Done);
-                        break;
-                    }
+                    None => match at_end(shared, packets.readable_len()) {
+                        AtEnd::Finish => {
+                            end = Some(LoadState::Done);
+                            break;
+                        }
+                        AtEnd::Grown | AtEnd::Wait => {
+                            caught_up = true;
+                            break;
+                        }
+                    },
                 };
                 let meta = frame.meta(packets.interfaces(), shared.pcapng);
                 a.dissector.dissect(&meta, frame.data, &mut pkt);
@@ -546,10 +634,25 @@ fn load(shared: &Shared) {
         drop(lock(&shared.state));
         shared.changed.notify_all();
         batch = shared.config.batch.max(1);
+        if std::mem::take(&mut caught_up) {
+            packets = continue_growing(shared, &packets);
+        }
     }
     if let Some(state) = end {
         finish(shared, state);
     }
+}
+
+/// Waits until the followed file grows (or following ends, or loading is
+/// cancelled), then reads on from where `packets` stopped.
+fn continue_growing<'f>(shared: &'f Shared, packets: &Packets<'f>) -> Packets<'f> {
+    let seen = packets.readable_len();
+    while matches!(at_end(shared, seen), AtEnd::Wait) && !shared.cancel.load(Ordering::Acquire) {
+        std::thread::sleep(FOLLOW_POLL);
+    }
+    shared
+        .file
+        .packets_from(&packets.resume_point_to_continue())
 }
 
 fn index_packet(

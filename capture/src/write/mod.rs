@@ -12,7 +12,7 @@ mod save;
 use std::io;
 
 pub use pcap::PcapWriter;
-pub use pcapng::PcapNgWriter;
+pub use pcapng::{InterfaceCounters, InterfaceDescription, PcapNgWriter};
 pub use save::{save, save_with_interfaces, SaveFormat};
 
 fn invalid_input(message: String) -> io::Error {

@@ -10,12 +10,55 @@ use super::{captured_len, invalid_input};
 const SHB_TYPE: u32 = 0x0a0d_0d0a;
 const IDB_TYPE: u32 = 0x0000_0001;
 const EPB_TYPE: u32 = 0x0000_0006;
+const ISB_TYPE: u32 = 0x0000_0005;
 const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 
 const OPT_COMMENT: u16 = 1;
 const SHB_USERAPPL: u16 = 4;
 const IF_NAME: u16 = 2;
+const IF_DESCRIPTION: u16 = 3;
 const IF_TSRESOL: u16 = 9;
+const IF_FILTER: u16 = 11;
+const ISB_STARTTIME: u16 = 2;
+const ISB_ENDTIME: u16 = 3;
+const ISB_IFRECV: u16 = 4;
+const ISB_IFDROP: u16 = 5;
+const ISB_OSDROP: u16 = 7;
+const ISB_USRDELIV: u16 = 8;
+/// `if_filter`'s first byte: the filter is a libpcap filter string.
+const FILTER_LIBPCAP: u8 = 0;
+
+/// What an Interface Description Block says about a capture interface.
+#[derive(Clone, Copy, Debug)]
+pub struct InterfaceDescription<'a> {
+    pub link_type: LinkType,
+    pub snaplen: u32,
+    /// `if_name`.
+    pub name: Option<&'a str>,
+    /// `if_description`.
+    pub description: Option<&'a str>,
+    /// `if_filter`: the libpcap capture filter the packets passed.
+    pub capture_filter: Option<&'a str>,
+    /// Keep nanosecond timestamps, else cut them to microseconds.
+    pub nanosecond: bool,
+}
+
+/// The counters of an Interface Statistics Block; `None` leaves one out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InterfaceCounters {
+    /// `isb_starttime`: when the capture started.
+    pub start: Option<Timestamp>,
+    /// `isb_endtime`: when the counters were taken.
+    pub end: Option<Timestamp>,
+    /// `isb_ifrecv`: packets the interface received.
+    pub received: Option<u64>,
+    /// `isb_ifdrop`: packets the interface or its driver dropped.
+    pub if_dropped: Option<u64>,
+    /// `isb_osdrop`: packets the operating system dropped (buffer full).
+    pub os_dropped: Option<u64>,
+    /// `isb_usrdeliv`: packets delivered to the capturing program.
+    pub delivered: Option<u64>,
+}
 
 /// Writes a pcapng file with a single section.
 ///
@@ -59,6 +102,27 @@ impl<W: Write> PcapNgWriter<W> {
         name: Option<&str>,
         nanosecond: bool,
     ) -> io::Result<u32> {
+        self.add_interface_description(&InterfaceDescription {
+            link_type,
+            snaplen,
+            name,
+            description: None,
+            capture_filter: None,
+            nanosecond,
+        })
+    }
+
+    /// Writes an interface description block with every option given and
+    /// returns the interface id.
+    pub fn add_interface_description(&mut self, desc: &InterfaceDescription) -> io::Result<u32> {
+        let InterfaceDescription {
+            link_type,
+            snaplen,
+            name,
+            description,
+            capture_filter,
+            nanosecond,
+        } = *desc;
         let id = u32::try_from(self.interfaces.len())
             .map_err(|_| invalid_input("too many interfaces for one section".into()))?;
         let link = u16::try_from(link_type.0).map_err(|_| {
@@ -73,6 +137,15 @@ impl<W: Write> PcapNgWriter<W> {
         self.options.clear();
         if let Some(name) = name {
             push_option(&mut self.options, IF_NAME, name.as_bytes())?;
+        }
+        if let Some(description) = description {
+            push_option(&mut self.options, IF_DESCRIPTION, description.as_bytes())?;
+        }
+        if let Some(filter) = capture_filter {
+            let mut value = Vec::with_capacity(filter.len() + 1);
+            value.push(FILTER_LIBPCAP);
+            value.extend_from_slice(filter.as_bytes());
+            push_option(&mut self.options, IF_FILTER, &value)?;
         }
         if nanosecond {
             push_option(&mut self.options, IF_TSRESOL, &[9])?;
@@ -129,10 +202,63 @@ impl<W: Write> PcapNgWriter<W> {
         write_block(&mut self.out, EPB_TYPE, &fixed, data, &self.options)
     }
 
+    /// Appends an interface statistics block taken at `ts`.
+    pub fn write_interface_statistics(
+        &mut self,
+        interface_id: u32,
+        ts: Timestamp,
+        counters: &InterfaceCounters,
+    ) -> io::Result<()> {
+        let units = *self
+            .interfaces
+            .get(interface_id as usize)
+            .ok_or_else(|| invalid_input(format!("interface {interface_id} was never added")))?;
+        let mut fixed = [0u8; 12];
+        let ticks_now = ticks(ts, units)?;
+        let fields = [interface_id, (ticks_now >> 32) as u32, ticks_now as u32];
+        for (chunk, field) in fixed.chunks_exact_mut(4).zip(fields) {
+            chunk.copy_from_slice(&field.to_le_bytes());
+        }
+        self.options.clear();
+        for (code, time) in [(ISB_STARTTIME, counters.start), (ISB_ENDTIME, counters.end)] {
+            if let Some(time) = time {
+                // Timestamps in options keep the block's high/low word order.
+                let t = ticks(time, units)?;
+                let mut value = [0u8; 8];
+                value[..4].copy_from_slice(&((t >> 32) as u32).to_le_bytes());
+                value[4..].copy_from_slice(&(t as u32).to_le_bytes());
+                push_option(&mut self.options, code, &value)?;
+            }
+        }
+        for (code, count) in [
+            (ISB_IFRECV, counters.received),
+            (ISB_IFDROP, counters.if_dropped),
+            (ISB_OSDROP, counters.os_dropped),
+            (ISB_USRDELIV, counters.delivered),
+        ] {
+            if let Some(count) = count {
+                push_option(&mut self.options, code, &count.to_le_bytes())?;
+            }
+        }
+        end_options(&mut self.options);
+        write_block(&mut self.out, ISB_TYPE, &fixed, &[], &self.options)
+    }
+
+    /// Flushes the underlying writer, so a reader following the file sees
+    /// every block written so far.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Appends a custom block (0x00000BAD, copyable) for enterprise `pen`.
     /// Custom blocks that must not be copied (0x40000BAD) are never written.
     pub fn write_custom_block(&mut self, pen: u32, data: &[u8]) -> io::Result<()> {
         write_block(&mut self.out, CB_TYPE, &pen.to_le_bytes(), data, &[])
+    }
+
+    /// The underlying writer.
+    pub fn get_ref(&self) -> &W {
+        &self.out
     }
 
     /// Flushes and returns the underlying writer.
