@@ -7,6 +7,7 @@ pub mod fuzz;
 pub mod input;
 pub mod tui;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use cli::{Cli, Command};
@@ -32,8 +33,14 @@ impl From<std::io::Error> for Error {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
+        // `wirelens -i IFACE`: the UI on a terminal; piped, the summary
+        // lines of `wirelens capture`, as tshark prints them.
         None if !cli.live.interfaces.is_empty() => {
-            commands::live::capture(&cli.live, &mut std::io::stdout().lock())
+            if std::io::stdout().is_terminal() {
+                tui::run_live(&cli.live, &cli.open)
+            } else {
+                commands::live::capture(&cli.live, &mut std::io::stdout().lock())
+            }
         }
         None => match cli.open.file {
             Some(_) => tui::run(&cli.open),

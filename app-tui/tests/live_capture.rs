@@ -765,3 +765,104 @@ fn packets_seen_before_an_interrupt_are_written() {
     let got: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
     assert_eq!(got, ["8 1", "0 1", "8 2", "0 2", "8 3", "0 3"]);
 }
+
+/// `wirelens -i` opens the terminal UI on the capture: run in tmux inside
+/// namespace A, it shows the pings as they arrive, the live counters in the
+/// status bar, stops at `-c`, and keeps the capture file.
+#[test]
+fn the_terminal_ui_shows_a_live_capture() {
+    let net = Net::new();
+    let out = TempPath::new("tui-live.pcapng");
+    let errors = TempPath::new("tui-live.stderr");
+    let session = format!("wirelens-live-{}", std::process::id());
+    let command = format!(
+        "ip netns exec {} {BIN} -i va -f icmp -c 6 -w {} 2>{}; echo \"[exit $?]\"; sleep 600",
+        net.a,
+        out.arg(),
+        errors.arg()
+    );
+    let tmux = |args: &[&str]| -> Output {
+        match Command::new("tmux").args(args).output() {
+            Ok(o) => o,
+            Err(e) => panic!("install tmux (apt-get install tmux): cannot run it: {e}"),
+        }
+    };
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "48",
+        "sh",
+        "-c",
+        &command,
+    ]);
+    assert!(started.status.success(), "tmux new-session failed");
+    struct Kill<'a>(&'a str);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["kill-session", "-t", self.0])
+                .output();
+        }
+    }
+    let _kill = Kill(&session);
+    let screen = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
+    };
+    let wait_for = |what: &str, check: &dyn Fn(&str) -> bool| -> String {
+        let start = Instant::now();
+        loop {
+            let s = screen();
+            if check(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the screen never showed {what}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("the live status", &|s| {
+        s.contains("● Live on va: 0 captured")
+    });
+    net.ping();
+    let shown = wait_for("the stopped capture with six packets", &|s| {
+        s.contains("Capture on va stopped: 6 captured, dropped 0 kernel · 0 interface · 0 queue")
+            && s.contains("6 shown / 6")
+    });
+    let requests = shown
+        .lines()
+        .filter(|l| l.contains("ICMP") && l.contains("Echo (ping) request"))
+        .count();
+    let replies = shown
+        .lines()
+        .filter(|l| l.contains("ICMP") && l.contains("Echo (ping) reply"))
+        .count();
+    assert_eq!((requests, replies), (3, 3), "rows on screen:\n{shown}");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    wait_for("the exit status", &|s| s.contains("[exit 0]"));
+    let said = std::fs::read_to_string(&errors.0).expect("stderr file");
+    assert!(
+        said.contains(&format!("6 packets captured to {}", out.arg())),
+        "stderr: {said}"
+    );
+    let rows = fields(&out.0, &["icmp.type", "icmp.seq"]);
+    assert_eq!(
+        rows,
+        [
+            ["8", "1"],
+            ["0", "1"],
+            ["8", "2"],
+            ["0", "2"],
+            ["8", "3"],
+            ["0", "3"]
+        ]
+        .map(|r| r.map(String::from).to_vec())
+        .to_vec()
+    );
+}

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod app;
 pub mod jobs;
 pub mod line_edit;
+pub mod live;
 pub mod tcp_view;
 pub mod theme;
 pub mod views;
@@ -28,7 +29,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::Terminal;
 use wirelens_capture::session::{Config, Session};
 
-use crate::cli::OpenArgs;
+use crate::cli::{CaptureArgs, OpenArgs};
 use crate::Error;
 use app::App;
 
@@ -38,6 +39,19 @@ const BUSY_INTERVAL: Duration = Duration::from_millis(10);
 
 /// The same when nothing is awaited.
 const IDLE_INTERVAL: Duration = Duration::from_millis(100);
+
+/// `wirelens -i IFACE`: the UI on a live capture (feature `live`).
+pub fn run_live(capture: &CaptureArgs, open: &OpenArgs) -> Result<ExitCode, Error> {
+    #[cfg(feature = "live")]
+    {
+        live::run(capture, open)
+    }
+    #[cfg(not(feature = "live"))]
+    {
+        let _ = (capture, open);
+        Err(Error(crate::commands::live::NOT_BUILT.into()))
+    }
+}
 
 /// Opens the capture and runs the UI until the user quits.
 pub fn run(args: &OpenArgs) -> Result<ExitCode, Error> {
@@ -54,8 +68,8 @@ pub fn run(args: &OpenArgs) -> Result<ExitCode, Error> {
     result.map(|()| ExitCode::SUCCESS).map_err(Error::from)
 }
 
-/// Starts loading `path` with the preferences of the command line.
-pub fn open_session(path: &Path, args: &OpenArgs) -> Result<Session, Error> {
+/// The session configuration the command line asks for.
+pub fn session_config(args: &OpenArgs) -> Result<Config, Error> {
     let mut config = Config::default();
     for p in &args.prefs {
         config.prefs.set(p).map_err(Error)?;
@@ -66,6 +80,12 @@ pub fn open_session(path: &Path, args: &OpenArgs) -> Result<Session, Error> {
             .read_tls_keylog(&keylog.to_string_lossy())
             .map_err(Error)?;
     }
+    Ok(config)
+}
+
+/// Starts loading `path` with the preferences of the command line.
+pub fn open_session(path: &Path, args: &OpenArgs) -> Result<Session, Error> {
+    let config = session_config(args)?;
     if path == Path::new("-") {
         // The keyboard is read from the terminal, so the capture cannot come
         // from standard input too.
@@ -82,7 +102,10 @@ pub fn open_session(path: &Path, args: &OpenArgs) -> Result<Session, Error> {
     Session::open(path, config).map_err(|e| Error(format!("{}: {e}", path.display())))
 }
 
-fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+pub(crate) fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+) -> io::Result<()> {
     loop {
         app.tick();
         terminal.draw(|f| app.render(f))?;
@@ -108,12 +131,12 @@ fn event_loop(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) 
 }
 
 /// The terminal in UI mode; dropping it (or a panic) puts it back.
-struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+pub(crate) struct TerminalGuard {
+    pub(crate) terminal: Terminal<CrosstermBackend<Stdout>>,
 }
 
 impl TerminalGuard {
-    fn enter() -> io::Result<TerminalGuard> {
+    pub(crate) fn enter() -> io::Result<TerminalGuard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore_terminal();

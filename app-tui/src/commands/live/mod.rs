@@ -4,7 +4,7 @@
 
 mod options;
 #[cfg(feature = "live")]
-mod run;
+pub(crate) mod run;
 
 use std::io::Write;
 use std::process::ExitCode;

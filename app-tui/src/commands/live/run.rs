@@ -123,7 +123,7 @@ pub fn capture(args: &CaptureArgs, out: &mut impl Write) -> Result<ExitCode, Err
     Ok(ExitCode::SUCCESS)
 }
 
-fn config(options: &LiveOptions) -> LiveConfig {
+pub(crate) fn config(options: &LiveOptions) -> LiveConfig {
     let mut config = LiveConfig::new(options.interfaces.clone());
     config.capture_filter = options.capture_filter.clone();
     config.snaplen = options.snaplen;
@@ -144,7 +144,7 @@ fn config(options: &LiveOptions) -> LiveConfig {
 
 /// "12 packets captured (15 received by the kernel; dropped: 3 by the
 /// kernel, 0 by the interface, 0 by wirelens)".
-fn counts(stats: &LiveStats) -> String {
+pub(crate) fn counts(stats: &LiveStats) -> String {
     let written = stats.written();
     let noun = if written == 1 { "packet" } else { "packets" };
     format!(

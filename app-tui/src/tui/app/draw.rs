@@ -175,6 +175,7 @@ impl App {
             (None, Some(t)) => Some((t.label(), None)),
             (None, None) => None,
         };
+        let live = self.live_status();
         let status = status_bar::Status {
             file: &name,
             shown: self.list.len(self.loaded()),
@@ -182,6 +183,7 @@ impl App {
             loading: (!progress.is_finished()).then(|| progress.fraction()),
             damaged: matches!(progress.state, LoadState::Damaged(_)),
             job,
+            live: live.as_deref(),
             message: self.message.as_deref(),
         };
         status_bar::render(frame, area, &status);

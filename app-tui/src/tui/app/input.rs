@@ -30,6 +30,14 @@ impl App {
             self.quit = true;
             return;
         }
+        // Wireshark's key to stop a capture.
+        if ctrl && key.code == KeyCode::Char('e') && self.live.is_some() && !self.filter.editing {
+            self.message = Some(match self.stop_live() {
+                Ok(()) => "capture stopped".into(),
+                Err(e) => format!("capture stopped: {e}"),
+            });
+            return;
+        }
         if self.overlay.is_some() {
             self.overlay_key(key);
             return;

@@ -16,6 +16,7 @@ mod draw;
 mod input;
 mod tasks;
 
+use super::live::{self, LiveCounts, LiveFeed, Rate};
 use super::tcp_view::TcpView;
 use super::views::detail::Detail;
 use super::views::filter_bar::FilterBar;
@@ -115,6 +116,9 @@ pub struct App {
     after_tree: Option<(u64, AfterTree)>,
     /// The dissection thread stopped, and the user was told.
     worker_lost: bool,
+    /// The live capture shown, if any.
+    live: Option<Box<dyn LiveFeed>>,
+    live_rate: Rate,
     quit: bool,
 }
 
@@ -153,7 +157,57 @@ impl App {
             message,
             after_tree: None,
             worker_lost: false,
+            live: None,
+            live_rate: Rate::default(),
             quit: false,
+        }
+    }
+
+    /// Shows a live capture whose file this app's session follows: new
+    /// packets are followed at the tail (`F` stops), Ctrl-E stops capturing.
+    pub fn with_live(mut self, feed: Box<dyn LiveFeed>) -> App {
+        self.live = Some(feed);
+        self.list.follow_tail = true;
+        self
+    }
+
+    /// The live capture's counters, if there is one.
+    pub fn live_counts(&self) -> Option<LiveCounts> {
+        self.live.as_ref().map(|l| l.counts())
+    }
+
+    /// Stops the live capture (if running) and lets the session load the
+    /// rest of its file.
+    pub fn stop_live(&mut self) -> Result<(), String> {
+        let Some(live) = self.live.as_mut() else {
+            return Ok(());
+        };
+        let stopped = live.stop();
+        self.session.stop_following();
+        stopped
+    }
+
+    /// The status bar's live text.
+    pub(super) fn live_status(&self) -> Option<String> {
+        let live = self.live.as_ref()?;
+        Some(live::describe(
+            &live.counts(),
+            self.live_rate.per_sec(),
+            !live.is_finished(),
+        ))
+    }
+
+    fn tick_live(&mut self) {
+        let Some(live) = self.live.as_ref() else {
+            return;
+        };
+        self.live_rate
+            .sample(Instant::now(), live.counts().captured);
+        // A stop condition ended the capture: the file is complete.
+        if live.is_finished() && self.session.is_following() {
+            if let Err(e) = self.stop_live() {
+                self.message = Some(format!("capture stopped: {e}"));
+            }
         }
     }
 
@@ -199,6 +253,7 @@ impl App {
                     .into(),
             );
         }
+        self.tick_live();
         self.poll_filter();
         self.refilter_after_loading();
         self.poll_task();

@@ -11,6 +11,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("", "Everywhere"),
     ("q", "quit (close the view on top first)"),
     ("Ctrl-C", "quit"),
+    ("Ctrl-E", "stop a live capture (wirelens -i)"),
     ("?", "this help"),
     ("Esc", "close the view on top, cancel a running job"),
     ("Tab / Shift-Tab", "next / previous pane"),

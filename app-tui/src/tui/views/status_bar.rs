@@ -18,6 +18,8 @@ pub struct Status<'a> {
     pub damaged: bool,
     /// A background job: its label and share done, if known.
     pub job: Option<(&'a str, Option<f64>)>,
+    /// A live capture's counters and rate.
+    pub live: Option<&'a str>,
     pub message: Option<&'a str>,
 }
 
@@ -27,7 +29,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, s: &Status<'_>) {
         Span::styled(format!(" {} ", s.file), base.bg(Color::White)),
         Span::styled(format!(" Packets: {} shown / {} ", s.shown, s.loaded), base),
     ];
-    if let Some(f) = s.loading {
+    if let Some(live) = s.live {
+        spans.push(Span::styled(
+            format!(" {live} "),
+            base.bg(Color::LightGreen),
+        ));
+    }
+    // A followed capture file is never "loaded": its share means nothing.
+    if let Some(f) = s.loading.filter(|_| s.live.is_none()) {
         spans.push(Span::styled(
             format!(" Loading {:.0}% ", f * 100.0),
             base.bg(Color::Yellow),
