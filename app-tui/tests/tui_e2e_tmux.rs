@@ -189,3 +189,36 @@ fn a_missing_file_is_a_message_not_a_panic() {
     assert!(!screen.contains("panicked"));
     assert!(screen.contains("[exit 1]"), "{screen}");
 }
+
+#[test]
+fn sigterm_quits_and_restores_the_terminal() {
+    let file = corpus("mixed/http_get.pcap");
+    let t = Tmux::start(
+        "sigterm",
+        &format!("{} {}", env!("CARGO_BIN_EXE_wirelens"), file.display()),
+    );
+    t.wait_for("the packet list", |s| s.contains("14 shown / 14"));
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "1",
+        "the UI is on the alternate screen"
+    );
+    // The pane runs `sh -c '...'`; wirelens is its child.
+    let shell = t.pane("#{pane_pid}");
+    let killed = Command::new("pkill")
+        .args(["-TERM", "-P", &shell, "-x", "wirelens"])
+        .status()
+        .expect("pkill (procps) runs");
+    assert!(
+        killed.success(),
+        "no wirelens process under the pane's shell {shell}"
+    );
+    let after = t.wait_for("the program to end", |s| s.contains("[exit "));
+    assert!(after.contains("[exit 0]"), "{after}");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "0",
+        "the alternate screen was left"
+    );
+    assert_eq!(t.pane("#{mouse_any_flag}"), "0", "mouse reporting is off");
+}

@@ -18,6 +18,8 @@ pub mod worker;
 use std::io::{self, Stdout};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
@@ -106,10 +108,16 @@ pub(crate) fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
 ) -> io::Result<()> {
+    // Killed politely (SIGTERM, or the terminal closed: SIGHUP), the UI
+    // quits like `q`, so the terminal is put back and a capture is stopped.
+    let killed = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&killed))?;
+    }
     loop {
         app.tick();
         terminal.draw(|f| app.render(f))?;
-        if app.should_quit() {
+        if app.should_quit() || killed.load(Ordering::Relaxed) {
             return Ok(());
         }
         let wait = if app.is_idle() {
