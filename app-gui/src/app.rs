@@ -1,19 +1,39 @@
-//! The window's top level: lays out the panels and routes between state and
-//! views. The same [`WirelensApp::show`] runs in the real window (through
-//! [`eframe::App`]) and in the headless tests.
+//! The window's top level: the menu bar, filter bar, the three panes, the
+//! status bar and the other windows. The same [`WirelensApp::show`] runs in
+//! the real window (through [`eframe::App`]) and in the headless tests.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use egui::{CentralPanel, Panel, Ui, ViewportCommand};
+use wirelens_capture::write::SaveFormat;
 
-use crate::state::{AppState, LoadStatus};
-use crate::views::{open_prompt, packet_list, status_bar};
+use crate::model::export;
+use crate::model::job::Job;
+use crate::state::AppState;
+use crate::views::file_browser::{self, FileBrowser, Outcome, Purpose};
+use crate::views::flow_table::FlowTable;
+use crate::views::follow::FollowView;
+use crate::views::menu_bar::{self, Action};
+use crate::views::stats::{self, ConvTab};
+use crate::views::tcp_graph::ConnectionView;
+use crate::views::{
+    detail_tree, filter_bar, flow_table, follow, hex_view, open_prompt, packet_list, status_bar,
+    tcp_graph, timeline,
+};
 
 /// The wirelens desktop application.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct WirelensApp {
     pub state: AppState,
     fonts_installed: bool,
+    conv_tab: ConvTab,
+    endpoint_tab: ConvTab,
+    timeline_tab: usize,
+    scroll_to_selected: bool,
+    export: Option<Job<Result<String, String>>>,
+    /// The TLS key log path given on the command line, for the flow report.
+    pub tls_keylog: Option<PathBuf>,
 }
 
 impl WirelensApp {
@@ -26,7 +46,7 @@ impl WirelensApp {
     pub fn with_prefs(file: Option<PathBuf>, prefs: wirelens_dissect::Prefs) -> Self {
         WirelensApp {
             state: AppState::with_file_and_prefs(file, prefs),
-            fonts_installed: false,
+            ..WirelensApp::default()
         }
     }
 
@@ -37,6 +57,10 @@ impl WirelensApp {
             install_fonts(&ctx);
             self.fonts_installed = true;
         }
+        if self.state.notify.is_none() {
+            let repaint = ctx.clone();
+            self.state.notify = Some(Arc::new(move || repaint.request_repaint()));
+        }
         if let Some(path) = dropped_file(&ctx) {
             self.state.pending_open = Some(path);
         }
@@ -44,45 +68,331 @@ impl WirelensApp {
             self.open(&ctx, path);
         }
         self.state.poll();
+        self.poll_export();
 
+        let has_capture = self.state.capture.is_some();
+        let has_selection = self
+            .state
+            .capture
+            .as_ref()
+            .is_some_and(|c| c.selected.is_some());
+        let action = Panel::top("menu_bar")
+            .show(ui, |ui| {
+                let action = menu_bar::show(ui, &self.state.recent, has_capture, has_selection);
+                if let Some(capture) = &mut self.state.capture {
+                    filter_bar::show(ui, &mut self.state.filter_input, capture);
+                }
+                action
+            })
+            .inner;
+        if let Some(action) = action {
+            self.act(&ctx, action);
+        }
         Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.state));
-        CentralPanel::default_margins().show(ui, |ui| self.central(ui));
+        self.panes(ui);
+        self.windows(&ctx);
     }
 
-    fn central(&mut self, ui: &mut Ui) {
+    fn panes(&mut self, ui: &mut Ui) {
+        let Some(capture) = &mut self.state.capture else {
+            CentralPanel::default_margins().show(ui, |ui| self.prompt(ui));
+            return;
+        };
+        Panel::bottom("detail_panes")
+            .resizable(true)
+            .default_size(ui.available_height() * 0.45)
+            .show(ui, |ui| {
+                Panel::right("hex_pane")
+                    .resizable(true)
+                    .default_size(ui.available_width() * 0.45)
+                    .show(ui, |ui| hex_view::show(ui, capture));
+                CentralPanel::default_margins().show(ui, |ui| detail_tree::show(ui, capture));
+            });
+        let scroll = std::mem::take(&mut self.scroll_to_selected);
+        CentralPanel::default_margins().show(ui, |ui| packet_list::show(ui, capture, scroll));
+    }
+
+    /// Nothing open: offer to open a file.
+    fn prompt(&mut self, ui: &mut Ui) {
         let state = &mut self.state;
-        match &state.capture {
-            Some(capture) if !matches!(capture.status, LoadStatus::Failed(_)) => {
-                packet_list::show(ui, &capture.rows, &mut state.selected);
-            }
-            // Nothing open, or the last try failed (the status bar says
-            // why): offer to open a file.
-            _ => {
-                let ctx = ui.ctx().clone();
-                let asked = open_prompt::show(ui, &mut state.path_input, &mut state.keylog_input);
-                if let Some(e) = &state.keylog_error {
-                    ui.vertical_centered(|ui| ui.colored_label(ui.visuals().error_fg_color, e));
+        let asked = open_prompt::show(ui, &mut state.path_input, &mut state.keylog_input);
+        if let Some(e) = &state.keylog_error {
+            ui.vertical_centered(|ui| ui.colored_label(ui.visuals().error_fg_color, e));
+        }
+        if let Some(path) = asked {
+            match state.apply_keylog_input() {
+                Ok(()) => {
+                    state.keylog_error = None;
+                    let ctx = ui.ctx().clone();
+                    self.open(&ctx, path);
                 }
-                if let Some(path) = asked {
-                    match state.apply_keylog_input() {
-                        Ok(()) => {
-                            state.keylog_error = None;
-                            self.open(&ctx, path);
-                        }
-                        Err(e) => state.keylog_error = Some(e),
-                    }
-                }
+                Err(e) => state.keylog_error = Some(e),
             }
         }
     }
 
     fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let name = crate::state::display_name(&path);
+        let name = crate::model::display_name(&path);
         ctx.send_viewport_cmd(ViewportCommand::Title(format!("{name} - wirelens")));
-        let repaint = ctx.clone();
-        // New rows arrive on the loader's thread; without a repaint request
-        // they would only show on the next mouse move.
-        self.state.open(path, move || repaint.request_repaint());
+        self.state.open(path);
+    }
+
+    /// Carries out a menu item.
+    pub fn act(&mut self, ctx: &egui::Context, action: Action) {
+        let w = &mut self.state.windows;
+        match action {
+            Action::Browse(purpose) => {
+                let start = self
+                    .state
+                    .capture
+                    .as_ref()
+                    .and_then(|c| c.path.parent().map(PathBuf::from))
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("/"));
+                self.state.browser = Some(FileBrowser::new(purpose, &start));
+            }
+            Action::OpenRecent(path) => self.open(ctx, path),
+            Action::Close => {
+                self.state.capture = None;
+                self.state.connection = None;
+                ctx.send_viewport_cmd(ViewportCommand::Title("wirelens".into()));
+            }
+            Action::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
+            Action::GoToSelected => self.scroll_to_selected = true,
+            Action::ExpandNothing => {
+                if let Some(c) = &mut self.state.capture {
+                    c.selected_item = None;
+                }
+            }
+            Action::Hierarchy => w.hierarchy = true,
+            Action::Conversations => w.conversations = true,
+            Action::Endpoints => w.endpoints = true,
+            Action::Expert => w.expert = true,
+            Action::IoGraph => w.io_graph = true,
+            Action::Flows => {
+                w.flows = true;
+                if self.state.flows.is_none() {
+                    if let Some(c) = &self.state.capture {
+                        self.state.flows = Some(FlowTable::start(
+                            c.path.clone(),
+                            self.tls_keylog.clone(),
+                            self.state.notifier(),
+                        ));
+                    }
+                }
+            }
+            Action::TcpGraph | Action::Timeline => {
+                if action == Action::TcpGraph {
+                    w.tcp_graph = true;
+                } else {
+                    w.timeline = true;
+                }
+                self.open_connection();
+            }
+            Action::FollowStream => self.follow_selected(),
+            Action::About => w.about = true,
+        }
+    }
+
+    /// Dissects the selected packet's connection again, unless already shown.
+    pub fn open_connection(&mut self) {
+        let Some(capture) = &self.state.capture else {
+            return;
+        };
+        let Some(n) = capture.selected else {
+            return;
+        };
+        let same_flow = |a: u64, b: u64| {
+            let s = |n| capture.session.entry(n).map(|e| e.stream);
+            s(a).is_some_and(|x| x != 0 && Some(x) == s(b))
+        };
+        if self
+            .state
+            .connection
+            .as_ref()
+            .is_some_and(|c| c.number == n || same_flow(c.number, n))
+        {
+            return;
+        }
+        self.timeline_tab = 0;
+        self.state.connection = Some(ConnectionView::start(
+            &capture.session,
+            n,
+            self.state.notifier(),
+        ));
+    }
+
+    fn follow_selected(&mut self) {
+        let Some(capture) = &self.state.capture else {
+            return;
+        };
+        let Some(detail) = &capture.detail else {
+            self.state.notice = Some("select a packet of a TCP or UDP stream first".into());
+            return;
+        };
+        let (stream, udp) = match (
+            detail.number_of("tcp.stream"),
+            detail.number_of("udp.stream"),
+        ) {
+            (Some(s), _) => (s, false),
+            (None, Some(s)) => (s, true),
+            _ => {
+                self.state.notice = Some(format!(
+                    "packet {} is not part of a TCP or UDP stream",
+                    detail.number
+                ));
+                return;
+            }
+        };
+        self.state.follow = Some(FollowView::start(
+            capture.path.clone(),
+            stream as u32,
+            udp,
+            self.state.notifier(),
+        ));
+        self.state.windows.follow = true;
+    }
+
+    fn windows(&mut self, ctx: &egui::Context) {
+        self.browser(ctx);
+        let state = &mut self.state;
+        let w = &mut state.windows;
+        if let Some(capture) = &state.capture {
+            let session = &capture.session;
+            egui::Window::new("Protocol Hierarchy")
+                .min_height(300.0)
+                .open(&mut w.hierarchy)
+                .default_size([520.0, 360.0])
+                .show(ctx, |ui| stats::hierarchy::show(ui, session));
+            egui::Window::new("Conversations")
+                .min_height(300.0)
+                .open(&mut w.conversations)
+                .default_size([820.0, 360.0])
+                .show(ctx, |ui| {
+                    stats::conversations::show(ui, session, &mut self.conv_tab)
+                });
+            egui::Window::new("Endpoints")
+                .min_height(300.0)
+                .open(&mut w.endpoints)
+                .default_size([720.0, 360.0])
+                .show(ctx, |ui| {
+                    stats::endpoints::show(ui, session, &mut self.endpoint_tab)
+                });
+            egui::Window::new("Expert Information")
+                .min_height(300.0)
+                .open(&mut w.expert)
+                .default_size([720.0, 360.0])
+                .show(ctx, |ui| stats::expert::show(ui, session));
+            let notify = state
+                .notify
+                .clone()
+                .unwrap_or_else(crate::model::job::no_notify);
+            egui::Window::new("I/O Graph")
+                .open(&mut w.io_graph)
+                .default_size([720.0, 420.0])
+                .show(ctx, |ui| {
+                    stats::io_graph::show(ui, &mut state.io_graph, session, &notify)
+                });
+        }
+        if let Some(flows) = &mut state.flows {
+            egui::Window::new("Flows")
+                .min_height(300.0)
+                .open(&mut w.flows)
+                .default_size([900.0, 400.0])
+                .show(ctx, |ui| flow_table::show(ui, flows));
+        }
+        let mut jump = None;
+        if let Some(conn) = &mut state.connection {
+            egui::Window::new("TCP Stream Graph")
+                .open(&mut w.tcp_graph)
+                .default_size([820.0, 520.0])
+                .show(ctx, |ui| tcp_graph::show(ui, conn));
+            egui::Window::new("Handshake Timeline")
+                .open(&mut w.timeline)
+                .default_size([760.0, 520.0])
+                .show(ctx, |ui| {
+                    jump = timeline::show(ui, conn, &mut self.timeline_tab)
+                });
+        }
+        if let Some(f) = &mut state.follow {
+            let title = f.title.clone();
+            egui::Window::new(title)
+                .open(&mut w.follow)
+                .default_size([720.0, 480.0])
+                .show(ctx, |ui| follow::show(ui, f));
+        }
+        egui::Window::new("About wirelens")
+            .open(&mut w.about)
+            .show(ctx, |ui| {
+                ui.label(format!("wirelens {}", env!("CARGO_PKG_VERSION")));
+                ui.label(
+                    "A packet analyzer: the same dissection engine as the wirelens command line.",
+                );
+            });
+        if let (Some(n), Some(c)) = (jump, &mut state.capture) {
+            c.select(n);
+            self.scroll_to_selected = true;
+        }
+    }
+
+    fn browser(&mut self, ctx: &egui::Context) {
+        let Some(browser) = &mut self.state.browser else {
+            return;
+        };
+        match file_browser::show(ctx, browser) {
+            Outcome::Stay => {}
+            Outcome::Cancel => self.state.browser = None,
+            Outcome::Chosen(purpose, path) => {
+                self.state.browser = None;
+                self.carry_out(ctx, purpose, path);
+            }
+        }
+    }
+
+    /// Opens, saves or exports to the path chosen in the file browser.
+    pub fn carry_out(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
+        if purpose == Purpose::Open {
+            self.open(ctx, path);
+            return;
+        }
+        let Some(capture) = &self.state.capture else {
+            return;
+        };
+        let session = Arc::clone(&capture.session);
+        let numbers = capture.shown_numbers();
+        let source = capture.path.clone();
+        let keylog = self.tls_keylog.clone();
+        self.state.notice = Some(format!("writing {}…", path.display()));
+        self.export = Some(Job::spawn(
+            "wirelens-gui-export",
+            self.state.notifier(),
+            move || match purpose {
+                Purpose::SavePcapng => {
+                    export::save_packets(&session, &numbers, &path, SaveFormat::PcapNg)
+                }
+                Purpose::SavePcap => {
+                    export::save_packets(&session, &numbers, &path, SaveFormat::Pcap)
+                }
+                Purpose::ExportJson => export::export_json(&session, &numbers, &path),
+                Purpose::ExportFlows => export::export_flows(source, keylog, &path),
+                Purpose::Open => Ok(String::new()),
+            },
+        ));
+    }
+
+    /// True while an export runs (tests wait for it).
+    pub fn is_exporting(&mut self) -> bool {
+        self.poll_export();
+        self.export.is_some()
+    }
+
+    fn poll_export(&mut self) {
+        if let Some(result) = self.export.as_mut().and_then(Job::take) {
+            self.export = None;
+            self.state.notice = Some(match result.and_then(|r| r) {
+                Ok(m) | Err(m) => m,
+            });
+        }
     }
 }
 
@@ -106,4 +416,27 @@ fn install_fonts(ctx: &egui::Context) {
         family.push("Hack".to_owned());
     }
     ctx.set_fonts(fonts);
+}
+
+#[cfg(test)]
+mod tests {
+    /// The symbols the views draw beyond ASCII: egui panics in tests (and
+    /// draws boxes in the window) for a glyph no installed font has.
+    #[test]
+    fn every_symbol_the_views_draw_has_a_glyph() {
+        let ctx = egui::Context::default();
+        super::install_fonts(&ctx);
+        ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Panic);
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+                let font = egui::FontId::new(12.0, family);
+                let _ = ui.painter().layout_no_wrap(
+                    "↔ → ← … Δ ▲ ▼ µ ⇄".replace('⇄', ""),
+                    font,
+                    egui::Color32::WHITE,
+                );
+            }
+        });
+        out.textures_delta.clear();
+    }
 }

@@ -13,8 +13,8 @@ Opens the wirelens packet analyzer window, showing FILE (pcap or pcapng) if give
   -o NAME:VALUE        a preference as tshark names it (tls.keylog_file:KEYLOG, ...)";
 
 fn main() -> ExitCode {
-    let (file, prefs) = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Args::Run(file, prefs)) => (file, prefs),
+    let (file, prefs, keylog) = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Args::Run(file, prefs, keylog)) => (file, prefs, keylog),
         Ok(Args::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -40,7 +40,14 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "wirelens",
         options,
-        Box::new(move |_cc| Ok(Box::new(WirelensApp::with_prefs(file, prefs)))),
+        Box::new(move |_cc| {
+            let mut app = WirelensApp::with_prefs(file, prefs);
+            app.tls_keylog = keylog;
+            if let Some(store) = wirelens_gui::state::default_recent_store() {
+                app.state.load_recent(store);
+            }
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -52,7 +59,9 @@ fn main() -> ExitCode {
 }
 
 enum Args {
-    Run(Option<PathBuf>, Prefs),
+    /// The file, the preferences, and the TLS key log's path (the flow
+    /// report reads it again itself).
+    Run(Option<PathBuf>, Prefs, Option<PathBuf>),
     Help,
     Version,
 }
@@ -61,6 +70,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
     let mut file = None;
     let mut only_files = false;
     let mut prefs = Prefs::default();
+    let mut keylog = None;
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         if !only_files {
@@ -74,8 +84,12 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
                         .ok_or_else(|| format!("{opt} needs a value"))?;
                     if opt == "-o" {
                         prefs.set(&value)?;
+                        if let Some(path) = value.strip_prefix("tls.keylog_file:") {
+                            keylog = Some(PathBuf::from(path));
+                        }
                     } else {
                         prefs.read_tls_keylog(&value)?;
+                        keylog = Some(PathBuf::from(&value));
                     }
                     for w in prefs.tls_keylog_warnings.drain(..) {
                         eprintln!("wirelens-gui: {w}");
@@ -101,7 +115,7 @@ fn parse_args(args: impl Iterator<Item = OsString>) -> Result<Args, String> {
             return Err("only one FILE can be opened".into());
         }
     }
-    Ok(Args::Run(file, prefs))
+    Ok(Args::Run(file, prefs, keylog))
 }
 
 #[cfg(test)]
@@ -116,10 +130,10 @@ mod tests {
 
     #[test]
     fn file_is_optional() {
-        assert!(matches!(parse(&[]), Ok(Args::Run(None, _))));
+        assert!(matches!(parse(&[]), Ok(Args::Run(None, _, _))));
         assert!(matches!(
             parse(&["a.pcap"]),
-            Ok(Args::Run(Some(p), _)) if p == Path::new("a.pcap")
+            Ok(Args::Run(Some(p), _, _)) if p == Path::new("a.pcap")
         ));
     }
 
@@ -127,7 +141,7 @@ mod tests {
     fn double_dash_allows_a_file_named_like_an_option() {
         assert!(matches!(
             parse(&["--", "-odd.pcap"]),
-            Ok(Args::Run(Some(p), _)) if p == Path::new("-odd.pcap")
+            Ok(Args::Run(Some(p), _, _)) if p == Path::new("-odd.pcap")
         ));
     }
 
@@ -158,7 +172,9 @@ mod tests {
             vec!["-o", &format!("tls.keylog_file:{keys}"), "a.pcap"],
         ] {
             match parse(&args) {
-                Ok(Args::Run(Some(_), prefs)) => assert!(prefs.tls_keylog.is_some(), "{args:?}"),
+                Ok(Args::Run(Some(_), prefs, Some(_))) => {
+                    assert!(prefs.tls_keylog.is_some(), "{args:?}")
+                }
                 _ => panic!("{args:?} not accepted"),
             }
         }

@@ -1,0 +1,261 @@
+//! On-demand dissection for the packet list and the detail pane, on one
+//! thread of its own.
+//!
+//! The session's index has no Info column and no trees: the rows on screen
+//! and the selected packet are dissected again ([`Session::visit`],
+//! [`Session::dissect`]), which replays from the nearest parked dissector. A
+//! jump into a big file can take seconds, so it never happens on the UI
+//! thread: the frame asks ([`Dissection::request_rows`],
+//! [`Dissection::request_detail`]) and draws placeholders until the answer
+//! arrives. When the user scrolls fast, requests pile up; the thread keeps
+//! only the newest few and reports the rest as dropped, so the rows on screen
+//! now come first.
+
+use std::collections::HashSet;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+
+use wirelens_capture::session::Session;
+use wirelens_dissect::model::{Address, Severity};
+use wirelens_dissect::{Packet, Timestamp};
+
+use super::detail::Detail;
+use super::job::Notify;
+
+/// Rows are fetched in aligned chunks of this many packets.
+pub const CHUNK: u64 = 128;
+
+/// Chunk requests kept when several are waiting: about two screens.
+const KEEP_CHUNKS: usize = 6;
+
+/// The packet-list facts of one packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowSummary {
+    pub number: u64,
+    pub ts: Timestamp,
+    pub src: Address,
+    pub dst: Address,
+    pub protocol: &'static str,
+    pub length: u32,
+    pub info: Box<str>,
+    pub colour: RowColour,
+}
+
+/// Wireshark's default colouring rules, the common ones: what a row's
+/// background says at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowColour {
+    Plain,
+    /// Malformed, or an error expert item.
+    Bad,
+    /// A TCP analysis warning (retransmission, zero window, ...).
+    TcpProblem,
+    TcpSynFin,
+    TcpReset,
+    Http,
+    Dns,
+    Tls,
+    Arp,
+    Icmp,
+    Routing,
+    Tcp,
+    Udp,
+}
+
+impl RowColour {
+    /// The rule a dissected packet falls under, first match wins as in
+    /// Wireshark's list.
+    pub fn of(pkt: &Packet) -> RowColour {
+        let has = |p: &str| pkt.protocols.contains(&p);
+        let info = pkt.summary.info.as_str();
+        if pkt.is_malformed() || pkt.worst_severity() == Some(Severity::Error) {
+            RowColour::Bad
+        } else if has("tcp")
+            && pkt
+                .experts
+                .iter()
+                .any(|e| e.severity >= Severity::Warn && e.name.is_some())
+        {
+            RowColour::TcpProblem
+        } else if has("tcp") && info.contains("RST") && info.contains('[') {
+            RowColour::TcpReset
+        } else if has("tcp") && (info.contains("[SYN") || info.contains("FIN")) {
+            RowColour::TcpSynFin
+        } else if has("http") || has("http2") {
+            RowColour::Http
+        } else if has("dns") || has("mdns") {
+            RowColour::Dns
+        } else if has("tls") || has("ssh") {
+            RowColour::Tls
+        } else if has("arp") {
+            RowColour::Arp
+        } else if has("icmp") || has("icmpv6") {
+            RowColour::Icmp
+        } else if has("bgp") || has("ospf") || has("stp") {
+            RowColour::Routing
+        } else if has("tcp") {
+            RowColour::Tcp
+        } else if has("udp") {
+            RowColour::Udp
+        } else {
+            RowColour::Plain
+        }
+    }
+}
+
+enum Request {
+    Rows { first: u64 },
+    Detail(u64),
+}
+
+/// What the thread sends back.
+pub enum Reply {
+    Rows(Vec<RowSummary>),
+    /// Chunks (by first packet) skipped for newer requests: ask again if still in view.
+    Dropped(Vec<u64>),
+    Detail(Box<Detail>),
+    /// The packet could not be dissected (not loaded, or the file changed).
+    NoDetail(u64),
+}
+
+/// The dissection thread's handle: dropping it ends the thread.
+pub struct Dissection {
+    requests: Sender<Request>,
+    replies: Receiver<Reply>,
+    pending_chunks: HashSet<u64>,
+}
+
+impl Dissection {
+    pub fn start(session: Arc<Session>, notify: Notify) -> Dissection {
+        let (req_tx, req_rx) = mpsc::channel();
+        let (rep_tx, rep_rx) = mpsc::channel();
+        // Failing to start the thread leaves requests unanswered: the list
+        // shows placeholders, which is what it shows while waiting anyway.
+        let _ = std::thread::Builder::new()
+            .name("wirelens-gui-dissect".into())
+            .spawn(move || serve(&session, &req_rx, &rep_tx, &*notify));
+        Dissection {
+            requests: req_tx,
+            replies: rep_rx,
+            pending_chunks: HashSet::new(),
+        }
+    }
+
+    /// Asks for the rows of the chunk holding packet `number`, unless asked already.
+    pub fn request_rows(&mut self, number: u64) {
+        let first = chunk_start(number);
+        if self.pending_chunks.insert(first) {
+            let _ = self.requests.send(Request::Rows { first });
+        }
+    }
+
+    pub fn request_detail(&mut self, number: u64) {
+        let _ = self.requests.send(Request::Detail(number));
+    }
+
+    /// Replies that arrived since the last call.
+    pub fn poll(&mut self) -> Vec<Reply> {
+        let mut out = Vec::new();
+        while let Ok(reply) = self.replies.try_recv() {
+            match &reply {
+                Reply::Rows(rows) => {
+                    if let Some(r) = rows.first() {
+                        self.pending_chunks.remove(&chunk_start(r.number));
+                    }
+                }
+                Reply::Dropped(firsts) => {
+                    for f in firsts {
+                        self.pending_chunks.remove(f);
+                    }
+                }
+                Reply::Detail(_) | Reply::NoDetail(_) => {}
+            }
+            out.push(reply);
+        }
+        out
+    }
+
+    /// True while rows asked for have not arrived.
+    pub fn is_waiting(&self) -> bool {
+        !self.pending_chunks.is_empty()
+    }
+
+    /// Forgets chunk requests of rows that were not loaded yet when asked,
+    /// so they are asked again once loading has reached them.
+    pub fn forget_pending(&mut self, first: u64) {
+        self.pending_chunks.remove(&first);
+    }
+}
+
+/// The first packet number of `number`'s chunk.
+pub fn chunk_start(number: u64) -> u64 {
+    (number.max(1) - 1) / CHUNK * CHUNK + 1
+}
+
+fn serve(
+    session: &Session,
+    requests: &Receiver<Request>,
+    replies: &Sender<Reply>,
+    notify: &dyn Fn(),
+) {
+    while let Ok(first) = requests.recv() {
+        // Take everything waiting: the newest detail request wins, and the
+        // newest few chunk requests.
+        let mut detail = None;
+        let mut chunks = Vec::new();
+        let mut next = Some(first);
+        while let Some(req) = next {
+            match req {
+                Request::Detail(n) => detail = Some(n),
+                Request::Rows { first } => chunks.push(first),
+            }
+            next = requests.try_recv().ok();
+        }
+        if let Some(n) = detail {
+            let reply = match session.dissect(n) {
+                Some(d) => Reply::Detail(Box::new(Detail::new(n, d.packet, d.frame.data))),
+                None => Reply::NoDetail(n),
+            };
+            if replies.send(reply).is_err() {
+                return;
+            }
+            notify();
+        }
+        let keep_from = chunks.len().saturating_sub(KEEP_CHUNKS);
+        let dropped = chunks[..keep_from].to_vec();
+        if !dropped.is_empty() && replies.send(Reply::Dropped(dropped)).is_err() {
+            return;
+        }
+        for &first in &chunks[keep_from..] {
+            let rows = summarise(session, first, CHUNK);
+            let reply = if rows.is_empty() {
+                Reply::Dropped(vec![first])
+            } else {
+                Reply::Rows(rows)
+            };
+            if replies.send(reply).is_err() {
+                return;
+            }
+        }
+        notify();
+    }
+}
+
+/// The rows of packets `first ..` (at most `count`), dissected without a tree.
+pub fn summarise(session: &Session, first: u64, count: u64) -> Vec<RowSummary> {
+    let mut rows = Vec::with_capacity(count as usize);
+    session.visit(first, count, false, |d| {
+        let s = &d.packet.summary;
+        rows.push(RowSummary {
+            number: d.frame.number,
+            ts: d.frame.ts,
+            src: s.src,
+            dst: s.dst,
+            protocol: s.protocol,
+            length: d.frame.orig_len,
+            info: s.info.as_str().into(),
+            colour: RowColour::of(&d.packet),
+        });
+    });
+    rows
+}
