@@ -219,16 +219,21 @@ impl SegmentCollector {
                 s
             })
             .collect();
-        let senders = [Side::Client, Side::Server].map(|side| SenderSeries {
-            cwnd: points(&conv.cwnd_series(side), start),
-            in_flight: points(conv.flight_series(side), start),
-            rtt: points(conv.rtt_series(side), start),
-            throughput: points(conv.throughput_series(side), start),
-            phases: conv
-                .phases(side)
-                .iter()
-                .map(|p| (p.ts.since(start).as_secs_f64(), p.phase))
-                .collect(),
+        let senders = [Side::Client, Side::Server].map(|side| {
+            // The estimator records changes; every sender starts in slow start.
+            let mut phases = vec![(0.0, Phase::default())];
+            phases.extend(
+                conv.phases(side)
+                    .iter()
+                    .map(|p| (p.ts.since(start).as_secs_f64(), p.phase)),
+            );
+            SenderSeries {
+                cwnd: points(&conv.cwnd_series(side), start),
+                in_flight: points(conv.flight_series(side), start),
+                rtt: points(conv.rtt_series(side), start),
+                throughput: points(conv.throughput_series(side), start),
+                phases,
+            }
         });
         TcpReport { segments, senders }
     }
