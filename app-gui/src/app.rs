@@ -34,6 +34,16 @@ pub struct WirelensApp {
     export: Option<Job<Result<String, String>>>,
     /// The TLS key log path given on the command line, for the flow report.
     pub tls_keylog: Option<PathBuf>,
+    /// What the command line asked for once the file is loaded.
+    pub startup: Startup,
+}
+
+/// Command-line requests carried out once the capture allows: select a
+/// packet (`--packet`), then open windows (`--show`).
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    pub packet: Option<u64>,
+    pub windows: Vec<Action>,
 }
 
 impl WirelensApp {
@@ -69,6 +79,7 @@ impl WirelensApp {
         }
         self.state.poll();
         self.poll_export();
+        self.carry_out_startup(&ctx);
 
         let has_capture = self.state.capture.is_some();
         let has_selection = self
@@ -135,6 +146,28 @@ impl WirelensApp {
         let name = crate::model::display_name(&path);
         ctx.send_viewport_cmd(ViewportCommand::Title(format!("{name} - wirelens")));
         self.state.open(path);
+    }
+
+    fn carry_out_startup(&mut self, ctx: &egui::Context) {
+        let Some(capture) = &mut self.state.capture else {
+            return;
+        };
+        if let Some(n) = self.startup.packet {
+            // Wait until loading has reached the packet (or ended).
+            if capture.session.len() < n && capture.is_loading() {
+                return;
+            }
+            self.startup.packet = None;
+            capture.select(n);
+            self.scroll_to_selected = true;
+        }
+        // Following a stream needs the selected packet's tree.
+        let ready = capture.selected.is_none() || capture.detail.is_some();
+        if ready && !self.startup.windows.is_empty() {
+            for action in std::mem::take(&mut self.startup.windows) {
+                self.act(ctx, action);
+            }
+        }
     }
 
     /// Carries out a menu item.

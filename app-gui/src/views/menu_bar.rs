@@ -28,6 +28,29 @@ pub enum Action {
     About,
 }
 
+/// Windows `--show` can open at start, by name.
+pub const WINDOW_NAMES: [(&str, Action); 9] = [
+    ("hierarchy", Action::Hierarchy),
+    ("conversations", Action::Conversations),
+    ("endpoints", Action::Endpoints),
+    ("expert", Action::Expert),
+    ("io-graph", Action::IoGraph),
+    ("flows", Action::Flows),
+    ("tcp-graph", Action::TcpGraph),
+    ("timeline", Action::Timeline),
+    ("follow", Action::FollowStream),
+];
+
+impl Action {
+    /// The window named `name` in [`WINDOW_NAMES`].
+    pub fn window(name: &str) -> Option<Action> {
+        WINDOW_NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a.clone())
+    }
+}
+
 /// Draws the bar; returns the item clicked, if any.
 pub fn show(
     ui: &mut Ui,
