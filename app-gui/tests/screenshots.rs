@@ -163,6 +163,15 @@ fn picture_facts(path: &Path) -> (u32, u32, u32) {
     (v[0], v[1], v[2])
 }
 
+fn xdotool(display: &str, args: &[&str]) {
+    let ok = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "xdotool {args:?} failed");
+}
+
 /// The filter field's area: width x height + left + top.
 const FILTER_FIELD: &str = "600x16+60+28";
 
@@ -220,38 +229,47 @@ fn the_real_window_under_xvfb() {
         |id| {
             std::thread::sleep(Duration::from_secs(2));
             // Click into the filter field, type, press Enter.
-            let xdo = |args: &[&str]| {
-                let ok = Command::new("xdotool")
-                    .args(args)
-                    .env("DISPLAY", &display)
-                    .status()
-                    .is_ok_and(|s| s.success());
-                assert!(ok, "xdotool {args:?} failed");
-            };
-            xdo(&["windowfocus", "--sync", id]);
-            xdo(&["mousemove", "--window", id, "400", "35"]);
-            xdo(&["click", "1"]);
-            xdo(&["type", "--delay", "30", "http || tcp.flags.syn == 1"]);
-            xdo(&["key", "Return"]);
+            xdotool(&display, &["windowfocus", "--sync", id]);
+            xdotool(&display, &["mousemove", "--window", id, "400", "35"]);
+            xdotool(&display, &["click", "1"]);
+            xdotool(
+                &display,
+                &["type", "--delay", "30", "http || tcp.flags.syn == 1"],
+            );
+            xdotool(&display, &["key", "Return"]);
         },
     );
 
-    // The TCP stream graph and the handshake timeline of a connection with
-    // retransmissions.
-    let tcp = corpus("tcp/tcp_reassembly_retrans_dupack.pcap");
+    // The TCP stream graphs of a bulk transfer with SACK and losses
+    // (recorded with `ss` beside it, samples/captures/cwnd_cubic.*): the
+    // time-sequence graph, then the window graph, its tab clicked.
+    let cubic = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../samples/captures/cwnd_cubic.pcap"
+    ));
+    let cubic = cubic.to_str().unwrap_or_default();
     let graph = dir.join("gui-tcp-graph.png");
     photograph(
         &display,
-        &[
-            "--packet",
-            "1",
-            "--show",
-            "tcp-graph",
-            tcp.to_str().unwrap_or_default(),
-        ],
-        "tcp_reassembly_retrans_dupack.pcap - wirelens",
+        &["--packet", "1", "--show", "tcp-graph", cubic],
+        "cwnd_cubic.pcap - wirelens",
         &graph,
         |_| {},
+    );
+    let window = dir.join("gui-cwnd.png");
+    photograph(
+        &display,
+        &["--packet", "1", "--show", "tcp-graph", cubic],
+        "cwnd_cubic.pcap - wirelens",
+        &window,
+        |id| {
+            // The connection report first, then the "Bytes in flight /
+            // cwnd" tab of the graph window (it opens at a fixed place).
+            std::thread::sleep(Duration::from_secs(4));
+            xdotool(&display, &["windowfocus", "--sync", id]);
+            xdotool(&display, &["mousemove", "--window", id, "478", "85"]);
+            xdotool(&display, &["click", "1"]);
+        },
     );
     let timeline = dir.join("gui-timeline.png");
     photograph(
@@ -268,7 +286,7 @@ fn the_real_window_under_xvfb() {
         |_| {},
     );
 
-    for picture in [&main, &filtered, &graph, &timeline] {
+    for picture in [&main, &filtered, &graph, &window, &timeline] {
         let (w, h, colours) = picture_facts(picture);
         assert_eq!((w, h), (WIDTH, HEIGHT), "{}", picture.display());
         // A blank or half-drawn window has a handful of colours; text,

@@ -244,6 +244,11 @@ impl Capture {
         self.rows.get(&number)
     }
 
+    /// Whether packet `number`'s row has been dissected (benchmarks, tests).
+    pub fn has_row(&self, number: u64) -> bool {
+        self.rows.contains_key(&number)
+    }
+
     /// Drops cached rows far from `around` when the cache is full.
     pub fn trim_rows(&mut self, around: u64) {
         if self.rows.len() > ROW_CACHE {

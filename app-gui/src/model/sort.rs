@@ -2,12 +2,11 @@
 //!
 //! Every column but Info is in the index (numbers, times and lengths as
 //! they are; addresses and the Protocol column as interned ids, ranked once
-//! by their text), so a sort never reads the file. Info would need every
+//! by their text), so a sort never reads the file.
+//! An id that did not fit the interning table ([`NOT_INTERNED`](wirelens_capture::session::index::NOT_INTERNED)) sorts last. Info would need every
 //! packet dissected again, and is not sortable.
 
-use std::collections::HashMap;
-
-use wirelens_capture::session::index::NOT_INTERNED;
+use wirelens_capture::session::index::IndexEntry;
 use wirelens_capture::session::Session;
 
 /// The packet list's columns.
@@ -57,44 +56,54 @@ pub struct SortOrder {
     pub descending: bool,
 }
 
-/// `numbers` (or every loaded packet) in `order`; ties keep capture order.
+/// `numbers` (ascending, as a filter gives them; or every loaded packet) in
+/// `order`; ties keep capture order. One pass over the index collects each
+/// packet's key (decoding entries in order is what the index is fast at),
+/// then one sort of (key, number) pairs.
 pub fn sorted(session: &Session, numbers: Option<&[u64]>, order: SortOrder) -> Vec<u64> {
     let index = session.snapshot();
-    let mut numbers: Vec<u64> = match numbers {
-        Some(n) => n.to_vec(),
-        None => (1..=index.len() as u64).collect(),
-    };
-    let key = |n: u64| index.get(n);
-    match order.column {
-        Column::Number | Column::Info => {}
-        Column::Time => numbers.sort_by_key(|&n| key(n).map(|e| e.ts_ns)),
-        Column::Length => numbers.sort_by_key(|&n| key(n).map(|e| e.orig_len)),
+    let ranks = match order.column {
         Column::Source | Column::Destination | Column::Protocol => {
-            let ranks = text_ranks(session, order.column);
-            let rank = |n: u64| {
-                key(n).map_or(u32::MAX, |e| {
-                    let id = if order.column == Column::Protocol {
-                        e.shape
-                    } else {
-                        e.addrs
-                    };
-                    ranks.get(&id).copied().unwrap_or(u32::MAX)
-                })
-            };
-            numbers.sort_by_key(|&n| rank(n));
+            text_ranks(session, order.column)
         }
-    }
+        _ => Vec::new(),
+    };
+    let rank = |id: u32| ranks.get(id as usize).copied().unwrap_or(u32::MAX);
+    let key = |e: &IndexEntry| -> u64 {
+        match order.column {
+            Column::Number | Column::Info => 0,
+            // Flipping the sign bit orders signed times as unsigned keys.
+            Column::Time => (e.ts_ns as u64) ^ (1 << 63),
+            Column::Length => u64::from(e.orig_len),
+            Column::Protocol => u64::from(rank(e.shape)),
+            Column::Source | Column::Destination => u64::from(rank(e.addrs)),
+        }
+    };
+    let mut keyed: Vec<(u64, u64)> = match numbers {
+        None => index.iter().map(|(n, e)| (key(&e), n)).collect(),
+        Some(wanted) => {
+            let mut wanted = wanted.iter().copied().peekable();
+            index
+                .iter()
+                .filter_map(|(n, e)| {
+                    while wanted.next_if(|&w| w < n).is_some() {}
+                    wanted.next_if_eq(&n).map(|_| (key(&e), n))
+                })
+                .collect()
+        }
+    };
+    keyed.sort_unstable();
+    let mut out: Vec<u64> = keyed.into_iter().map(|(_, n)| n).collect();
     if order.descending {
-        // A stable sort on the reversed key would keep ties in capture
-        // order; reversing the whole list is what people expect of a
-        // "descending" click on No. as well, so ties reverse too.
-        numbers.reverse();
+        // Reversed whole, ties included, as a second click on No. would.
+        out.reverse();
     }
-    numbers
+    out
 }
 
-/// The rank of each interned id by the text its column shows.
-fn text_ranks(session: &Session, column: Column) -> HashMap<u32, u32> {
+/// The rank of each interned id (by id) by the text its column shows; ids
+/// not in the table ([`NOT_INTERNED`](wirelens_capture::session::index::NOT_INTERNED)) rank last, as `u32::MAX`.
+fn text_ranks(session: &Session, column: Column) -> Vec<u32> {
     let mut texts: Vec<(String, u32)> = session.with_analysis(|a| match column {
         Column::Protocol => (0..a.shapes.len() as u32)
             .filter_map(|id| Some((a.shapes.get(id)?.column.to_owned(), id)))
@@ -112,11 +121,11 @@ fn text_ranks(session: &Session, column: Column) -> HashMap<u32, u32> {
             .collect(),
     });
     texts.sort();
-    let mut ranks: HashMap<u32, u32> = texts
-        .into_iter()
-        .enumerate()
-        .map(|(rank, (_, id))| (id, rank as u32))
-        .collect();
-    ranks.insert(NOT_INTERNED, u32::MAX - 1);
+    let mut ranks = vec![u32::MAX; texts.len()];
+    for (rank, (_, id)) in texts.into_iter().enumerate() {
+        if let Some(slot) = ranks.get_mut(id as usize) {
+            *slot = rank as u32;
+        }
+    }
     ranks
 }

@@ -96,10 +96,13 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) {
                 for text in texts {
                     row.col(|ui| {
                         if let (Some(bg), false) = (bg, selected) {
-                            // The whole cell, spacing included, so a row reads as one band.
-                            let gap = ui.spacing().item_spacing * 0.5;
-                            ui.painter()
-                                .rect_filled(ui.max_rect().expand2(gap), 0.0, bg);
+                            // The whole cell, spacing included, so a row reads
+                            // as one band; the cell clips to itself, so the
+                            // clip widens too.
+                            let band = ui.max_rect().expand2(ui.spacing().item_spacing * 0.5);
+                            let mut painter = ui.painter().clone();
+                            painter.set_clip_rect(band);
+                            painter.rect_filled(band, 0.0, bg);
                         }
                         let mut rich = RichText::new(text);
                         if let (Some(fg), false) = (fg, selected) {

@@ -53,6 +53,46 @@ pub struct ConnectionView {
     pub graph: Graph,
     /// Whose sending the graphs show.
     pub sender: Side,
+    /// The time-sequence points of `sender`, made once, not every frame.
+    sequence: Option<(Side, SequencePoints)>,
+}
+
+/// The time-sequence graph's series for one sender.
+#[derive(Default)]
+struct SequencePoints {
+    sent: Vec<[f64; 2]>,
+    retransmitted: Vec<[f64; 2]>,
+    acks: Vec<[f64; 2]>,
+    window: Vec<[f64; 2]>,
+    sack: Vec<[f64; 2]>,
+}
+
+impl SequencePoints {
+    /// Each segment's end sequence number, the ACKs and receive window the
+    /// other side advertised, and its SACK edges.
+    fn of(tcp: &TcpReport, sender: Side) -> Self {
+        let mut p = SequencePoints::default();
+        for s in &tcp.segments {
+            if s.side == sender {
+                let point = [s.t, (s.seq + s.len) as f64];
+                if s.retransmission {
+                    p.retransmitted.push(point);
+                } else {
+                    p.sent.push(point);
+                }
+            } else if let Some(ack) = s.ack {
+                p.acks.push([s.t, ack as f64]);
+                if let Some(w) = s.window {
+                    p.window.push([s.t, (ack + w) as f64]);
+                }
+                for &(l, r) in &s.sack {
+                    p.sack.push([s.t, l as f64]);
+                    p.sack.push([s.t, r as f64]);
+                }
+            }
+        }
+        p
+    }
 }
 
 impl ConnectionView {
@@ -67,6 +107,7 @@ impl ConnectionView {
             report: None,
             graph: Graph::default(),
             sender: Side::Client,
+            sequence: None,
         }
     }
 
@@ -127,6 +168,16 @@ pub fn show(ui: &mut Ui, view: &mut ConnectionView) {
     });
     let sender = view.sender;
     let graph = view.graph;
+    if view
+        .sequence
+        .as_ref()
+        .is_none_or(|(side, _)| *side != sender)
+    {
+        view.sequence = Some((sender, SequencePoints::of(tcp, sender)));
+    }
+    let Some((_, sequence)) = &view.sequence else {
+        return;
+    };
     let plot = Plot::new(("tcp_graph", graph as u8))
         .legend(Legend::default())
         .x_axis_label("time since the first packet (s)")
@@ -138,7 +189,7 @@ pub fn show(ui: &mut Ui, view: &mut ConnectionView) {
         })
         .height(ui.available_height().max(240.0));
     plot.show(ui, |plot| match graph {
-        Graph::TimeSequence => time_sequence(plot, tcp, sender),
+        Graph::TimeSequence => time_sequence(plot, sequence),
         Graph::Throughput => {
             line(
                 plot,
@@ -192,51 +243,27 @@ fn points(
 /// Stevens' graph of one sender: each segment's end sequence number, the
 /// ACKs and receive window the other side advertised, SACK blocks, and
 /// retransmissions in red.
-fn time_sequence(plot: &mut PlotUi<'_>, tcp: &TcpReport, sender: Side) {
-    let mut sent = Vec::new();
-    let mut retrans = Vec::new();
-    let mut acks = Vec::new();
-    let mut window = Vec::new();
-    let mut sack = Vec::new();
-    for s in &tcp.segments {
-        if s.side == sender {
-            let point = [s.t, (s.seq + s.len) as f64];
-            if s.retransmission {
-                retrans.push(point);
-            } else {
-                sent.push(point);
-            }
-        } else if let Some(ack) = s.ack {
-            acks.push([s.t, ack as f64]);
-            if let Some(w) = s.window {
-                window.push([s.t, (ack + w) as f64]);
-            }
-            for &(l, r) in &s.sack {
-                sack.push([s.t, l as f64]);
-                sack.push([s.t, r as f64]);
-            }
-        }
-    }
+fn time_sequence(plot: &mut PlotUi<'_>, p: &SequencePoints) {
     points(
         plot,
         "segments",
-        &sent,
+        &p.sent,
         Color32::LIGHT_BLUE,
         MarkerShape::Up,
     );
     points(
         plot,
         "retransmissions",
-        &retrans,
+        &p.retransmitted,
         Color32::RED,
         MarkerShape::Diamond,
     );
-    line(plot, "ACK", &acks, Color32::GOLD);
-    line(plot, "receive window", &window, Color32::LIGHT_GREEN);
+    line(plot, "ACK", &p.acks, Color32::GOLD);
+    line(plot, "receive window", &p.window, Color32::LIGHT_GREEN);
     points(
         plot,
         "SACK",
-        &sack,
+        &p.sack,
         Color32::from_rgb(0xff, 0x80, 0xff),
         MarkerShape::Square,
     );

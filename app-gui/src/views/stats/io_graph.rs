@@ -13,6 +13,7 @@ use wirelens_capture::session::Session;
 use wirelens_dissect::filter::Filter;
 
 use crate::model::job::{Job, Notify};
+use crate::views::plot_data::downsample;
 
 /// Intervals offered, in seconds.
 pub const INTERVALS: [f64; 5] = [0.001, 0.01, 0.1, 1.0, 10.0];
@@ -30,6 +31,8 @@ pub struct Series {
     pub error: Option<String>,
     job: Option<Job<Result<Buckets, String>>>,
     pub buckets: Option<Buckets>,
+    /// The buckets as plot points (packets, bytes), made once per result.
+    points: [Vec<[f64; 2]>; 2],
 }
 
 impl Series {
@@ -39,6 +42,7 @@ impl Series {
             error: None,
             job: None,
             buckets: None,
+            points: [Vec::new(), Vec::new()],
         }
     }
 }
@@ -104,6 +108,14 @@ impl IoGraph {
                 s.job = None;
                 match result.and_then(|r| r) {
                     Ok(b) => {
+                        let interval = self.interval;
+                        let points = |v: &[u64]| -> Vec<[f64; 2]> {
+                            v.iter()
+                                .enumerate()
+                                .map(|(i, n)| [i as f64 * interval, *n as f64])
+                                .collect()
+                        };
+                        s.points = [points(&b.frames), points(&b.bytes)];
                         s.buckets = Some(b);
                         s.error = None;
                     }
@@ -179,7 +191,6 @@ pub fn show(ui: &mut Ui, graph: &mut IoGraph, session: &Arc<Session>, notify: &N
             ui.colored_label(ui.visuals().error_fg_color, format!("{}: {e}", s.filter));
         }
     }
-    let interval = graph.interval;
     let bytes = graph.bytes;
     Plot::new("io_graph")
         .legend(Legend::default())
@@ -191,14 +202,18 @@ pub fn show(ui: &mut Ui, graph: &mut IoGraph, session: &Arc<Session>, notify: &N
         })
         .height(ui.available_height().max(200.0))
         .show(ui, |plot| {
+            let bounds = plot.plot_bounds();
+            let columns = plot.response().rect.width().max(1.0) as usize;
             for s in &graph.series {
-                let Some(b) = &s.buckets else { continue };
-                let values = if bytes { &b.bytes } else { &b.frames };
-                let points: Vec<[f64; 2]> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| [i as f64 * interval, *v as f64])
-                    .collect();
+                if s.buckets.is_none() {
+                    continue;
+                }
+                let points = downsample(
+                    &s.points[usize::from(bytes)],
+                    bounds.min()[0],
+                    bounds.max()[0],
+                    columns,
+                );
                 let name = if s.filter.is_empty() {
                     "all packets".to_owned()
                 } else {
