@@ -38,30 +38,50 @@ impl Drop for Running {
     }
 }
 
-/// Starts Xvfb on a free display; returns it and its `:N` name.
-fn start_x() -> (Running, String) {
-    let mut x = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let stdout = x.stdout.take().expect("Xvfb's display pipe");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("Xvfb reports its display");
-    let display = format!(":{}", line.trim());
-    assert!(line.trim().parse::<u32>().is_ok(), "Xvfb said {line:?}");
-    (Running(x), display)
+/// A virtual X server of our own.
+struct Screen {
+    x: Running,
+    display: String,
+}
+
+impl Screen {
+    /// Starts Xvfb on a free display (it reports which once ready).
+    fn start() -> Screen {
+        let mut x = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let stdout = x.stdout.take().expect("Xvfb's display pipe");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("Xvfb reports its display");
+        assert!(line.trim().parse::<u32>().is_ok(), "Xvfb said {line:?}");
+        Screen {
+            x: Running(x),
+            display: format!(":{}", line.trim()),
+        }
+    }
+
+    /// Starts the server again if it is gone: on a shared machine another
+    /// program's clean-up can end it.
+    fn restart(&mut self) {
+        *self = Screen::start();
+    }
+
+    fn is_alive(&mut self) -> bool {
+        matches!(self.x.0.try_wait(), Ok(None))
+    }
 }
 
 fn images_dir() -> PathBuf {
@@ -82,14 +102,17 @@ fn corpus(relative: &str) -> PathBuf {
     path
 }
 
-/// The id of the visible window titled `title`, waiting up to 90 s for it (a debug build on a busy machine starts slowly);
-/// fails with the program's messages if it ends first.
-fn window_id(display: &str, title: &str, app: &mut Child, log: &Path) -> String {
+/// The id of the visible window titled `title`, waiting up to 90 s for it
+/// (a debug build on a busy machine starts slowly); the program's messages
+/// if it ends first.
+fn window_id(display: &str, title: &str, app: &mut Child, log: &Path) -> Result<String, String> {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if let Ok(Some(status)) = app.try_wait() {
             let messages = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("wirelens-gui ended ({status}) before showing {title:?}:\n{messages}");
+            return Err(format!(
+                "wirelens-gui ended ({status}) before showing {title:?}:\n{messages}"
+            ));
         }
         let out = Command::new("xdotool")
             .args(["search", "--onlyvisible", "--name", title])
@@ -97,7 +120,7 @@ fn window_id(display: &str, title: &str, app: &mut Child, log: &Path) -> String 
             .output()
             .expect("xdotool runs");
         if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
-            return id.to_owned();
+            return Ok(id.to_owned());
         }
         if Instant::now() > deadline {
             let messages = std::fs::read_to_string(log).unwrap_or_default();
@@ -109,7 +132,33 @@ fn window_id(display: &str, title: &str, app: &mut Child, log: &Path) -> String 
 
 /// Runs the GUI with `args`, waits for its window and for the background
 /// work to show, and saves a picture of the window to `out`.
-fn photograph(display: &str, args: &[&str], title: &str, out: &Path, before: impl FnOnce(&str)) {
+fn photograph(
+    screen: &mut Screen,
+    args: &[&str],
+    title: &str,
+    out: &Path,
+    before: &dyn Fn(&str, &str),
+) {
+    for attempt in 1..=3 {
+        if !screen.is_alive() {
+            screen.restart();
+        }
+        match photograph_once(&screen.display, args, title, out, before) {
+            Ok(()) => return,
+            // The server went away under us (see `Screen::restart`).
+            Err(e) if e.contains("connection to X server") && attempt < 3 => screen.restart(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+fn photograph_once(
+    display: &str,
+    args: &[&str],
+    title: &str,
+    out: &Path,
+    before: &dyn Fn(&str, &str),
+) -> Result<(), String> {
     let log = std::env::temp_dir().join(format!("wirelens-gui-e2e-{}.log", std::process::id()));
     let app = Command::new(env!("CARGO_BIN_EXE_wirelens-gui"))
         .args(args)
@@ -126,8 +175,8 @@ fn photograph(display: &str, args: &[&str], title: &str, out: &Path, before: imp
         .spawn()
         .expect("the GUI starts");
     let mut app = Running(app);
-    let id = window_id(display, title, &mut app.0, &log);
-    before(&id);
+    let id = window_id(display, title, &mut app.0, &log)?;
+    before(display, &id);
     // Loading, the connection report and the first frames after them.
     std::thread::sleep(Duration::from_secs(4));
     let status = Command::new("import")
@@ -145,6 +194,7 @@ fn photograph(display: &str, args: &[&str], title: &str, out: &Path, before: imp
         .expect("import runs");
     assert!(status.success(), "import failed for {title}");
     drop(app);
+    Ok(())
 }
 
 /// Width, height and number of distinct colours of a picture.
@@ -205,7 +255,7 @@ fn the_real_window_under_xvfb() {
     ] {
         require(tool, package);
     }
-    let (_x, display) = start_x();
+    let mut screen = Screen::start();
     let dir = images_dir();
     std::fs::create_dir_all(&dir).expect("docs/images is writable");
 
@@ -214,29 +264,29 @@ fn the_real_window_under_xvfb() {
     let http = corpus("mixed/http_get.pcap");
     let main = dir.join("gui-main.png");
     photograph(
-        &display,
+        &mut screen,
         &["--packet", "4", http.to_str().unwrap_or_default()],
         "http_get.pcap - wirelens",
         &main,
-        |_| {},
+        &|_, _| {},
     );
     let filtered = dir.join("gui-filter.png");
     photograph(
-        &display,
+        &mut screen,
         &["--packet", "4", http.to_str().unwrap_or_default()],
         "http_get.pcap - wirelens",
         &filtered,
-        |id| {
+        &|display, id| {
             std::thread::sleep(Duration::from_secs(2));
             // Click into the filter field, type, press Enter.
-            xdotool(&display, &["windowfocus", "--sync", id]);
-            xdotool(&display, &["mousemove", "--window", id, "400", "35"]);
-            xdotool(&display, &["click", "1"]);
+            xdotool(display, &["windowfocus", "--sync", id]);
+            xdotool(display, &["mousemove", "--window", id, "400", "35"]);
+            xdotool(display, &["click", "1"]);
             xdotool(
-                &display,
+                display,
                 &["type", "--delay", "30", "http || tcp.flags.syn == 1"],
             );
-            xdotool(&display, &["key", "Return"]);
+            xdotool(display, &["key", "Return"]);
         },
     );
 
@@ -250,30 +300,30 @@ fn the_real_window_under_xvfb() {
     let cubic = cubic.to_str().unwrap_or_default();
     let graph = dir.join("gui-tcp-graph.png");
     photograph(
-        &display,
+        &mut screen,
         &["--packet", "1", "--show", "tcp-graph", cubic],
         "cwnd_cubic.pcap - wirelens",
         &graph,
-        |_| {},
+        &|_, _| {},
     );
     let window = dir.join("gui-cwnd.png");
     photograph(
-        &display,
+        &mut screen,
         &["--packet", "1", "--show", "tcp-graph", cubic],
         "cwnd_cubic.pcap - wirelens",
         &window,
-        |id| {
+        &|display, id| {
             // The connection report first, then the "Bytes in flight /
             // cwnd" tab of the graph window (it opens at a fixed place).
             std::thread::sleep(Duration::from_secs(4));
-            xdotool(&display, &["windowfocus", "--sync", id]);
-            xdotool(&display, &["mousemove", "--window", id, "478", "85"]);
-            xdotool(&display, &["click", "1"]);
+            xdotool(display, &["windowfocus", "--sync", id]);
+            xdotool(display, &["mousemove", "--window", id, "478", "85"]);
+            xdotool(display, &["click", "1"]);
         },
     );
     let timeline = dir.join("gui-timeline.png");
     photograph(
-        &display,
+        &mut screen,
         &[
             "--packet",
             "1",
@@ -283,7 +333,7 @@ fn the_real_window_under_xvfb() {
         ],
         "http_get.pcap - wirelens",
         &timeline,
-        |_| {},
+        &|_, _| {},
     );
 
     for picture in [&main, &filtered, &graph, &window, &timeline] {

@@ -118,7 +118,10 @@ fn body(ui: &mut Ui, b: &mut FileBrowser) -> Outcome {
             }
         }
         let mut dir = b.dir.to_string_lossy().into_owned();
-        let r = ui.add(TextEdit::singleline(&mut dir).desired_width(f32::INFINITY));
+        let label = ui.label("Folder:");
+        let r = ui
+            .add(TextEdit::singleline(&mut dir).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
         if r.changed() {
             b.dir = PathBuf::from(&dir);
         }

@@ -32,8 +32,10 @@ pub fn validity(text: &str) -> Validity {
 /// The word being typed at the end of `text` (a field or protocol name).
 pub fn current_word(text: &str) -> &str {
     let start = text
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_' || *c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &text[start..]
 }
 
@@ -163,5 +165,8 @@ mod tests {
         complete(&mut text, names[0]);
         assert_eq!(text, "ip.src == 10.0.0.1 && tcp.stream");
         assert!(completions("tcp.port == 8").is_empty());
+        // A word after a character of several bytes.
+        assert_eq!(current_word("é€tcp.s"), "tcp.s");
+        assert_eq!(current_word("€"), "");
     }
 }
