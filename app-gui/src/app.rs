@@ -120,7 +120,13 @@ impl WirelensApp {
                 CentralPanel::default_margins().show(ui, |ui| detail_tree::show(ui, capture));
             });
         let scroll = std::mem::take(&mut self.scroll_to_selected);
-        CentralPanel::default_margins().show(ui, |ui| packet_list::show(ui, capture, scroll));
+        let asked = CentralPanel::default_margins()
+            .show(ui, |ui| packet_list::show(ui, capture, scroll))
+            .inner;
+        if let Some(action) = asked {
+            let ctx = ui.ctx().clone();
+            self.act(&ctx, action);
+        }
     }
 
     /// Nothing open: offer to open a file.
@@ -162,7 +168,8 @@ impl WirelensApp {
             self.scroll_to_selected = true;
         }
         // Following a stream needs the selected packet's tree.
-        let ready = capture.selected.is_none() || capture.detail.is_some();
+        let ready = capture.selected.is_none()
+            || capture.detail.as_ref().map(|d| d.number) == capture.selected;
         if ready && !self.startup.windows.is_empty() {
             for action in std::mem::take(&mut self.startup.windows) {
                 self.act(ctx, action);
@@ -259,8 +266,17 @@ impl WirelensApp {
         let Some(capture) = &self.state.capture else {
             return;
         };
-        let Some(detail) = &capture.detail else {
+        if capture.selected.is_none() {
             self.state.notice = Some("select a packet of a TCP or UDP stream first".into());
+            return;
+        }
+        // The stream number is in the selected packet's tree: wait for it.
+        let Some(detail) = capture
+            .detail
+            .as_ref()
+            .filter(|d| Some(d.number) == capture.selected)
+        else {
+            self.startup.windows.push(Action::FollowStream);
             return;
         };
         let (stream, udp) = match (

@@ -211,3 +211,54 @@ fn a_tls_key_log_shows_the_decrypted_http() {
         .all(|r| r[6].starts_with("HTTP/1.1 200 OK")));
     assert!(rows_for(Prefs::default(), "http").is_empty());
 }
+
+#[test]
+fn arrow_keys_move_the_selection_through_the_list() {
+    let mut harness = harness(WirelensApp::new(Some(corpus_file(HTTP_GET))));
+    run_until_idle(&mut harness);
+    let selected = |h: &egui_kittest::Harness<'_, WirelensApp>| {
+        h.state().state.capture.as_ref().and_then(|c| c.selected)
+    };
+    harness.get_by_label("3").click();
+    run_until_idle(&mut harness);
+    for (key, expected) in [
+        (egui::Key::ArrowDown, 4),
+        (egui::Key::ArrowDown, 5),
+        (egui::Key::ArrowUp, 4),
+        (egui::Key::End, 14),
+        (egui::Key::Home, 1),
+        (egui::Key::PageDown, 14),
+    ] {
+        harness.key_press(key);
+        run_until_idle(&mut harness);
+        assert_eq!(selected(&harness), Some(expected), "{key:?}");
+    }
+    // The detail pane follows the selection.
+    let detail = harness
+        .state()
+        .state
+        .capture
+        .as_ref()
+        .and_then(|c| c.detail.as_ref().map(|d| d.number));
+    assert_eq!(detail, Some(14));
+}
+
+#[test]
+fn a_rows_context_menu_opens_its_connection_views() {
+    let mut harness = harness(WirelensApp::new(Some(corpus_file(HTTP_GET))));
+    run_until_idle(&mut harness);
+    harness.get_by_label("6").click_secondary();
+    harness.run();
+    harness.get_by_label("Follow Stream").click();
+    run_until_idle(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .capture
+            .as_ref()
+            .and_then(|c| c.selected),
+        Some(6)
+    );
+    assert!(harness.query_by_label("Follow TCP stream 0").is_some());
+}

@@ -5,12 +5,13 @@
 //! packets costs the same to draw as one of fifty. A row not dissected yet
 //! shows its number and "…" until the dissection thread has it.
 
-use egui::{Color32, Label, RichText, Sense, TextStyle, Ui};
+use egui::{Color32, Key, Label, RichText, Sense, TextStyle, Ui};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
 use crate::model::dissection::{RowColour, RowSummary};
 use crate::model::sort::{Column, SortOrder};
 use crate::model::Capture;
+use crate::views::menu_bar::Action;
 
 /// Column titles, in display order.
 pub const COLUMNS: [&str; 7] = [
@@ -23,8 +24,11 @@ pub const COLUMNS: [&str; 7] = [
     "Info",
 ];
 
-/// Shows the list and updates the selection when a row is clicked.
-pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) {
+/// Shows the list and updates the selection when a row is clicked or the
+/// arrow keys move it; returns what a row's context menu asked for.
+pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) -> Option<Action> {
+    let moved = keyboard_move(ui, capture);
+    let scroll_to_selected = scroll_to_selected || moved;
     let row_height = TextStyle::Body
         .resolve(ui.style())
         .size
@@ -54,6 +58,7 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) {
     }
     let mut clicked_header = None;
     let mut clicked_row = None;
+    let mut asked = None;
     table
         .header(row_height, |mut header| {
             for column in Column::ALL {
@@ -111,9 +116,19 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) {
                         ui.add(Label::new(rich).truncate().selectable(false));
                     });
                 }
-                if row.response().clicked() {
+                let response = row.response();
+                if response.clicked() || response.secondary_clicked() {
                     clicked_row = Some(number);
                 }
+                response.context_menu(|ui| {
+                    for (text, action) in ROW_MENU {
+                        if ui.button(text).clicked() {
+                            clicked_row = Some(number);
+                            asked = Some(action);
+                            ui.close();
+                        }
+                    }
+                });
             });
         });
     if let Some(column) = clicked_header {
@@ -127,6 +142,56 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) {
     }
     if let Some(n) = capture.selected {
         capture.trim_rows(n);
+    }
+    asked
+}
+
+/// A row's context menu: the views of its connection.
+const ROW_MENU: [(&str, Action); 3] = [
+    ("TCP Stream Graph", Action::TcpGraph),
+    ("Handshake Timeline", Action::Timeline),
+    ("Follow Stream", Action::FollowStream),
+];
+
+/// Moves the selection with the arrow, Page and Home/End keys (unless a
+/// text field has the keyboard); returns whether it moved.
+fn keyboard_move(ui: &Ui, capture: &mut Capture) -> bool {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return false;
+    }
+    let total = capture.shown_len();
+    if total == 0 {
+        return false;
+    }
+    let page = 20;
+    let current = capture.selected.and_then(|n| capture.line_of(n));
+    let target = ui.input(|i| {
+        let from = current.unwrap_or(0);
+        if i.key_pressed(Key::ArrowDown) {
+            Some(current.map_or(0, |l| l + 1))
+        } else if i.key_pressed(Key::ArrowUp) {
+            Some(from.saturating_sub(1))
+        } else if i.key_pressed(Key::PageDown) {
+            Some(from + page)
+        } else if i.key_pressed(Key::PageUp) {
+            Some(from.saturating_sub(page))
+        } else if i.key_pressed(Key::Home) {
+            Some(0)
+        } else if i.key_pressed(Key::End) {
+            Some(total - 1)
+        } else {
+            None
+        }
+    });
+    let Some(line) = target.map(|l| l.min(total - 1)) else {
+        return false;
+    };
+    match capture.shown_number(line) {
+        Some(n) => {
+            capture.select(n);
+            true
+        }
+        None => false,
     }
 }
 
