@@ -15,7 +15,7 @@ use crate::views::file_browser::{self, FileBrowser, Outcome, Purpose};
 use crate::views::flow_table::FlowTable;
 use crate::views::follow::FollowView;
 use crate::views::menu_bar::{self, Action};
-use crate::views::stats::{self, ConvTab};
+use crate::views::stats::{self, ConvTab, TableCache};
 use crate::views::tcp_graph::ConnectionView;
 use crate::views::{
     detail_tree, filter_bar, flow_table, follow, hex_view, open_prompt, packet_list, status_bar,
@@ -29,6 +29,8 @@ pub struct WirelensApp {
     fonts_installed: bool,
     conv_tab: ConvTab,
     endpoint_tab: ConvTab,
+    /// Rows of the hierarchy, conversations, endpoints and expert windows.
+    tables: [TableCache; 4],
     timeline_tab: usize,
     scroll_to_selected: bool,
     export: Option<Job<Result<String, String>>>,
@@ -151,6 +153,7 @@ impl WirelensApp {
     fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
         let name = crate::model::display_name(&path);
         ctx.send_viewport_cmd(ViewportCommand::Title(format!("{name} - wirelens")));
+        self.tables = Default::default();
         self.state.open(path);
     }
 
@@ -312,26 +315,30 @@ impl WirelensApp {
                 .min_height(300.0)
                 .open(&mut w.hierarchy)
                 .default_size([520.0, 360.0])
-                .show(ctx, |ui| stats::hierarchy::show(ui, session));
+                .show(ctx, |ui| {
+                    stats::hierarchy::show(ui, session, &mut self.tables[0])
+                });
             egui::Window::new("Conversations")
                 .min_height(300.0)
                 .open(&mut w.conversations)
                 .default_size([820.0, 360.0])
                 .show(ctx, |ui| {
-                    stats::conversations::show(ui, session, &mut self.conv_tab)
+                    stats::conversations::show(ui, session, &mut self.conv_tab, &mut self.tables[1])
                 });
             egui::Window::new("Endpoints")
                 .min_height(300.0)
                 .open(&mut w.endpoints)
                 .default_size([720.0, 360.0])
                 .show(ctx, |ui| {
-                    stats::endpoints::show(ui, session, &mut self.endpoint_tab)
+                    stats::endpoints::show(ui, session, &mut self.endpoint_tab, &mut self.tables[2])
                 });
             egui::Window::new("Expert Information")
                 .min_height(300.0)
                 .open(&mut w.expert)
                 .default_size([720.0, 360.0])
-                .show(ctx, |ui| stats::expert::show(ui, session));
+                .show(ctx, |ui| {
+                    stats::expert::show(ui, session, &mut self.tables[3])
+                });
             let notify = state
                 .notify
                 .clone()

@@ -59,6 +59,7 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) -> Opt
     let mut clicked_header = None;
     let mut clicked_row = None;
     let mut asked = None;
+    let mut first_drawn = None;
     table
         .header(row_height, |mut header| {
             for column in Column::ALL {
@@ -88,6 +89,7 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) -> Opt
                 let Some(number) = capture.shown_number(line) else {
                     return;
                 };
+                first_drawn.get_or_insert(number);
                 let first_ts = capture.first_ts();
                 let selected = capture.selected == Some(number);
                 row.set_selected(selected);
@@ -140,7 +142,8 @@ pub fn show(ui: &mut Ui, capture: &mut Capture, scroll_to_selected: bool) -> Opt
     if let Some(number) = clicked_row {
         capture.select(number);
     }
-    if let Some(n) = capture.selected {
+    // Rows far from the screen go when the cache is full.
+    if let Some(n) = first_drawn {
         capture.trim_rows(n);
     }
     asked

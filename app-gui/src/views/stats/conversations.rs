@@ -5,10 +5,12 @@ use wirelens_capture::session::Session;
 
 use super::{endpoint_text, ConvTab};
 
-pub fn show(ui: &mut Ui, session: &Session, tab: &mut ConvTab) {
+pub fn show(ui: &mut Ui, session: &Session, tab: &mut ConvTab, cache: &mut super::TableCache) {
     ConvTab::tabs(ui, tab);
     let tab = *tab;
-    let rows = session.with_analysis(|a| rows(a.state(), tab));
+    let rows = cache.rows(session, tab as u8, || {
+        session.with_analysis(|a| rows(a.state(), tab))
+    });
     super::text_table(
         ui,
         "conversations",
@@ -22,7 +24,7 @@ pub fn show(ui: &mut Ui, session: &Session, tab: &mut ConvTab) {
             "Start",
             "Duration",
         ],
-        &rows,
+        rows,
     );
 }
 

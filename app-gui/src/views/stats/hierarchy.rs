@@ -4,7 +4,17 @@ use egui::Ui;
 use wirelens_capture::session::stats::PhsNode;
 use wirelens_capture::session::Session;
 
-pub fn show(ui: &mut Ui, session: &Session) {
+pub fn show(ui: &mut Ui, session: &Session, cache: &mut super::TableCache) {
+    let rows = cache.rows(session, 0, || rows(session));
+    super::text_table(
+        ui,
+        "hierarchy",
+        &["Protocol", "% Packets", "Packets", "% Bytes", "Bytes"],
+        rows,
+    );
+}
+
+fn rows(session: &Session) -> Vec<Vec<String>> {
     let (roots, total) = session.with_analysis(|a| {
         let roots = a.hierarchy();
         let total: (u64, u64) = roots
@@ -16,12 +26,7 @@ pub fn show(ui: &mut Ui, session: &Session) {
     for r in &roots {
         flatten(r, 0, total, &mut rows);
     }
-    super::text_table(
-        ui,
-        "hierarchy",
-        &["Protocol", "% Packets", "Packets", "% Bytes", "Bytes"],
-        &rows,
-    );
+    rows
 }
 
 /// One row per node, indented by depth, in tree order.

@@ -8,8 +8,52 @@ pub mod expert;
 pub mod hierarchy;
 pub mod io_graph;
 
+use std::time::{Duration, Instant};
+
 use egui::Ui;
 use egui_extras::{Column, TableBuilder};
+use wirelens_capture::session::Session;
+
+/// How often a table is made again while the file loads.
+const REFRESH: Duration = Duration::from_millis(500);
+
+/// A statistics table's rows, kept between frames: a conversation table can
+/// have 65,536 rows, too many to format every frame. They are made again
+/// when the tab changes, or when more packets were loaded (at most twice a
+/// second while loading, and once when it ends).
+#[derive(Default)]
+pub struct TableCache {
+    /// Packets loaded and the tab, when made.
+    key: Option<(u64, u8)>,
+    made: Option<Instant>,
+    rows: Vec<Vec<String>>,
+}
+
+impl TableCache {
+    pub fn rows(
+        &mut self,
+        session: &Session,
+        tab: u8,
+        make: impl FnOnce() -> Vec<Vec<String>>,
+    ) -> &[Vec<String>] {
+        let key = (session.len(), tab);
+        let due = match self.key {
+            None => true,
+            Some(old) if old == key => false,
+            Some(old) => {
+                old.1 != tab
+                    || session.progress().is_finished()
+                    || self.made.is_none_or(|t| t.elapsed() >= REFRESH)
+            }
+        };
+        if due {
+            self.rows = make();
+            self.key = Some(key);
+            self.made = Some(Instant::now());
+        }
+        &self.rows
+    }
+}
 
 /// A plain table of text rows under `titles`, the first column wider.
 pub fn text_table(ui: &mut Ui, id: &str, titles: &[&str], rows: &[Vec<String>]) {
