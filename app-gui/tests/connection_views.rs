@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
+use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use wirelens::commands::flows::flows_json;
@@ -324,5 +325,81 @@ fn the_flow_table_shows_the_flow_report() {
         let cell = wirelens_gui::views::flow_table::cell(flow.get(key));
         assert!(!cell.is_empty(), "{key}");
         assert!(has_label(&harness, &cell), "{key} = {cell}");
+    }
+}
+
+/// The first packet of a flow to or from `port`, from the index's
+/// interned addresses.
+fn first_packet_on_port(session: &wirelens_capture::session::Session, port: u16) -> Option<u64> {
+    let index = session.snapshot();
+    session.with_analysis(|a| {
+        index
+            .iter()
+            .find(|(_, e)| {
+                e.stream != 0
+                    && a.addrs
+                        .get(e.addrs)
+                        .is_some_and(|x| x.src_port == Some(port) || x.dst_port == Some(port))
+            })
+            .map(|(n, _)| n)
+    })
+}
+
+/// SSH, HTTP/2 and BGP: the timeline tab of the first connection carrying
+/// the protocol equals the `wirelens flows` report's timeline of that flow.
+#[test]
+fn ssh_http2_and_bgp_timelines_are_the_flow_reports() {
+    for (file, key, protocol) in [
+        ("ssh/ssh_kex_curve25519.pcap", "ssh", "SSH"),
+        ("http2/h2c_doh_prior_knowledge.pcap", "http2", "HTTP/2"),
+        ("bgp/bgp_4byte_asn_session.pcap", "bgp", "BGP"),
+    ] {
+        let capture = corpus_file(file);
+        let flows = flows_timelines(&capture, Prefs::default());
+        let flow = flows
+            .iter()
+            .find(|f| f.get(key).is_some())
+            .unwrap_or_else(|| panic!("{file}: no {key} flow"));
+        let expected = labels_of(&flow[key]["timeline"]);
+        assert!(!expected.is_empty(), "{file}");
+        // A packet of the flow: the first on its server port.
+        let mut harness = harness(WirelensApp::new(Some(capture.clone())));
+        run_until_idle(&mut harness);
+        let session = std::sync::Arc::clone(
+            &harness
+                .state()
+                .state
+                .capture
+                .as_ref()
+                .expect("a capture")
+                .session,
+        );
+        let port = flow["id.resp_p"]
+            .as_u64()
+            .and_then(|p| u16::try_from(p).ok())
+            .expect("a port");
+        let first = first_packet_on_port(&session, port).expect("a packet of the flow");
+        harness
+            .state_mut()
+            .state
+            .capture
+            .as_mut()
+            .expect("a capture")
+            .select(first);
+        run_until_idle(&mut harness);
+        menu(&mut harness, "Statistics", "Handshake Timeline");
+        run_until_idle(&mut harness);
+        let report = report(&harness);
+        let shown = report
+            .timelines
+            .iter()
+            .find(|t| t.protocol == protocol)
+            .unwrap_or_else(|| panic!("{file}: no {protocol} tab"));
+        let labels: Vec<String> = shown.events.iter().map(|e| e.label.to_string()).collect();
+        assert_eq!(labels, expected, "{file}");
+        let tab = [Role::Button, Role::CheckBox, Role::Tab]
+            .into_iter()
+            .any(|role| harness.query_by_role_and_label(role, protocol).is_some());
+        assert!(tab, "{file}: the {protocol} tab");
     }
 }

@@ -276,7 +276,8 @@ fn timelines(state: &State, conv: &Conversation) -> Vec<HandshakeTimeline> {
         push("HTTP/2", &h2.timeline);
     }
     if let Some(bgp) = state.bgp.session(stream) {
-        push("BGP", &bgp.timeline);
+        // The FSM's steps, its first (Idle → Connect) taken by the TCP SYN.
+        push("BGP", &bgp.fsm_timeline(Some(conv.timeline())));
     }
     out
 }
