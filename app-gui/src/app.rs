@@ -142,6 +142,11 @@ impl WirelensApp {
             match state.apply_keylog_input() {
                 Ok(()) => {
                     state.keylog_error = None;
+                    // The flow report reads the key log itself.
+                    let keylog = state.keylog_input.trim();
+                    if !keylog.is_empty() {
+                        self.tls_keylog = Some(PathBuf::from(keylog));
+                    }
                     let ctx = ui.ctx().clone();
                     self.open(&ctx, path);
                 }
@@ -202,7 +207,7 @@ impl WirelensApp {
             }
             Action::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
             Action::GoToSelected => self.scroll_to_selected = true,
-            Action::ExpandNothing => {
+            Action::ClearFieldSelection => {
                 if let Some(c) = &mut self.state.capture {
                     c.selected_item = None;
                 }

@@ -15,7 +15,7 @@ pub enum Action {
     Close,
     Quit,
     GoToSelected,
-    ExpandNothing,
+    ClearFieldSelection,
     Hierarchy,
     Conversations,
     Endpoints,
@@ -125,9 +125,9 @@ pub fn show(
             );
             item(
                 ui,
-                "Collapse Detail Tree",
+                "Clear Field Selection",
                 has_selection,
-                Action::ExpandNothing,
+                Action::ClearFieldSelection,
                 &mut action,
             );
         });
