@@ -114,6 +114,21 @@ fn main() {
         frames.summary()
     );
 
+    // A click on a row on screen, a few above the last: its tree was kept
+    // with the rows.
+    let t = Instant::now();
+    capture(harness.state_mut()).select(packets - 5);
+    until(&mut harness, |app| {
+        capture(app)
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.number == packets - 5)
+    });
+    println!(
+        "click on a row on screen: tree shown after {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+
     for filter in ["tcp.port == 443 && ip.src == 10.0.0.0/8", "dns"] {
         let t = Instant::now();
         capture(harness.state_mut())

@@ -10,8 +10,13 @@
 //! arrives. When the user scrolls fast, requests pile up; the thread keeps
 //! only the newest few and reports the rest as dropped, so the rows on screen
 //! now come first.
+//!
+//! Rows are dissected with their trees, a chunk of 128 at a time, and the
+//! trees of the last few chunks are kept: clicking a row on screen then
+//! costs nothing, and a jump dissects the target's chunk once for both its
+//! rows and its tree.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 
@@ -113,7 +118,7 @@ pub enum Reply {
     Rows(Vec<RowSummary>),
     /// Chunks (by first packet) skipped for newer requests: ask again if still in view.
     Dropped(Vec<u64>),
-    Detail(Box<Detail>),
+    Detail(Arc<Detail>),
     /// The packet could not be dissected (not loaded, or the file changed).
     NoDetail(u64),
 }
@@ -149,6 +154,8 @@ impl Dissection {
         }
     }
 
+    /// Asks for packet `number` with its tree (after its rows, when those
+    /// are asked for too: one replay then gives both).
     pub fn request_detail(&mut self, number: u64) {
         let _ = self.requests.send(Request::Detail(number));
     }
@@ -192,12 +199,41 @@ pub fn chunk_start(number: u64) -> u64 {
     (number.max(1) - 1) / CHUNK * CHUNK + 1
 }
 
+/// Trees of the chunks dissected last. A parked cursor stands after the
+/// last chunk visited, so dissecting a packet on screen again would replay
+/// from an earlier cursor (or the start); keeping the trees of the rows just
+/// shown answers a click on one of them at once.
+#[derive(Default)]
+struct Recent {
+    chunks: VecDeque<(u64, Vec<Arc<Detail>>)>,
+}
+
+/// Chunks whose trees are kept: a few screens.
+const RECENT_CHUNKS: usize = 4;
+
+impl Recent {
+    fn get(&self, number: u64) -> Option<Arc<Detail>> {
+        let first = chunk_start(number);
+        let (_, details) = self.chunks.iter().find(|(f, _)| *f == first)?;
+        details.iter().find(|d| d.number == number).cloned()
+    }
+
+    fn insert(&mut self, first: u64, details: Vec<Arc<Detail>>) {
+        self.chunks.retain(|(f, _)| *f != first);
+        self.chunks.push_back((first, details));
+        while self.chunks.len() > RECENT_CHUNKS {
+            self.chunks.pop_front();
+        }
+    }
+}
+
 fn serve(
     session: &Session,
     requests: &Receiver<Request>,
     replies: &Sender<Reply>,
     notify: &dyn Fn(),
 ) {
+    let mut recent = Recent::default();
     while let Ok(first) = requests.recv() {
         // Take everything waiting: the newest detail request wins, and the
         // newest few chunk requests.
@@ -211,29 +247,37 @@ fn serve(
             }
             next = requests.try_recv().ok();
         }
+        let keep_from = chunks.len().saturating_sub(KEEP_CHUNKS);
+        let mut keep = chunks.split_off(keep_from);
+        let mut dropped = chunks;
         if let Some(n) = detail {
-            let reply = match session.dissect(n) {
-                Some(d) => Reply::Detail(Box::new(Detail::new(n, d.packet, d.frame.data))),
-                None => Reply::NoDetail(n),
+            // The selected packet's chunk first: its rows and its tree come
+            // from one replay.
+            let first = chunk_start(n);
+            dropped.retain(|&c| c != first);
+            if let Some(i) = keep.iter().position(|&c| c == first) {
+                keep.remove(i);
+                if !send_rows(session, first, &mut recent, replies) {
+                    return;
+                }
+            }
+            let reply = match recent.get(n) {
+                Some(d) => Reply::Detail(d),
+                None => match session.dissect(n) {
+                    Some(d) => Reply::Detail(Arc::new(Detail::new(n, d.packet, d.frame.data))),
+                    None => Reply::NoDetail(n),
+                },
             };
             if replies.send(reply).is_err() {
                 return;
             }
             notify();
         }
-        let keep_from = chunks.len().saturating_sub(KEEP_CHUNKS);
-        let dropped = chunks[..keep_from].to_vec();
         if !dropped.is_empty() && replies.send(Reply::Dropped(dropped)).is_err() {
             return;
         }
-        for &first in &chunks[keep_from..] {
-            let rows = summarise(session, first, CHUNK);
-            let reply = if rows.is_empty() {
-                Reply::Dropped(vec![first])
-            } else {
-                Reply::Rows(rows)
-            };
-            if replies.send(reply).is_err() {
+        for first in keep {
+            if !send_rows(session, first, &mut recent, replies) {
                 return;
             }
         }
@@ -241,21 +285,43 @@ fn serve(
     }
 }
 
-/// The rows of packets `first ..` (at most `count`), dissected without a tree.
-pub fn summarise(session: &Session, first: u64, count: u64) -> Vec<RowSummary> {
-    let mut rows = Vec::with_capacity(count as usize);
-    session.visit(first, count, false, |d| {
-        let s = &d.packet.summary;
-        rows.push(RowSummary {
-            number: d.frame.number,
-            ts: d.frame.ts,
-            src: s.src,
-            dst: s.dst,
-            protocol: s.protocol,
-            length: d.frame.orig_len,
-            info: s.info.as_str().into(),
-            colour: RowColour::of(&d.packet),
-        });
+/// Dissects chunk `first` with trees, keeps the trees in `recent` and sends
+/// the rows; false when nobody listens any more.
+fn send_rows(session: &Session, first: u64, recent: &mut Recent, replies: &Sender<Reply>) -> bool {
+    let mut rows = Vec::with_capacity(CHUNK as usize);
+    let mut details = Vec::with_capacity(CHUNK as usize);
+    session.visit(first, CHUNK, true, |d| {
+        rows.push(row_of(
+            &d.packet,
+            d.frame.number,
+            d.frame.ts,
+            d.frame.orig_len,
+        ));
+        details.push(Arc::new(Detail::new(
+            d.frame.number,
+            d.packet,
+            d.frame.data,
+        )));
     });
-    rows
+    let reply = if rows.is_empty() {
+        Reply::Dropped(vec![first])
+    } else {
+        recent.insert(first, details);
+        Reply::Rows(rows)
+    };
+    replies.send(reply).is_ok()
+}
+
+fn row_of(pkt: &Packet, number: u64, ts: Timestamp, length: u32) -> RowSummary {
+    let s = &pkt.summary;
+    RowSummary {
+        number,
+        ts,
+        src: s.src,
+        dst: s.dst,
+        protocol: s.protocol,
+        length,
+        info: s.info.as_str().into(),
+        colour: RowColour::of(pkt),
+    }
 }

@@ -62,7 +62,7 @@ pub struct Capture {
     pub sort: Option<SortOrder>,
     sort_job: Option<Job<Vec<u64>>>,
     pub selected: Option<u64>,
-    pub detail: Option<Detail>,
+    pub detail: Option<Arc<Detail>>,
     pub selected_item: Option<Selected>,
     /// The hex view's data source.
     pub hex_source: u8,
@@ -150,7 +150,7 @@ impl Capture {
                         {
                             self.hex_source = 0;
                         }
-                        self.detail = Some(*d);
+                        self.detail = Some(d);
                     }
                 }
                 Reply::NoDetail(n) => {
@@ -276,6 +276,9 @@ impl Capture {
         self.selected = Some(number);
         self.selected_item = None;
         self.message = None;
+        if !self.rows.contains_key(&number) {
+            self.dissection.request_rows(number);
+        }
         self.dissection.request_detail(number);
     }
 
