@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use egui::accesskit::Role;
@@ -27,6 +27,27 @@ fn window_rows(
         .rposition(|(_, t)| t.trim() == first)
         .unwrap_or_else(|| panic!("{first:?} is shown"));
     labels[start..]
+        .chunks(columns)
+        .take_while(|row| {
+            row.len() == columns
+                && (row[0].0.center().y - row[columns - 1].0.center().y).abs() < 1.0
+        })
+        .map(|row| row.iter().map(|(_, t)| t.clone()).collect())
+        .collect()
+}
+
+/// The rows of the window table whose header ends with `last_title`.
+fn rows_after_header(
+    harness: &Harness<'_, WirelensApp>,
+    last_title: &str,
+    columns: usize,
+) -> Vec<Vec<String>> {
+    let labels = labels(harness);
+    let header = labels
+        .iter()
+        .rposition(|(_, t)| t == last_title)
+        .unwrap_or_else(|| panic!("a table headed {last_title:?}"));
+    labels[header + 1..]
         .chunks(columns)
         .take_while(|row| {
             row.len() == columns
@@ -171,4 +192,66 @@ fn the_io_graph_counts_every_packet_and_a_filtered_series() {
         ]
     );
     assert!(harness.query_by_label("all packets").is_some() || has_label(&harness, "all packets"));
+}
+
+/// tshark's `-z expert` table (stored in tests/tests/data) as sorted
+/// (severity, group, protocol, summary, count) rows.
+fn tshark_expert(name: &str) -> Vec<[String; 5]> {
+    let path =
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/tests/data")).join(name);
+    let text = std::fs::read_to_string(&path).expect("the stored tshark expert table");
+    let mut severity = "";
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        if let Some(section) = ["Errors", "Warns", "Notes", "Chats"]
+            .iter()
+            .find(|s| line.starts_with(**s))
+        {
+            severity = match *section {
+                "Errors" => "Error",
+                "Warns" => "Warning",
+                "Notes" => "Note",
+                _ => "Chat",
+            };
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(count) = words.first().filter(|w| w.parse::<u64>().is_ok()) else {
+            continue;
+        };
+        rows.push([
+            severity.to_owned(),
+            words[1].to_owned(),
+            words[2].to_owned(),
+            words[3..].join(" "),
+            (*count).to_owned(),
+        ]);
+    }
+    rows.sort();
+    rows
+}
+
+#[test]
+fn expert_information_matches_tshark() {
+    let expected = tshark_expert("tcp_ooo_small.expert.txt");
+    assert_eq!(expected.len(), 11);
+    let mut harness = harness(WirelensApp::new(Some(corpus_file(
+        "tcp/tcp_ooo_small.pcap",
+    ))));
+    run_until_idle(&mut harness);
+    menu(&mut harness, "Statistics", "Expert Information");
+    let mut rows: Vec<[String; 5]> = rows_after_header(&harness, "Count", 5)
+        .into_iter()
+        .map(|r| {
+            [
+                r[0].clone(),
+                r[1].clone(),
+                r[2].clone(),
+                r[3].clone(),
+                r[4].clone(),
+            ]
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(rows, expected);
 }
