@@ -1,18 +1,43 @@
-//! Application state, kept apart from drawing so that the later panes
-//! (detail tree, hex, filters, plots) read and change one model.
+//! Application state, kept apart from drawing: what is open, which windows
+//! show, what the fields hold. Views read it and turn input into changes.
 
 use std::path::{Path, PathBuf};
 
-use wirelens_capture::{FileFormat, ReadError};
 use wirelens_dissect::Prefs;
 
-use crate::loader::{LoadEvent, Loader, PacketRow};
+use crate::model::job::{no_notify, Notify};
+use crate::model::Capture;
+use crate::views::file_browser::FileBrowser;
+use crate::views::flow_table::FlowTable;
+use crate::views::follow::FollowView;
+use crate::views::stats::io_graph::IoGraph;
+use crate::views::tcp_graph::ConnectionView;
+
+/// Recent files kept in the File menu.
+const RECENT_MAX: usize = 10;
+
+/// The windows besides the main one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Windows {
+    pub hierarchy: bool,
+    pub conversations: bool,
+    pub endpoints: bool,
+    pub expert: bool,
+    pub io_graph: bool,
+    pub flows: bool,
+    pub tcp_graph: bool,
+    pub timeline: bool,
+    pub follow: bool,
+    pub about: bool,
+}
 
 /// Everything the window shows, independent of how it is drawn.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct AppState {
     /// The capture being shown or loaded, if any.
     pub capture: Option<Capture>,
+    /// The last file that could not be opened, and why (one line).
+    pub open_error: Option<(PathBuf, String)>,
     /// The text of the "open a file" path field.
     pub path_input: String,
     /// The text of the TLS key log field (`tls.keylog_file`).
@@ -21,20 +46,36 @@ pub struct AppState {
     pub prefs: Prefs,
     /// Why the key log in the field could not be read.
     pub keylog_error: Option<String>,
-    /// Index into [`Capture::rows`] of the selected packet.
-    pub selected: Option<usize>,
     /// A file to open on the next frame. Opening needs the egui context (for
-    /// the loader's repaint requests), which exists only inside a frame, so a
-    /// path given before the first frame (the command line) waits here.
+    /// repaint requests from the loading threads), which exists only inside
+    /// a frame, so a path given before the first frame waits here.
     pub pending_open: Option<PathBuf>,
+    /// Files opened before, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Where the recent list is kept between runs (none in tests).
+    pub recent_store: Option<PathBuf>,
+    /// The display filter field.
+    pub filter_input: String,
+    pub windows: Windows,
+    pub browser: Option<FileBrowser>,
+    pub connection: Option<ConnectionView>,
+    pub follow: Option<FollowView>,
+    pub flows: Option<FlowTable>,
+    pub io_graph: IoGraph,
+    /// The last export's outcome, for the status bar.
+    pub notice: Option<String>,
+    pub notify: Option<Notify>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("open", &self.capture.as_ref().map(|c| c.path.clone()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    /// State that opens `path` on the first frame.
-    pub fn with_file(path: Option<PathBuf>) -> Self {
-        AppState::with_file_and_prefs(path, Prefs::default())
-    }
-
     /// State that opens `path` on the first frame, dissected with `prefs`.
     pub fn with_file_and_prefs(path: Option<PathBuf>, prefs: Prefs) -> Self {
         AppState {
@@ -61,160 +102,94 @@ impl AppState {
         Ok(())
     }
 
-    /// Starts loading `path`, replacing (and so cancelling) any current load.
-    /// `notify` is called from the loading thread whenever rows arrive.
-    pub fn open(&mut self, path: PathBuf, notify: impl Fn() + Send + 'static) {
-        self.selected = None;
-        self.capture = Some(Capture::start(path, self.prefs.clone(), notify));
+    /// The notifier background work calls (a repaint request in the window).
+    pub fn notifier(&self) -> Notify {
+        self.notify.clone().unwrap_or_else(no_notify)
     }
 
-    /// Takes in what the loader sent since the last frame. Returns true if
-    /// anything changed.
-    pub fn poll(&mut self) -> bool {
-        self.capture.as_mut().is_some_and(Capture::poll)
-    }
-
-    /// True while a file is being read.
-    pub fn is_loading(&self) -> bool {
-        self.capture.as_ref().is_some_and(Capture::is_loading)
-    }
-}
-
-/// Where the load of a capture stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LoadStatus {
-    /// Waiting for the file header to be read.
-    Opening,
-    /// Rows are arriving.
-    Loading,
-    /// The whole file was read.
-    Complete,
-    /// Reading stopped at damage; the rows before it are kept.
-    Damaged(ReadError),
-    /// Loading broke off for another reason; the rows so far are kept.
-    Aborted(String),
-    /// The file could not be opened as a capture (one-line message).
-    Failed(String),
-}
-
-/// One open capture file: its rows so far and how loading is going.
-#[derive(Debug)]
-pub struct Capture {
-    pub path: PathBuf,
-    pub format: Option<FileFormat>,
-    pub file_size: u64,
-    pub bytes_read: u64,
-    pub rows: Vec<PacketRow>,
-    pub status: LoadStatus,
-    /// Present while the background thread runs; dropping it cancels the load.
-    loader: Option<Loader>,
-}
-
-impl Capture {
-    fn start(path: PathBuf, prefs: Prefs, notify: impl Fn() + Send + 'static) -> Self {
-        let (loader, status) = match Loader::spawn_with(path.clone(), prefs, notify) {
-            Ok(loader) => (Some(loader), LoadStatus::Opening),
-            Err(e) => (
-                None,
-                LoadStatus::Failed(format!("cannot start reading the file: {e}")),
-            ),
-        };
-        Capture {
-            path,
-            format: None,
-            file_size: 0,
-            bytes_read: 0,
-            rows: Vec::new(),
-            status,
-            loader,
-        }
-    }
-
-    /// A capture with no loader behind it, for tests of the views.
-    #[cfg(test)]
-    pub(crate) fn detached(path: PathBuf, status: LoadStatus) -> Self {
-        Capture {
-            path,
-            format: None,
-            file_size: 0,
-            bytes_read: 0,
-            rows: Vec::new(),
-            status,
-            loader: None,
-        }
-    }
-
-    /// The file name without its folders, for the status bar and title.
-    pub fn file_name(&self) -> String {
-        display_name(&self.path)
-    }
-
-    pub fn is_loading(&self) -> bool {
-        matches!(self.status, LoadStatus::Opening | LoadStatus::Loading)
-    }
-
-    /// Share of the file read so far, for the progress bar.
-    pub fn progress(&self) -> f32 {
-        if self.file_size == 0 {
-            0.0
-        } else {
-            (self.bytes_read as f64 / self.file_size as f64).clamp(0.0, 1.0) as f32
-        }
-    }
-
-    fn poll(&mut self) -> bool {
-        let Some(loader) = &mut self.loader else {
-            return false;
-        };
-        let events = loader.poll();
-        let changed = !events.is_empty();
-        for event in events {
-            self.apply(event);
-        }
-        if !self.is_loading() {
-            self.loader = None;
-        }
-        changed
-    }
-
-    fn apply(&mut self, event: LoadEvent) {
-        match event {
-            LoadEvent::Opened { format, file_size } => {
-                self.format = Some(format);
-                self.file_size = file_size;
-                self.status = LoadStatus::Loading;
+    /// Opens `path`, replacing (and so cancelling) the current capture.
+    pub fn open(&mut self, path: PathBuf) {
+        self.capture = None;
+        self.connection = None;
+        self.follow = None;
+        self.flows = None;
+        self.io_graph = IoGraph::default();
+        self.filter_input.clear();
+        match Capture::open(&path, self.prefs.clone(), self.notifier()) {
+            Ok(capture) => {
+                self.open_error = None;
+                self.capture = Some(capture);
+                self.remember(&path);
             }
-            LoadEvent::OpenFailed(message) => self.status = LoadStatus::Failed(message),
-            LoadEvent::Rows {
-                mut rows,
-                bytes_read,
-            } => {
-                self.rows.append(&mut rows);
-                self.bytes_read = bytes_read;
-            }
-            LoadEvent::Aborted(message) => self.status = LoadStatus::Aborted(message),
-            LoadEvent::Finished { damage } => {
-                self.status = match damage {
-                    Some(e) => LoadStatus::Damaged(e),
-                    None => {
-                        // The last batch may end before trailing non-packet
-                        // blocks; the whole file has been read now.
-                        self.bytes_read = self.file_size;
-                        LoadStatus::Complete
-                    }
-                };
-            }
+            Err(e) => self.open_error = Some((path, e)),
         }
+    }
+
+    /// Takes in what background work produced since the last frame.
+    pub fn poll(&mut self) {
+        if let Some(c) = &mut self.capture {
+            c.poll();
+        }
+    }
+
+    /// True while anything runs in the background (tests wait for it).
+    pub fn is_loading(&mut self) -> bool {
+        self.capture.as_mut().is_some_and(Capture::is_busy)
+            || self
+                .connection
+                .as_mut()
+                .is_some_and(ConnectionView::is_running)
+            || self.flows.as_mut().is_some_and(FlowTable::is_running)
+            || self.follow.as_mut().is_some_and(FollowView::is_running)
+            || self.io_graph.is_running()
+    }
+
+    /// Puts `path` first in the recent list and saves the list.
+    fn remember(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+        if let Some(store) = &self.recent_store {
+            let text: String = self
+                .recent
+                .iter()
+                .filter_map(|p| p.to_str())
+                .map(|p| format!("{p}\n"))
+                .collect();
+            if let Some(dir) = store.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            // Best effort: a recent list that cannot be saved only costs the
+            // list at the next start.
+            let _ = std::fs::write(store, text);
+        }
+    }
+
+    /// Loads the recent list kept at `store`.
+    pub fn load_recent(&mut self, store: PathBuf) {
+        if let Ok(text) = std::fs::read_to_string(&store) {
+            self.recent = text
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .take(RECENT_MAX)
+                .collect();
+        }
+        self.recent_store = Some(store);
     }
 }
 
-/// `path`'s last component, or the whole path when it has none (`/`, `..`).
-pub fn display_name(path: &Path) -> String {
-    path.file_name()
-        .unwrap_or(path.as_os_str())
-        .to_string_lossy()
-        .into_owned()
+/// Where the recent-files list lives: `$XDG_CONFIG_HOME/wirelens/recent`
+/// or `~/.config/wirelens/recent`.
+pub fn default_recent_store() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("wirelens").join("recent"))
 }
+
+pub use crate::model::display_name;
 
 #[cfg(test)]
 mod tests {
@@ -259,5 +234,23 @@ mod tests {
             .read_tls_keylog(&sample("tls13_keyupdate.keys"))
             .expect("key log");
         assert_eq!(keys(&state), alone.tls_keylog.map_or(0, |k| k.len()));
+    }
+
+    #[test]
+    fn recent_files_are_kept_newest_first_without_duplicates() {
+        let store =
+            std::env::temp_dir().join(format!("wirelens-gui-recent-{}", std::process::id()));
+        let mut state = AppState::default();
+        state.load_recent(store.clone());
+        let a = PathBuf::from("/nonexistent/a.pcap");
+        let b = PathBuf::from("/nonexistent/b.pcap");
+        state.remember(&a);
+        state.remember(&b);
+        state.remember(&a);
+        assert_eq!(state.recent, vec![a.clone(), b.clone()]);
+        let mut again = AppState::default();
+        again.load_recent(store.clone());
+        let _ = std::fs::remove_file(&store);
+        assert_eq!(again.recent, vec![a, b]);
     }
 }

@@ -1,68 +1,94 @@
 //! The status bar: which file, how many packets, and how loading went.
 
 use egui::{ProgressBar, RichText, Ui};
+use wirelens_capture::session::{LoadState, Progress};
 
-use crate::state::{AppState, Capture, LoadStatus};
+use crate::model::Capture;
+use crate::state::AppState;
 
 pub fn show(ui: &mut Ui, state: &AppState) {
     ui.horizontal(|ui| {
+        if let Some((path, e)) = &state.open_error {
+            let name = crate::model::display_name(path);
+            ui.label(
+                RichText::new(format!("Cannot open {name}: {}", one_line(e)))
+                    .color(ui.visuals().error_fg_color),
+            );
+            return;
+        }
         let Some(capture) = &state.capture else {
             ui.label("No capture open");
             return;
         };
-        let text = status_text(capture);
-        match &capture.status {
-            LoadStatus::Damaged(_) | LoadStatus::Aborted(_) | LoadStatus::Failed(_) => {
+        let progress = capture.progress();
+        let text = status_text(capture, &progress);
+        match &progress.state {
+            LoadState::Damaged(_) => {
                 ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
             }
-            LoadStatus::Opening | LoadStatus::Loading => {
+            LoadState::Loading => {
                 ui.label(text);
                 ui.add(
-                    ProgressBar::new(capture.progress())
+                    ProgressBar::new(progress.fraction() as f32)
                         .desired_width(160.0)
                         .show_percentage(),
                 );
+                ui.label(rate_text(&progress));
             }
-            LoadStatus::Complete => {
+            LoadState::Done | LoadState::Cancelled => {
                 ui.label(text);
             }
         }
-        if let Some(format) = &capture.format {
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(format!("{format}, {}", bytes(capture.file_size)));
-            });
+        if let Some(m) = capture.message.as_ref().or(state.notice.as_ref()) {
+            ui.separator();
+            ui.label(one_line(m));
         }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(format!(
+                "{}, {}",
+                capture.session.file().format(),
+                bytes(progress.file_len)
+            ));
+        });
     });
 }
 
 /// The status line's main text: one line, whatever the state.
-pub fn status_text(capture: &Capture) -> String {
+pub fn status_text(capture: &Capture, progress: &Progress) -> String {
     let name = capture.file_name();
-    let packets = count(capture.rows.len() as u64, "packet", "packets");
-    match &capture.status {
-        LoadStatus::Opening => format!("{name}: opening"),
-        LoadStatus::Loading => format!(
+    let packets = count(progress.packets, "packet", "packets");
+    let shown = if capture.applied_filter.is_empty() {
+        String::new()
+    } else {
+        format!(", {} displayed", thousands(capture.shown_len() as u64))
+    };
+    match &progress.state {
+        LoadState::Loading => format!(
             "{name}: loading, {packets} so far ({} of {})",
-            bytes(capture.bytes_read),
-            bytes(capture.file_size)
+            bytes(progress.bytes_read),
+            bytes(progress.file_len)
         ),
-        LoadStatus::Complete => format!("{name}: {packets}"),
-        LoadStatus::Damaged(e) => {
-            format!(
-                "{name}: {packets}; reading stopped {}",
-                one_line(&e.to_string())
-            )
-        }
-        LoadStatus::Aborted(message) => {
-            format!("{name}: {packets}; loading stopped: {}", one_line(message))
-        }
-        LoadStatus::Failed(message) => format!("Cannot open {name}: {}", one_line(message)),
+        LoadState::Done => format!("{name}: {packets}{shown}"),
+        LoadState::Cancelled => format!("{name}: {packets}{shown}; loading cancelled"),
+        LoadState::Damaged(e) => format!(
+            "{name}: {packets}{shown}; reading stopped {}",
+            one_line(&e.to_string())
+        ),
     }
+}
+
+/// "120,000 packets/s, 3 s left".
+fn rate_text(p: &Progress) -> String {
+    let mut text = format!("{} packets/s", thousands(p.packets_per_sec() as u64));
+    if let Some(left) = p.remaining() {
+        text.push_str(&format!(", {} s left", left.as_secs()));
+    }
+    text
 }
 
 /// Messages from the system or a parser could in principle hold line
 /// breaks, which would break the one-line bar.
-fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -73,7 +99,7 @@ fn count(n: u64, one: &str, many: &str) -> String {
 }
 
 /// Groups digits by three, as people read large counts.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -86,7 +112,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// A byte count in the largest unit that keeps it at or above 1.
-fn bytes(n: u64) -> String {
+pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if n < 1000 {
         return count(n, "byte", "bytes");
@@ -127,18 +153,6 @@ mod tests {
         assert_eq!(bytes(999), "999 bytes");
         assert_eq!(bytes(1500), "1.5 KB");
         assert_eq!(bytes(2_500_000_000), "2.5 GB");
-    }
-
-    #[test]
-    fn loading_shows_packets_and_bytes_so_far() {
-        let mut capture = Capture::detached("/tmp/big.pcapng".into(), LoadStatus::Loading);
-        capture.file_size = 3_000_000;
-        capture.bytes_read = 1_500_000;
-        assert_eq!(
-            status_text(&capture),
-            "big.pcapng: loading, 0 packets so far (1.5 MB of 3.0 MB)"
-        );
-        assert_eq!(capture.progress(), 0.5);
     }
 
     #[test]
