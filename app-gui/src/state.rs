@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use wirelens_dissect::Prefs;
 
 use crate::model::job::{no_notify, Notify};
+use crate::model::live::{CaptureRequest, LiveRun};
 use crate::model::Capture;
+use crate::views::capture_dialog::CaptureDialog;
 use crate::views::file_browser::FileBrowser;
 use crate::views::flow_table::FlowTable;
 use crate::views::follow::FollowView;
@@ -64,6 +66,12 @@ pub struct AppState {
     pub io_graph: IoGraph,
     /// The last export's outcome, for the status bar.
     pub notice: Option<String>,
+    /// The live capture shown, if any (Capture › Start).
+    pub live: Option<LiveRun>,
+    /// The live capture's packets per second, sampled each frame.
+    pub live_rate: f64,
+    /// The capture dialog, while open.
+    pub capture_dialog: Option<CaptureDialog>,
     pub notify: Option<Notify>,
 }
 
@@ -107,14 +115,51 @@ impl AppState {
         self.notify.clone().unwrap_or_else(no_notify)
     }
 
-    /// Opens `path`, replacing (and so cancelling) the current capture.
-    pub fn open(&mut self, path: PathBuf) {
+    /// Starts a live capture and shows it in place of the current capture.
+    pub fn start_live(&mut self, request: &CaptureRequest) -> Result<(), String> {
+        self.stop_live();
+        let mut live = LiveRun::start(request)?;
+        self.close_capture();
+        match Capture::follow(&live.file, self.prefs.clone(), self.notifier()) {
+            Ok(capture) => {
+                self.open_error = None;
+                self.capture = Some(capture);
+                self.live = Some(live);
+                Ok(())
+            }
+            Err(e) => {
+                live.stop();
+                Err(format!("{}: {e}", live.file.display()))
+            }
+        }
+    }
+
+    /// Stops the live capture, if one runs; the session then loads the rest
+    /// of its file as it would a file. The file stays (named in the status).
+    pub fn stop_live(&mut self) {
+        if let Some(live) = &mut self.live {
+            live.stop();
+        }
+        if let Some(capture) = &self.capture {
+            capture.session.stop_following();
+        }
+    }
+
+    /// Forgets the shown capture and every window made from it.
+    fn close_capture(&mut self) {
         self.capture = None;
         self.connection = None;
         self.follow = None;
         self.flows = None;
         self.io_graph = IoGraph::default();
         self.filter_input.clear();
+    }
+
+    /// Opens `path`, replacing (and so cancelling) the current capture.
+    pub fn open(&mut self, path: PathBuf) {
+        self.stop_live();
+        self.live = None;
+        self.close_capture();
         match Capture::open(&path, self.prefs.clone(), self.notifier()) {
             Ok(capture) => {
                 self.open_error = None;
@@ -129,6 +174,19 @@ impl AppState {
     pub fn poll(&mut self) {
         if let Some(c) = &mut self.capture {
             c.poll();
+        }
+        if let Some(live) = &mut self.live {
+            self.live_rate = live.sample_rate();
+        }
+        // A stop condition (the packet count) ended the capture: the file
+        // is complete, so the session stops waiting for more.
+        let ended = self.live.as_ref().is_some_and(|l| !l.is_running());
+        let following = self
+            .capture
+            .as_ref()
+            .is_some_and(|c| c.session.is_following());
+        if ended && following {
+            self.stop_live();
         }
     }
 

@@ -10,6 +10,7 @@ use wirelens_capture::write::SaveFormat;
 use super::WirelensApp;
 use crate::model::export;
 use crate::model::job::Job;
+use crate::views::capture_dialog::CaptureDialog;
 use crate::views::file_browser::{FileBrowser, Purpose};
 use crate::views::flow_table::FlowTable;
 use crate::views::follow::FollowView;
@@ -94,6 +95,12 @@ impl WirelensApp {
             }
             Action::FollowStream => self.follow_selected(),
             Action::About => w.about = true,
+            Action::CaptureOptions => {
+                if self.state.capture_dialog.is_none() {
+                    self.state.capture_dialog = Some(CaptureDialog::new());
+                }
+            }
+            Action::StopCapture => self.state.stop_live(),
         }
     }
 

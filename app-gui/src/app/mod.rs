@@ -14,6 +14,7 @@ use std::sync::Arc;
 use egui::{CentralPanel, Panel, Ui, ViewportCommand};
 
 use crate::model::job::Job;
+use crate::model::live::LiveRun;
 use crate::state::AppState;
 use crate::views::menu_bar::{self, Action};
 use crate::views::stats::{ConvTab, TableCache};
@@ -88,7 +89,14 @@ impl WirelensApp {
             .is_some_and(|c| c.selected.is_some());
         let action = Panel::top("menu_bar")
             .show(ui, |ui| {
-                let action = menu_bar::show(ui, &self.state.recent, has_capture, has_selection);
+                let capturing = self.state.live.as_ref().is_some_and(LiveRun::is_running);
+                let action = menu_bar::show(
+                    ui,
+                    &self.state.recent,
+                    has_capture,
+                    has_selection,
+                    capturing,
+                );
                 if let Some(capture) = &mut self.state.capture {
                     filter_bar::show(ui, &mut self.state.filter_input, capture);
                 }

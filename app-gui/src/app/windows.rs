@@ -2,12 +2,14 @@
 //! stream, the file browser, About.
 
 use super::WirelensApp;
+use crate::views::capture_dialog::DialogAction;
 use crate::views::file_browser::{self, Outcome};
 use crate::views::{flow_table, follow, stats, tcp_graph, timeline};
 
 impl WirelensApp {
     pub(super) fn windows(&mut self, ctx: &egui::Context) {
         self.browser(ctx);
+        self.capture_dialog(ctx);
         let state = &mut self.state;
         let w = &mut state.windows;
         if let Some(capture) = &state.capture {
@@ -89,6 +91,41 @@ impl WirelensApp {
         if let (Some(n), Some(c)) = (jump, &mut state.capture) {
             c.select(n);
             self.scroll_to_selected = true;
+        }
+    }
+
+    /// Capture › Start: the dialog, and starting or stopping what it asks.
+    fn capture_dialog(&mut self, ctx: &egui::Context) {
+        let state = &mut self.state;
+        let Some(dialog) = &mut state.capture_dialog else {
+            return;
+        };
+        let mut open = true;
+        let live = &mut state.live;
+        let asked = egui::Window::new("Capture")
+            .open(&mut open)
+            .default_size([560.0, 360.0])
+            .show(ctx, |ui| dialog.show(ui, live.as_mut()))
+            .and_then(|r| r.inner)
+            .flatten();
+        if !open {
+            state.capture_dialog = None;
+        }
+        match asked {
+            Some(DialogAction::Start(request)) => {
+                let started = state.start_live(&request);
+                if let Some(dialog) = &mut state.capture_dialog {
+                    dialog.error = started.err();
+                }
+                if state.live.is_some() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!(
+                        "Capturing on {} - wirelens",
+                        request.interfaces.join(", ")
+                    )));
+                }
+            }
+            Some(DialogAction::Stop) => state.stop_live(),
+            None => {}
         }
     }
 

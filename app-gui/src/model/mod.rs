@@ -14,6 +14,7 @@ pub mod detail;
 pub mod dissection;
 pub mod export;
 pub mod job;
+pub mod live;
 pub mod sort;
 
 use std::collections::HashMap;
@@ -30,6 +31,18 @@ use detail::{Detail, Selected};
 use dissection::{Dissection, Reply, RowSummary, CHUNK};
 use job::{Job, Notify};
 use sort::SortOrder;
+
+/// The session configuration for the window: the session's lean retention,
+/// with the user's preferences.
+fn session_config(prefs: Prefs) -> Config {
+    Config {
+        prefs: Prefs {
+            retention: Config::default().prefs.retention,
+            ..prefs
+        },
+        ..Config::default()
+    }
+}
 
 /// Rows kept in the cache before the ones far from the screen go.
 const ROW_CACHE: usize = 64 * 1024;
@@ -76,17 +89,22 @@ pub struct Capture {
 impl Capture {
     /// Opens `path` and starts loading it.
     pub fn open(path: &Path, prefs: Prefs, notify: Notify) -> Result<Capture, String> {
-        let config = Config {
-            prefs: Prefs {
-                retention: Config::default().prefs.retention,
-                ..prefs
-            },
-            ..Config::default()
-        };
-        let session = Arc::new(Session::open(path, config).map_err(|e| e.to_string())?);
+        let session = Session::open(path, session_config(prefs)).map_err(|e| e.to_string())?;
+        Ok(Capture::start(path, session, notify))
+    }
+
+    /// Opens the file a live capture is writing and follows it as it grows,
+    /// until [`Session::stop_following`].
+    pub fn follow(path: &Path, prefs: Prefs, notify: Notify) -> Result<Capture, String> {
+        let session = Session::follow(path, session_config(prefs)).map_err(|e| e.to_string())?;
+        Ok(Capture::start(path, session, notify))
+    }
+
+    fn start(path: &Path, session: Session, notify: Notify) -> Capture {
+        let session = Arc::new(session);
         spawn_progress_ticker(&session, notify.clone());
         let dissection = Dissection::start(Arc::clone(&session), notify.clone());
-        Ok(Capture {
+        Capture {
             path: path.to_path_buf(),
             session,
             dissection,
@@ -106,7 +124,7 @@ impl Capture {
             reveal: false,
             message: None,
             rerun_after_load: false,
-        })
+        }
     }
 
     pub fn progress(&self) -> Progress {

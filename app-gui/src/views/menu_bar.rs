@@ -1,4 +1,4 @@
-//! The menu bar: File, View, Statistics, Help. Menus only say what the user
+//! The menu bar: File, View, Capture, Statistics, Help. Menus only say what the user
 //! asked for ([`Action`]); the app carries it out.
 
 use std::path::PathBuf;
@@ -25,6 +25,8 @@ pub enum Action {
     TcpGraph,
     Timeline,
     FollowStream,
+    CaptureOptions,
+    StopCapture,
     About,
 }
 
@@ -57,6 +59,7 @@ pub fn show(
     recent: &[PathBuf],
     has_capture: bool,
     has_selection: bool,
+    capturing: bool,
 ) -> Option<Action> {
     let mut action = None;
     egui::MenuBar::new().ui(ui, |ui| {
@@ -130,6 +133,10 @@ pub fn show(
                 Action::ClearFieldSelection,
                 &mut action,
             );
+        });
+        ui.menu_button("Capture", |ui| {
+            item(ui, "Start…", true, Action::CaptureOptions, &mut action);
+            item(ui, "Stop", capturing, Action::StopCapture, &mut action);
         });
         ui.menu_button("Statistics", |ui| {
             item(

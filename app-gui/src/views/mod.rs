@@ -1,6 +1,7 @@
 //! Drawing: one module per part of the window. Each reads the state it is
 //! given and turns user input into changes of it.
 
+pub mod capture_dialog;
 pub mod detail_tree;
 pub mod file_browser;
 pub mod filter_bar;

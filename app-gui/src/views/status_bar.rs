@@ -20,11 +20,22 @@ pub fn show(ui: &mut Ui, state: &AppState) {
             ui.label("No capture open");
             return;
         };
+        if let Some(live) = &state.live {
+            ui.label(RichText::new(live.describe(state.live_rate)).strong());
+            if let Some(e) = &live.error {
+                ui.label(RichText::new(one_line(e)).color(ui.visuals().error_fg_color));
+            }
+            ui.separator();
+        }
         let progress = capture.progress();
         let text = status_text(capture, &progress);
         match &progress.state {
             LoadState::Damaged(_) => {
                 ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+            }
+            // A live capture's file grows: there is no share of it to show.
+            LoadState::Loading if capture.session.is_following() => {
+                ui.label(text);
             }
             LoadState::Loading => {
                 ui.label(text);
