@@ -222,6 +222,18 @@ fn xdotool(display: &str, args: &[&str]) {
     assert!(ok, "xdotool {args:?} failed");
 }
 
+/// Removes the program's log and settings folder at the end.
+struct Scratch;
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let base = std::env::temp_dir().join(format!("wirelens-gui-e2e-{}", std::process::id()));
+        // Best effort: leftovers in the temporary folder are harmless.
+        let _ = std::fs::remove_dir_all(&base);
+        let _ = std::fs::remove_file(base.with_extension("log"));
+    }
+}
+
 /// The filter field's area: width x height + left + top.
 const FILTER_FIELD: &str = "600x16+60+28";
 
@@ -255,6 +267,7 @@ fn the_real_window_under_xvfb() {
     ] {
         require(tool, package);
     }
+    let _scratch = Scratch;
     let mut screen = Screen::start();
     let dir = images_dir();
     std::fs::create_dir_all(&dir).expect("docs/images is writable");
