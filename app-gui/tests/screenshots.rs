@@ -1,7 +1,9 @@
 //! End to end: the real `wirelens-gui` binary in a virtual X server (Xvfb,
 //! Mesa's software OpenGL), driven by its command line and xdotool,
-//! photographed with ImageMagick's `import`. The pictures go to
-//! docs/images/, where the README shows them.
+//! photographed with ImageMagick's `import`. The pictures go to cargo's
+//! test scratch directory (target/tmp/screenshots); with
+//! `WIRELENS_UPDATE_SCREENSHOTS=1` they replace the ones in docs/images/,
+//! which the README shows (so a test run never changes the repository).
 //!
 //! Needs `Xvfb`, `xdotool` and `import`/`identify` (Debian: xvfb, xdotool,
 //! imagemagick, libgl1-mesa-dri); `.ci/run` installs them. Without them the
@@ -85,7 +87,11 @@ impl Screen {
 }
 
 fn images_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/images"))
+    if std::env::var_os("WIRELENS_UPDATE_SCREENSHOTS").is_some() {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/images"))
+    } else {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    }
 }
 
 fn corpus(relative: &str) -> PathBuf {
@@ -293,7 +299,7 @@ fn the_real_window_under_xvfb() {
     let _scratch = Scratch;
     let mut screen = Screen::start();
     let dir = images_dir();
-    std::fs::create_dir_all(&dir).expect("docs/images is writable");
+    std::fs::create_dir_all(&dir).expect("the screenshot directory is writable");
 
     // The main window: the list, packet 4's tree and bytes, and a filter
     // typed into the filter bar.
