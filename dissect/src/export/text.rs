@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::frame::FrameMeta;
-use crate::model::{render_display, render_value, Packet, Severity, Value};
+use crate::model::{render_value, Packet, Severity, Value};
 
 /// The default one-line summary: `1 0.000000000 10.0.0.1 → 10.0.0.2 TCP 78 80 → 443 [SYN] …`.
 pub fn summary_line(
@@ -29,7 +29,6 @@ pub fn summary_line(
 
 /// The full detail tree, as `tshark -V` prints it.
 pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
-    let mut value = String::new();
     for (i, layer) in pkt.layers.iter().enumerate() {
         if layer.title.is_empty() {
             out.push_str(layer.proto.label);
@@ -37,22 +36,14 @@ pub fn tree(out: &mut String, pkt: &Packet, data: &[u8]) {
             out.push_str(&layer.title);
         }
         out.push('\n');
-        for f in pkt.layer_fields(i as u8) {
+        for (index, f) in pkt.shown_layer_fields(i as u8) {
             for _ in 0..=f.depth {
                 out.push_str("    ");
             }
-            value.clear();
-            if let Value::Text(t) = &f.value {
-                out.push_str(t);
-            } else if matches!(f.value, Value::None) {
-                out.push_str(f.def.label);
-            } else {
-                render_display(&mut value, f.def, &f.value, f.span, pkt.node_data(f, data));
-                let _ = write!(out, "{}: {}", f.def.label, value);
-            }
+            pkt.node_text(out, index, data);
             out.push('\n');
         }
-        for e in pkt.experts.iter().filter(|e| e.layer as usize == i) {
+        for e in pkt.unplaced_experts(i as u8) {
             let _ = writeln!(
                 out,
                 "    [Expert Info ({}/{}): {}]",

@@ -65,6 +65,30 @@ pub enum Base {
 /// A named value of an integer field (`ip.proto` 6 is "TCP").
 pub type ValueNames = fn(u64) -> Option<&'static str>;
 
+/// How a field appears in the detail tree (`tshark -V`, the front ends' panes).
+/// JSON export and display filters see every field the same way.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Shown {
+    /// `Label: value`.
+    #[default]
+    Labelled,
+    /// `[Label: value]`: computed, not read from the bytes (Wireshark's
+    /// generated items, such as `http.request.full_uri`).
+    Generated,
+    /// Not in the tree at all, nor anything under it (Wireshark's hidden
+    /// items, such as `http.request.line`): only in JSON and filters.
+    Hidden,
+    /// Text a function writes from the value, brackets included if it is
+    /// generated (`[HTTP request 1/1]`), for items Wireshark words its own way.
+    Format(TreeFormat),
+    /// The text of the bytes the field covers, line ends written as `\r\n`
+    /// (an HTTP header line: `User-Agent: Wget/1.14\r\n`).
+    Line,
+}
+
+/// Writes a field's tree line from its value (see [`Shown::Format`]).
+pub type TreeFormat = fn(&mut String, &FieldDef, &Value);
+
 /// One entry of the field registry: a display-filter name with its type and label.
 #[derive(Debug)]
 pub struct FieldDef {
@@ -75,6 +99,7 @@ pub struct FieldDef {
     pub kind: FieldKind,
     pub base: Base,
     pub names: Option<ValueNames>,
+    pub shown: Shown,
 }
 
 /// Two definitions are the same field when they have the same filter name.
@@ -92,17 +117,20 @@ impl FieldDef {
 }
 
 /// Declares field definitions as statics plus a `FIELDS` list for the registry.
+/// A leading `#[generated]`, `#[hidden]`, `#[line]` or `#[format = path]`
+/// says how the field appears in the tree (see [`Shown`]).
 ///
 /// ```ignore
 /// declare_fields! {
 ///     SRC = "ip.src", "Source Address", Ipv4;
 ///     ID = "ip.id", "Identification", U16, Hex(4);
 ///     PROTO = "ip.proto", "Protocol", U8, Dec, names::ip_proto;
+///     #[generated] STREAM = "tcp.stream", "Stream index", U32;
 /// }
 /// ```
 #[macro_export]
 macro_rules! declare_fields {
-    ($($id:ident = $name:literal, $label:literal, $kind:ident $(, $base:ident $(($digits:literal))? $(, $names:path)?)? ;)*) => {
+    ($($(#[$shown:ident $(= $format:path)?])? $id:ident = $name:literal, $label:literal, $kind:ident $(, $base:ident $(($digits:literal))? $(, $names:path)?)? ;)*) => {
         $(
             pub static $id: $crate::model::FieldDef = $crate::model::FieldDef {
                 name: $name,
@@ -110,6 +138,7 @@ macro_rules! declare_fields {
                 kind: $crate::model::FieldKind::$kind,
                 base: $crate::declare_fields!(@base $($base $(($digits))?)?),
                 names: $crate::declare_fields!(@names $($($names)?)?),
+                shown: $crate::declare_fields!(@shown $($shown $($format)?)?),
             };
         )*
         /// Every field this module emits, for the registry.
@@ -120,6 +149,11 @@ macro_rules! declare_fields {
     (@base Hex($d:literal)) => { $crate::model::Base::Hex($d) };
     (@names) => { None };
     (@names $p:path) => { Some($p) };
+    (@shown) => { $crate::model::Shown::Labelled };
+    (@shown generated) => { $crate::model::Shown::Generated };
+    (@shown hidden) => { $crate::model::Shown::Hidden };
+    (@shown line) => { $crate::model::Shown::Line };
+    (@shown format $f:path) => { $crate::model::Shown::Format($f) };
 }
 
 /// A byte range within a data source (the frame, or a reassembled buffer).
@@ -242,6 +276,42 @@ pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span,
         }
         Value::RelTime(d) => {
             let _ = write!(out, "{d}");
+        }
+    }
+}
+
+/// A field's line in the detail tree, as `tshark -V` prints it; `data` is
+/// the data source its span refers to. Nothing for a hidden field.
+pub fn render_tree_text(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
+    match (def.shown, value) {
+        (Shown::Hidden, _) => {}
+        (Shown::Line, _) => push_line_text(out, span.slice(data)),
+        (Shown::Format(format), v) => format(out, def, v),
+        (_, Value::Text(t)) => out.push_str(t),
+        (Shown::Generated, Value::None) => {
+            let _ = write!(out, "[{}]", def.label);
+        }
+        (_, Value::None) => out.push_str(def.label),
+        (Shown::Generated, v) => {
+            let _ = write!(out, "[{}: ", def.label);
+            render_display(out, def, v, span, data);
+            out.push(']');
+        }
+        (_, v) => {
+            let _ = write!(out, "{}: ", def.label);
+            render_display(out, def, v, span, data);
+        }
+    }
+}
+
+/// Bytes of a protocol line as text, with `\r` and `\n` written out as
+/// Wireshark's tree shows them.
+fn push_line_text(out: &mut String, bytes: &[u8]) {
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
         }
     }
 }

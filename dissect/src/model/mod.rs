@@ -4,9 +4,13 @@ pub mod expert;
 pub mod field;
 pub mod packet;
 pub mod time;
+mod tree;
 
 pub use expert::{Expert, Group, Severity};
-pub use field::{render_display, render_value, Base, FieldDef, FieldKind, Span, Value, ValueNames};
+pub use field::{
+    render_display, render_tree_text, render_value, Base, FieldDef, FieldKind, Shown, Span,
+    TreeFormat, Value, ValueNames,
+};
 pub use packet::{
     Address, DataSource, FieldNode, Latency, LatencyKind, Layer, NetFact, Packet, Protocol,
     SourceId, Summary, FRAME_SOURCE,

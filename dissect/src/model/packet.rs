@@ -156,7 +156,7 @@ pub struct Summary {
 
 crate::declare_fields! {
     WS_EXPERT = "_ws.expert", "Expert Info", None;
-    WS_EXPERT_MESSAGE = "_ws.expert.message", "Message", String;
+    #[hidden] WS_EXPERT_MESSAGE = "_ws.expert.message", "Message", String;
     WS_EXPERT_SEVERITY = "_ws.expert.severity", "Severity level", U32;
     WS_EXPERT_GROUP = "_ws.expert.group", "Group", U32;
 }

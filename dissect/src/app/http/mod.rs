@@ -4,7 +4,9 @@
 //! upgrade (RFC 7540 section 3.2) can hand the connection to HTTP/2.
 
 use crate::dissector::Cx;
-use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+use std::fmt::Write as _;
+
+use crate::model::{FieldDef, Group, Packet, Protocol, Severity, Shown, Span, Value};
 
 pub static HTTP: Protocol = Protocol {
     name: "http",
@@ -23,45 +25,46 @@ crate::declare_fields! {
     REQUEST_VERSION = "http.request.version", "Request Version", String;
     RESPONSE_VERSION = "http.response.version", "Response Version", String;
     RESPONSE_CODE = "http.response.code", "Status Code", U16;
-    RESPONSE_CODE_DESC = "http.response.code.desc", "Status Code Description", String;
+    #[generated] RESPONSE_CODE_DESC = "http.response.code.desc", "Status Code Description", String;
     RESPONSE_PHRASE = "http.response.phrase", "Response Phrase", String;
-    REQUEST_LINE = "http.request.line", "Request line", String;
-    RESPONSE_LINE = "http.response.line", "Response line", String;
-    HOST = "http.host", "Host", String;
-    USER_AGENT = "http.user_agent", "User-Agent", String;
-    ACCEPT = "http.accept", "Accept", String;
-    ACCEPT_ENCODING = "http.accept_encoding", "Accept Encoding", String;
-    ACCEPT_LANGUAGE = "http.accept_language", "Accept-Language", String;
-    CONNECTION = "http.connection", "Connection", String;
-    UPGRADE = "http.upgrade", "Upgrade", String;
-    HTTP2_SETTINGS = "http.http2_settings", "HTTP2-Settings", String;
-    CACHE_CONTROL = "http.cache_control", "Cache-Control", String;
-    REFERER = "http.referer", "Referer", String;
-    DATE = "http.date", "Date", String;
-    SERVER = "http.server", "Server", String;
-    LAST_MODIFIED = "http.last_modified", "Last-Modified", String;
-    CONTENT_TYPE = "http.content_type", "Content-Type", String;
-    CONTENT_ENCODING = "http.content_encoding", "Content-Encoding", String;
-    TRANSFER_ENCODING = "http.transfer_encoding", "Transfer-Encoding", String;
-    CONTENT_LENGTH_HEADER = "http.content_length_header", "Content-Length", String;
-    CONTENT_LENGTH = "http.content_length", "Content length", U64;
-    COOKIE = "http.cookie", "Cookie", String;
-    SET_COOKIE = "http.set_cookie", "Set-Cookie", String;
-    LOCATION = "http.location", "Location", String;
-    AUTHORIZATION = "http.authorization", "Authorization", String;
-    IF_MODIFIED_SINCE = "http.if_modified_since", "If-Modified-Since", String;
+    #[hidden] REQUEST_LINE = "http.request.line", "Request line", String;
+    #[hidden] RESPONSE_LINE = "http.response.line", "Response line", String;
+    #[line] HOST = "http.host", "Host", String;
+    #[line] USER_AGENT = "http.user_agent", "User-Agent", String;
+    #[line] ACCEPT = "http.accept", "Accept", String;
+    #[line] ACCEPT_ENCODING = "http.accept_encoding", "Accept Encoding", String;
+    #[line] ACCEPT_LANGUAGE = "http.accept_language", "Accept-Language", String;
+    #[line] CONNECTION = "http.connection", "Connection", String;
+    #[line] UPGRADE = "http.upgrade", "Upgrade", String;
+    #[line] HTTP2_SETTINGS = "http.http2_settings", "HTTP2-Settings", String;
+    #[line] CACHE_CONTROL = "http.cache_control", "Cache-Control", String;
+    #[line] REFERER = "http.referer", "Referer", String;
+    #[line] DATE = "http.date", "Date", String;
+    #[line] SERVER = "http.server", "Server", String;
+    #[line] LAST_MODIFIED = "http.last_modified", "Last-Modified", String;
+    #[line] CONTENT_TYPE = "http.content_type", "Content-Type", String;
+    #[line] CONTENT_ENCODING = "http.content_encoding", "Content-Encoding", String;
+    #[line] TRANSFER_ENCODING = "http.transfer_encoding", "Transfer-Encoding", String;
+    #[line] CONTENT_LENGTH_HEADER = "http.content_length_header", "Content-Length", String;
+    #[generated] CONTENT_LENGTH = "http.content_length", "Content length", U64;
+    #[line] COOKIE = "http.cookie", "Cookie", String;
+    COOKIE_PAIR = "http.cookie_pair", "Cookie pair", String;
+    #[line] SET_COOKIE = "http.set_cookie", "Set-Cookie", String;
+    #[line] LOCATION = "http.location", "Location", String;
+    #[line] AUTHORIZATION = "http.authorization", "Authorization", String;
+    #[line] IF_MODIFIED_SINCE = "http.if_modified_since", "If-Modified-Since", String;
     CRLF = "http.crlf", "CRLF", None;
-    FULL_URI = "http.request.full_uri", "Full request URI", String;
-    REQUEST = "http.request", "Request", Bool;
-    RESPONSE = "http.response", "Response", Bool;
-    REQUEST_NUMBER = "http.request_number", "Request number", U32;
-    RESPONSE_NUMBER = "http.response_number", "Response number", U32;
-    TIME = "http.time", "Time since request", RelTime;
-    REQUEST_IN = "http.request_in", "Request in frame", FrameNum;
-    RESPONSE_FOR_URI = "http.response_for.uri", "Request URI", String;
-    PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
-    PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
-    FILE_DATA = "http.file_data", "File Data", String;
+    #[generated] FULL_URI = "http.request.full_uri", "Full request URI", String;
+    #[hidden] REQUEST = "http.request", "Request", Bool;
+    #[hidden] RESPONSE = "http.response", "Response", Bool;
+    #[format = request_number_text] REQUEST_NUMBER = "http.request_number", "Request number", U32;
+    #[format = response_number_text] RESPONSE_NUMBER = "http.response_number", "Response number", U32;
+    #[generated] TIME = "http.time", "Time since request", RelTime;
+    #[generated] REQUEST_IN = "http.request_in", "Request in frame", FrameNum;
+    #[generated] RESPONSE_FOR_URI = "http.response_for.uri", "Request URI", String;
+    #[generated] PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
+    #[generated] PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
+    #[format = file_data_text] FILE_DATA = "http.file_data", "File Data", String;
     PATH_SEGMENT = "http.path_segment", "Path segment", String;
     PATH_SUB_SEGMENT = "http.path_sub_segment", "Path sub segment", String;
     CHUNKED = "http.chunked_response", "HTTP chunked response", None;
@@ -69,6 +72,41 @@ crate::declare_fields! {
     CHUNK_SIZE = "http.chunk_size", "Chunk size", U32;
     CHUNK_DATA = "http.chunk_data", "Chunk data", Bytes;
     CHUNK_BOUNDARY = "http.chunk_boundary", "Chunk boundary", Bytes;
+}
+
+/// The line of a header Wireshark has no field for: the request or response
+/// line itself, shown in the tree as the header's text.
+static UNKNOWN_REQUEST_HEADER: FieldDef = FieldDef {
+    shown: Shown::Line,
+    ..REQUEST_LINE
+};
+static UNKNOWN_RESPONSE_HEADER: FieldDef = FieldDef {
+    shown: Shown::Line,
+    ..RESPONSE_LINE
+};
+
+/// `[HTTP request 2/2]`: the request's number on its connection, of those
+/// seen so far (tshark's single pass).
+fn request_number_text(out: &mut String, _: &FieldDef, v: &Value) {
+    number_text(out, "request", v);
+}
+
+fn response_number_text(out: &mut String, _: &FieldDef, v: &Value) {
+    number_text(out, "response", v);
+}
+
+fn number_text(out: &mut String, what: &str, v: &Value) {
+    let n = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "[HTTP {what} {n}/{n}]");
+}
+
+/// `File Data: 4705 bytes`.
+fn file_data_text(out: &mut String, def: &FieldDef, v: &Value) {
+    let len = match v {
+        Value::Str(s) => s.len(),
+        _ => 0,
+    };
+    let _ = write!(out, "{}: {len} bytes", def.label);
 }
 
 /// What [`message_len`] found.
@@ -469,14 +507,18 @@ fn start_line_fields(p: &mut Packet, off: usize, start: &str, is_response: bool)
     }
 }
 
-/// One header line: its known field (with details), then the line itself.
+/// One header line: its known field (with details), then the line itself,
+/// hidden when the field shows it.
 fn header_line(p: &mut Packet, span: Span, name: &str, value: &str, is_response: bool, line: &str) {
     if !p.tree {
         return;
     }
-    if let Some(def) = header_field(name) {
+    let known = header_field(name);
+    if let Some(def) = known {
         p.add(def, span, Value::Str(value.into()));
-        if def == &CONTENT_LENGTH_HEADER {
+        if def == &COOKIE {
+            cookie_pairs(p, span, value);
+        } else if def == &CONTENT_LENGTH_HEADER {
             if let Ok(n) = value.parse::<u64>() {
                 p.subtree(|p| p.add(&CONTENT_LENGTH, span, Value::Uint(n)));
             }
@@ -495,12 +537,22 @@ fn header_line(p: &mut Packet, span: Span, name: &str, value: &str, is_response:
             });
         }
     }
-    let def = if is_response {
-        &RESPONSE_LINE
-    } else {
-        &REQUEST_LINE
+    let def = match (is_response, known.is_some()) {
+        (false, true) => &REQUEST_LINE,
+        (true, true) => &RESPONSE_LINE,
+        (false, false) => &UNKNOWN_REQUEST_HEADER,
+        (true, false) => &UNKNOWN_RESPONSE_HEADER,
     };
     p.add(def, span, Value::Str(format!("{line}\r\n").into()));
+}
+
+/// The `name=value` pairs of a Cookie header, as Wireshark lists them.
+fn cookie_pairs(p: &mut Packet, span: Span, value: &str) {
+    p.subtree(|p| {
+        for pair in value.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            p.add(&COOKIE_PAIR, span, Value::Str(pair.into()));
+        }
+    });
 }
 
 /// Request/response pairing per connection, as Wireshark numbers them.

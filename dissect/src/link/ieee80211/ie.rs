@@ -862,6 +862,7 @@ macro_rules! declare_extcap {
                 kind: FieldKind::$kind,
                 base: declare_extcap!(@b $($base($d))?),
                 names: None,
+                shown: crate::model::Shown::Labelled,
             };
         )*
         /// The extended capability bit fields, for the registry.
@@ -1087,6 +1088,7 @@ macro_rules! map_defs {
                 kind: FieldKind::U16,
                 base: crate::model::Base::Hex(4),
                 names: None,
+                shown: crate::model::Shown::Labelled,
             };
         )*
         static $arr: [&FieldDef; 8] = [$(&$id),*];
@@ -1144,6 +1146,7 @@ macro_rules! vht_cap_defs {
                 kind: FieldKind::$kind,
                 base: vht_cap_defs!(@b $($h)?),
                 names: None,
+                shown: crate::model::Shown::Labelled,
             };
         )*
         /// The VHT capability bit fields, for the registry.
