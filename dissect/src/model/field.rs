@@ -280,23 +280,16 @@ pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span,
     }
 }
 
-/// A field's line in the detail tree, as `tshark -V` prints it; `data` is
-/// the data source its span refers to. Nothing for a hidden field.
-pub fn render_tree_text(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
+/// A field's line in the detail tree, as `tshark -V` prints it, without
+/// the brackets of a generated field; `data` is the data source its span
+/// refers to. Nothing for a hidden field.
+pub fn render_tree_label(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
     match (def.shown, value) {
         (Shown::Hidden, _) => {}
         (Shown::Line, _) => push_line_text(out, span.slice(data)),
         (Shown::Format(format), v) => format(out, def, v),
         (_, Value::Text(t)) => out.push_str(t),
-        (Shown::Generated, Value::None) => {
-            let _ = write!(out, "[{}]", def.label);
-        }
         (_, Value::None) => out.push_str(def.label),
-        (Shown::Generated, v) => {
-            let _ = write!(out, "[{}: ", def.label);
-            render_display(out, def, v, span, data);
-            out.push(']');
-        }
         (_, v) => {
             let _ = write!(out, "{}: ", def.label);
             render_display(out, def, v, span, data);

@@ -2,7 +2,9 @@
 //! appear and the text of each line. JSON export and display filters see
 //! every field; the tree leaves out hidden ones and brackets generated ones.
 
-use super::field::{render_tree_text, Shown, Value};
+use std::fmt::Write as _;
+
+use super::field::{render_tree_label, Shown, Value};
 use super::packet::{FieldNode, Packet, WS_EXPERT, WS_EXPERT_GROUP, WS_EXPERT_SEVERITY};
 use super::Expert;
 
@@ -52,31 +54,48 @@ impl Packet {
         if let Some(e) = self.expert_item(i) {
             // An expert item's node reads as tshark's: the item, then its
             // message, severity and group, all generated.
-            if f.def == &WS_EXPERT {
-                out.push_str("[Expert Info (");
-                out.push_str(e.severity.name());
-                out.push('/');
-                out.push_str(e.group.name());
-                out.push_str("): ");
-                out.push_str(&e.message);
-                out.push(']');
-                return;
-            }
+            out.push('[');
+            let start = out.len();
             match f.def {
-                d if d == &WS_EXPERT_SEVERITY => write_generated(out, d.label, e.severity.name()),
-                d if d == &WS_EXPERT_GROUP => write_generated(out, d.label, e.group.name()),
-                _ => write_generated(out, "", &e.message),
+                d if d == &WS_EXPERT => {
+                    let _ = write!(
+                        out,
+                        "Expert Info ({}/{}): {}",
+                        e.severity.name(),
+                        e.group.name(),
+                        e.message
+                    );
+                    mark_truncated(out, start, 0);
+                }
+                d if d == &WS_EXPERT_SEVERITY => {
+                    let _ = write!(out, "{}: {}", d.label, e.severity.name());
+                }
+                d if d == &WS_EXPERT_GROUP => {
+                    let _ = write!(out, "{}: {}", d.label, e.group.name());
+                }
+                // The expert's own item reads as its message, cut without a mark.
+                _ => {
+                    out.push_str(&e.message);
+                    truncate_at_char(out, start + ITEM_LABEL_LENGTH - 1);
+                }
             }
+            out.push(']');
             return;
         }
+        let generated = matches!(f.def.shown, Shown::Generated);
+        if generated {
+            out.push('[');
+        }
         let start = out.len();
-        render_tree_text(out, f.def, &f.value, f.span, self.node_data(f, frame));
+        render_tree_label(out, f.def, &f.value, f.span, self.node_data(f, frame));
         let name_end = match (f.def.shown, &f.value) {
             (_, Value::None | Value::Text(_)) | (Shown::Line | Shown::Format(_), _) => 0,
-            (Shown::Generated, _) => 1 + f.def.label.len(),
             _ => f.def.label.len(),
         };
         mark_truncated(out, start, name_end);
+        if generated {
+            out.push(']');
+        }
     }
 
     /// The expert item field `i` stands for: the `_ws.expert` node or its
@@ -105,7 +124,14 @@ fn mark_truncated(out: &mut String, start: usize, name_end: usize) {
     }
     let at = start + name_end;
     out.insert_str(at, TRUNCATED);
-    let mut end = start + ITEM_LABEL_LENGTH - 2;
+    truncate_at_char(out, start + ITEM_LABEL_LENGTH - 2);
+}
+
+/// Cuts `out` to at most `end` bytes, at a character boundary.
+fn truncate_at_char(out: &mut String, mut end: usize) {
+    if end >= out.len() {
+        return;
+    }
     while !out.is_char_boundary(end) {
         end -= 1;
     }
@@ -115,13 +141,3 @@ fn mark_truncated(out: &mut String, start: usize, name_end: usize) {
 /// Wireshark's buffer for one tree line, its terminating NUL included.
 const ITEM_LABEL_LENGTH: usize = 240;
 const TRUNCATED: &str = " [truncated]";
-
-fn write_generated(out: &mut String, label: &str, value: &str) {
-    out.push('[');
-    if !label.is_empty() {
-        out.push_str(label);
-        out.push_str(": ");
-    }
-    out.push_str(value);
-    out.push(']');
-}

@@ -22,6 +22,9 @@ crate::declare_fields! {
     CHAT = "http.chat", "Chat", None;
     REQUEST_METHOD = "http.request.method", "Request Method", String;
     REQUEST_URI = "http.request.uri", "Request URI", String;
+    URI_PATH = "http.request.uri.path", "Request URI Path", String;
+    URI_QUERY = "http.request.uri.query", "Request URI Query", String;
+    URI_QUERY_PARAMETER = "http.request.uri.query.parameter", "Request URI Query Parameter", String;
     REQUEST_VERSION = "http.request.version", "Request Version", String;
     RESPONSE_VERSION = "http.response.version", "Response Version", String;
     RESPONSE_CODE = "http.response.code", "Status Code", U16;
@@ -503,8 +506,40 @@ fn start_line_fields(p: &mut Packet, off: usize, start: &str, is_response: bool)
     } else {
         p.add(&REQUEST_METHOD, sa, Value::Str(a.into()));
         p.add(&REQUEST_URI, sb, Value::Str(b.into()));
+        uri_parts(p, sb.start as usize, b);
         p.add(&REQUEST_VERSION, sc, Value::Str(c.into()));
     }
+}
+
+/// The path and query of a request URI with a query, and the query's parameters.
+fn uri_parts(p: &mut Packet, off: usize, uri: &str) {
+    let Some((path, query)) = uri.split_once('?') else {
+        return;
+    };
+    p.subtree(|p| {
+        p.add(
+            &URI_PATH,
+            Span::new(off, path.len()),
+            Value::Str(path.into()),
+        );
+        let query_off = off + path.len() + 1;
+        p.add(
+            &URI_QUERY,
+            Span::new(query_off, query.len()),
+            Value::Str(query.into()),
+        );
+        p.subtree(|p| {
+            let mut at = query_off;
+            for param in query.split('&') {
+                p.add(
+                    &URI_QUERY_PARAMETER,
+                    Span::new(at, param.len()),
+                    Value::Str(param.into()),
+                );
+                at += param.len() + 1;
+            }
+        });
+    });
 }
 
 /// One header line: its known field (with details), then the line itself,
