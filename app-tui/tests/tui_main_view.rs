@@ -9,6 +9,7 @@ use ratatui::style::Color;
 use wirelens::cli::{Format, OpenArgs, PrintArgs, SaveFormatArg};
 use wirelens::tui::app::{Overlay, Pane};
 use wirelens::tui::open_session;
+use wirelens::tui::views::detail::LineKind;
 use wirelens::tui::views::help::KEYS;
 use wirelens_capture::session::Config;
 use wirelens_capture::CaptureFile;
@@ -256,26 +257,35 @@ fn expert_items_show_in_the_tree() {
             .expect("experts")
     };
     ui.key(KeyCode::Tab);
-    // The last layer, opened: its expert items end the tree.
-    ui.key(KeyCode::Char('E'));
-    ui.key(KeyCode::Char('G'));
-    ui.key(KeyCode::Right);
-    ui.key(KeyCode::Char('G'));
-    let last = ui.app.detail.selected().cloned().expect("a line");
-    assert!(last.text.starts_with("[Expert Info ("), "{}", last.text);
+    // Expanded, the tree shows each expert item where it was raised.
+    ui.key(KeyCode::Char('e'));
+    let header = format!("[Expert Info ({}/", worst.name());
+    let visible = ui.app.detail.visible();
+    let at = visible
+        .iter()
+        .position(|&i| ui.app.detail.lines[i].text.starts_with(&header))
+        .unwrap_or_else(|| {
+            let texts: Vec<&str> = visible
+                .iter()
+                .map(|&i| ui.app.detail.lines[i].text.as_str())
+                .collect();
+            panic!("no {header} line in the tree: {texts:#?}")
+        });
+    let line = ui.app.detail.lines[visible[at]].clone();
+    assert!(matches!(line.kind, LineKind::Expert(_)), "{}", line.text);
+    // Scrolled into view, the cursor one line above it so its colour shows.
+    ui.app.detail.cursor = at;
+    ui.app.detail.scroll_to_cursor();
     ui.key(KeyCode::Up);
-    let (x, y) = ui.find(&last.text).expect("shown");
-    let colour = if last.text.contains("(Error/") {
-        Color::Red
-    } else if last.text.contains("(Warning/") {
-        Color::Yellow
-    } else {
-        Color::Cyan
+    let (x, y) = ui.find(&line.text).expect("shown");
+    let colour = match worst.name() {
+        "Error" => Color::Red,
+        "Warning" => Color::Yellow,
+        _ => Color::Cyan,
     };
-    assert_eq!(ui.cell(x + 1, y).fg, colour, "{}", last.text);
+    assert_eq!(ui.cell(x + 1, y).fg, colour, "{}", line.text);
     assert!(
-        ui.text()
-            .contains(&format!("[Expert Info ({}/", worst.name())),
+        ui.text().contains(&header),
         "the worst item shows: {}",
         ui.text()
     );

@@ -63,12 +63,13 @@ impl Detail {
     pub fn item_at(&self, source: SourceId, offset: usize) -> Option<Selected> {
         let holds =
             |s: SourceId, span: Span| s == source && span.len > 0 && span.range().contains(&offset);
+        let shown = self.packet.shown_mask();
         let field = self
             .packet
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| holds(f.source, f.span))
+            .filter(|(i, f)| shown[*i] && holds(f.source, f.span))
             .min_by_key(|(i, f)| (f.span.len, std::cmp::Reverse(f.depth), *i))
             .map(|(i, _)| Selected::Field(i));
         field.or_else(|| {
@@ -129,26 +130,9 @@ impl Detail {
 
     /// A field's tree line, as `tshark -V` prints it.
     pub fn field_text(&self, i: usize) -> String {
-        let Some(f) = self.packet.fields.get(i) else {
-            return String::new();
-        };
-        match &f.value {
-            Value::Text(t) => t.to_string(),
-            Value::None => f.def.label.to_owned(),
-            value => {
-                let mut shown = String::new();
-                render_display(
-                    &mut shown,
-                    f.def,
-                    value,
-                    f.span,
-                    self.packet.node_data(f, &self.frame),
-                );
-                let mut out = String::new();
-                let _ = write!(out, "{}: {}", f.def.label, shown);
-                out
-            }
-        }
+        let mut out = String::new();
+        self.packet.node_text(&mut out, i, &self.frame);
+        out
     }
 
     /// The first value of field `name` as a number (`tcp.stream`).

@@ -36,8 +36,10 @@ pub fn show(ui: &mut Ui, capture: &mut Capture) {
                     .id_salt(("layer", detail.number, layer))
                     .open(open.filter(|o| *o));
                 let response = header.show(ui, |ui| {
-                    let fields: Vec<usize> = (0..detail.packet.fields.len())
-                        .filter(|&i| detail.packet.fields[i].layer as usize == layer)
+                    let fields: Vec<usize> = detail
+                        .packet
+                        .shown_layer_fields(layer as u8)
+                        .map(|(i, _)| i)
                         .collect();
                     fields_ui(
                         ui,
@@ -48,12 +50,7 @@ pub fn show(ui: &mut Ui, capture: &mut Capture) {
                         open_path.as_ref(),
                         &mut clicked,
                     );
-                    for e in detail
-                        .packet
-                        .experts
-                        .iter()
-                        .filter(|e| e.layer as usize == layer)
-                    {
+                    for e in detail.packet.unplaced_experts(layer as u8) {
                         ui.label(format!(
                             "[Expert Info ({}/{}): {}]",
                             e.severity.name(),

@@ -98,6 +98,13 @@ impl Packet {
         }
     }
 
+    /// The expert item whose `_ws.expert` node is field `i`, if it is one:
+    /// what a front end colours by severity.
+    pub fn expert_node(&self, i: usize) -> Option<&Expert> {
+        let f = self.fields.get(i)?;
+        (f.def == &WS_EXPERT).then(|| self.expert_item(i)).flatten()
+    }
+
     /// The expert item field `i` stands for: the `_ws.expert` node or its
     /// expert name, severity or group (its message is hidden).
     fn expert_item(&self, i: usize) -> Option<&Expert> {

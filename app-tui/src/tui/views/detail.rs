@@ -4,7 +4,6 @@
 //! the next packet keeps the same subtrees open, as in Wireshark.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -12,7 +11,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span as TextSpan};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
-use wirelens_dissect::model::{render_display, Severity, SourceId, Span, Value};
+use wirelens_dissect::model::{Severity, SourceId, Span};
 
 use crate::tui::theme;
 use crate::tui::worker::DetailPacket;
@@ -43,7 +42,6 @@ pub struct TreeLine {
 pub fn tree_lines(d: &DetailPacket) -> Vec<TreeLine> {
     let pkt = &d.packet;
     let mut lines = Vec::with_capacity(pkt.fields.len() + pkt.layers.len());
-    let mut value = String::new();
     for (i, layer) in pkt.layers.iter().enumerate() {
         let text = if layer.title.is_empty() {
             layer.proto.label.to_string()
@@ -59,18 +57,9 @@ pub fn tree_lines(d: &DetailPacket) -> Vec<TreeLine> {
             has_children: false,
             kind: LineKind::Layer,
         });
-        for f in pkt.layer_fields(i as u8) {
-            let text = match &f.value {
-                Value::Text(t) => t.to_string(),
-                Value::None => f.def.label.to_string(),
-                v => {
-                    value.clear();
-                    render_display(&mut value, f.def, v, f.span, pkt.node_data(f, &d.data));
-                    let mut t = String::with_capacity(f.def.label.len() + 2 + value.len());
-                    let _ = write!(t, "{}: {}", f.def.label, value);
-                    t
-                }
-            };
+        for (index, f) in pkt.shown_layer_fields(i as u8) {
+            let mut text = String::new();
+            pkt.node_text(&mut text, index, &d.data);
             lines.push(TreeLine {
                 depth: usize::from(f.depth) + 1,
                 text,
@@ -78,10 +67,12 @@ pub fn tree_lines(d: &DetailPacket) -> Vec<TreeLine> {
                 source: f.source,
                 key: format!("{}/{}", layer.proto.name, f.def.name),
                 has_children: false,
-                kind: LineKind::Field,
+                kind: pkt.expert_node(index).map_or(LineKind::Field, |e| {
+                    LineKind::Expert(severity_rank(e.severity))
+                }),
             });
         }
-        for e in pkt.experts.iter().filter(|e| e.layer as usize == i) {
+        for e in pkt.unplaced_experts(i as u8) {
             lines.push(TreeLine {
                 depth: 1,
                 text: format!(
