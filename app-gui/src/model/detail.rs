@@ -1,10 +1,8 @@
 //! The selected packet, dissected with its tree, and what part of it is
 //! selected: the link between the detail tree and the hex view.
 
-use std::fmt::Write as _;
-
 use wirelens_dissect::model::packet::{SourceId, FRAME_SOURCE};
-use wirelens_dissect::model::{render_display, Span, Value};
+use wirelens_dissect::model::Span;
 use wirelens_dissect::Packet;
 
 /// A packet with its full tree and its bytes.
