@@ -13,6 +13,7 @@ use wirelens_tests::{corpus_dir, wirelens_print};
 const CAPTURES: &[(&str, &str)] = &[
     ("mixed/http_get.pcap", "http_get.txt"),
     ("mixed/wikipedia_dns_http.pcap", "wikipedia_dns_http.txt"),
+    ("link/null_ipv6_http.pcap", "null_ipv6_http.txt"),
     ("link/sll2_http.pcap", "sll2_http.txt"),
     ("link/vlan_qinqinq_http.pcap", "vlan_qinqinq_http.txt"),
     (

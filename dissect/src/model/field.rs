@@ -309,6 +309,20 @@ fn push_line_text(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// How many bytes the tree shows of a byte string before an ellipsis, as Wireshark does.
+const TREE_BYTES_SHOWN: usize = 36;
+
+/// Bytes as the tree shows them: plain hex, cut after [`TREE_BYTES_SHOWN`]
+/// bytes with `…` (JSON and `-T fields` write them whole, colon-separated).
+fn write_tree_bytes(out: &mut String, bytes: &[u8]) {
+    for b in bytes.iter().take(TREE_BYTES_SHOWN) {
+        let _ = write!(out, "{b:02x}");
+    }
+    if bytes.len() > TREE_BYTES_SHOWN {
+        out.push('…');
+    }
+}
+
 /// Renders a value for the human detail tree: numbers with their names, e.g. `TCP (6)`.
 pub fn render_display(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
     if let (Some(names), Some(v)) = (def.names, value.as_u64()) {
@@ -328,6 +342,8 @@ pub fn render_display(out: &mut String, def: &FieldDef, value: &Value, span: Spa
         Value::RelTime(d) => {
             let _ = write!(out, "{d} seconds");
         }
+        Value::SpanBytes => write_tree_bytes(out, span.slice(data)),
+        Value::Bytes(b) => write_tree_bytes(out, b),
         _ => render_value(out, def, value, span, data),
     }
 }

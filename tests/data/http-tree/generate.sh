@@ -10,6 +10,7 @@ out=tests/data/http-tree
 for cap in \
     mixed/http_get.pcap \
     mixed/wikipedia_dns_http.pcap \
+    link/null_ipv6_http.pcap \
     link/sll2_http.pcap \
     link/vlan_qinqinq_http.pcap \
     tcp/tcp_handshake_reorder.pcap \

@@ -72,7 +72,7 @@ crate::declare_fields! {
     PATH_SUB_SEGMENT = "http.path_sub_segment", "Path sub segment", String;
     CHUNKED = "http.chunked_response", "HTTP chunked response", None;
     CHUNK = "http.chunk", "Data chunk", None;
-    CHUNK_SIZE = "http.chunk_size", "Chunk size", U32;
+    #[format = chunk_size_text] CHUNK_SIZE = "http.chunk_size", "Chunk size", U32;
     CHUNK_DATA = "http.chunk_data", "Chunk data", Bytes;
     CHUNK_BOUNDARY = "http.chunk_boundary", "Chunk boundary", Bytes;
 }
@@ -101,6 +101,13 @@ fn response_number_text(out: &mut String, _: &FieldDef, v: &Value) {
 fn number_text(out: &mut String, what: &str, v: &Value) {
     let n = v.as_u64().unwrap_or(0);
     let _ = write!(out, "[HTTP {what} {n}/{n}]");
+}
+
+/// `Chunk size: 512 octets`.
+fn chunk_size_text(out: &mut String, def: &FieldDef, v: &Value) {
+    let n = v.as_u64().unwrap_or(0);
+    let unit = if n == 1 { "octet" } else { "octets" };
+    let _ = write!(out, "{}: {n} {unit}", def.label);
 }
 
 /// `File Data: 4705 bytes`.
