@@ -9,11 +9,15 @@
 
 #![cfg(feature = "live")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use common::tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wirelens");
 /// The client side, in namespace A on interface `va`.
@@ -774,64 +778,20 @@ fn the_terminal_ui_shows_a_live_capture() {
     let net = Net::new();
     let out = TempPath::new("tui-live.pcapng");
     let errors = TempPath::new("tui-live.stderr");
-    let session = format!("wirelens-live-{}", std::process::id());
-    let command = format!(
-        "ip netns exec {} {BIN} -i va -f icmp -c 6 -w {} 2>{}; echo \"[exit $?]\"; sleep 600",
-        net.a,
-        out.arg(),
-        errors.arg()
+    let t = Tmux::start(
+        "live",
+        &format!(
+            "ip netns exec {} {BIN} -i va -f icmp -c 6 -w {} 2>{}",
+            net.a,
+            out.arg(),
+            errors.arg()
+        ),
     );
-    let tmux = |args: &[&str]| -> Output {
-        match Command::new("tmux").args(args).output() {
-            Ok(o) => o,
-            Err(e) => panic!("install tmux (apt-get install tmux): cannot run it: {e}"),
-        }
-    };
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "160",
-        "-y",
-        "48",
-        "sh",
-        "-c",
-        &command,
-    ]);
-    assert!(started.status.success(), "tmux new-session failed");
-    struct Kill<'a>(&'a str);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux")
-                .args(["kill-session", "-t", self.0])
-                .output();
-        }
-    }
-    let _kill = Kill(&session);
-    let screen = || {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
-    };
-    let wait_for = |what: &str, check: &dyn Fn(&str) -> bool| -> String {
-        let start = Instant::now();
-        loop {
-            let s = screen();
-            if check(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "the screen never showed {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    wait_for("the live status", &|s| {
+    t.wait_for("the live status", |s| {
         s.contains("● Live on va: 0 captured")
     });
     net.ping();
-    let shown = wait_for("the stopped capture with six packets", &|s| {
+    let shown = t.wait_for("the stopped capture with six packets", |s| {
         s.contains("Capture on va stopped: 6 captured, dropped 0 kernel · 0 interface · 0 queue")
             && s.contains("6 shown / 6")
     });
@@ -844,8 +804,8 @@ fn the_terminal_ui_shows_a_live_capture() {
         .filter(|l| l.contains("ICMP") && l.contains("Echo (ping) reply"))
         .count();
     assert_eq!((requests, replies), (3, 3), "rows on screen:\n{shown}");
-    tmux(&["send-keys", "-t", &session, "q"]);
-    wait_for("the exit status", &|s| s.contains("[exit 0]"));
+    t.send(&["q"]);
+    t.wait_for("the exit status", |s| s.contains("[exit 0]"));
     let said = std::fs::read_to_string(&errors.0).expect("stderr file");
     assert!(
         said.contains(&format!("6 packets captured to {}", out.arg())),

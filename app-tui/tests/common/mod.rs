@@ -2,6 +2,8 @@
 //! into ratatui's `TestBackend`.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
