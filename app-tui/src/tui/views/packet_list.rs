@@ -178,6 +178,10 @@ impl PacketList {
         }
         self.selected = self.selected.min(len.saturating_sub(1));
         self.scroll_to_selection();
+        // No blank lines under the last row while rows above are hidden:
+        // the window may have been placed before the screen's height was
+        // known, or before the rows above it arrived.
+        self.offset = self.offset.min(len.saturating_sub(self.height.max(1)));
     }
 
     /// The row at screen position `y` (the mouse), if it holds a packet.
@@ -326,5 +330,22 @@ mod tests {
         assert_eq!(list.selected_number(100), Some(9));
         assert_eq!(list.offset, 1);
         assert_eq!(list.visible_numbers(100), vec![7, 9]);
+    }
+
+    #[test]
+    fn following_the_tail_fills_the_screen_once_its_height_is_known() {
+        let mut list = PacketList {
+            follow_tail: true,
+            ..PacketList::default()
+        };
+        // Rows arrive before the first draw has measured the screen.
+        list.update(14);
+        assert_eq!((list.selected, list.offset), (13, 13));
+        list.height = 20;
+        list.update(14);
+        assert_eq!((list.selected, list.offset), (13, 0));
+        assert_eq!(list.visible_numbers(14), (1..=14).collect::<Vec<_>>());
+        list.update(30);
+        assert_eq!((list.selected, list.offset), (29, 10));
     }
 }
