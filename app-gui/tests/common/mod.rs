@@ -133,12 +133,13 @@ pub fn status_text(harness: &Harness<'_, WirelensApp>) -> String {
         .expect("the status bar has a label")
 }
 
-/// Clicks a menu, then one of its items.
+/// Clicks a menu, then one of its items, and waits for the work the item
+/// starts (a report's window shows a spinner, which repaints, until then).
 pub fn menu(harness: &mut Harness<'_, WirelensApp>, menu: &str, item: &str) {
     harness.get_by_label(menu).click();
     harness.run();
     harness.get_by_label(item).click();
-    harness.run();
+    run_until_idle(harness);
 }
 
 /// Types `text` into the display filter field and presses Enter.
