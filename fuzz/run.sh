@@ -20,9 +20,9 @@ case "$target" in
 esac
 # -s none: the crates under test forbid unsafe code, so AddressSanitizer
 # would only slow the search; -a keeps debug assertions (overflow checks).
+# libFuzzer's own output (progress, final statistics) goes to the log, so
+# several targets can run at once, one per core.
 nice -n 19 cargo +nightly fuzz run -O -a -s none "$target" "corpus/$target" -- \
   -timeout=1 -rss_limit_mb=512 -max_len="$max_len" -max_total_time="$secs" \
-  -jobs=1 -workers=1 -print_final_stats=1 >"$log.driver" 2>&1 || true
-# With -jobs libFuzzer writes the job's output to fuzz-0.log.
-if [ -f fuzz-0.log ]; then mv fuzz-0.log "$log"; fi
+  -print_final_stats=1 >"$log" 2>&1 || true
 grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|ERROR|SUMMARY|Test unit written" "$log" || true

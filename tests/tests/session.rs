@@ -486,6 +486,43 @@ fn io_matches_tshark() {
     }
 }
 
+/// A capture of five packets whose first is 281 days before the rest
+/// (icmpv6_misc: 24,251,308 s), asked for 1-second rows: tshark would print
+/// 24 million rows; the table stays within `MAX_IO_BUCKETS` on a whole
+/// multiple of the asked interval, says so, and still counts every frame.
+/// (With ten million rows allowed, this capture took over a second per
+/// input in the pipeline fuzz target.)
+#[test]
+fn io_rows_stay_bounded_over_a_capture_spanning_months() {
+    use wirelens::commands::stats::{write_stat, Stat};
+    use wirelens_capture::session::stats::{io_series, MAX_IO_BUCKETS};
+    let session = load(&corpus_dir().join("ip/icmpv6_misc.pcap"));
+    let series = io_series(&session.snapshot(), 1_000_000_000);
+    assert_eq!(series.duration_ns / 1_000_000_000, 24_251_308);
+    // 24,251,308 s over at most 99,999 steps: 243 whole seconds.
+    assert_eq!(series.interval_ns, 243_000_000_000);
+    assert_eq!(series.frames.len(), 24_251_308 / 243 + 1);
+    assert!(series.frames.len() as u64 <= MAX_IO_BUCKETS);
+    assert_eq!(series.frames.iter().sum::<u64>(), session.len());
+
+    let mut out = Vec::new();
+    write_stat(&mut out, &session, Stat::Io(1.0)).expect("write");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("| Interval:      243 secs"),
+        "{}",
+        &text[..600]
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" <> ")).collect();
+    assert_eq!(rows.len(), series.frames.len());
+    assert_eq!(rows[0], "|        0 <>      243 |      1 |   230 |");
+    assert_eq!(rows[1], "|      243 <>      486 |      0 |     0 |");
+    assert!(text.ends_with(
+        "Note: the interval was widened from 1 to 243 secs: the capture spans 24251308 secs, \
+         and a table has at most 100000 rows.\n"
+    ));
+}
+
 /// `stats expert` equals tshark's `-z expert` (stored beside this test) on
 /// captures whose expert items come from protocols wirelens dissects.
 #[test]

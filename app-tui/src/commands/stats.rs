@@ -20,7 +20,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use wirelens_capture::session::stats::{io_series, write_hierarchy, IoSeries};
+use wirelens_capture::session::stats::{io_series, write_hierarchy, IoSeries, MAX_IO_BUCKETS};
 use wirelens_capture::session::{Analysis, Config, LoadState, Session};
 use wirelens_dissect::flow::conv::{ConvRow, ConvTable};
 use wirelens_dissect::flow::{Endpoint, Retention, State};
@@ -179,15 +179,24 @@ fn show_progress(session: &Session) {
 /// Writes one statistic of a loaded session.
 pub fn write_stat(out: &mut impl Write, session: &Session, stat: Stat) -> io::Result<()> {
     match stat {
-        Stat::Io(secs) => {
-            let series = io_series(&session.snapshot(), (secs * 1e9) as u64);
+        Stat::Io(asked) => {
+            let series = io_series(&session.snapshot(), (asked * 1e9) as u64);
             // A capture far longer than the interval gets a wider one (bounded buckets).
-            let secs = if series.interval_ns as f64 > secs * 1e9 + 1.0 {
+            let secs = if series.interval_ns as f64 > asked * 1e9 + 1.0 {
                 series.interval_ns as f64 / 1e9
             } else {
-                secs
+                asked
             };
-            write_io(out, &series, secs)
+            write_io(out, &series, secs)?;
+            if secs != asked {
+                writeln!(
+                    out,
+                    "Note: the interval was widened from {asked} to {secs} secs: \
+                     the capture spans {:.0} secs, and a table has at most {MAX_IO_BUCKETS} rows.",
+                    series.duration_ns as f64 / 1e9
+                )?;
+            }
+            Ok(())
         }
         _ => session.with_analysis(|a| write_analysis(out, a, stat)),
     }
@@ -418,23 +427,22 @@ pub fn write_io(out: &mut impl Write, s: &IoSeries, secs: f64) -> io::Result<()>
         }
     };
     let end_w = (w + 1).max(3);
+    let label = |i: usize| {
+        let end = (i + 1) as f64 * secs;
+        let end = if end <= dur_cut + 1e-9 {
+            time(end)
+        } else if prec == 0 {
+            "Dur".to_string()
+        } else {
+            time(dur_cut)
+        };
+        format!("{} <> {end:<end_w$}", time(i as f64 * secs))
+    };
+    // Labels are made twice (to size the column, then to print) rather
+    // than held: a long series would otherwise hold one string per row.
     let n = s.frames.len();
-    let labels: Vec<String> = (0..n)
-        .map(|i| {
-            let end = (i + 1) as f64 * secs;
-            let end = if end <= dur_cut + 1e-9 {
-                time(end)
-            } else if prec == 0 {
-                "Dur".to_string()
-            } else {
-                time(dur_cut)
-            };
-            format!("{} <> {end:<end_w$}", time(i as f64 * secs))
-        })
-        .collect();
-    let col = labels
-        .iter()
-        .map(|l| l.len() + 1)
+    let col = (0..n)
+        .map(|i| label(i).len() + 1)
         .max()
         .unwrap_or(0)
         .max(10);
@@ -468,12 +476,8 @@ pub fn write_io(out: &mut impl Write, s: &IoSeries, secs: f64) -> io::Result<()>
         c = col - 1
     )?;
     writeln!(out, "|{}|", "-".repeat(inner))?;
-    for (i, label) in labels.iter().enumerate() {
-        writeln!(
-            out,
-            "|{label:>col$}| {:>fw$} | {:>bw$} |",
-            s.frames[i], s.bytes[i]
-        )?;
+    for (i, (frames, bytes)) in s.frames.iter().zip(&s.bytes).enumerate() {
+        writeln!(out, "|{:>col$}| {frames:>fw$} | {bytes:>bw$} |", label(i))?;
     }
     writeln!(out, "{rule}")
 }

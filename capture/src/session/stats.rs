@@ -239,8 +239,11 @@ pub struct IoSeries {
 }
 
 /// Upper bound on the buckets of one series, so an interval far shorter than
-/// the capture cannot allocate without bound: the interval is widened.
-pub const MAX_IO_BUCKETS: u64 = 10_000_000;
+/// the capture cannot allocate or print without bound: the interval is
+/// widened. A hundred thousand rows is more than a table or a plot can show;
+/// a timestamp years away from the rest (a damaged record) would otherwise
+/// ask for billions.
+pub const MAX_IO_BUCKETS: u64 = 100_000;
 
 pub fn io_series(index: &IndexSnapshot, interval_ns: u64) -> IoSeries {
     let first = index.get(1).map(|e| e.ts().as_nanos()).unwrap_or(0);
@@ -252,7 +255,10 @@ pub fn io_series(index: &IndexSnapshot, interval_ns: u64) -> IoSeries {
     let span = (last - first).max(0) as u128;
     let mut interval = interval_ns.max(1);
     if span / interval as u128 >= MAX_IO_BUCKETS as u128 {
-        interval = (span / (MAX_IO_BUCKETS as u128 - 1)) as u64 + 1;
+        // A whole multiple of the asked interval, so the rows still start
+        // on its grid.
+        let factor = span / (interval as u128 * (MAX_IO_BUCKETS as u128 - 1)) + 1;
+        interval = u64::try_from(interval as u128 * factor).unwrap_or(u64::MAX);
     }
     let n = (span / interval as u128) as usize + 1;
     let mut frames = vec![0u64; n];
