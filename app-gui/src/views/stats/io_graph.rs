@@ -21,6 +21,9 @@ pub const INTERVALS: [f64; 5] = [0.001, 0.01, 0.1, 1.0, 10.0];
 /// Packets and bytes per interval of one series.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Buckets {
+    /// The asked interval, or a wider one when the capture is far longer
+    /// (see `MAX_IO_BUCKETS`).
+    pub interval_ns: u64,
     pub frames: Vec<u64>,
     pub bytes: Vec<u64>,
 }
@@ -108,7 +111,7 @@ impl IoGraph {
                 s.job = None;
                 match result.and_then(|r| r) {
                     Ok(b) => {
-                        let interval = self.interval;
+                        let interval = b.interval_ns as f64 / 1e9;
                         let points = |v: &[u64]| -> Vec<[f64; 2]> {
                             v.iter()
                                 .enumerate()
@@ -132,6 +135,7 @@ pub fn compute(session: &Session, filter: &str, interval_ns: u64) -> Result<Buck
     let all = io_series(&index, interval_ns);
     if filter.trim().is_empty() {
         return Ok(Buckets {
+            interval_ns: all.interval_ns,
             frames: all.frames,
             bytes: all.bytes,
         });
@@ -141,6 +145,7 @@ pub fn compute(session: &Session, filter: &str, interval_ns: u64) -> Result<Buck
     let first = index.get(1).map(|e| e.ts().as_nanos()).unwrap_or(0);
     let n = all.frames.len();
     let mut out = Buckets {
+        interval_ns: all.interval_ns,
         frames: vec![0; n],
         bytes: vec![0; n],
     };
