@@ -255,3 +255,24 @@ fn expert_information_matches_tshark() {
     rows.sort();
     assert_eq!(rows, expected);
 }
+
+/// A capture whose first packet is 281 days before the other four
+/// (icmpv6_misc) at a 1-second interval: the series is counted at 243 s so it
+/// stays within `MAX_IO_BUCKETS`, and the buckets carry that interval for the
+/// plot's time axis; the filtered series shares the grid.
+#[test]
+fn io_graph_buckets_carry_the_widened_interval() {
+    use wirelens_capture::session::{Config, Session};
+    use wirelens_capture::CaptureFile;
+    use wirelens_gui::views::stats::io_graph::compute;
+    let file = CaptureFile::open(&corpus_file("ip/icmpv6_misc.pcap")).expect("the capture opens");
+    let session = Session::start(file, Config::default());
+    session.wait();
+    let all = compute(&session, "", 1_000_000_000).expect("all packets");
+    assert_eq!(all.interval_ns, 243_000_000_000);
+    assert_eq!(all.frames.len(), 24_251_308 / 243 + 1);
+    assert_eq!(all.frames.iter().sum::<u64>(), 5);
+    let icmpv6 = compute(&session, "icmpv6", 1_000_000_000).expect("a filter");
+    assert_eq!(icmpv6.interval_ns, all.interval_ns);
+    assert_eq!(icmpv6.frames.len(), all.frames.len());
+}
