@@ -164,3 +164,63 @@ pub fn assert_corpus_agrees(
     );
     files
 }
+
+/// The layers of a `-V` print whose first line starts with one of `titles`,
+/// each frame's after a `== frame N` line, blank lines left out: what the
+/// `generate.sh` scripts under `tests/data/` keep of tshark's.
+pub fn tree_layers(text: &str, titles: &[&str]) -> String {
+    let mut out = String::new();
+    let mut frame = "";
+    let mut shown = "";
+    let mut on = false;
+    for line in text.lines() {
+        if let Some((n, _)) = line.strip_prefix("Frame ").and_then(|r| r.split_once(':')) {
+            frame = n;
+            on = false;
+            continue;
+        }
+        if titles.iter().any(|t| line.starts_with(t)) {
+            if shown != frame {
+                out.push_str("== frame ");
+                out.push_str(frame);
+                out.push('\n');
+                shown = frame;
+            }
+            on = true;
+        } else if !line.starts_with(' ') {
+            on = false;
+        }
+        if on && !line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Panics with the first line where `ours` and `theirs` differ, if they do.
+pub fn assert_same_lines(what: &str, ours: &str, theirs: &str) {
+    if ours == theirs {
+        return;
+    }
+    let first = ours
+        .lines()
+        .zip(theirs.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(ours.lines().count().min(theirs.lines().count()));
+    let around = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(first.saturating_sub(3))
+            .take(5)
+            .map(str::to_string)
+            .collect()
+    };
+    panic!(
+        "{what}: differs from tshark's at line {}:\n  ours:   {:?}\n  tshark: {:?}\n  ours around it:   {:#?}\n  tshark around it: {:#?}",
+        first + 1,
+        ours.lines().nth(first),
+        theirs.lines().nth(first),
+        around(ours),
+        around(theirs),
+    );
+}

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use wirelens_tests::{corpus_dir, wirelens_print};
+use wirelens_tests::{assert_same_lines, corpus_dir, tree_layers, wirelens_print};
 
 /// Each capture, and the file holding tshark's HTTP layers for it.
 const CAPTURES: &[(&str, &str)] = &[
@@ -27,39 +27,6 @@ const CAPTURES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The HTTP layers of a `-V` print, each frame's after a `== frame N` line,
-/// blank lines left out: what `generate.sh` keeps of tshark's.
-fn http_layers(text: &str) -> String {
-    let mut out = String::new();
-    let mut frame = "";
-    let mut shown = "";
-    let mut on = false;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("Frame ") {
-            if let Some((n, _)) = rest.split_once(':') {
-                frame = n;
-                continue;
-            }
-        }
-        if line.starts_with("Hypertext Transfer Protocol") {
-            if shown != frame {
-                out.push_str("== frame ");
-                out.push_str(frame);
-                out.push('\n');
-                shown = frame;
-            }
-            on = true;
-        } else if !line.starts_with(' ') {
-            on = false;
-        }
-        if on && !line.is_empty() {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
 #[test]
 fn http_tree_equals_tshark_verbose_text() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/http-tree");
@@ -67,22 +34,13 @@ fn http_tree_equals_tshark_verbose_text() {
         let path = corpus_dir().join(capture);
         let (_, printed) = wirelens_print(&["-r", path.to_str().expect("utf-8 path"), "-V"])
             .unwrap_or_else(|e| panic!("{capture}: {e}"));
-        let ours = http_layers(&String::from_utf8_lossy(&printed));
+        let ours = tree_layers(
+            &String::from_utf8_lossy(&printed),
+            &["Hypertext Transfer Protocol"],
+        );
         let theirs = std::fs::read_to_string(data.join(truth)).expect("tshark's tree");
         assert!(theirs.contains("Hypertext Transfer Protocol"), "{truth}");
-        if ours != theirs {
-            let first = ours
-                .lines()
-                .zip(theirs.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(ours.lines().count().min(theirs.lines().count()));
-            panic!(
-                "{capture}: the HTTP tree differs from tshark's at line {}:\n  ours:   {:?}\n  tshark: {:?}",
-                first + 1,
-                ours.lines().nth(first),
-                theirs.lines().nth(first)
-            );
-        }
+        assert_same_lines(&format!("{capture}: the HTTP tree"), &ours, &theirs);
     }
 }
 

@@ -16,29 +16,45 @@ pub static ETH: Protocol = Protocol {
 
 declare_fields! {
     DST = "eth.dst", "Destination", Mac;
-    DST_RESOLVED = "eth.dst_resolved", "Destination (resolved)", String;
-    DST_OUI = "eth.dst.oui", "Destination OUI", U32;
-    DST_OUI_RESOLVED = "eth.dst.oui_resolved", "Destination OUI (resolved)", String;
-    DST_LG = "eth.dst.lg", "LG bit", Bool;
-    DST_IG = "eth.dst.ig", "IG bit", Bool;
+    #[hidden] DST_RESOLVED = "eth.dst_resolved", "Destination (resolved)", String;
+    #[hidden] DST_OUI = "eth.dst.oui", "Destination OUI", U32;
+    #[hidden] DST_OUI_RESOLVED = "eth.dst.oui_resolved", "Destination OUI (resolved)", String;
+    #[hidden] DST_LG = "eth.dst.lg", "LG bit", Bool(24) & 0x020000, Dec, lg_name;
+    #[hidden] DST_IG = "eth.dst.ig", "IG bit", Bool(24) & 0x010000, Dec, ig_name;
     SRC = "eth.src", "Source", Mac;
-    SRC_RESOLVED = "eth.src_resolved", "Source (resolved)", String;
-    SRC_OUI = "eth.src.oui", "Source OUI", U32;
-    SRC_OUI_RESOLVED = "eth.src.oui_resolved", "Source OUI (resolved)", String;
-    SRC_LG = "eth.src.lg", "LG bit", Bool;
-    SRC_IG = "eth.src.ig", "IG bit", Bool;
+    #[hidden] SRC_RESOLVED = "eth.src_resolved", "Source (resolved)", String;
+    #[hidden] SRC_OUI = "eth.src.oui", "Source OUI", U32;
+    #[hidden] SRC_OUI_RESOLVED = "eth.src.oui_resolved", "Source OUI (resolved)", String;
+    #[hidden] SRC_LG = "eth.src.lg", "LG bit", Bool(24) & 0x020000, Dec, lg_name;
+    #[hidden] SRC_IG = "eth.src.ig", "IG bit", Bool(24) & 0x010000, Dec, ig_name;
     ADDR = "eth.addr", "Address", Mac;
-    ADDR_RESOLVED = "eth.addr_resolved", "Address (resolved)", String;
-    ADDR_OUI = "eth.addr.oui", "Address OUI", U32;
-    ADDR_OUI_RESOLVED = "eth.addr.oui_resolved", "Address OUI (resolved)", String;
-    LG = "eth.lg", "LG bit", Bool;
-    IG = "eth.ig", "IG bit", Bool;
+    #[hidden] ADDR_RESOLVED = "eth.addr_resolved", "Address (resolved)", String;
+    #[hidden] ADDR_OUI = "eth.addr.oui", "Address OUI", U32;
+    #[hidden] ADDR_OUI_RESOLVED = "eth.addr.oui_resolved", "Address OUI (resolved)", String;
+    LG = "eth.lg", "LG bit", Bool(24) & 0x020000, Dec, lg_name;
+    IG = "eth.ig", "IG bit", Bool(24) & 0x010000, Dec, ig_name;
     TYPE = "eth.type", "Type", U16, Hex(4), crate::names::ethertype;
     LEN = "eth.len", "Length", U16;
     PADDING = "eth.padding", "Padding", Bytes;
     TRAILER = "eth.trailer", "Trailer", Bytes;
     FCS = "eth.fcs", "Frame check sequence", U32, Hex(8);
-    FCS_STATUS = "eth.fcs.status", "FCS Status", U8, Dec, crate::names::checksum_status;
+    #[generated] FCS_STATUS = "eth.fcs.status", "FCS Status", U8, NameOnly, crate::names::checksum_status;
+}
+
+/// What the LG bit of an address says (IEEE 802 section 8.4).
+fn lg_name(bit: u64) -> Option<&'static str> {
+    Some(match bit {
+        0 => "Globally unique address (factory default)",
+        _ => "Locally administered address (this is NOT the factory default)",
+    })
+}
+
+/// What the IG bit of an address says.
+fn ig_name(bit: u64) -> Option<&'static str> {
+    Some(match bit {
+        0 => "Individual address (unicast)",
+        _ => "Group address (multicast/broadcast)",
+    })
 }
 
 /// Smallest Ethernet frame without FCS; shorter payloads are padded up to it.
@@ -109,6 +125,8 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     let type_span = Span::new(off + 12, 2);
     let used = if h.type_or_len <= 1500 {
         // IEEE 802.3: a length, and an LLC header follows (shown as data for now).
+        // The title is tshark's, trailing space included.
+        cx.pkt.set_title(|t| t.push_str("IEEE 802.3 Ethernet "));
         cx.pkt
             .add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
         let len = (h.type_or_len as usize).min(payload.len());
@@ -272,6 +290,7 @@ pub fn add_trailer(
         if let Ok((_, fcs)) = be_u32::<_, nom::error::Error<&[u8]>>.parse(&rest[fcs_at..]) {
             let span = Span::new(off + fcs_at, 4);
             p.add_to_layer(layer, &FCS, span, Value::Uint(fcs as u64));
+            p.append_text(|t| t.push_str(" [unverified]"));
             p.add_to_layer(layer, &FCS_STATUS, span, Value::Uint(2));
         }
     }

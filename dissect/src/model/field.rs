@@ -54,12 +54,73 @@ impl FieldKind {
     }
 }
 
-/// How an integer value is written: tshark shows `ip.id` as `0xdf8e` but `ip.ttl` as `64`.
+/// How an integer value is written: tshark shows `ip.ttl` as `64` but
+/// `ip.id` as `0xdf8e`. JSON and `-T fields` write decimal or hex only; the
+/// other bases change the detail tree's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Base {
     Dec,
     /// Hexadecimal with this many digits, zero-padded.
     Hex(u8),
+    /// Hexadecimal, and decimal after it in the tree: `0xdf8e (57230)`.
+    HexDec(u8),
+    /// The value's name alone in the tree (`Good`, not `Good (1)`), as
+    /// Wireshark's `BASE_NONE` with value strings; decimal elsewhere.
+    NameOnly,
+}
+
+/// A field that is some bits of a wider word (`ip.version`, the TCP flags).
+/// The tree shows the word's bits before the label, as Wireshark does:
+/// `0100 .... = Version: 4`, `.... ..1. = Syn: Set`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bits {
+    /// Bits in the word: 8, 12 (TCP flags), 16, 24 (an OUI) or 32.
+    pub width: u8,
+    /// The field's bits within the word.
+    pub mask: u64,
+}
+
+impl Bits {
+    /// A field of `kind` at `mask`; `width` 0 means the width of the kind.
+    pub const fn new(kind: FieldKind, width: u8, mask: u64) -> Bits {
+        let width = match (width, kind) {
+            (0, FieldKind::U16) => 16,
+            (0, FieldKind::U32) => 32,
+            (0, FieldKind::U64) => 64,
+            (0, _) => 8,
+            (w, _) => w,
+        };
+        Bits { width, mask }
+    }
+
+    /// How many characters [`Bits::write_pattern`] writes.
+    pub fn pattern_len(self) -> usize {
+        let w = self.width.min(64) as usize;
+        w + w.saturating_sub(1) / 4
+    }
+
+    /// Writes the word's bits, the field's as `0`/`1` and the others as `.`,
+    /// in groups of four: `...0 0000 0000 0000`. The word is read big-endian
+    /// from the first bytes of `bytes` (the field's span), its low `width`
+    /// bits kept.
+    pub fn write_pattern(self, out: &mut String, bytes: &[u8]) {
+        let len = (self.width as usize).div_ceil(8).min(8);
+        let word = bytes
+            .iter()
+            .take(len)
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        for bit in (0..self.width.min(64)).rev() {
+            let m = 1u64 << bit;
+            out.push(match (self.mask & m != 0, word & m != 0) {
+                (false, _) => '.',
+                (true, false) => '0',
+                (true, true) => '1',
+            });
+            if bit % 4 == 0 && bit > 0 {
+                out.push(' ');
+            }
+        }
+    }
 }
 
 /// A named value of an integer field (`ip.proto` 6 is "TCP").
@@ -86,8 +147,9 @@ pub enum Shown {
     Line,
 }
 
-/// Writes a field's tree line from its value (see [`Shown::Format`]).
-pub type TreeFormat = fn(&mut String, &FieldDef, &Value);
+/// Writes a field's tree line from its value and the bytes it covers (see
+/// [`Shown::Format`]).
+pub type TreeFormat = fn(&mut String, &FieldDef, &Value, &[u8]);
 
 /// One entry of the field registry: a display-filter name with its type and label.
 #[derive(Debug)]
@@ -100,6 +162,7 @@ pub struct FieldDef {
     pub base: Base,
     pub names: Option<ValueNames>,
     pub shown: Shown,
+    pub bits: Option<Bits>,
 }
 
 /// Two definitions are the same field when they have the same filter name.
@@ -118,7 +181,9 @@ impl FieldDef {
 
 /// Declares field definitions as statics plus a `FIELDS` list for the registry.
 /// A leading `#[generated]`, `#[hidden]`, `#[line]` or `#[format = path]`
-/// says how the field appears in the tree (see [`Shown`]).
+/// says how the field appears in the tree (see [`Shown`]); `& mask` after
+/// the kind makes it a bit field, with the word's width in bits when it is
+/// not the kind's (`Bool(12) & 0x002`, see [`Bits`]).
 ///
 /// ```ignore
 /// declare_fields! {
@@ -126,11 +191,13 @@ impl FieldDef {
 ///     ID = "ip.id", "Identification", U16, Hex(4);
 ///     PROTO = "ip.proto", "Protocol", U8, Dec, names::ip_proto;
 ///     #[generated] STREAM = "tcp.stream", "Stream index", U32;
+///     VERSION = "ip.version", "Version", U8 & 0xf0;
+///     SYN = "tcp.flags.syn", "Syn", Bool(12) & 0x002;
 /// }
 /// ```
 #[macro_export]
 macro_rules! declare_fields {
-    ($($(#[$shown:ident $(= $format:path)?])? $id:ident = $name:literal, $label:literal, $kind:ident $(, $base:ident $(($digits:literal))? $(, $names:path)?)? ;)*) => {
+    ($($(#[$shown:ident $(= $format:path)?])? $id:ident = $name:literal, $label:literal, $kind:ident $(($width:literal))? $(& $mask:literal)? $(, $base:ident $(($digits:literal))? $(, $names:path)?)? ;)*) => {
         $(
             pub static $id: $crate::model::FieldDef = $crate::model::FieldDef {
                 name: $name,
@@ -139,6 +206,7 @@ macro_rules! declare_fields {
                 base: $crate::declare_fields!(@base $($base $(($digits))?)?),
                 names: $crate::declare_fields!(@names $($($names)?)?),
                 shown: $crate::declare_fields!(@shown $($shown $($format)?)?),
+                bits: $crate::declare_fields!(@bits $kind $(($width))? $($mask)?),
             };
         )*
         /// Every field this module emits, for the registry.
@@ -147,6 +215,8 @@ macro_rules! declare_fields {
     (@base) => { $crate::model::Base::Dec };
     (@base Dec) => { $crate::model::Base::Dec };
     (@base Hex($d:literal)) => { $crate::model::Base::Hex($d) };
+    (@base HexDec($d:literal)) => { $crate::model::Base::HexDec($d) };
+    (@base NameOnly) => { $crate::model::Base::NameOnly };
     (@names) => { None };
     (@names $p:path) => { Some($p) };
     (@shown) => { $crate::model::Shown::Labelled };
@@ -154,6 +224,14 @@ macro_rules! declare_fields {
     (@shown hidden) => { $crate::model::Shown::Hidden };
     (@shown line) => { $crate::model::Shown::Line };
     (@shown format $f:path) => { $crate::model::Shown::Format($f) };
+    (@bits $kind:ident) => { None };
+    (@bits $kind:ident ($w:literal)) => { None };
+    (@bits $kind:ident $m:literal) => {
+        Some($crate::model::Bits::new($crate::model::FieldKind::$kind, 0, $m))
+    };
+    (@bits $kind:ident ($w:literal) $m:literal) => {
+        Some($crate::model::Bits::new($crate::model::FieldKind::$kind, $w, $m))
+    };
 }
 
 /// A byte range within a data source (the frame, or a reassembled buffer).
@@ -247,10 +325,10 @@ pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span,
         Value::Text(t) => out.push_str(t),
         Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
         Value::Uint(v) => match def.base {
-            Base::Dec => {
+            Base::Dec | Base::NameOnly => {
                 let _ = write!(out, "{v}");
             }
-            Base::Hex(d) => {
+            Base::Hex(d) | Base::HexDec(d) => {
                 let _ = write!(out, "0x{v:0width$x}", width = d as usize);
             }
         },
@@ -284,10 +362,17 @@ pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span,
 /// the brackets of a generated field; `data` is the data source its span
 /// refers to. Nothing for a hidden field.
 pub fn render_tree_label(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
+    if matches!(def.shown, Shown::Hidden) {
+        return;
+    }
+    if let Some(bits) = def.bits {
+        bits.write_pattern(out, span.slice(data));
+        out.push_str(" = ");
+    }
     match (def.shown, value) {
         (Shown::Hidden, _) => {}
         (Shown::Line, _) => push_line_text(out, span.slice(data)),
-        (Shown::Format(format), v) => format(out, def, v),
+        (Shown::Format(format), v) => format(out, def, v, span.slice(data)),
         (_, Value::Text(t)) => out.push_str(t),
         (_, Value::None) => out.push_str(def.label),
         (_, v) => {
@@ -323,16 +408,25 @@ fn write_tree_bytes(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// Renders a value for the human detail tree: numbers with their names, e.g. `TCP (6)`.
+/// Renders a value for the human detail tree: numbers with their names,
+/// e.g. `TCP (6)`; a flag's name alone (`Individual address (unicast)`), as
+/// Wireshark's true/false strings.
 pub fn render_display(out: &mut String, def: &FieldDef, value: &Value, span: Span, data: &[u8]) {
     if let (Some(names), Some(v)) = (def.names, value.as_u64()) {
         if let Some(name) = names(v) {
             out.push_str(name);
-            out.push_str(" (");
-            render_value(out, def, value, span, data);
-            out.push(')');
+            if !matches!(value, Value::Bool(_)) && def.base != Base::NameOnly {
+                out.push_str(" (");
+                render_value(out, def, value, span, data);
+                out.push(')');
+            }
             return;
         }
+    }
+    if let (Base::HexDec(_), Value::Uint(v)) = (def.base, value) {
+        render_value(out, def, value, span, data);
+        let _ = write!(out, " ({v})");
+        return;
     }
     match value {
         Value::Bool(b) => out.push_str(if *b { "Set" } else { "Not set" }),

@@ -8,7 +8,7 @@ mod tree;
 
 pub use expert::{Expert, Group, Severity};
 pub use field::{
-    render_display, render_tree_label, render_value, Base, FieldDef, FieldKind, Shown, Span,
+    render_display, render_tree_label, render_value, Base, Bits, FieldDef, FieldKind, Shown, Span,
     TreeFormat, Value, ValueNames,
 };
 pub use packet::{

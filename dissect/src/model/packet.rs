@@ -190,6 +190,10 @@ pub struct Packet {
     /// Latencies this packet completed (a handshake, a DNS answer), on both
     /// paths: what latency statistics collect without the tree.
     pub latencies: Vec<Latency>,
+    /// Text appended to fields' tree lines (see [`Packet::append_text`]):
+    /// the field's index and a range of `appended_text`.
+    appended: Vec<(u32, std::ops::Range<u32>)>,
+    appended_text: String,
     depth: u8,
     fields_capped: bool,
     current_source: SourceId,
@@ -218,6 +222,8 @@ impl Packet {
         self.summary.info.clear();
         self.facts.clear();
         self.latencies.clear();
+        self.appended.clear();
+        self.appended_text.clear();
         self.depth = 0;
         self.fields_capped = false;
         self.sources.clear();
@@ -323,6 +329,42 @@ impl Packet {
             depth,
             source: self.current_source,
         });
+    }
+
+    /// Appends text to the tree line of the field added last (tree mode
+    /// only), as Wireshark's `proto_item_append_text` does: what the line
+    /// says beyond the value (`Checksum: 0x3bc0 [correct]`, the option
+    /// names after `Options: (24 bytes)`). JSON and filters do not see it.
+    pub fn append_text(&mut self, f: impl FnOnce(&mut String)) {
+        if let Some(last) = self.fields.len().checked_sub(1) {
+            self.append_text_to(last, f);
+        }
+    }
+
+    /// Appends text to the tree line of field `node`, one added earlier
+    /// (its index is [`Packet::fields`]' length before it was added).
+    pub fn append_text_to(&mut self, node: usize, f: impl FnOnce(&mut String)) {
+        if !self.tree || node >= self.fields.len() {
+            return;
+        }
+        let start = self.appended_text.len();
+        f(&mut self.appended_text);
+        let end = self.appended_text.len();
+        if end > start {
+            self.appended.push((node as u32, start as u32..end as u32));
+        }
+    }
+
+    /// The text appended to field `node`'s tree line, in the order it was appended.
+    pub fn appended_text(&self, node: usize) -> impl Iterator<Item = &str> {
+        self.appended
+            .iter()
+            .filter(move |(n, _)| *n as usize == node)
+            .map(|(_, r)| {
+                self.appended_text
+                    .get(r.start as usize..r.end as usize)
+                    .unwrap_or("")
+            })
     }
 
     /// Runs `f` with following fields nested under the last one added.

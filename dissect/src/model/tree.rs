@@ -88,10 +88,13 @@ impl Packet {
         }
         let start = out.len();
         render_tree_label(out, f.def, &f.value, f.span, self.node_data(f, frame));
+        for text in self.appended_text(i) {
+            out.push_str(text);
+        }
         let name_end = match (f.def.shown, &f.value) {
             (_, Value::None | Value::Text(_)) | (Shown::Line | Shown::Format(_), _) => 0,
             _ => f.def.label.len(),
-        };
+        } + f.def.bits.map_or(0, |b| b.pattern_len() + " = ".len());
         mark_truncated(out, start, name_end);
         if generated {
             out.push(']');

@@ -26,9 +26,9 @@ pub static IP: Protocol = Protocol {
 };
 
 declare_fields! {
-    VERSION = "ip.version", "Version", U8;
-    HDR_LEN = "ip.hdr_len", "Header Length", U8;
-    DSFIELD = "ip.dsfield", "Differentiated Services Field", U8, Hex(2);
+    VERSION = "ip.version", "Version", U8 & 0xf0;
+    #[format = hdr_len_text] HDR_LEN = "ip.hdr_len", "Header Length", U8 & 0x0f;
+    #[format = dsfield_text] DSFIELD = "ip.dsfield", "Differentiated Services Field", U8, Hex(2);
     FRAGMENTS = "ip.fragments", "IPv4 Fragments", Bytes;
     FRAGMENT = "ip.fragment", "IPv4 Fragment", FrameNum;
     FRAGMENT_ERROR = "ip.fragment.error", "Defragmentation error", FrameNum;
@@ -39,26 +39,26 @@ declare_fields! {
     FRAGMENT_COUNT = "ip.fragment.count", "Fragment count", U32;
     REASSEMBLED_LENGTH = "ip.reassembled.length", "Reassembled IPv4 length", U32;
     REASSEMBLED_DATA = "ip.reassembled.data", "Reassembled IPv4 data", Bytes;
-    DSCP = "ip.dsfield.dscp", "Differentiated Services Codepoint", U8, Dec, dscp_name;
-    ECN = "ip.dsfield.ecn", "Explicit Congestion Notification", U8, Dec, ecn_name;
+    DSCP = "ip.dsfield.dscp", "Differentiated Services Codepoint", U8 & 0xfc, Dec, dscp_name;
+    ECN = "ip.dsfield.ecn", "Explicit Congestion Notification", U8 & 0x03, Dec, ecn_name;
     LEN = "ip.len", "Total Length", U16;
-    ID = "ip.id", "Identification", U16, Hex(4);
-    FLAGS = "ip.flags", "Flags", U8, Hex(2);
-    FLAG_RB = "ip.flags.rb", "Reserved bit", Bool;
-    FLAG_DF = "ip.flags.df", "Don't fragment", Bool;
-    FLAG_MF = "ip.flags.mf", "More fragments", Bool;
-    FRAG_OFFSET = "ip.frag_offset", "Fragment Offset", U16;
+    ID = "ip.id", "Identification", U16, HexDec(4);
+    #[format = flags_text] FLAGS = "ip.flags", "Flags", U8 & 0xe0, Hex(2);
+    FLAG_RB = "ip.flags.rb", "Reserved bit", Bool & 0x80;
+    FLAG_DF = "ip.flags.df", "Don't fragment", Bool & 0x40;
+    FLAG_MF = "ip.flags.mf", "More fragments", Bool & 0x20;
+    FRAG_OFFSET = "ip.frag_offset", "Fragment Offset", U16 & 0x1fff;
     TTL = "ip.ttl", "Time to Live", U8;
     PROTO = "ip.proto", "Protocol", U8, Dec, crate::names::ip_proto;
     CHECKSUM = "ip.checksum", "Header Checksum", U16, Hex(4);
-    CHECKSUM_STATUS = "ip.checksum.status", "Header checksum status", U8, Dec, crate::names::checksum_status;
-    CHECKSUM_CALCULATED = "ip.checksum_calculated", "Calculated Checksum", U16, Hex(4);
+    #[generated] CHECKSUM_STATUS = "ip.checksum.status", "Header checksum status", U8, NameOnly, crate::names::checksum_status;
+    #[generated] CHECKSUM_CALCULATED = "ip.checksum_calculated", "Calculated Checksum", U16, Hex(4);
     SRC = "ip.src", "Source Address", Ipv4;
-    ADDR = "ip.addr", "Source or Destination Address", Ipv4;
-    SRC_HOST = "ip.src_host", "Source Host", String;
-    HOST = "ip.host", "Source or Destination Host", String;
+    #[hidden] ADDR = "ip.addr", "Source or Destination Address", Ipv4;
+    #[hidden] SRC_HOST = "ip.src_host", "Source Host", String;
+    #[hidden] HOST = "ip.host", "Source or Destination Host", String;
     DST = "ip.dst", "Destination Address", Ipv4;
-    DST_HOST = "ip.dst_host", "Destination Host", String;
+    #[hidden] DST_HOST = "ip.dst_host", "Destination Host", String;
     CUR_RT = "ip.cur_rt", "Current Route", Ipv4;
     CUR_RT_HOST = "ip.cur_rt_host", "Current Route Host", String;
 
@@ -532,8 +532,77 @@ pub fn reported_len(cap_len: usize, wire_len: usize, off: usize, buf_len: usize)
     }
 }
 
-/// Adds an expert item and, under the field added last, a node named after it so
-/// that filters such as `ip.ttl.too_small` find it (tshark puts it in `_ws.expert`).
+/// `Header Length: 20 bytes (5)`: the length, and the header's 4-bit count
+/// of 32-bit words.
+fn hdr_len_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let len = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: {len} bytes ({})", def.label, len >> 2);
+}
+
+/// `Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)`.
+fn dsfield_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let tos = v.as_u64().unwrap_or(0);
+    let _ = write!(
+        out,
+        "{}: 0x{tos:02x} (DSCP: {}, ECN: {})",
+        def.label,
+        dscp_short_name(tos >> 2).unwrap_or("Unknown"),
+        ecn_short_name(tos & 0x03),
+    );
+}
+
+/// `Flags: 0x2, Don't fragment`: the three bits, and the names of those set.
+fn flags_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let flags = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: 0x{flags:x}", def.label);
+    for (bit, flag) in [(0x4, &FLAG_RB), (0x2, &FLAG_DF), (0x1, &FLAG_MF)] {
+        if flags & bit != 0 {
+            let _ = write!(out, ", {}", flag.label);
+        }
+    }
+}
+
+/// The short name of a DSCP value, as the DS field's line shows it (RFC 4594, RFC 8622).
+fn dscp_short_name(dscp: u64) -> Option<&'static str> {
+    Some(match dscp {
+        0 => "CS0",
+        1 => "LE",
+        8 => "CS1",
+        10 => "AF11",
+        12 => "AF12",
+        14 => "AF13",
+        16 => "CS2",
+        18 => "AF21",
+        20 => "AF22",
+        22 => "AF23",
+        24 => "CS3",
+        26 => "AF31",
+        28 => "AF32",
+        30 => "AF33",
+        32 => "CS4",
+        34 => "AF41",
+        36 => "AF42",
+        38 => "AF43",
+        40 => "CS5",
+        46 => "EF PHB",
+        48 => "CS6",
+        56 => "CS7",
+        _ => return None,
+    })
+}
+
+/// The short name of an ECN codepoint (RFC 3168).
+fn ecn_short_name(ecn: u64) -> &'static str {
+    match ecn {
+        0 => "Not-ECT",
+        1 => "ECT(1)",
+        2 => "ECT(0)",
+        _ => "CE",
+    }
+}
+
+/// Adds an expert item under the field added last, as tshark's `_ws.expert`
+/// node named `def`, so that filters such as `ip.ttl.too_small` find it.
 pub(crate) fn expert_field(
     p: &mut Packet,
     def: &'static FieldDef,
@@ -542,8 +611,7 @@ pub(crate) fn expert_field(
     group: Group,
     message: impl Into<Cow<'static, str>>,
 ) {
-    p.subtree(|p| p.add(def, span, Value::None));
-    p.expert(severity, group, span, message);
+    p.subtree(|p| p.expert_field(def, severity, group, span, message));
 }
 
 fn add_dsfield(p: &mut Packet, off: usize, tos: u8) {
@@ -610,12 +678,20 @@ fn add_ttl(p: &mut Packet, off: usize, h: &Header, dst: [u8; 4]) {
 fn add_checksum(p: &mut Packet, off: usize, h: &Header, header: Option<&[u8]>, verify: bool) {
     let span = Span::new(off, 2);
     p.add(&CHECKSUM, span, Value::Uint(h.checksum as u64));
+    let checksum_at = p.fields.len().saturating_sub(1);
     let Some(header) = header.filter(|_| verify) else {
+        p.append_text(|t| t.push_str(" [validation disabled]"));
         p.add(&CHECKSUM_STATUS, span, Value::Uint(2));
         return;
     };
     let good = checksum::checksum(header) == 0;
     let expected = checksum_should_be(header, 10);
+    p.append_text_to(checksum_at, |t| {
+        checksum::write_verdict(t, good, expected);
+        if !good {
+            t.push_str("(may be caused by \"IP checksum offload\"?)");
+        }
+    });
     if !good {
         expert_field(
             p,
@@ -623,7 +699,7 @@ fn add_checksum(p: &mut Packet, off: usize, h: &Header, header: Option<&[u8]>, v
             span,
             Severity::Error,
             Group::Checksum,
-            format!("Bad checksum [should be 0x{expected:04x}] (may be caused by \"IP checksum offload\"?)"),
+            format!("Bad checksum [should be 0x{expected:04x}]"),
         );
     }
     p.add(&CHECKSUM_STATUS, span, Value::Uint(good as u64));

@@ -1,6 +1,19 @@
 //! The Internet checksum (RFC 1071) and the pseudo-headers of TCP, UDP and ICMPv6.
 
+use std::fmt::Write as _;
+
 use crate::model::Address;
+
+/// What a checksum's tree line says after its value, as Wireshark's
+/// `proto_tree_add_checksum` words it: ` [correct]`, or the value the
+/// checksum should have had.
+pub fn write_verdict(out: &mut String, good: bool, expected: u16) {
+    if good {
+        out.push_str(" [correct]");
+    } else {
+        let _ = write!(out, " incorrect, should be 0x{expected:04x}");
+    }
+}
 
 /// Adds `data` to a running one's-complement sum (folded to 16 bits, not
 /// complemented).

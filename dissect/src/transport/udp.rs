@@ -22,16 +22,22 @@ pub static UDP: Protocol = Protocol {
 declare_fields! {
     SRCPORT = "udp.srcport", "Source Port", U16;
     DSTPORT = "udp.dstport", "Destination Port", U16;
-    PORT = "udp.port", "Source or Destination Port", U16;
+    #[hidden] PORT = "udp.port", "Source or Destination Port", U16;
     LENGTH = "udp.length", "Length", U16;
     CHECKSUM = "udp.checksum", "Checksum", U16, Hex(4);
-    CHECKSUM_CALCULATED = "udp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
-    CHECKSUM_STATUS = "udp.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
-    STREAM = "udp.stream", "Stream index", U32;
-    TIMESTAMPS = "udp_timestamps", "Timestamps", None;
-    TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime;
-    TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime;
-    PAYLOAD = "udp.payload", "Payload", Bytes;
+    #[generated] CHECKSUM_CALCULATED = "udp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
+    #[generated] CHECKSUM_STATUS = "udp.checksum.status", "Checksum Status", U8, NameOnly, crate::names::checksum_status;
+    #[generated] STREAM = "udp.stream", "Stream index", U32;
+    #[generated] TIMESTAMPS = "udp_timestamps", "Timestamps", None;
+    #[generated] TIME_RELATIVE = "udp.time_relative", "Time since first frame", RelTime;
+    #[generated] TIME_DELTA = "udp.time_delta", "Time since previous frame", RelTime;
+    #[format = payload_text] PAYLOAD = "udp.payload", "Payload", Bytes;
+    CHECKSUM_BAD = "udp.checksum_bad.expert", "Bad checksum", None;
+}
+
+/// `UDP payload (45 bytes)`.
+fn payload_text(out: &mut String, _: &crate::model::FieldDef, _: &Value, bytes: &[u8]) {
+    super::write_payload_text(out, "UDP", bytes.len());
 }
 
 /// The UDP header.
@@ -283,9 +289,14 @@ fn add_checksum(
             pkt.append_info(" [ILLEGAL CHECKSUM (0)]");
             STATUS_ILLEGAL
         };
-        pkt.add_tree(&CHECKSUM, span, Value::Uint(0), |p| {
-            p.add(&CHECKSUM_STATUS, span, Value::Uint(status));
+        pkt.add(&CHECKSUM, span, Value::Uint(0));
+        pkt.append_text(|t| {
+            t.push_str(match status {
+                STATUS_NOT_PRESENT => " [zero-value ignored]",
+                _ => " [illegal]",
+            })
         });
+        pkt.subtree(|p| p.add(&CHECKSUM_STATUS, span, Value::Uint(status)));
         return;
     }
     let fragment = ip.is_some_and(|i| i.fragment);
@@ -295,6 +306,7 @@ fn add_checksum(
         (pseudo, cx.prefs.udp_check_checksum, fragment, complete)
     else {
         pkt.add(&CHECKSUM, span, Value::Uint(stored.into()));
+        pkt.append_text(|t| t.push_str(" [unverified]"));
         pkt.add(
             &CHECKSUM_STATUS,
             span,
@@ -308,20 +320,29 @@ fn add_checksum(
         &datagram[8..],
     ));
     let verdict = checksum::verify_transport(pseudo, datagram, stored);
-    pkt.add_tree(&CHECKSUM, span, Value::Uint(stored.into()), |p| {
-        p.add(&CHECKSUM_CALCULATED, span, Value::Uint(correct.into()));
+    pkt.add(&CHECKSUM, span, Value::Uint(stored.into()));
+    let good = verdict == Verdict::Good;
+    pkt.append_text(|t| {
+        checksum::write_verdict(t, good, correct);
+        if !good {
+            t.push_str(" (maybe caused by \"UDP checksum offload\"?)");
+        }
     });
-    pkt.add(&CHECKSUM_STATUS, span, Value::Uint(verdict.status()));
-    match verdict {
-        Verdict::Bad => {
-            pkt.expert(
+    pkt.subtree(|p| {
+        if verdict == Verdict::Bad {
+            p.expert_field(
+                &CHECKSUM_BAD,
                 Severity::Error,
                 Group::Checksum,
                 span,
                 format!("Bad checksum [should be 0x{correct:04x}]"),
             );
-            pkt.append_info(" [UDP CHECKSUM INCORRECT]");
         }
+        p.add(&CHECKSUM_CALCULATED, span, Value::Uint(correct.into()));
+    });
+    pkt.add(&CHECKSUM_STATUS, span, Value::Uint(verdict.status()));
+    match verdict {
+        Verdict::Bad => pkt.append_info(" [UDP CHECKSUM INCORRECT]"),
         Verdict::Offloaded => pkt.expert(
             Severity::Note,
             Group::Checksum,

@@ -90,11 +90,11 @@ static UNKNOWN_RESPONSE_HEADER: FieldDef = FieldDef {
 
 /// `[HTTP request 2/2]`: the request's number on its connection, of those
 /// seen so far (tshark's single pass).
-fn request_number_text(out: &mut String, _: &FieldDef, v: &Value) {
+fn request_number_text(out: &mut String, _: &FieldDef, v: &Value, _: &[u8]) {
     number_text(out, "request", v);
 }
 
-fn response_number_text(out: &mut String, _: &FieldDef, v: &Value) {
+fn response_number_text(out: &mut String, _: &FieldDef, v: &Value, _: &[u8]) {
     number_text(out, "response", v);
 }
 
@@ -104,14 +104,14 @@ fn number_text(out: &mut String, what: &str, v: &Value) {
 }
 
 /// `Chunk size: 512 octets`.
-fn chunk_size_text(out: &mut String, def: &FieldDef, v: &Value) {
+fn chunk_size_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
     let n = v.as_u64().unwrap_or(0);
     let unit = if n == 1 { "octet" } else { "octets" };
     let _ = write!(out, "{}: {n} {unit}", def.label);
 }
 
 /// `File Data: 4705 bytes`.
-fn file_data_text(out: &mut String, def: &FieldDef, v: &Value) {
+fn file_data_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
     let len = match v {
         Value::Str(s) => s.len(),
         _ => 0,

@@ -863,6 +863,7 @@ macro_rules! declare_extcap {
                 base: declare_extcap!(@b $($base($d))?),
                 names: None,
                 shown: crate::model::Shown::Labelled,
+                bits: None,
             };
         )*
         /// The extended capability bit fields, for the registry.
@@ -1089,6 +1090,7 @@ macro_rules! map_defs {
                 base: crate::model::Base::Hex(4),
                 names: None,
                 shown: crate::model::Shown::Labelled,
+                bits: None,
             };
         )*
         static $arr: [&FieldDef; 8] = [$(&$id),*];
@@ -1147,6 +1149,7 @@ macro_rules! vht_cap_defs {
                 base: vht_cap_defs!(@b $($h)?),
                 names: None,
                 shown: crate::model::Shown::Labelled,
+                bits: None,
             };
         )*
         /// The VHT capability bit fields, for the registry.

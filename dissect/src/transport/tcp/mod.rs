@@ -24,7 +24,8 @@ use crate::flow::tcp::{
 };
 use crate::flow::{conntrack, ConvKey, Endpoint};
 use crate::model::{
-    Address, Duration, Group, Latency, LatencyKind, Packet, Protocol, Severity, Span, Value,
+    Address, Duration, FieldDef, Group, Latency, LatencyKind, Packet, Protocol, Severity, Span,
+    Value,
 };
 use crate::transport::checksum::{self, Verdict};
 
@@ -37,49 +38,49 @@ pub static TCP: Protocol = Protocol {
 declare_fields! {
     SRCPORT = "tcp.srcport", "Source Port", U16;
     DSTPORT = "tcp.dstport", "Destination Port", U16;
-    PORT = "tcp.port", "Source or Destination Port", U16;
-    STREAM = "tcp.stream", "Stream index", U32;
-    COMPLETENESS = "tcp.completeness", "Conversation completeness", U8;
-    LEN = "tcp.len", "TCP Segment Len", U32;
+    #[hidden] PORT = "tcp.port", "Source or Destination Port", U16;
+    #[generated] STREAM = "tcp.stream", "Stream index", U32;
+    #[generated] COMPLETENESS = "tcp.completeness", "Conversation completeness", U8, Dec, completeness_name;
+    #[generated] LEN = "tcp.len", "TCP Segment Len", U32;
     SEQ = "tcp.seq", "Sequence Number", U32;
     SEQ_RAW = "tcp.seq_raw", "Sequence Number (raw)", U32;
-    NXTSEQ = "tcp.nxtseq", "Next Sequence Number", U32;
+    #[generated] NXTSEQ = "tcp.nxtseq", "Next Sequence Number", U32;
     ACK = "tcp.ack", "Acknowledgment Number", U32;
     ACK_RAW = "tcp.ack_raw", "Acknowledgment number (raw)", U32;
-    HDR_LEN = "tcp.hdr_len", "Header Length", U8;
-    FLAGS = "tcp.flags", "Flags", U16, Hex(4);
-    FLAGS_RES = "tcp.flags.res", "Reserved", Bool;
-    FLAGS_AE = "tcp.flags.ae", "Accurate ECN", Bool;
-    FLAGS_CWR = "tcp.flags.cwr", "Congestion Window Reduced", Bool;
-    FLAGS_ECE = "tcp.flags.ece", "ECN-Echo", Bool;
-    FLAGS_URG = "tcp.flags.urg", "Urgent", Bool;
-    FLAGS_ACK = "tcp.flags.ack", "Acknowledgment", Bool;
-    FLAGS_PUSH = "tcp.flags.push", "Push", Bool;
-    FLAGS_RESET = "tcp.flags.reset", "Reset", Bool;
-    FLAGS_SYN = "tcp.flags.syn", "Syn", Bool;
-    FLAGS_FIN = "tcp.flags.fin", "Fin", Bool;
-    FLAGS_STR = "tcp.flags.str", "TCP Flags", String;
+    #[format = hdr_len_text] HDR_LEN = "tcp.hdr_len", "Header Length", U8 & 0xf0;
+    #[format = flags_text] FLAGS = "tcp.flags", "Flags", U16, Hex(4);
+    FLAGS_RES = "tcp.flags.res", "Reserved", Bool(12) & 0xe00;
+    FLAGS_AE = "tcp.flags.ae", "Accurate ECN", Bool(12) & 0x100;
+    FLAGS_CWR = "tcp.flags.cwr", "Congestion Window Reduced", Bool(12) & 0x080;
+    FLAGS_ECE = "tcp.flags.ece", "ECN-Echo", Bool(12) & 0x040;
+    FLAGS_URG = "tcp.flags.urg", "Urgent", Bool(12) & 0x020;
+    FLAGS_ACK = "tcp.flags.ack", "Acknowledgment", Bool(12) & 0x010;
+    FLAGS_PUSH = "tcp.flags.push", "Push", Bool(12) & 0x008;
+    FLAGS_RESET = "tcp.flags.reset", "Reset", Bool(12) & 0x004;
+    FLAGS_SYN = "tcp.flags.syn", "Syn", Bool(12) & 0x002;
+    FLAGS_FIN = "tcp.flags.fin", "Fin", Bool(12) & 0x001;
+    #[generated] FLAGS_STR = "tcp.flags.str", "TCP Flags", String;
     WINDOW_SIZE_VALUE = "tcp.window_size_value", "Window", U16;
-    WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32;
-    WINDOW_SIZE_SCALEFACTOR = "tcp.window_size_scalefactor", "Window size scaling factor", I32;
+    #[generated] WINDOW_SIZE = "tcp.window_size", "Calculated window size", U32;
+    #[format = scalefactor_text] WINDOW_SIZE_SCALEFACTOR = "tcp.window_size_scalefactor", "Window size scaling factor", I32;
     CHECKSUM = "tcp.checksum", "Checksum", U16, Hex(4);
-    CHECKSUM_STATUS = "tcp.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
-    CHECKSUM_CALCULATED = "tcp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
+    #[generated] CHECKSUM_STATUS = "tcp.checksum.status", "Checksum Status", U8, NameOnly, crate::names::checksum_status;
+    #[generated] CHECKSUM_CALCULATED = "tcp.checksum_calculated", "Calculated Checksum", U16, Hex(4);
     URGENT_POINTER = "tcp.urgent_pointer", "Urgent Pointer", U16;
-    OPTIONS = "tcp.options", "Options", Bytes;
-    TIMESTAMPS = "tcp_timestamps", "Timestamps", None;
-    TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime;
-    TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime;
-    ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None;
-    ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum;
-    ACK_RTT = "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", RelTime;
-    INITIAL_RTT = "tcp.analysis.initial_rtt", "iRTT", RelTime;
-    BYTES_IN_FLIGHT = "tcp.analysis.bytes_in_flight", "Bytes in flight", U32;
-    PUSH_BYTES_SENT = "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", U32;
-    ANALYSIS_FLAGS = "tcp.analysis.flags", "TCP Analysis Flags", None;
-    RTO = "tcp.analysis.rto", "The RTO for this segment was", RelTime;
-    RTO_FRAME = "tcp.analysis.rto_frame", "RTO based on delta from frame", FrameNum;
-    DUPLICATE_ACK = "tcp.analysis.duplicate_ack", "Duplicate ACK", None;
+    #[format = options_text] OPTIONS = "tcp.options", "Options", Bytes;
+    #[generated] TIMESTAMPS = "tcp_timestamps", "Timestamps", None;
+    #[generated] TIME_RELATIVE = "tcp.time_relative", "Time since first frame in this TCP stream", RelTime;
+    #[generated] TIME_DELTA = "tcp.time_delta", "Time since previous frame in this TCP stream", RelTime;
+    #[generated] ANALYSIS = "tcp.analysis", "SEQ/ACK analysis", None;
+    #[generated] ACKS_FRAME = "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FrameNum;
+    #[generated] ACK_RTT = "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", RelTime;
+    #[generated] INITIAL_RTT = "tcp.analysis.initial_rtt", "iRTT", RelTime;
+    #[generated] BYTES_IN_FLIGHT = "tcp.analysis.bytes_in_flight", "Bytes in flight", U32;
+    #[generated] PUSH_BYTES_SENT = "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", U32;
+    #[generated] ANALYSIS_FLAGS = "tcp.analysis.flags", "TCP Analysis Flags", None;
+    #[generated] RTO = "tcp.analysis.rto", "The RTO for this segment was", RelTime;
+    #[generated] RTO_FRAME = "tcp.analysis.rto_frame", "RTO based on delta from frame", FrameNum;
+    #[format = duplicate_ack_text] DUPLICATE_ACK = "tcp.analysis.duplicate_ack", "Duplicate ACK", None;
     X_REUSED_PORTS = "tcp.analysis.reused_ports", "TCP port numbers reused", None;
     X_RETRANSMISSION = "tcp.analysis.retransmission", "Retransmission", None;
     X_FAST_RETRANSMISSION = "tcp.analysis.fast_retransmission", "Fast retransmission", None;
@@ -94,12 +95,92 @@ declare_fields! {
     X_ZERO_WINDOW_PROBE = "tcp.analysis.zero_window_probe", "Zero window probe", None;
     X_ZERO_WINDOW = "tcp.analysis.zero_window", "Zero window", None;
     X_ZERO_WINDOW_PROBE_ACK = "tcp.analysis.zero_window_probe_ack", "Zero window probe ACK", None;
-    DUPLICATE_ACK_NUM = "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", U32;
-    DUPLICATE_ACK_FRAME = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FrameNum;
-    PAYLOAD = "tcp.payload", "TCP payload", Bytes;
+    #[generated] DUPLICATE_ACK_NUM = "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", U32;
+    #[generated] DUPLICATE_ACK_FRAME = "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FrameNum;
+    #[format = payload_text] PAYLOAD = "tcp.payload", "TCP payload", Bytes;
     RESET_CAUSE = "tcp.reset_cause", "Reset cause", String;
-    STATE_CLIENT = "tcp.state.client", "Client state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
-    STATE_SERVER = "tcp.state.server", "Server state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
+    CONNECTION_SYN = "tcp.connection.syn", "Connection establish request (SYN)", None;
+    CONNECTION_SYNACK = "tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)", None;
+    CONNECTION_FIN = "tcp.connection.fin", "Connection finish (FIN)", None;
+    CONNECTION_FIN_ACTIVE = "tcp.connection.fin_active", "This frame initiates the connection closing", None;
+    CONNECTION_FIN_PASSIVE = "tcp.connection.fin_passive", "This frame undergoes the connection closing", None;
+    CONNECTION_RST = "tcp.connection.rst", "Connection reset (RST)", None;
+    ACK_NONZERO = "tcp.ack.nonzero", "The acknowledgment number field is nonzero while the ACK flag is not set", None;
+    CHECKSUM_BAD = "tcp.checksum_bad.expert", "Bad checksum", None;
+    #[generated] STATE_CLIENT = "tcp.state.client", "Client state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
+    #[generated] STATE_SERVER = "tcp.state.server", "Server state after this segment (wirelens: RFC 793 state as seen from the capture; not a Wireshark field)", String;
+}
+
+/// What the tree says after a sequence number shown relative to the first.
+const RELATIVE_SEQ: &str = "    (relative sequence number)";
+
+/// `Header Length: 32 bytes (8)`: the length, and the header's 4-bit count
+/// of 32-bit words.
+fn hdr_len_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let len = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: {len} bytes ({})", def.label, len >> 2);
+}
+
+/// `Flags: 0x018 (PSH, ACK)`: the 12 flag bits and the names of those set.
+fn flags_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let flags = v.as_u64().unwrap_or(0) as u16 & 0x0fff;
+    let _ = write!(out, "{}: 0x{flags:03x} ({})", def.label, FlagNames(flags));
+}
+
+/// `[Window size scaling factor: 128]`, or why it is not known: -1 before
+/// the handshake was seen, -2 when one side did not offer scaling.
+fn scalefactor_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let factor = match v {
+        Value::Int(f) => *f,
+        _ => 0,
+    };
+    let _ = write!(out, "[{}: {factor}", def.label);
+    match factor {
+        -1 => out.push_str(" (unknown)"),
+        -2 => out.push_str(" (no window scaling used)"),
+        _ => {}
+    }
+    out.push(']');
+}
+
+/// The duplicate-ACK mark, worded as Wireshark words it.
+fn duplicate_ack_text(out: &mut String, _: &FieldDef, _: &Value, _: &[u8]) {
+    out.push_str("[This is a TCP duplicate ack]");
+}
+
+/// `Options: (12 bytes)`; the options append their names.
+fn options_text(out: &mut String, def: &FieldDef, _: &Value, bytes: &[u8]) {
+    let _ = write!(out, "{}: ({} bytes)", def.label, bytes.len());
+}
+
+/// `TCP payload (136 bytes)`.
+fn payload_text(out: &mut String, _: &FieldDef, _: &Value, bytes: &[u8]) {
+    super::write_payload_text(out, "TCP", bytes.len());
+}
+
+/// How much of a connection was seen (`tcp.completeness`): bits for SYN,
+/// SYN-ACK, ACK, data, FIN and RST, named as Wireshark names the usual sets.
+fn completeness_name(v: u64) -> Option<&'static str> {
+    const SYN: u64 = 1;
+    const SYN_ACK: u64 = 2;
+    const ACK: u64 = 4;
+    const DATA: u64 = 8;
+    const FIN: u64 = 16;
+    const RST: u64 = 32;
+    const CLIENT_ESTABLISHED: u64 = SYN | SYN_ACK;
+    const ESTABLISHED: u64 = CLIENT_ESTABLISHED | ACK;
+    const WITH_DATA: u64 = ESTABLISHED | DATA;
+    let opened = v & !(FIN | RST);
+    let closed = v & (FIN | RST) != 0;
+    Some(match v {
+        SYN => "Incomplete, SYN_SENT",
+        CLIENT_ESTABLISHED => "Incomplete, CLIENT_ESTABLISHED",
+        ESTABLISHED => "Incomplete, ESTABLISHED",
+        WITH_DATA => "Incomplete, DATA",
+        _ if closed && opened == WITH_DATA => "Complete, WITH_DATA",
+        _ if closed && opened == ESTABLISHED => "Complete, NO_DATA",
+        _ => "Incomplete",
+    })
 }
 
 /// A header without options.
@@ -322,6 +403,9 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
     set_title(pkt, h.sport, h.dport, Some(shown.seq), None, None);
     if !icmp_ipv4 {
         pkt.add(&SEQ, Span::new(off + 4, 4), Value::Uint(shown.seq.into()));
+        if cx.prefs.tcp_relative_seq {
+            pkt.append_text(|t| t.push_str(RELATIVE_SEQ));
+        }
         pkt.add(&SEQ_RAW, Span::new(off + 4, 4), Value::Uint(h.seq.into()));
     }
     if h.hlen < MIN_HEADER_LEN {
@@ -356,12 +440,15 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         let syn_fin = u32::from(h.flags & (th::SYN | th::FIN) != 0);
         let nxtseq = shown.seq.wrapping_add(len).wrapping_add(syn_fin);
         pkt.add(&NXTSEQ, Span::new(off, 0), Value::Uint(nxtseq.into()));
+        if cx.prefs.tcp_relative_seq {
+            pkt.append_text(|t| t.push_str(RELATIVE_SEQ));
+        }
     }
-    add_ack(pkt, conv, &h, shown.ack, off);
+    add_ack(pkt, conv, &h, shown.ack, off, cx.prefs.tcp_relative_seq);
     pkt.add(&HDR_LEN, Span::new(off + 12, 1), Value::Uint(h.hlen as u64));
-    add_flags(pkt, &h, off);
+    let closing = conv.note_flags(dir, h.flags, h.sport, h.dport, now);
+    add_flags(pkt, &h, off, closing);
     add_window(pkt, conv, dir, &h, shown.window, off);
-    connection_experts(pkt, conv, dir, &h, off, now);
     if let Some(rtt) = conv.note_ack(dir, h.flags, now) {
         pkt.latencies.push(Latency {
             kind: LatencyKind::TcpHandshake,
@@ -413,6 +500,7 @@ fn dissect_segment(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Result<(), Short>
         base: off + MIN_HEADER_LEN,
         sack: Default::default(),
         sack_count: 0,
+        summary_at: None,
     };
     let opts_result = if declared > 0 {
         pkt.add_tree(
@@ -666,19 +754,32 @@ fn segment_numbers(
     shown
 }
 
-fn add_ack(pkt: &mut Packet, conv: &Conversation, h: &Header, shown_ack: u32, off: usize) {
+fn add_ack(
+    pkt: &mut Packet,
+    conv: &Conversation,
+    h: &Header,
+    shown_ack: u32,
+    off: usize,
+    relative: bool,
+) {
     let span = Span::new(off + 8, 4);
     pkt.add(&ACK, span, Value::Uint(shown_ack.into()));
-    pkt.add(&ACK_RAW, span, Value::Uint(h.ack.into()));
-    if h.flags & th::ACK == 0 {
-        if h.ack != 0 {
-            pkt.expert(
+    if relative && h.flags & th::ACK != 0 {
+        pkt.append_text(|t| t.push_str("    (relative ack number)"));
+    }
+    if h.flags & th::ACK == 0 && h.ack != 0 {
+        pkt.subtree(|p| {
+            p.expert_field(
+                &ACK_NONZERO,
                 Severity::Note,
                 Group::Protocol,
                 span,
                 "The acknowledgment number field is nonzero while the ACK flag is not set",
-            );
-        }
+            )
+        });
+    }
+    pkt.add(&ACK_RAW, span, Value::Uint(h.ack.into()));
+    if h.flags & th::ACK == 0 {
         return;
     }
     if h.flags & th::SYN != 0 {
@@ -700,26 +801,91 @@ fn add_ack(pkt: &mut Packet, conv: &Conversation, h: &Header, shown_ack: u32, of
     }
 }
 
-fn add_flags(pkt: &mut Packet, h: &Header, off: usize) {
-    if !pkt.tree {
-        return;
-    }
+/// The flags, each with the expert items it raises (SYN, FIN, RST) under
+/// it, as Wireshark places them. `closing` is what [`Conversation::note_flags`]
+/// said of a FIN: whether it starts the close.
+fn add_flags(pkt: &mut Packet, h: &Header, off: usize, closing: Option<bool>) {
     let f = h.flags;
     let span = Span::new(off + 12, 2);
     let bit = |mask: u16| Value::Bool(f & mask != 0);
-    pkt.add_tree(&FLAGS, span, Value::Uint(f.into()), |p| {
-        p.add(&FLAGS_RES, Span::new(off + 12, 1), bit(th::RES));
-        p.add(&FLAGS_AE, Span::new(off + 12, 1), bit(th::AE));
-        p.add(&FLAGS_CWR, Span::new(off + 13, 1), bit(th::CWR));
-        p.add(&FLAGS_ECE, Span::new(off + 13, 1), bit(th::ECE));
-        p.add(&FLAGS_URG, Span::new(off + 13, 1), bit(th::URG));
-        p.add(&FLAGS_ACK, Span::new(off + 13, 1), bit(th::ACK));
-        p.add(&FLAGS_PUSH, Span::new(off + 13, 1), bit(th::PUSH));
-        p.add(&FLAGS_RESET, Span::new(off + 13, 1), bit(th::RST));
-        p.add(&FLAGS_SYN, Span::new(off + 13, 1), bit(th::SYN));
-        p.add(&FLAGS_FIN, Span::new(off + 13, 1), bit(th::FIN));
-        p.add(&FLAGS_STR, span, Value::Str(flags_letters(f).into()));
+    pkt.add(&FLAGS, span, Value::Uint(f.into()));
+    pkt.subtree(|p| {
+        for (def, mask) in [
+            (&FLAGS_RES, th::RES),
+            (&FLAGS_AE, th::AE),
+            (&FLAGS_CWR, th::CWR),
+            (&FLAGS_ECE, th::ECE),
+            (&FLAGS_URG, th::URG),
+            (&FLAGS_ACK, th::ACK),
+            (&FLAGS_PUSH, th::PUSH),
+        ] {
+            p.add(def, span, bit(mask));
+        }
+        p.add(&FLAGS_RESET, span, bit(th::RST));
+        if f & th::RST != 0 {
+            let msg = "Connection reset (RST)";
+            p.subtree(|p| {
+                p.expert_field(&CONNECTION_RST, Severity::Warn, Group::Sequence, span, msg)
+            });
+        }
+        p.add(&FLAGS_SYN, span, bit(th::SYN));
+        if f & th::SYN != 0 {
+            p.subtree(|p| syn_expert(p, h, span));
+        }
+        p.add(&FLAGS_FIN, span, bit(th::FIN));
+        if f & th::FIN != 0 {
+            let msg = "Connection finish (FIN)";
+            p.subtree(|p| {
+                p.expert_field(&CONNECTION_FIN, Severity::Chat, Group::Sequence, span, msg)
+            });
+        }
+        p.add_with(&FLAGS_STR, span, || Value::Str(flags_letters(f).into()));
+        // Wireshark hangs the closing note on the flags string.
+        p.subtree(|p| closing_expert(p, closing, span));
     });
+}
+
+fn syn_expert(p: &mut Packet, h: &Header, span: Span) {
+    if h.flags & th::ACK != 0 {
+        let msg = format!(
+            "Connection establish acknowledge (SYN+ACK): server port {}",
+            h.sport
+        );
+        p.expert_field(
+            &CONNECTION_SYNACK,
+            Severity::Chat,
+            Group::Sequence,
+            span,
+            msg,
+        );
+    } else {
+        let msg = format!(
+            "Connection establish request (SYN): server port {}",
+            h.dport
+        );
+        p.expert_field(&CONNECTION_SYN, Severity::Chat, Group::Sequence, span, msg);
+    }
+}
+
+/// Whether a FIN starts the close of its connection or answers the peer's.
+fn closing_expert(p: &mut Packet, closing: Option<bool>, span: Span) {
+    match closing {
+        Some(true) => p.expert_field(
+            &CONNECTION_FIN_ACTIVE,
+            Severity::Note,
+            Group::Sequence,
+            span,
+            "This frame initiates the connection closing",
+        ),
+        Some(false) => p.expert_field(
+            &CONNECTION_FIN_PASSIVE,
+            Severity::Note,
+            Group::Sequence,
+            span,
+            "This frame undergoes the connection closing",
+        ),
+        None => {}
+    }
 }
 
 /// The flags as the Info column lists them: `SYN, ACK`. Written straight into the
@@ -785,56 +951,6 @@ fn add_window(
     pkt.add(&WINDOW_SIZE_SCALEFACTOR, span, Value::Int(factor));
 }
 
-/// The expert items of SYN, FIN and RST, and the connection facts they carry.
-fn connection_experts(
-    pkt: &mut Packet,
-    conv: &mut Conversation,
-    dir: usize,
-    h: &Header,
-    off: usize,
-    now: crate::model::Timestamp,
-) {
-    let span = Span::new(off + 13, 1);
-    if h.flags & th::SYN != 0 {
-        let msg = if h.flags & th::ACK != 0 {
-            format!(
-                "Connection establish acknowledge (SYN+ACK): server port {}",
-                h.sport
-            )
-        } else {
-            format!(
-                "Connection establish request (SYN): server port {}",
-                h.dport
-            )
-        };
-        pkt.expert(Severity::Chat, Group::Sequence, span, msg);
-    }
-    if h.flags & th::FIN != 0 {
-        pkt.expert(
-            Severity::Chat,
-            Group::Sequence,
-            span,
-            "Connection finish (FIN)",
-        );
-    }
-    if let Some(active) = conv.note_flags(dir, h.flags, h.sport, h.dport, now) {
-        let msg = if active {
-            "This frame initiates the connection closing"
-        } else {
-            "This frame undergoes the connection closing"
-        };
-        pkt.expert(Severity::Note, Group::Sequence, span, msg);
-    }
-    if h.flags & th::RST != 0 {
-        pkt.expert(
-            Severity::Warn,
-            Group::Sequence,
-            span,
-            "Connection reset (RST)",
-        );
-    }
-}
-
 /// Whether and how the checksum can be verified.
 struct ChecksumInputs {
     check: bool,
@@ -872,6 +988,7 @@ fn add_checksum(
     let (Some(pseudo), true, false, true) =
         (pseudo, inp.check, inp.fragment, segment.len() == reported)
     else {
+        pkt.append_text(|t| t.push_str(" [unverified]"));
         pkt.add(
             &CHECKSUM_STATUS,
             span,
@@ -884,6 +1001,24 @@ fn add_checksum(
         &segment[18..],
     ));
     let verdict = checksum::verify_transport(pseudo, segment, stored);
+    let good = verdict == Verdict::Good && stored != 0xffff;
+    pkt.append_text(|t| {
+        checksum::write_verdict(t, good, correct);
+        if !good {
+            t.push_str("(maybe caused by \"TCP checksum offload\"?)");
+        }
+    });
+    if verdict == Verdict::Bad {
+        pkt.subtree(|p| {
+            p.expert_field(
+                &CHECKSUM_BAD,
+                Severity::Error,
+                Group::Checksum,
+                span,
+                format!("Bad checksum [should be 0x{correct:04x}]"),
+            )
+        });
+    }
     if verdict == Verdict::Good && stored == 0xffff {
         // RFC 1624: one's complement has two zeros; senders must use 0x0000 here.
         pkt.add(&CHECKSUM_STATUS, span, Value::Uint(Verdict::Bad.status()));
@@ -900,15 +1035,7 @@ fn add_checksum(
     pkt.add(&CHECKSUM_STATUS, span, Value::Uint(verdict.status()));
     pkt.add(&CHECKSUM_CALCULATED, span, Value::Uint(correct.into()));
     match verdict {
-        Verdict::Bad => {
-            pkt.expert(
-                Severity::Error,
-                Group::Checksum,
-                span,
-                format!("Bad checksum [should be 0x{correct:04x}]"),
-            );
-            pkt.append_info(" [TCP CHECKSUM INCORRECT]");
-        }
+        Verdict::Bad => pkt.append_info(" [TCP CHECKSUM INCORRECT]"),
         Verdict::Offloaded => pkt.expert(
             Severity::Note,
             Group::Checksum,

