@@ -541,11 +541,17 @@ fn hdr_len_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
 
 /// `Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)`.
 fn dsfield_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let tos = v.as_u64().unwrap_or(0);
+    out.push_str(def.label);
+    out.push_str(": ");
+    write_dsfield_value(out, v.as_u64().unwrap_or(0));
+}
+
+/// A DS field (or IPv6 traffic class) with its codepoints' short names:
+/// `0x00 (DSCP: CS0, ECN: Not-ECT)`.
+pub(crate) fn write_dsfield_value(out: &mut String, tos: u64) {
     let _ = write!(
         out,
-        "{}: 0x{tos:02x} (DSCP: {}, ECN: {})",
-        def.label,
+        "0x{tos:02x} (DSCP: {}, ECN: {})",
         dscp_short_name(tos >> 2).unwrap_or("Unknown"),
         ecn_short_name(tos & 0x03),
     );

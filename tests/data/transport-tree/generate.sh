@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the Ethernet (II and 802.3), IPv4, UDP and TCP detail trees tshark prints for
+# Regenerates the Ethernet (II and 802.3), IPv4, IPv6 (its fixed header), UDP and TCP detail trees tshark prints for
 # corpus captures, which tests/tests/transport_tree_text.rs compares
 # `wirelens print -V` with. Run from the workspace root with tshark 4.0:
 #   sh tests/data/transport-tree/generate.sh
@@ -17,14 +17,16 @@ for cap in \
     tcp/tcp_fin_retransmission.pcap \
     tcp/tcp_syn_then_rst.pcap \
     tcp/tcp_retransmit_fast.pcap \
-    tcp/tcp_window_scale.pcap
+    tcp/tcp_window_scale.pcap \
+    ip/icmpv6_ping.pcap \
+    ip/icmpv6_neighbor_solicit.pcap
 do
     name=$(basename "$cap" | sed 's/\.[^.]*$//')
     tshark -r "../shared/captures/$cap" -V -n \
         -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE |
     awk '
         /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame); on = 0; next }
-        /^(Ethernet II|IEEE 802.3 Ethernet|Internet Protocol Version 4|User Datagram Protocol|Transmission Control Protocol)/ {
+        /^(Ethernet II|IEEE 802.3 Ethernet|Internet Protocol Version [46]|User Datagram Protocol|Transmission Control Protocol)/ {
             if (shown != frame) print "== frame " frame; shown = frame; on = 1; print; next
         }
         /^[^ ]/ { on = 0 }

@@ -34,6 +34,19 @@ pub static IPV6: Protocol = Protocol {
 /// The fixed header.
 pub const HEADER_LEN: usize = 40;
 
+/// `Traffic Class: 0x00 (DSCP: CS0, ECN: Not-ECT)`: the 8-bit class, named
+/// as the IPv4 DS field is.
+fn tclass_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    out.push_str(def.label);
+    out.push_str(": ");
+    crate::net::ipv4::write_dsfield_value(out, v.as_u64().unwrap_or(0));
+}
+
+/// `Flow Label: 0x18891`: the 20 bits in five hex digits.
+fn flow_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "{}: 0x{:05x}", def.label, v.as_u64().unwrap_or(0));
+}
+
 /// Longest extension-header chain followed. Real traffic carries a handful;
 /// the corpus has a 100-header stress packet that tshark decodes in full, so the
 /// bound sits above that. Past it the rest of the datagram is shown as data.
@@ -43,12 +56,12 @@ pub const MAX_EXTENSION_HEADERS: usize = 128;
 const NO_NEXT_HEADER: u8 = 59;
 
 declare_fields! {
-    VERSION = "ipv6.version", "Version", U8;
-    IP_VERSION = "ip.version", "Version", U8;
-    TCLASS = "ipv6.tclass", "Traffic Class", U32, Hex(8);
-    TCLASS_DSCP = "ipv6.tclass.dscp", "Differentiated Services Codepoint", U32;
-    TCLASS_ECN = "ipv6.tclass.ecn", "Explicit Congestion Notification", U32;
-    FLOW = "ipv6.flow", "Flow Label", U32, Hex(6);
+    VERSION = "ipv6.version", "Version", U8 & 0xf0;
+    #[hidden] IP_VERSION = "ip.version", "Version", U8;
+    #[format = tclass_text] TCLASS = "ipv6.tclass", "Traffic Class", U32 & 0x0ff0_0000, Hex(8);
+    TCLASS_DSCP = "ipv6.tclass.dscp", "Differentiated Services Codepoint", U32 & 0x0fc0_0000, Dec, crate::net::ipv4::dscp_name;
+    TCLASS_ECN = "ipv6.tclass.ecn", "Explicit Congestion Notification", U32 & 0x0030_0000, Dec, crate::net::ipv4::ecn_name;
+    #[format = flow_text] FLOW = "ipv6.flow", "Flow Label", U32(24) & 0x0f_ffff, Hex(6);
     PLEN = "ipv6.plen", "Payload Length", U16;
     NXT = "ipv6.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     FRAGMENTS = "ipv6.fragments", "IPv6 Fragments", None;
@@ -63,35 +76,35 @@ declare_fields! {
     REASSEMBLED_DATA = "ipv6.reassembled.data", "Reassembled IPv6 data", Bytes;
     HLIM = "ipv6.hlim", "Hop Limit", U8;
     SRC = "ipv6.src", "Source Address", Ipv6;
-    SRC_HOST = "ipv6.src_host", "Source Host", String;
+    #[hidden] SRC_HOST = "ipv6.src_host", "Source Host", String;
     DST = "ipv6.dst", "Destination Address", Ipv6;
-    DST_HOST = "ipv6.dst_host", "Destination Host", String;
-    ADDR = "ipv6.addr", "Source or Destination Address", Ipv6;
-    HOST = "ipv6.host", "Source or Destination Host", String;
-    SRC_6TO4_GW = "ipv6.src_6to4_gw_ipv4", "Source 6to4 Gateway IPv4", Ipv4;
-    SRC_6TO4_SLA = "ipv6.src_6to4_sla_id", "Source 6to4 SLA ID", U16;
-    DST_6TO4_GW = "ipv6.dst_6to4_gw_ipv4", "Destination 6to4 Gateway IPv4", Ipv4;
-    DST_6TO4_SLA = "ipv6.dst_6to4_sla_id", "Destination 6to4 SLA ID", U16;
-    GW_6TO4 = "ipv6.6to4_gw_ipv4", "6to4 Gateway IPv4", Ipv4;
-    SLA_6TO4 = "ipv6.6to4_sla_id", "6to4 SLA ID", U16;
-    SRC_TS = "ipv6.src_ts_ipv4", "Source Teredo Server IPv4", Ipv4;
-    SRC_TC_PORT = "ipv6.src_tc_port", "Source Teredo Port", U16;
-    SRC_TC = "ipv6.src_tc_ipv4", "Source Teredo Client IPv4", Ipv4;
-    DST_TS = "ipv6.dst_ts_ipv4", "Destination Teredo Server IPv4", Ipv4;
-    DST_TC_PORT = "ipv6.dst_tc_port", "Destination Teredo Port", U16;
-    DST_TC = "ipv6.dst_tc_ipv4", "Destination Teredo Client IPv4", Ipv4;
-    TS = "ipv6.ts_ipv4", "Teredo Server IPv4", Ipv4;
-    TC_PORT = "ipv6.tc_port", "Teredo Port", U16;
-    TC = "ipv6.tc_ipv4", "Teredo Client IPv4", Ipv4;
-    SRC_SLAAC = "ipv6.src_slaac_mac", "Source SLAAC MAC", Mac;
-    DST_SLAAC = "ipv6.dst_slaac_mac", "Destination SLAAC MAC", Mac;
-    SLAAC = "ipv6.slaac_mac", "SLAAC MAC", Mac;
-    SRC_ISATAP = "ipv6.src_isatap_ipv4", "Source ISATAP IPv4", Ipv4;
-    DST_ISATAP = "ipv6.dst_isatap_ipv4", "Destination ISATAP IPv4", Ipv4;
-    ISATAP = "ipv6.isatap_ipv4", "ISATAP IPv4", Ipv4;
-    SRC_EMBED = "ipv6.src_embed_ipv4", "Source Embedded IPv4", Ipv4;
-    DST_EMBED = "ipv6.dst_embed_ipv4", "Destination Embedded IPv4", Ipv4;
-    EMBED = "ipv6.embed_ipv4", "Embedded IPv4", Ipv4;
+    #[hidden] DST_HOST = "ipv6.dst_host", "Destination Host", String;
+    #[hidden] ADDR = "ipv6.addr", "Source or Destination Address", Ipv6;
+    #[hidden] HOST = "ipv6.host", "Source or Destination Host", String;
+    #[generated] SRC_6TO4_GW = "ipv6.src_6to4_gw_ipv4", "Source 6to4 Gateway IPv4", Ipv4;
+    #[generated] SRC_6TO4_SLA = "ipv6.src_6to4_sla_id", "Source 6to4 SLA ID", U16;
+    #[generated] DST_6TO4_GW = "ipv6.dst_6to4_gw_ipv4", "Destination 6to4 Gateway IPv4", Ipv4;
+    #[generated] DST_6TO4_SLA = "ipv6.dst_6to4_sla_id", "Destination 6to4 SLA ID", U16;
+    #[hidden] GW_6TO4 = "ipv6.6to4_gw_ipv4", "6to4 Gateway IPv4", Ipv4;
+    #[hidden] SLA_6TO4 = "ipv6.6to4_sla_id", "6to4 SLA ID", U16;
+    #[generated] SRC_TS = "ipv6.src_ts_ipv4", "Source Teredo Server IPv4", Ipv4;
+    #[generated] SRC_TC_PORT = "ipv6.src_tc_port", "Source Teredo Port", U16;
+    #[generated] SRC_TC = "ipv6.src_tc_ipv4", "Source Teredo Client IPv4", Ipv4;
+    #[generated] DST_TS = "ipv6.dst_ts_ipv4", "Destination Teredo Server IPv4", Ipv4;
+    #[generated] DST_TC_PORT = "ipv6.dst_tc_port", "Destination Teredo Port", U16;
+    #[generated] DST_TC = "ipv6.dst_tc_ipv4", "Destination Teredo Client IPv4", Ipv4;
+    #[hidden] TS = "ipv6.ts_ipv4", "Teredo Server IPv4", Ipv4;
+    #[hidden] TC_PORT = "ipv6.tc_port", "Teredo Port", U16;
+    #[hidden] TC = "ipv6.tc_ipv4", "Teredo Client IPv4", Ipv4;
+    #[generated] SRC_SLAAC = "ipv6.src_slaac_mac", "Source SLAAC MAC", Mac;
+    #[generated] DST_SLAAC = "ipv6.dst_slaac_mac", "Destination SLAAC MAC", Mac;
+    #[hidden] SLAAC = "ipv6.slaac_mac", "SLAAC MAC", Mac;
+    #[generated] SRC_ISATAP = "ipv6.src_isatap_ipv4", "Source ISATAP IPv4", Ipv4;
+    #[generated] DST_ISATAP = "ipv6.dst_isatap_ipv4", "Destination ISATAP IPv4", Ipv4;
+    #[hidden] ISATAP = "ipv6.isatap_ipv4", "ISATAP IPv4", Ipv4;
+    #[generated] SRC_EMBED = "ipv6.src_embed_ipv4", "Source Embedded IPv4", Ipv4;
+    #[generated] DST_EMBED = "ipv6.dst_embed_ipv4", "Destination Embedded IPv4", Ipv4;
+    #[hidden] EMBED = "ipv6.embed_ipv4", "Embedded IPv4", Ipv4;
     // Expert items Wireshark makes filterable; shown under the field they are about.
     PLEN_ZERO = "ipv6.plen_zero", "IPv6 payload length equals 0", None;
     PLEN_EXCEEDS = "ipv6.plen_exceeds_framing", "IPv6 payload length does not match expected framing length", None;
