@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::declare_fields;
 use crate::link::LinkType;
-use crate::model::{Packet, Protocol, Span, Timestamp, Value};
+use crate::model::{Duration, Packet, Protocol, Span, Timestamp, Value};
 
 pub static FRAME: Protocol = Protocol {
     name: "frame",
@@ -24,17 +24,19 @@ declare_fields! {
     SECTION_NUMBER = "frame.section_number", "Section number", U32;
     INTERFACE_ID = "frame.interface_id", "Interface id", U32;
     INTERFACE_NAME = "frame.interface_name", "Interface name", String;
-    ENCAP_TYPE = "frame.encap_type", "Encapsulation type", I32;
+    ENCAP_TYPE = "frame.encap_type", "Encapsulation type", I32, Dec, encap_name;
     TIME = "frame.time", "Arrival Time", String;
-    TIME_EPOCH = "frame.time_epoch", "Epoch Time", AbsTime;
-    TIME_DELTA = "frame.time_delta", "Time delta from previous captured frame", RelTime;
-    TIME_RELATIVE = "frame.time_relative", "Time since reference or first frame", RelTime;
+    #[generated] OFFSET_SHIFT = "frame.offset_shift", "Time shift for this packet", RelTime;
+    #[format = epoch_text] TIME_EPOCH = "frame.time_epoch", "Epoch Time", AbsTime;
+    #[generated] TIME_DELTA = "frame.time_delta", "Time delta from previous captured frame", RelTime;
+    #[generated] TIME_DELTA_DISPLAYED = "frame.time_delta_displayed", "Time delta from previous displayed frame", RelTime;
+    #[generated] TIME_RELATIVE = "frame.time_relative", "Time since reference or first frame", RelTime;
     NUMBER = "frame.number", "Frame Number", U32;
-    LEN = "frame.len", "Frame Length", U32;
-    CAP_LEN = "frame.cap_len", "Capture Length", U32;
-    MARKED = "frame.marked", "Frame is marked", Bool;
-    IGNORED = "frame.ignored", "Frame is ignored", Bool;
-    PROTOCOLS = "frame.protocols", "Protocols in frame", String;
+    #[format = length_text] LEN = "frame.len", "Frame Length", U32;
+    #[format = length_text] CAP_LEN = "frame.cap_len", "Capture Length", U32;
+    #[generated] MARKED = "frame.marked", "Frame is marked", Bool, Dec, true_false;
+    #[generated] IGNORED = "frame.ignored", "Frame is ignored", Bool, Dec, true_false;
+    #[generated] PROTOCOLS = "frame.protocols", "Protocols in frame", String;
     DROP_COUNT = "frame.drop_count", "Drop Count", U64;
     PACKET_FLAGS = "frame.packet_flags", "Packet flags", U32, Hex(8);
     FLAGS_DIRECTION = "frame.packet_flags_direction", "Direction", U32, Hex(8), direction_name;
@@ -129,6 +131,9 @@ pub fn dissect(
             cap_len,
             cap_len * 8
         );
+        if let Some(id) = meta.interface_id {
+            let _ = write!(t, " on interface {}, id {id}", interface_name(meta));
+        }
     });
     if !pkt.tree {
         return;
@@ -142,9 +147,11 @@ pub fn dissect(
     }
     if let Some(id) = meta.interface_id {
         pkt.add(&INTERFACE_ID, Span::default(), Value::Uint(id as u64));
-        if let Some(name) = meta.interface_name {
-            pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
-        }
+        let name = interface_name(meta);
+        pkt.append_text(|t| {
+            let _ = write!(t, " ({name})");
+        });
+        pkt.subtree(|p| p.add(&INTERFACE_NAME, Span::default(), Value::Str(name.into())));
     }
     if let Some(flags) = meta.packet_flags {
         add_packet_flags(pkt, flags);
@@ -156,9 +163,14 @@ pub fn dissect(
     }
     if meta.has_ts {
         let none = Span::default();
+        let delta = Value::RelTime(meta.ts.since(prev));
         pkt.add(&TIME, none, Value::Str(format_utc(meta.ts).into()));
+        pkt.add(&OFFSET_SHIFT, none, Value::RelTime(Duration(0)));
         pkt.add(&TIME_EPOCH, none, Value::Time(meta.ts));
-        pkt.add(&TIME_DELTA, none, Value::RelTime(meta.ts.since(prev)));
+        pkt.add(&TIME_DELTA, none, delta.clone());
+        // Every frame counts as displayed; a filtering front end corrects it
+        // with `set_displayed_delta`.
+        pkt.add(&TIME_DELTA_DISPLAYED, none, delta);
         pkt.add(&TIME_RELATIVE, none, Value::RelTime(meta.ts.since(first)));
     }
     pkt.add(&NUMBER, Span::default(), Value::Uint(meta.number));
@@ -173,6 +185,60 @@ pub fn dissect(
         pkt.add(&CB_PEN, Span::default(), Value::Uint(pen as u64));
         pkt.add(&CB_COPY, Span::default(), Value::Bool(copy));
     }
+}
+
+/// The interface's name, or `unknown` when its description block gives none.
+fn interface_name<'a>(meta: &FrameMeta<'a>) -> &'a str {
+    meta.interface_name.unwrap_or("unknown")
+}
+
+/// Sets `frame.time_delta_displayed` to the time since the previous frame
+/// a display filter let through, as tshark counts it under `-Y`.
+pub fn set_displayed_delta(pkt: &mut Packet, delta: Duration) {
+    if let Some(f) = pkt
+        .fields
+        .iter_mut()
+        .find(|f| f.def == &TIME_DELTA_DISPLAYED)
+    {
+        f.value = Value::RelTime(delta);
+    }
+}
+
+/// Wireshark's names of the wiretap encapsulations a frame can have.
+fn encap_name(v: u64) -> Option<&'static str> {
+    Some(match v {
+        1 => "Ethernet",
+        7 => "Raw IP",
+        15 => "NULL/Loopback",
+        20 => "IEEE 802.11 Wireless LAN",
+        21 => "IEEE 802.11 plus Prism II monitor mode radio header",
+        23 => "IEEE 802.11 plus radiotap radio header",
+        25 => "Linux cooked-mode capture v1",
+        83 => "Juniper Ethernet",
+        129 => "Raw IPv4",
+        130 => "Raw IPv6",
+        210 => "Linux cooked-mode capture v2",
+        _ => return None,
+    })
+}
+
+fn true_false(v: u64) -> Option<&'static str> {
+    Some(if v != 0 { "True" } else { "False" })
+}
+
+/// `Epoch Time: 1362692526.869344000 seconds`.
+fn epoch_text(out: &mut String, def: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "{}: ", def.label);
+    if let Value::Time(t) = v {
+        let _ = write!(out, "{t}");
+    }
+    out.push_str(" seconds");
+}
+
+/// `Frame Length: 78 bytes (624 bits)`.
+fn length_text(out: &mut String, def: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+    let n = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: {n} bytes ({} bits)", def.label, n * 8);
 }
 
 /// The pcapng `epb_flags` word and its parts, as Wireshark splits it.

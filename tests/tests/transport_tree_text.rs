@@ -1,9 +1,10 @@
-//! The Ethernet, IPv4, IPv6 (without extension headers), UDP and TCP detail trees of `wirelens print -V`
-//! against tshark's `-V` text, line for line: bit fields drawn as
-//! `0100 .... = Version: 4`, generated items in brackets, hidden ones
-//! (`ip.addr`, `eth.addr_resolved`) left out, checksum verdicts, the TCP
-//! option summary and the SYN/FIN/RST expert items under their flags.
-//! tshark's output is stored under `tests/data/transport-tree/` (made by
+//! The Frame, Ethernet, IPv4, IPv6 (without extension headers), UDP and TCP
+//! detail trees of `wirelens print -V` against tshark's `-V` text, line for
+//! line: bit fields drawn as `0100 .... = Version: 4`, generated items in
+//! brackets, hidden ones (`ip.addr`, `eth.addr_resolved`) left out,
+//! checksum verdicts, the TCP option summary and the SYN/FIN/RST expert
+//! items under their flags. tshark's output is stored under
+//! `tests/data/transport-tree/` and `tests/data/frame-tree/` (made by the
 //! `generate.sh` there, with checksum validation on as wirelens has it), so
 //! the test needs no tshark.
 
@@ -70,6 +71,64 @@ fn transport_trees_equal_tshark_verbose_text() {
         assert!(theirs.starts_with("== frame 1\n"), "{}", truth.display());
         assert_same_lines(
             &format!("{capture}: the link to transport trees"),
+            &ours,
+            &theirs,
+        );
+    }
+}
+
+/// The Frame layer of every frame shown, blank lines left out: what
+/// `tests/data/frame-tree/generate.sh` keeps of tshark's.
+fn frame_layers(text: &str) -> String {
+    let mut out = String::new();
+    let mut on = false;
+    for line in text.lines() {
+        if line.starts_with("Frame ") {
+            on = true;
+        } else if !line.starts_with(' ') {
+            on = false;
+        }
+        if on && !line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The Frame layer: encapsulation and interface names, generated times and
+/// flags in brackets, lengths in bytes and bits, and under `-Y` the time
+/// since the previous frame the filter let through.
+#[test]
+fn frame_layers_equal_tshark_verbose_text() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/frame-tree");
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("link/sll2_http.pcap", &[], "sll2_http.txt"),
+        (
+            "link/sll2_http.pcap",
+            &["-Y", "http"],
+            "sll2_http-Y-http.txt",
+        ),
+        (
+            "wifi/radiotap_qos_data_dns.pcap",
+            &[],
+            "radiotap_qos_data_dns.txt",
+        ),
+        ("link/vlan_pcp_dei.pcapng", &[], "vlan_pcp_dei.txt"),
+    ];
+    for (capture, extra, truth) in cases {
+        let path = corpus_dir().join(capture);
+        let mut args = vec!["-r", path.to_str().expect("utf-8 path"), "-V"];
+        args.extend_from_slice(extra);
+        let (_, printed) = wirelens_print(&args).unwrap_or_else(|e| panic!("{capture}: {e}"));
+        let ours = frame_layers(&String::from_utf8_lossy(&printed));
+        let theirs = std::fs::read_to_string(data.join(truth)).expect("tshark's frame layers");
+        assert!(
+            theirs.starts_with("Frame 1:") || !extra.is_empty(),
+            "{truth}"
+        );
+        assert_same_lines(
+            &format!("{capture} {extra:?}: the Frame layer"),
             &ours,
             &theirs,
         );

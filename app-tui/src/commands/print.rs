@@ -193,6 +193,7 @@ fn print_packets(
     };
     let mut header_pending = args.format == Format::Fields && layout.header;
     let mut first_ts = None;
+    let mut prev_displayed = None;
     let mut damage = None;
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();
@@ -211,8 +212,13 @@ fn print_packets(
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
-        if filter.is_some_and(|f| !f.matches(&pkt, &meta, frame.data)) {
-            continue;
+        if let Some(f) = filter {
+            if !f.matches(&pkt, &meta, frame.data) {
+                continue;
+            }
+            let since = meta.ts.since(prev_displayed.unwrap_or(meta.ts));
+            wirelens_dissect::frame::set_displayed_delta(&mut pkt, since);
+            prev_displayed = Some(meta.ts);
         }
         count += 1;
         if args.quiet {
