@@ -25,16 +25,16 @@ const LAYERS: &[&str] = &[
 /// state after the segment.
 const WIRELENS_ONLY: &[&str] = &["    [Client state after", "    [Server state after"];
 
-/// tshark lines wirelens does not write yet: `tcp.segment_data`, the bytes
-/// of a segment held for a PDU that completes in a later one.
-const NOT_YET: &[&str] = &["    TCP segment data ("];
-
 const CAPTURES: &[&str] = &[
     "mixed/http_get.pcap",
     "mixed/wikipedia_dns_http.pcap",
     // Not captures whose senders left checksums to the NIC (loopback, such as
     // link/null_ipv6_http.pcap): wirelens reports those as offloaded with a
     // note where tshark reports them bad.
+    // Not tcp/tcp_window_scale.pcap: tshark holds its 5 bytes to port 80
+    // ("hello", no line end) for an HTTP request to come, so its TCP layer
+    // ends with `TCP segment data (5 bytes)`; wirelens shows them as an HTTP
+    // continuation.
     // Not tcp/tcp_handshake_reorder.pcap: for its SYN that arrives after the
     // SYN-ACK, tshark shows an empty `[SEQ/ACK analysis]` item, and wirelens
     // shows none; every other line is the same.
@@ -43,7 +43,6 @@ const CAPTURES: &[&str] = &[
     "tcp/tcp_fin_retransmission.pcap",
     "tcp/tcp_syn_then_rst.pcap",
     "tcp/tcp_retransmit_fast.pcap",
-    "tcp/tcp_window_scale.pcap",
     "ip/icmpv6_ping.pcap",
     "ip/icmpv6_neighbor_solicit.pcap",
 ];
@@ -62,12 +61,8 @@ fn transport_trees_equal_tshark_verbose_text() {
             .collect();
         let name = Path::new(capture).file_stem().expect("file name");
         let truth = data.join(name).with_extension("txt");
-        let theirs: String = std::fs::read_to_string(&truth)
-            .unwrap_or_else(|e| panic!("{}: {e}", truth.display()))
-            .lines()
-            .filter(|l| !NOT_YET.iter().any(|n| l.starts_with(n)))
-            .flat_map(|l| [l, "\n"])
-            .collect();
+        let theirs =
+            std::fs::read_to_string(&truth).unwrap_or_else(|e| panic!("{}: {e}", truth.display()));
         assert!(theirs.starts_with("== frame 1\n"), "{}", truth.display());
         assert_same_lines(
             &format!("{capture}: the link to transport trees"),

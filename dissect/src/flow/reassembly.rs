@@ -22,6 +22,7 @@
 //! accumulated. Hitting one is reported as a [`Note`].
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
@@ -37,10 +38,11 @@ pub static SEGMENTS: Protocol = Protocol {
 };
 
 declare_fields! {
-    SEGMENT = "tcp.segment", "TCP Segment", FrameNum;
-    SEGMENT_COUNT = "tcp.segment.count", "Segment count", U32;
-    REASSEMBLED_LENGTH = "tcp.reassembled.length", "Reassembled TCP length", U32;
-    REASSEMBLED_DATA = "tcp.reassembled.data", "Reassembled TCP Data", Bytes;
+    #[generated_format = segment_text] SEGMENT = "tcp.segment", "TCP Segment", FrameNum;
+    #[generated] SEGMENT_COUNT = "tcp.segment.count", "Segment count", U32;
+    #[generated] REASSEMBLED_LENGTH = "tcp.reassembled.length", "Reassembled TCP length", U32;
+    #[generated] REASSEMBLED_DATA = "tcp.reassembled.data", "Reassembled TCP Data", Bytes;
+    #[format = segment_data_text] SEGMENT_DATA = "tcp.segment_data", "TCP segment data", Bytes;
 }
 
 /// Segments listed per reassembled PDU; the bytes of later ones count into
@@ -513,6 +515,15 @@ impl PduAssembler {
         self.pending.len()
     }
 
+    /// Bytes of the unfinished PDU that frame `frame` gave.
+    pub fn pending_from(&self, frame: u64) -> usize {
+        self.pieces
+            .iter()
+            .filter(|(f, _)| *f == frame)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     /// Takes the bytes frame `frame` delivered in order; returns the PDUs they completed.
     pub fn push(
         &mut self,
@@ -672,6 +683,25 @@ fn take_pieces(pieces: &mut VecDeque<(u64, usize)>, mut n: usize) -> Vec<(u64, u
     taken
 }
 
+/// `TCP segment data (1448 bytes)`.
+fn segment_data_text(out: &mut String, def: &crate::model::FieldDef, _: &Value, bytes: &[u8]) {
+    let n = bytes.len();
+    let _ = write!(out, "{} ({n} byte{})", def.label, plural(n));
+}
+
+/// `Frame: 6`; the segment's place in the PDU is appended.
+fn segment_text(out: &mut String, _: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "Frame: {}", v.as_u64().unwrap_or(0));
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// The "Reassembled TCP Segments" item of a PDU dissected from its own data
 /// source (the current one): each segment's frame, the count, the length and
 /// the bytes, as Wireshark's `show_fragment_seq_tree` lays them out.
@@ -693,7 +723,6 @@ fn add_segments_item(pkt: &mut Packet, pdu: &Pdu) {
         return;
     }
     pkt.set_title(|t| {
-        use std::fmt::Write as _;
         let _ = write!(
             t,
             "[{} Reassembled TCP Segments ({} bytes): {}]",
@@ -706,6 +735,12 @@ fn add_segments_item(pkt: &mut Packet, pdu: &Pdu) {
     for (frame, len) in &pdu.segments {
         let span = Span::new(at.min(pdu.data.len()), *len);
         pkt.add(&SEGMENT, span, Value::Uint(*frame));
+        if *len > 0 {
+            let last = at + len - 1;
+            pkt.append_text(|t| {
+                let _ = write!(t, ", payload: {at}-{last} ({len} byte{})", plural(*len));
+            });
+        }
         at += len;
     }
     pkt.add(
@@ -753,9 +788,17 @@ pub fn dissect_segment(
 ) -> usize {
     let mut notes = Vec::new();
     let missing_before = half.bytes.missing;
+    let held_before = half.bytes.held_bytes();
     let pieces = half
         .bytes
         .segment_pieces(budget, seq, payload, syn, fin, &mut notes);
+    let tcp_layer = cx.pkt.current_layer();
+    if half.bytes.held_bytes() > held_before {
+        // Held beyond a hole: the bytes wait in reassembly.
+        let span = Span::new(off, payload.len());
+        cx.pkt
+            .add_to_layer(tcp_layer, &SEGMENT_DATA, span, Value::SpanBytes);
+    }
     if half.bytes.missing != missing_before {
         half.pdus.lose_sync(&mut notes);
     }
@@ -769,6 +812,17 @@ pub fn dissect_segment(
         // The segment's own new bytes are the first piece and the payload's tail.
         let own_at = payload.len().saturating_sub(piece.len());
         let own = i == 0 && payload.get(own_at..) == Some(&piece[..]);
+        if own {
+            add_segment_data(
+                cx.pkt,
+                tcp_layer,
+                off + own_at,
+                piece.len(),
+                &pdus,
+                &half.pdus,
+                frame,
+            );
+        }
         for pdu in pdus {
             if own && !pdu.spans_segments {
                 let at = off + own_at + pdu.start;
@@ -783,6 +837,42 @@ pub fn dissect_segment(
         }
     }
     count
+}
+
+/// `tcp.segment_data` in the TCP layer: the bytes of this segment (`len`
+/// at `at`) that belong to PDUs spanning segments, the one this segment
+/// completed at its start and the one it leaves unfinished at its end, as
+/// Wireshark shows what it put into reassembly.
+fn add_segment_data(
+    pkt: &mut Packet,
+    tcp_layer: u8,
+    at: usize,
+    len: usize,
+    pdus: &[Pdu],
+    assembler: &PduAssembler,
+    frame: u64,
+) {
+    let completed: usize = pdus
+        .iter()
+        .filter(|p| p.spans_segments)
+        .flat_map(|p| &p.segments)
+        .filter(|(f, _)| *f == frame)
+        .map(|(_, n)| n)
+        .sum();
+    let pending = assembler.pending_from(frame).min(len);
+    let completed = completed.min(len - pending);
+    if completed > 0 {
+        pkt.add_to_layer(
+            tcp_layer,
+            &SEGMENT_DATA,
+            Span::new(at, completed),
+            Value::SpanBytes,
+        );
+    }
+    if pending > 0 {
+        let span = Span::new(at + len - pending, pending);
+        pkt.add_to_layer(tcp_layer, &SEGMENT_DATA, span, Value::SpanBytes);
+    }
 }
 
 #[cfg(test)]

@@ -142,6 +142,9 @@ pub enum Shown {
     /// Text a function writes from the value, brackets included if it is
     /// generated (`[HTTP request 1/1]`), for items Wireshark words its own way.
     Format(TreeFormat),
+    /// What a function writes, in the brackets of a generated item
+    /// (`[Frame: 6, payload: 0-1447 (1448 bytes)]`).
+    GeneratedFormat(TreeFormat),
     /// The text of the bytes the field covers, line ends written as `\r\n`
     /// (an HTTP header line: `User-Agent: Wget/1.14\r\n`).
     Line,
@@ -180,7 +183,8 @@ impl FieldDef {
 }
 
 /// Declares field definitions as statics plus a `FIELDS` list for the registry.
-/// A leading `#[generated]`, `#[hidden]`, `#[line]` or `#[format = path]`
+/// A leading `#[generated]`, `#[hidden]`, `#[line]`, `#[format = path]` or
+/// `#[generated_format = path]`
 /// says how the field appears in the tree (see [`Shown`]); `& mask` after
 /// the kind makes it a bit field, with the word's width in bits when it is
 /// not the kind's (`Bool(12) & 0x002`, see [`Bits`]).
@@ -224,6 +228,7 @@ macro_rules! declare_fields {
     (@shown hidden) => { $crate::model::Shown::Hidden };
     (@shown line) => { $crate::model::Shown::Line };
     (@shown format $f:path) => { $crate::model::Shown::Format($f) };
+    (@shown generated_format $f:path) => { $crate::model::Shown::GeneratedFormat($f) };
     (@bits $kind:ident) => { None };
     (@bits $kind:ident ($w:literal)) => { None };
     (@bits $kind:ident $m:literal) => {
@@ -372,7 +377,9 @@ pub fn render_tree_label(out: &mut String, def: &FieldDef, value: &Value, span: 
     match (def.shown, value) {
         (Shown::Hidden, _) => {}
         (Shown::Line, _) => push_line_text(out, span.slice(data)),
-        (Shown::Format(format), v) => format(out, def, v, span.slice(data)),
+        (Shown::Format(format) | Shown::GeneratedFormat(format), v) => {
+            format(out, def, v, span.slice(data))
+        }
         (_, Value::Text(t)) => out.push_str(t),
         (_, Value::None) => out.push_str(def.label),
         (_, v) => {

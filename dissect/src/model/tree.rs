@@ -82,7 +82,7 @@ impl Packet {
             out.push(']');
             return;
         }
-        let generated = matches!(f.def.shown, Shown::Generated);
+        let generated = matches!(f.def.shown, Shown::Generated | Shown::GeneratedFormat(_));
         if generated {
             out.push('[');
         }
@@ -92,7 +92,8 @@ impl Packet {
             out.push_str(text);
         }
         let name_end = match (f.def.shown, &f.value) {
-            (_, Value::None | Value::Text(_)) | (Shown::Line | Shown::Format(_), _) => 0,
+            (_, Value::None | Value::Text(_))
+            | (Shown::Line | Shown::Format(_) | Shown::GeneratedFormat(_), _) => 0,
             _ => f.def.label.len(),
         } + f.def.bits.map_or(0, |b| b.pattern_len() + " = ".len());
         mark_truncated(out, start, name_end);

@@ -17,7 +17,6 @@ for cap in \
     tcp/tcp_fin_retransmission.pcap \
     tcp/tcp_syn_then_rst.pcap \
     tcp/tcp_retransmit_fast.pcap \
-    tcp/tcp_window_scale.pcap \
     ip/icmpv6_ping.pcap \
     ip/icmpv6_neighbor_solicit.pcap
 do
