@@ -44,6 +44,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::app::tls::x509tree::FIELDS,
     crate::app::http::FIELDS,
     crate::app::http2::FIELDS,
+    crate::app::text_lines::FIELDS,
 ];
 
 /// Every registered field.

@@ -25,6 +25,10 @@ const CAPTURES: &[(&str, &str)] = &[
         "tcp/tcp_out_of_order_sack.pcap",
         "tcp_out_of_order_sack.txt",
     ),
+    (
+        "mixed/var_services_std_ports.pcap",
+        "var_services_std_ports.txt",
+    ),
 ];
 
 #[test]
@@ -36,7 +40,7 @@ fn http_tree_equals_tshark_verbose_text() {
             .unwrap_or_else(|e| panic!("{capture}: {e}"));
         let ours = tree_layers(
             &String::from_utf8_lossy(&printed),
-            &["Hypertext Transfer Protocol"],
+            &["Hypertext Transfer Protocol", "Line-based text data"],
         );
         let theirs = std::fs::read_to_string(data.join(truth)).expect("tshark's tree");
         assert!(theirs.contains("Hypertext Transfer Protocol"), "{truth}");

@@ -138,7 +138,6 @@ fn on_demand_trees_equal_a_full_pass_on_every_corpus_file() {
 /// their bytes as `data`); the test fails when one of them is registered,
 /// so the list shrinks as dissectors land.
 const PENDING: &[(&str, &str)] = &[
-    ("data-text-lines", "HTTP bodies (needs HTTP)"),
     (
         "tcp.segments",
         "tshark's reassembled-segments node: shown for the TCP-framed protocols in progress",
@@ -192,10 +191,6 @@ const KNOWN: &[(&str, &str)] = &[
     (
         "bgp/bgp_aigp_communities.pcap",
         "JUNIPER_ETHER: tshark's hierarchy names the Juniper header's first tree item (a text item), wirelens its juniper layer; the rest is equal",
-    ),
-    (
-        "http2/h2c_continuation.pcap",
-        "tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp (frames 16 and 19)",
     ),
     (
         "http2/h2c_multiple_headers.pcap",

@@ -3,11 +3,13 @@
 //! the first bytes (so SSH on port 2222 or an h2c connection on any port is found).
 
 pub mod bgp;
+pub mod content_coding;
 pub mod data;
 pub mod dns;
 pub mod http;
 pub mod http2;
 pub mod ssh;
+pub mod text_lines;
 pub mod tls;
 
 /// The transport an application payload arrived on.

@@ -107,10 +107,11 @@ fn render_fields(
         push_indent(out, indent);
         let is_node = matches!(node.value, Value::None | Value::Text(_));
         if let Value::Text(text) = &node.value {
-            // A text node is keyed by its own text (an empty object when it has no children).
+            // A text node is keyed by its own text; without children its
+            // value is empty, as tshark writes `"\r\n": ""`.
             push_json_str(out, text);
             if children.is_empty() {
-                out.push_str(": {}");
+                out.push_str(": \"\"");
             }
         } else if is_node && !children.is_empty() {
             // A protocol-like node (`ipv6.hopopts`) is keyed by its filter name;

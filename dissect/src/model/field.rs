@@ -389,15 +389,30 @@ pub fn render_tree_label(out: &mut String, def: &FieldDef, value: &Value, span: 
     }
 }
 
-/// Bytes of a protocol line as text, with `\r` and `\n` written out as
-/// Wireshark's tree shows them.
-fn push_line_text(out: &mut String, bytes: &[u8]) {
+/// Bytes of a protocol line as text, the way Wireshark's `format_text`
+/// writes them into the tree: control characters escaped (`\r`, `\n`,
+/// `\t`, ... and `\ooo` in octal for the others), invalid UTF-8 replaced.
+pub fn push_line_text(out: &mut String, bytes: &[u8]) {
     for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
+        let escape = match c {
+            '\x07' => 'a',
+            '\x08' => 'b',
+            '\x0c' => 'f',
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\x0b' => 'v',
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\{:03o}", c as u32);
+                continue;
+            }
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push('\\');
+        out.push(escape);
     }
 }
 

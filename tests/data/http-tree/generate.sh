@@ -1,5 +1,6 @@
 #!/bin/sh
-# Regenerates the HTTP/1.x detail trees tshark prints for corpus captures,
+# Regenerates the HTTP/1.x detail trees tshark prints for corpus captures
+# (with the line-based text bodies they carry),
 # which tests/tests/http_tree_text.rs compares `wirelens print -V` with.
 # Run from the workspace root with tshark 4.0 installed:
 #   sh tests/data/http-tree/generate.sh
@@ -15,12 +16,13 @@ for cap in \
     link/vlan_qinqinq_http.pcap \
     tcp/tcp_handshake_reorder.pcap \
     tcp/tcp_options.pcap \
-    tcp/tcp_out_of_order_sack.pcap
+    tcp/tcp_out_of_order_sack.pcap \
+    mixed/var_services_std_ports.pcap
 do
     name=$(basename "$cap" | sed 's/\.[^.]*$//')
     tshark -r "../shared/captures/$cap" -V | awk '
         /^Frame [0-9]+:/ { frame = $2; sub(":", "", frame); on = 0; next }
-        /^Hypertext Transfer Protocol/ { if (shown != frame) print "== frame " frame; shown = frame; on = 1; print; next }
+        /^(Hypertext Transfer Protocol|Line-based text data)/ { if (shown != frame) print "== frame " frame; shown = frame; on = 1; print; next }
         /^[^ ]/ { on = 0 }
         /^$/ { next }
         on { print }

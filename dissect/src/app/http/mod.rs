@@ -3,6 +3,7 @@
 //! that stream reassembly can cut a connection into messages and an h2c
 //! upgrade (RFC 7540 section 3.2) can hand the connection to HTTP/2.
 
+use crate::app::{content_coding, text_lines};
 use crate::dissector::Cx;
 use std::fmt::Write as _;
 
@@ -68,6 +69,7 @@ crate::declare_fields! {
     #[generated] PREV_REQUEST_IN = "http.prev_request_in", "Prev request in frame", FrameNum;
     #[generated] PREV_RESPONSE_IN = "http.prev_response_in", "Prev response in frame", FrameNum;
     #[format = file_data_text] FILE_DATA = "http.file_data", "File Data", String;
+    CONTENT_ENCODED = "http.content_encoded", "Content-encoded entity body", None;
     PATH_SEGMENT = "http.path_segment", "Path segment", String;
     PATH_SUB_SEGMENT = "http.path_sub_segment", "Path sub segment", String;
     CHUNKED = "http.chunked_response", "HTTP chunked response", None;
@@ -418,14 +420,70 @@ pub fn dissect_message(cx: &mut Cx<'_>, off: usize, msg: &[u8]) -> usize {
     } else {
         body.into()
     };
-    if !plain.is_empty() && cx.pkt.tree {
+    let body_span = Span::new(body_off, body.len());
+    let decoded = decoded_body(cx.pkt, &head, body_span, &plain);
+    let shown = decoded.as_deref().unwrap_or(&plain);
+    if !shown.is_empty() && cx.pkt.tree {
         cx.pkt.add(
             &FILE_DATA,
-            Span::new(body_off, body.len()),
-            Value::Str(String::from_utf8_lossy(&plain).into()),
+            body_span,
+            Value::Str(String::from_utf8_lossy(shown).into()),
         );
     }
+    match (&decoded, chunked) {
+        (Some(d), _) => text_body(cx, &head, 0, d, Some("Uncompressed entity body")),
+        (None, true) => text_body(cx, &head, 0, &plain, Some("De-chunked entity body")),
+        (None, false) => text_body(cx, &head, body_off, &plain, None),
+    }
     msg.len()
+}
+
+/// A gzip or deflate body inflated, with Wireshark's "Content-encoded
+/// entity body (gzip): 240 bytes -> 289 bytes" item; `None` when the body
+/// has no content coding or does not inflate (then it is shown as sent).
+fn decoded_body(p: &mut Packet, head: &Head<'_>, span: Span, body: &[u8]) -> Option<Vec<u8>> {
+    let encoding = head.header("content-encoding")?.trim().to_ascii_lowercase();
+    if body.is_empty() {
+        return None;
+    }
+    let plain = content_coding::decompress(&encoding, body)?;
+    p.add_with(&CONTENT_ENCODED, span, || {
+        let text = format!(
+            "Content-encoded entity body ({encoding}): {} bytes -> {} bytes",
+            body.len(),
+            plain.len()
+        );
+        Value::Text(text.into())
+    });
+    Some(plain)
+}
+
+/// Hands a body in a line-based text media type to `data-text-lines`: from
+/// the frame at `off`, or, when it is not the frame's bytes as they are
+/// (de-chunked, inflated), from a data source of that name.
+fn text_body(
+    cx: &mut Cx<'_>,
+    head: &Head<'_>,
+    off: usize,
+    body: &[u8],
+    source: Option<&'static str>,
+) {
+    if body.is_empty() {
+        return;
+    }
+    let Some(media) = head.header("content-type").and_then(text_lines::media_type) else {
+        return;
+    };
+    match source {
+        Some(name) => {
+            cx.in_source(name, body, |inner| {
+                text_lines::dissect(inner, 0, body, media)
+            });
+        }
+        None => {
+            text_lines::dissect(cx, off, body, media);
+        }
+    }
 }
 
 /// Shows a chunked body as Wireshark does ("HTTP chunked response", one

@@ -10,7 +10,7 @@ use super::frame::{self, FrameHeader};
 use super::state::Connection;
 use super::stream::{self, WindowEvent};
 use super::{fields, hpack, settings};
-use crate::app::http;
+use crate::app::{http, text_lines};
 use crate::dissector::Cx;
 use crate::model::{Group, Packet, Severity, Span, Value};
 
@@ -50,27 +50,8 @@ pub(super) fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Most bytes a content-encoded body is inflated to (against compression bombs).
-pub const MAX_DECOMPRESSED: u64 = 4 * 1024 * 1024;
-
-/// Inflates a `gzip` or `deflate` body (zlib, or raw deflate as some servers
-/// send it); `None` for other encodings or bytes that do not inflate.
-pub(super) fn decompress(encoding: &str, body: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    // What inflated before an error (a stream cut after a sync flush, as
-    // Wireshark's inflate accepts) still counts.
-    fn inflate(r: impl Read) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
-        let ok = r.take(MAX_DECOMPRESSED).read_to_end(&mut out).is_ok();
-        (ok || !out.is_empty()).then_some(out)
-    }
-    match encoding {
-        "gzip" | "x-gzip" => inflate(flate2::read::GzDecoder::new(body)),
-        "deflate" => inflate(flate2::read::ZlibDecoder::new(body))
-            .or_else(|| inflate(flate2::read::DeflateDecoder::new(body))),
-        _ => None,
-    }
-}
+pub(super) use crate::app::content_coding::decompress;
+pub use crate::app::content_coding::MAX_DECOMPRESSED;
 
 /// Wireshark's "Content-encoded entity body (gzip): N bytes -> M bytes" node
 /// with the decoded body as `http2.data.data`.
@@ -91,6 +72,34 @@ pub(super) fn content_encoded(
     p.add_tree(&CONTENT_ENCODED, span, Value::Text(label.into()), |p| {
         p.add(&DATA_DATA, span, Value::Bytes(plain.into()));
     });
+}
+
+/// A whole body in a line-based text media type, shown as `data-text-lines`:
+/// from the frame when it is this DATA frame's payload as sent, else from a
+/// data source of the reassembled or inflated body. False when it was not
+/// read as lines.
+fn text_body(
+    cx: &mut Cx<'_>,
+    media: &'static str,
+    body: &[u8],
+    frame_body: &[u8],
+    frame_span: Span,
+    encoding: Option<&str>,
+) -> bool {
+    if let Some(plain) = encoding.and_then(|e| decompress(e, body)) {
+        return cx
+            .in_source("Uncompressed entity body", &plain, |inner| {
+                text_lines::dissect(inner, 0, &plain, media)
+            })
+            .unwrap_or(false);
+    }
+    if body == frame_body {
+        return text_lines::dissect(cx, frame_span.start as usize, body, media);
+    }
+    cx.in_source("Reassembled body", body, |inner| {
+        text_lines::dissect(inner, 0, body, media)
+    })
+    .unwrap_or(false)
 }
 
 /// Writes into the Info column.
@@ -288,7 +297,12 @@ impl FrameCx<'_> {
                 });
             }
             (Some(m), Some(body)) if !body.is_empty() => {
-                let _ = write!(FmtInfo(cx.pkt), " ({m})");
+                let lines = text_lines::media_type(m).is_some_and(|media| {
+                    text_body(cx, media, &body, p.body, body_span, encoding.as_deref())
+                });
+                if !lines {
+                    let _ = write!(FmtInfo(cx.pkt), " ({m})");
+                }
             }
             _ => {}
         }
