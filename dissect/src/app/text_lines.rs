@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
+use crate::model::packet::MAX_FIELDS_PER_PACKET;
 use crate::model::{Protocol, Span, Value};
 
 pub static TEXT_LINES: Protocol = Protocol {
@@ -81,9 +82,12 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, body: &[u8], media: &'static str) ->
     while at < body.len() {
         let len = line_len(&body[at..]);
         let line = &body[at..at + len];
-        cx.pkt.add_with(&LINE, Span::new(off + at, len), || {
-            Value::Text(line_text(line).into())
-        });
+        // Past the packet's field limit lines are still counted, not built.
+        if cx.pkt.fields.len() < MAX_FIELDS_PER_PACKET {
+            cx.pkt.add_with(&LINE, Span::new(off + at, len), || {
+                Value::Text(line_text(line).into())
+            });
+        }
         lines += 1;
         at += len;
     }
