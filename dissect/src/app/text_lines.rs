@@ -79,11 +79,14 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, body: &[u8], media: &'static str) ->
     }
     let mut lines = 0usize;
     let mut at = 0;
+    let mut past_limit = false;
     while at < body.len() {
         let len = line_len(&body[at..]);
         let line = &body[at..at + len];
-        // Past the packet's field limit lines are still counted, not built.
-        if cx.pkt.fields.len() < MAX_FIELDS_PER_PACKET {
+        // Past the packet's field limit (the first line past it raises the
+        // packet's expert item) lines are still counted, not built.
+        if !past_limit {
+            past_limit = cx.pkt.fields.len() >= MAX_FIELDS_PER_PACKET;
             cx.pkt.add_with(&LINE, Span::new(off + at, len), || {
                 Value::Text(line_text(line).into())
             });
