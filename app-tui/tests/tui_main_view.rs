@@ -222,7 +222,11 @@ fn reassembled_data_has_its_own_tab() {
     ui.key(KeyCode::Left);
     assert_eq!(ui.app.hex.tab, 0);
     ui.key(KeyCode::BackTab);
+    // The last layer is the body's line-based text; HTTP is the one above.
     ui.key(KeyCode::Char('G'));
+    let last = ui.app.detail.selected().cloned().expect("the last layer");
+    assert_eq!(last.text, "Line-based text data: text/plain (159 lines)");
+    ui.key(KeyCode::Up);
     ui.key(KeyCode::Right);
     ui.key(KeyCode::Down);
     let line = ui.app.detail.selected().cloned().expect("a line");
