@@ -83,17 +83,15 @@ fn tshark_hierarchy(path: &Path) -> Vec<(usize, String, String, String)> {
 }
 
 /// What tshark's hierarchy of http_get.pcap has that wirelens does not
-/// dissect yet (as in tests/tests/session.rs): the HTTP body's
-/// `data-text-lines` and tshark's reassembled-segments node under it. The
-/// test fails when the protocol lands, so this list goes with it.
-const NOT_DISSECTED: [&str; 2] = ["data-text-lines", "tcp.segments"];
+/// count (as in tests/tests/session.rs): tshark's reassembled-segments node
+/// under the HTTP body's `data-text-lines`.
+const NOT_DISSECTED: [&str; 1] = ["tcp.segments"];
 
 #[test]
 fn protocol_hierarchy_matches_tshark() {
     let path = corpus_file(HTTP_GET);
     let mut expected = tshark_hierarchy(&path);
     assert_eq!(expected.len(), 6);
-    assert!(wirelens_dissect::registry::protocol("data-text-lines").is_none());
     expected.retain(|row| !NOT_DISSECTED.contains(&row.1.as_str()));
     let mut harness = harness(WirelensApp::new(Some(path)));
     run_until_idle(&mut harness);
