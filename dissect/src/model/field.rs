@@ -184,10 +184,10 @@ impl FieldDef {
 
 /// Declares field definitions as statics plus a `FIELDS` list for the registry.
 /// A leading `#[generated]`, `#[hidden]`, `#[line]`, `#[format = path]` or
-/// `#[generated_format = path]`
-/// says how the field appears in the tree (see [`Shown`]); `& mask` after
-/// the kind makes it a bit field, with the word's width in bits when it is
-/// not the kind's (`Bool(12) & 0x002`, see [`Bits`]).
+/// `#[generated_format = path]` says how the field appears in the tree (see
+/// [`Shown`]); `& mask` after the kind makes it a bit field, with the word's
+/// width in bits when it is not the kind's (`Bool(12) & 0x002`, see
+/// [`Bits`]).
 ///
 /// ```ignore
 /// declare_fields! {
