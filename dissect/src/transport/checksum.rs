@@ -2,7 +2,15 @@
 
 use std::fmt::Write as _;
 
-use crate::model::Address;
+use crate::model::{Address, FieldDef, Group, Packet, Severity, Span};
+
+/// The error item Wireshark hangs under a bad checksum (`def` is the
+/// protocol's expert name, such as `tcp.checksum_bad.expert`), at the
+/// current depth.
+pub fn bad_checksum_expert(p: &mut Packet, def: &'static FieldDef, span: Span, correct: u16) {
+    let msg = format!("Bad checksum [should be 0x{correct:04x}]");
+    p.expert_field(def, Severity::Error, Group::Checksum, span, msg);
+}
 
 /// What a checksum's tree line says after its value, as Wireshark's
 /// `proto_tree_add_checksum` words it: ` [correct]`, or the value the

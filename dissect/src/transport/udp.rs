@@ -330,13 +330,7 @@ fn add_checksum(
     });
     pkt.subtree(|p| {
         if verdict == Verdict::Bad {
-            p.expert_field(
-                &CHECKSUM_BAD,
-                Severity::Error,
-                Group::Checksum,
-                span,
-                format!("Bad checksum [should be 0x{correct:04x}]"),
-            );
+            checksum::bad_checksum_expert(p, &CHECKSUM_BAD, span, correct);
         }
         p.add(&CHECKSUM_CALCULATED, span, Value::Uint(correct.into()));
     });

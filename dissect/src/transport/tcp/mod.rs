@@ -1009,15 +1009,7 @@ fn add_checksum(
         }
     });
     if verdict == Verdict::Bad {
-        pkt.subtree(|p| {
-            p.expert_field(
-                &CHECKSUM_BAD,
-                Severity::Error,
-                Group::Checksum,
-                span,
-                format!("Bad checksum [should be 0x{correct:04x}]"),
-            )
-        });
+        pkt.subtree(|p| checksum::bad_checksum_expert(p, &CHECKSUM_BAD, span, correct));
     }
     if verdict == Verdict::Good && stored == 0xffff {
         // RFC 1624: one's complement has two zeros; senders must use 0x0000 here.
