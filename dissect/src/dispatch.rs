@@ -167,7 +167,7 @@ pub fn tcp_payload(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
 fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
     match seg.app {
         Some(app::AppProtocol::Dns) => {
-            crate::flow::reassembly::dissect_stream(
+            let outcome = crate::flow::reassembly::dissect_stream(
                 cx,
                 seg,
                 off,
@@ -175,13 +175,16 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
                 &mut app::dns::TcpFraming,
                 app::dns::dissect_tcp_pdu,
             );
+            if outcome.held {
+                crate::flow::reassembly::mark_segment_of_pdu(cx.pkt);
+            }
         }
         Some(app::AppProtocol::Ssh) => {
             app::ssh::dissect_segment(cx, seg, off, buf);
         }
         Some(app::AppProtocol::Bgp) => app::bgp::dissect_segment(cx, seg, off, buf),
         Some(app::AppProtocol::Tls) => {
-            let records = crate::flow::reassembly::dissect_stream(
+            let outcome = crate::flow::reassembly::dissect_stream(
                 cx,
                 seg,
                 off,
@@ -189,7 +192,7 @@ fn app_over_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
                 &mut app::tls::RecordFraming,
                 app::tls::dissect_record_pdu,
             );
-            if records == 0 {
+            if outcome.pdus == 0 {
                 app::tls::mark_segment_of_pdu(cx, buf);
             }
         }

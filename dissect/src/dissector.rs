@@ -268,8 +268,18 @@ impl Dissector {
             ip: None,
             in_icmp_error: false,
         };
-        if meta.custom.is_some() {
+        if let Some((pen, copy)) = meta.custom {
             // A pcapng custom block: its contents belong to its owner, not to a link layer.
+            cx.pkt.summary.protocol = "PCAPNG";
+            cx.pkt.set_info(|i| {
+                use std::fmt::Write as _;
+                let _ = write!(
+                    i,
+                    "Custom Block: PEN = {} ({pen}), will{} be copied",
+                    frame::pen_name(pen as u64).unwrap_or("Unknown"),
+                    if copy { "" } else { " not" }
+                );
+            });
             crate::app::data::dissect(&mut cx, 0, data);
         } else {
             crate::dispatch::link(&mut cx, meta.link_type, data);

@@ -34,8 +34,8 @@ declare_fields! {
     NUMBER = "frame.number", "Frame Number", U32;
     #[format = length_text] LEN = "frame.len", "Frame Length", U32;
     #[format = length_text] CAP_LEN = "frame.cap_len", "Capture Length", U32;
-    #[generated] MARKED = "frame.marked", "Frame is marked", Bool, Dec, true_false;
-    #[generated] IGNORED = "frame.ignored", "Frame is ignored", Bool, Dec, true_false;
+    #[generated] MARKED = "frame.marked", "Frame is marked", Bool, Dec, crate::names::true_false;
+    #[generated] IGNORED = "frame.ignored", "Frame is ignored", Bool, Dec, crate::names::true_false;
     #[generated] PROTOCOLS = "frame.protocols", "Protocols in frame", String;
     DROP_COUNT = "frame.drop_count", "Drop Count", U64;
     PACKET_FLAGS = "frame.packet_flags", "Packet flags", U32, Hex(8);
@@ -51,8 +51,8 @@ declare_fields! {
     FLAGS_SFD = "frame.packet_flags_start_frame_delimiter_error", "Start frame delimiter error", Bool;
     FLAGS_PREAMBLE = "frame.packet_flags_preamble_error", "Preamble error", Bool;
     FLAGS_SYMBOL = "frame.packet_flags_symbol_error", "Symbol error", Bool;
-    CB_PEN = "frame.cb_pen", "Private Enterprise Number (PEN)", U32;
-    CB_COPY = "frame.cb_copy", "Allowed to be copied", Bool;
+    CB_PEN = "frame.cb_pen", "Private Enterprise Number", U32, Dec, pen_name;
+    CB_COPY = "frame.cb_copy", "Copying", Bool, Dec, copying_name;
 }
 
 /// What the capture engine knows about a frame before dissection.
@@ -79,6 +79,9 @@ pub struct FrameMeta<'a> {
     pub packet_flags: Option<u32>,
     /// pcapng `epb_dropcount`: packets lost just before this one.
     pub drop_count: Option<u64>,
+    /// Decimal places the capture's timestamps carry (6 for microseconds,
+    /// 9 for nanoseconds): what tshark prints times to.
+    pub ts_digits: u8,
 }
 
 impl FrameMeta<'_> {
@@ -97,6 +100,7 @@ impl FrameMeta<'_> {
             custom: None,
             packet_flags: None,
             drop_count: None,
+            ts_digits: 9,
         }
     }
 }
@@ -121,20 +125,23 @@ pub fn dissect(
     }
     pkt.begin_layer(&FRAME, all);
     pkt.protocols.pop();
-    pkt.set_title(|t| {
-        let _ = write!(
-            t,
-            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
-            meta.number,
-            meta.orig_len,
-            meta.orig_len as u64 * 8,
-            cap_len,
-            cap_len * 8
-        );
-        if let Some(id) = meta.interface_id {
-            let _ = write!(t, " on interface {}, id {id}", interface_name(meta));
-        }
-    });
+    if let Some((pen, copy)) = meta.custom {
+        // `PCAPNG Custom Block 1: 24 bytes (192 bits) of custom data and
+        // options, PEN ... (32473), copying allowed`, as tshark titles it.
+        pkt.set_title(|t| {
+            let _ = write!(
+                t,
+                "PCAPNG Custom Block {}: {} bytes ({} bits) of custom data and options, PEN {} ({pen}), copying {}",
+                meta.number,
+                cap_len,
+                cap_len * 8,
+                pen_name(pen as u64).unwrap_or("Unknown"),
+                if copy { "allowed" } else { "not allowed" }
+            );
+        });
+    } else {
+        frame_title(pkt, meta, cap_len);
+    }
     if !pkt.tree {
         return;
     }
@@ -187,6 +194,35 @@ pub fn dissect(
     }
 }
 
+/// `Frame 1: 74 bytes on wire (592 bits), 74 bytes captured (592 bits) on
+/// interface eth0, id 0`.
+fn frame_title(pkt: &mut Packet, meta: &FrameMeta<'_>, cap_len: usize) {
+    pkt.set_title(|t| {
+        let _ = write!(
+            t,
+            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
+            meta.number,
+            meta.orig_len,
+            meta.orig_len as u64 * 8,
+            cap_len,
+            cap_len * 8
+        );
+        if let Some(id) = meta.interface_id {
+            let _ = write!(t, " on interface {}, id {id}", interface_name(meta));
+        }
+    });
+}
+
+/// Private Enterprise Numbers a custom block may carry (IANA); only the one
+/// set aside for documentation and examples is named.
+pub(crate) fn pen_name(v: u64) -> Option<&'static str> {
+    (v == 32473).then_some("Example Enterprise Number for Documentation Use")
+}
+
+fn copying_name(v: u64) -> Option<&'static str> {
+    Some(if v != 0 { "Allowed" } else { "Not allowed" })
+}
+
 /// The interface's name, or `unknown` when its description block gives none.
 fn interface_name<'a>(meta: &FrameMeta<'a>) -> &'a str {
     meta.interface_name.unwrap_or("unknown")
@@ -220,10 +256,6 @@ fn encap_name(v: u64) -> Option<&'static str> {
         210 => "Linux cooked-mode capture v2",
         _ => return None,
     })
-}
-
-fn true_false(v: u64) -> Option<&'static str> {
-    Some(if v != 0 { "True" } else { "False" })
 }
 
 /// `Epoch Time: 1362692526.869344000 seconds`.

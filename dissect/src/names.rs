@@ -58,3 +58,13 @@ pub fn checksum_status(v: u64) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Wireshark's `tfs_true_false`, its default for a flag with no bit mask.
+pub fn true_false(v: u64) -> Option<&'static str> {
+    Some(if v != 0 { "True" } else { "False" })
+}
+
+/// Wireshark's `tfs_yes_no`.
+pub fn yes_no(v: u64) -> Option<&'static str> {
+    Some(if v != 0 { "Yes" } else { "No" })
+}

@@ -209,10 +209,6 @@ const KNOWN: &[(&str, &str)] = &[
         "an HTTP response without a length: tshark holds it until the FIN and shows it reassembled (tcp.segments) there; wirelens dissects each segment as it comes",
     ),
     (
-        "tcp/tcp_reassembly_retrans_dupack.pcap",
-        "HTTP in frames 4 and 7 that tshark shows reassembled at frame 110 (tcp.segments)",
-    ),
-    (
         "tcp/tcp_keepalive_empty_sack_rawip.pcap",
         "tshark's hierarchy nests the reassembled-segments item (`tcp.segments`) under the application item of the same packet, sometimes with the reassembled PDU under it; wirelens counts a reassembled PDU under tcp; and a packet that only starts a TLS record gets an empty tls item in tshark, none in wirelens",
     ),

@@ -160,7 +160,10 @@ pub fn compile_filter(text: Option<&str>) -> Result<Option<Filter>, Error> {
 }
 
 fn check_field_name(name: &str) -> Result<(), Error> {
-    if registry::field(name).is_some() || registry::protocol(name).is_some() {
+    if registry::field(name).is_some()
+        || registry::protocol(name).is_some()
+        || text::COLUMN_FIELDS.contains(&name)
+    {
         return Ok(());
     }
     let close: Vec<&str> = registry::suggest(name, 3);
@@ -237,7 +240,11 @@ fn print_packets(
                     header_pending = false;
                     writeln!(out, "{}", args.fields.join(&layout.separator))?;
                 }
-                fields_row(&mut line, args, layout, &pkt, frame.data);
+                let columns = Columns {
+                    meta: &meta,
+                    rel_time: meta.ts.since(first),
+                };
+                fields_row(&mut line, args, layout, &pkt, frame.data, &columns);
             }
             Format::Text => {
                 text::summary_line(&mut line, &meta, meta.ts.since(first), &pkt);
@@ -327,17 +334,28 @@ fn write_packets(
     })
 }
 
+/// What the packet-list columns of a `-T fields` row are made from.
+struct Columns<'a> {
+    meta: &'a wirelens_dissect::FrameMeta<'a>,
+    rel_time: wirelens_dissect::model::Duration,
+}
+
 fn fields_row(
     line: &mut String,
     args: &PrintArgs,
     layout: &FieldLayout,
     pkt: &Packet,
     data: &[u8],
+    columns: &Columns<'_>,
 ) {
     let mut values = String::new();
     for (i, name) in args.fields.iter().enumerate() {
         if i > 0 {
             line.push_str(&layout.separator);
+        }
+        // A column is one text, not a list of occurrences.
+        if text::column_text(line, name, columns.meta, columns.rel_time, pkt) {
+            continue;
         }
         values.clear();
         text::field_values(&mut values, pkt, name, data);

@@ -125,8 +125,24 @@ impl<'a> Frame<'a> {
             custom: self.custom.map(|c| (c.pen, c.copyable)),
             packet_flags: self.flags,
             drop_count: self.drop_count,
+            ts_digits: interfaces
+                .get(self.interface_id as usize)
+                .map_or(9, |i| ts_digits(i.ts_units_per_sec)),
         }
     }
+}
+
+/// Decimal places of a timestamp with `units` ticks per second: `n` for
+/// 10^n; for 2^n, the digits 2^n needs (as Wireshark rounds a binary
+/// resolution up to a decimal one); at most 9.
+fn ts_digits(units: u64) -> u8 {
+    let mut digits = 0u8;
+    let mut rest = units.max(1);
+    while rest > 1 && digits < 9 {
+        digits += 1;
+        rest = rest.div_ceil(10);
+    }
+    digits
 }
 
 /// The container format of a capture file, as its header declares it.

@@ -19,7 +19,7 @@ pub static LLC: Protocol = Protocol {
 
 declare_fields! {
     DATA_DATA = "data.data", "Data", Bytes;
-    DATA_LEN = "data.len", "Length", U32;
+    #[generated] DATA_LEN = "data.len", "Length", U32;
 }
 
 /// Shows `buf` as data; returns its length.
@@ -45,7 +45,6 @@ pub fn dissect_as(cx: &mut Cx<'_>, off: usize, buf: &[u8], proto: &'static Proto
         let _ = write!(t, "{} ({} bytes)", proto.label, buf.len());
     });
     cx.pkt.add(&DATA_DATA, span, Value::SpanBytes);
-    cx.pkt
-        .subtree(|p| p.add(&DATA_LEN, span, Value::Uint(buf.len() as u64)));
+    cx.pkt.add(&DATA_LEN, span, Value::Uint(buf.len() as u64));
     buf.len()
 }

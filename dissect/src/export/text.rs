@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use crate::frame::FrameMeta;
 use crate::model::{render_value, Packet, Severity, Value};
 
-/// The default one-line summary: `1 0.000000000 10.0.0.1 → 10.0.0.2 TCP 78 80 → 443 [SYN] …`.
+/// The default one-line summary, laid out as tshark prints it:
+/// `    1   0.000000     10.0.0.1 → 10.0.0.2     TCP 78 80 → 443 [SYN] …`.
 pub fn summary_line(
     out: &mut String,
     meta: &FrameMeta<'_>,
@@ -14,17 +15,64 @@ pub fn summary_line(
     pkt: &Packet,
 ) {
     let s = &pkt.summary;
+    let mut time = String::new();
+    // A record without a time (a pcapng simple packet or custom block) has
+    // an empty time column.
+    if meta.has_ts {
+        rel_time.write_with_digits(&mut time, meta.ts_digits);
+    }
+    // tshark's column widths: number, time, source and destination padded
+    // to at least 5, 10, 12 and 12 characters; the rest as they are.
     let _ = write!(
         out,
-        "{:>5} {:>12} {} → {} {} {} {}",
+        "{:>5} {time:>10} {:>12} → {:<12} {} {} {}",
         meta.number,
-        rel_time.to_string(),
-        s.src,
-        s.dst,
+        s.src.to_string(),
+        s.dst.to_string(),
         s.protocol,
         meta.orig_len,
         s.info
     );
+}
+
+/// The packet-list columns `-T fields` prints by tshark's names for them
+/// (`-e _ws.col.Info`).
+pub const COLUMN_FIELDS: &[&str] = &[
+    "_ws.col.No.",
+    "_ws.col.Time",
+    "_ws.col.Source",
+    "_ws.col.Destination",
+    "_ws.col.Protocol",
+    "_ws.col.Length",
+    "_ws.col.Info",
+];
+
+/// Writes the text of packet-list column `name` (one of [`COLUMN_FIELDS`])
+/// as the summary line shows it, unpadded; false when `name` is no column.
+pub fn column_text(
+    out: &mut String,
+    name: &str,
+    meta: &FrameMeta<'_>,
+    rel_time: crate::model::Duration,
+    pkt: &Packet,
+) -> bool {
+    let s = &pkt.summary;
+    let _ = match name {
+        "_ws.col.No." => write!(out, "{}", meta.number),
+        "_ws.col.Time" => {
+            if meta.has_ts {
+                rel_time.write_with_digits(out, meta.ts_digits);
+            }
+            Ok(())
+        }
+        "_ws.col.Source" => write!(out, "{}", s.src),
+        "_ws.col.Destination" => write!(out, "{}", s.dst),
+        "_ws.col.Protocol" => write!(out, "{}", s.protocol),
+        "_ws.col.Length" => write!(out, "{}", meta.orig_len),
+        "_ws.col.Info" => write!(out, "{}", s.info),
+        _ => return false,
+    };
+    true
 }
 
 /// The full detail tree, as `tshark -V` prints it.

@@ -18,7 +18,10 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use std::fmt::Write as _;
+
 use crate::dissector::{Cx, IpContext};
+use crate::flow::reassembly::append_piece_payload;
 use crate::model::{Duration, FieldDef, Group, Packet, Severity, SourceId, Span, Timestamp, Value};
 
 /// Bytes of fragment payload held across all pending datagrams.
@@ -481,15 +484,33 @@ fn add_fragment_tree(p: &mut Packet, f: &FragFields, source: SourceId, r: &Reass
         _ => Value::SpanBytes,
     };
     p.with_source(source, |p| {
-        p.add_tree(f.fragments, whole, node_value, |p| {
+        p.add(f.fragments, whole, node_value);
+        // `[3 IPv4 Fragments (164 bytes): #1(18), #3(304), #2(116)]`
+        p.set_text(|t| {
+            let _ = write!(
+                t,
+                "{} {} ({} bytes):",
+                r.fragments.len(),
+                f.fragments.label,
+                r.data.len()
+            );
+            for (i, frag) in r.fragments.iter().enumerate() {
+                let sep = if i == 0 { " " } else { ", " };
+                let _ = write!(t, "{sep}#{}({})", frag.frame, frag.len);
+            }
+        });
+        p.subtree(|p| {
             for frag in &r.fragments {
                 let start = frag.offset.min(r.data.len());
                 let span = Span::new(start, frag.len.min(r.data.len() - start));
                 if !frag.flags.any() {
                     p.add(f.fragment, span, Value::Uint(frag.frame));
+                    append_piece_payload(p, frag.offset, frag.len);
                     continue;
                 }
-                p.add_tree(f.error, span, Value::Uint(frag.frame), |p| {
+                p.add(f.error, span, Value::Uint(frag.frame));
+                append_piece_payload(p, frag.offset, frag.len);
+                p.subtree(|p| {
                     let flags = frag.flags;
                     for (set, def) in [
                         (flags.overlap, f.overlap),

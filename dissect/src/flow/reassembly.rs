@@ -38,7 +38,7 @@ pub static SEGMENTS: Protocol = Protocol {
 };
 
 declare_fields! {
-    #[generated_format = segment_text] SEGMENT = "tcp.segment", "TCP Segment", FrameNum;
+    #[generated_format = piece_frame_text] SEGMENT = "tcp.segment", "TCP Segment", FrameNum;
     #[generated] SEGMENT_COUNT = "tcp.segment.count", "Segment count", U32;
     #[generated] REASSEMBLED_LENGTH = "tcp.reassembled.length", "Reassembled TCP length", U32;
     #[generated] REASSEMBLED_DATA = "tcp.reassembled.data", "Reassembled TCP Data", Bytes;
@@ -515,6 +515,14 @@ impl PduAssembler {
         self.pending.len()
     }
 
+    /// Whether `more` new bytes let the protocol look at the unfinished PDU
+    /// again: there is none yet, or they reach the length it said it needs.
+    /// Wireshark calls a protocol only then; a segment in the middle of a
+    /// PDU of known length goes into reassembly unseen.
+    fn offers(&self, more: usize) -> bool {
+        self.pending.is_empty() || self.pending.len().saturating_add(more) >= self.awaited
+    }
+
     /// Bytes of the unfinished PDU that frame `frame` gave.
     pub fn pending_from(&self, frame: u64) -> usize {
         self.pieces
@@ -689,9 +697,21 @@ fn segment_data_text(out: &mut String, def: &crate::model::FieldDef, _: &Value, 
     let _ = write!(out, "{} ({n} byte{})", def.label, plural(n));
 }
 
-/// `Frame: 6`; the segment's place in the PDU is appended.
-fn segment_text(out: &mut String, _: &crate::model::FieldDef, v: &Value, _: &[u8]) {
+/// `Frame: 6`: the frame a TCP segment or IP fragment of a reassembled whole
+/// came from; [`append_piece_payload`] adds its place in the whole.
+pub(crate) fn piece_frame_text(out: &mut String, _: &crate::model::FieldDef, v: &Value, _: &[u8]) {
     let _ = write!(out, "Frame: {}", v.as_u64().unwrap_or(0));
+}
+
+/// `, payload: 1448-2895 (1448 bytes)` after the piece added last, as
+/// Wireshark's `show_fragment` words it.
+pub(crate) fn append_piece_payload(pkt: &mut Packet, at: usize, len: usize) {
+    if len > 0 {
+        let last = at + len - 1;
+        pkt.append_text(|t| {
+            let _ = write!(t, ", payload: {at}-{last} ({len} byte{})", plural(len));
+        });
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -735,12 +755,7 @@ fn add_segments_item(pkt: &mut Packet, pdu: &Pdu) {
     for (frame, len) in &pdu.segments {
         let span = Span::new(at.min(pdu.data.len()), *len);
         pkt.add(&SEGMENT, span, Value::Uint(*frame));
-        if *len > 0 {
-            let last = at + len - 1;
-            pkt.append_text(|t| {
-                let _ = write!(t, ", payload: {at}-{last} ({len} byte{})", plural(*len));
-            });
-        }
+        append_piece_payload(pkt, at, *len);
         at += len;
     }
     pkt.add(
@@ -772,7 +787,7 @@ pub type PduDissector = fn(&mut Cx<'_>, usize, &[u8]) -> usize;
 /// reassembly, and every PDU it completes is dissected by `dissect` — from the
 /// frame when it lies in this segment, otherwise from a "Reassembled TCP" data
 /// source, on this packet (the one that completed it). Notes become expert
-/// items on the current layer. Returns how many PDUs were dissected.
+/// items on the current layer.
 #[allow(clippy::too_many_arguments)]
 pub fn dissect_segment(
     cx: &mut Cx<'_>,
@@ -785,7 +800,7 @@ pub fn dissect_segment(
     payload: &[u8],
     parser: &mut dyn PduParser,
     dissect: PduDissector,
-) -> usize {
+) -> SegmentOutcome {
     let mut notes = Vec::new();
     let missing_before = half.bytes.missing;
     let held_before = half.bytes.held_bytes();
@@ -805,8 +820,10 @@ pub fn dissect_segment(
     report(cx.pkt, Span::new(off, payload.len()), &notes);
     let frame = cx.meta.number;
     let mut count = 0;
+    let mut offered = false;
     for (i, piece) in pieces.iter().enumerate() {
         let mut notes = Vec::new();
+        offered |= half.pdus.offers(piece.len());
         let pdus = half.pdus.push(frame, piece, parser, &mut notes);
         report(cx.pkt, Span::new(off, payload.len()), &notes);
         // The segment's own new bytes are the first piece and the payload's tail.
@@ -836,7 +853,37 @@ pub fn dissect_segment(
             count += 1;
         }
     }
-    count
+    let held = count == 0 && half.pdus.pending_from(frame) > 0;
+    SegmentOutcome {
+        pdus: count,
+        held,
+        offered: held && offered,
+    }
+}
+
+/// What one segment did to its direction's stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SegmentOutcome {
+    /// PDUs the segment completed, each dissected.
+    pub pdus: usize,
+    /// The segment completed none and its bytes wait in an unfinished PDU:
+    /// what Wireshark calls a TCP segment of a reassembled PDU.
+    pub held: bool,
+    /// Held, and the protocol looked at the unfinished PDU (it begins in
+    /// this segment, or the segment brought the length it asked for): as in
+    /// Wireshark, the protocol may have written its columns before asking
+    /// for more.
+    pub offered: bool,
+}
+
+/// Appends Wireshark's `[TCP segment of a reassembled PDU]` to the Info
+/// column of a segment whose bytes only went into an unfinished PDU.
+pub fn mark_segment_of_pdu(pkt: &mut Packet) {
+    const NOTE: &str = "[TCP segment of a reassembled PDU]";
+    if !pkt.summary.info.is_empty() {
+        pkt.summary.info.push(' ');
+    }
+    pkt.summary.info.push_str(NOTE);
 }
 
 /// `tcp.segment_data` in the TCP layer: the bytes of this segment (`len`
@@ -1139,6 +1186,14 @@ mod tests {
     /// of one direction through [`dissect_segment`] with the toy protocol, each
     /// as if its payload were a whole frame.
     fn dissect_stream(segments: &[(u64, u32, Vec<u8>)]) -> Vec<Packet> {
+        dissect_stream_outcomes(segments)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    /// [`dissect_stream`], with what each segment did to the stream.
+    fn dissect_stream_outcomes(segments: &[(u64, u32, Vec<u8>)]) -> Vec<(Packet, SegmentOutcome)> {
         use crate::dissector::{Cx, Prefs};
         use crate::frame::FrameMeta;
         use crate::link::LinkType;
@@ -1170,7 +1225,7 @@ mod tests {
                     ip: None,
                     in_icmp_error: false,
                 };
-                dissect_segment(
+                let outcome = dissect_segment(
                     &mut cx,
                     &mut half,
                     &mut budget,
@@ -1182,9 +1237,46 @@ mod tests {
                     &mut LenPrefixed,
                     toy::dissect,
                 );
-                pkt
+                (pkt, outcome)
             })
             .collect()
+    }
+
+    /// A segment whose bytes only go into an unfinished PDU is held; the
+    /// protocol is offered it when the PDU begins there or when it brings
+    /// the length the PDU needs, not in the middle of a PDU of known length
+    /// (as Wireshark calls a dissector). One that completes a PDU is not
+    /// held, even when it begins the next.
+    #[test]
+    fn segments_of_an_unfinished_pdu_are_held_and_offered_as_wireshark_calls_dissectors() {
+        let long = msg(b"a message of twenty-six b");
+        let short = msg(b"ok");
+        let mut stream = long.clone();
+        stream.extend(&short);
+        stream.extend(&long[..4]);
+        let cuts = [0, 6, 12, long.len() + short.len() + 2, stream.len()];
+        let segs: Vec<_> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (i as u64 + 1, w[0] as u32, stream[w[0]..w[1]].to_vec()))
+            .collect();
+        let outcomes: Vec<_> = dissect_stream_outcomes(&segs)
+            .into_iter()
+            .map(|(_, o)| (o.pdus, o.held, o.offered))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                // Begins the long PDU.
+                (0, true, true),
+                // Inside it, its length known: not offered.
+                (0, true, false),
+                // Completes it and the short one, and begins another.
+                (2, false, false),
+                // Inside the third, which began in the segment before.
+                (0, true, false),
+            ]
+        );
     }
 
     fn toy_bodies(p: &Packet, frame: &[u8]) -> Vec<(u8, String)> {
@@ -1324,7 +1416,7 @@ pub fn dissect_stream(
     payload: &[u8],
     parser: &mut dyn PduParser,
     dissect: PduDissector,
-) -> usize {
+) -> SegmentOutcome {
     let key = (seg.stream, seg.dir);
     // Taken out for the call, so the dissector can borrow the state freely.
     let mut half = cx.state.streams.halves.remove(&key).unwrap_or_default();

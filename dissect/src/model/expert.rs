@@ -49,6 +49,8 @@ pub enum Group {
     Protocol,
     Security,
     Comment,
+    /// A protocol element its standard has deprecated.
+    Deprecated,
 }
 
 impl Group {
@@ -66,6 +68,7 @@ impl Group {
             Group::Protocol => 9,
             Group::Security => 10,
             Group::Comment => 11,
+            Group::Deprecated => 12,
         };
         n << 24
     }
@@ -83,6 +86,7 @@ impl Group {
             Group::Protocol => "Protocol",
             Group::Security => "Security",
             Group::Comment => "Comment",
+            Group::Deprecated => "Deprecated",
         }
     }
 }

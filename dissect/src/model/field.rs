@@ -421,7 +421,7 @@ const TREE_BYTES_SHOWN: usize = 36;
 
 /// Bytes as the tree shows them: plain hex, cut after [`TREE_BYTES_SHOWN`]
 /// bytes with `…` (JSON and `-T fields` write them whole, colon-separated).
-fn write_tree_bytes(out: &mut String, bytes: &[u8]) {
+pub(crate) fn write_tree_bytes(out: &mut String, bytes: &[u8]) {
     for b in bytes.iter().take(TREE_BYTES_SHOWN) {
         let _ = write!(out, "{b:02x}");
     }

@@ -193,6 +193,9 @@ pub struct Packet {
     /// Text appended to fields' tree lines (see [`Packet::append_text`]):
     /// the field's index and a range of `appended_text`.
     appended: Vec<(u32, std::ops::Range<u32>)>,
+    /// Tree lines written in place of fields' own (see [`Packet::set_text`]),
+    /// kept in `appended_text` as the appended ones are.
+    replaced: Vec<(u32, std::ops::Range<u32>)>,
     appended_text: String,
     depth: u8,
     fields_capped: bool,
@@ -223,6 +226,7 @@ impl Packet {
         self.facts.clear();
         self.latencies.clear();
         self.appended.clear();
+        self.replaced.clear();
         self.appended_text.clear();
         self.depth = 0;
         self.fields_capped = false;
@@ -355,6 +359,39 @@ impl Packet {
         }
     }
 
+    /// Writes the tree line of the field added last in place of the one its
+    /// definition would give (tree mode only), as Wireshark's
+    /// `proto_item_set_text` does: for lines that carry what the value alone
+    /// does not (`Address[2]: 2001:db8::1`, the list of a datagram's
+    /// fragments). Text appended later still follows it; JSON and filters see
+    /// the value as before.
+    pub fn set_text(&mut self, f: impl FnOnce(&mut String)) {
+        let Some(last) = self.fields.len().checked_sub(1) else {
+            return;
+        };
+        if !self.tree {
+            return;
+        }
+        let start = self.appended_text.len();
+        f(&mut self.appended_text);
+        let end = self.appended_text.len();
+        self.replaced.retain(|(n, _)| *n as usize != last);
+        self.replaced.push((last as u32, start as u32..end as u32));
+    }
+
+    /// The line [`Packet::set_text`] wrote for field `node`, if it did.
+    pub fn replaced_text(&self, node: usize) -> Option<&str> {
+        self.replaced
+            .iter()
+            .rev()
+            .find(|(n, _)| *n as usize == node)
+            .map(|(_, r)| {
+                self.appended_text
+                    .get(r.start as usize..r.end as usize)
+                    .unwrap_or("")
+            })
+    }
+
     /// The text appended to field `node`'s tree line, in the order it was appended.
     pub fn appended_text(&self, node: usize) -> impl Iterator<Item = &str> {
         self.appended
@@ -465,10 +502,15 @@ impl Packet {
 
     /// Marks the current layer malformed with an error expert item; what was decoded stays.
     pub fn malformed(&mut self, span: Span, message: impl Into<Cow<'static, str>>) {
+        self.mark_malformed();
+        self.expert(Severity::Error, Group::Malformed, span, message);
+    }
+
+    /// Marks the current layer malformed; the expert item saying why is the caller's.
+    pub fn mark_malformed(&mut self) {
         if let Some(l) = self.layers.last_mut() {
             l.malformed = true;
         }
-        self.expert(Severity::Error, Group::Malformed, span, message);
     }
 
     /// Replaces the Info column text.
@@ -597,12 +639,67 @@ mod limit_tests {
 
 #[cfg(test)]
 mod tests {
-    use super::LatencyKind;
+    use super::{LatencyKind, Packet};
+    use crate::model::{Protocol, Span, Value};
 
     #[test]
     fn latency_kinds_are_listed_in_index_order() {
         for (i, kind) in LatencyKind::ALL.iter().enumerate() {
             assert_eq!(kind.index(), i, "{kind:?}");
         }
+    }
+
+    static TEST: Protocol = Protocol {
+        name: "test",
+        label: "Test",
+        short: "TEST",
+    };
+
+    // Only the definitions are used here, not the module's field list.
+    #[allow(dead_code)]
+    mod defs {
+        crate::declare_fields! {
+            ADDR = "test.addr", "Address", Ipv4;
+            #[generated] COUNT = "test.count", "Count", U32;
+        }
+    }
+    use defs::{ADDR, COUNT};
+
+    fn line(p: &Packet, i: usize) -> String {
+        let mut out = String::new();
+        p.node_text(&mut out, i, &[]);
+        out
+    }
+
+    /// `set_text` replaces the line a field's definition gives; what is
+    /// appended afterwards follows it, a generated item keeps its brackets,
+    /// and the value filters and JSON see is untouched.
+    #[test]
+    fn set_text_writes_the_line_in_place_of_the_definitions() {
+        let mut p = Packet::new(true);
+        p.begin_layer(&TEST, Span::new(0, 0));
+        p.add(&ADDR, Span::new(0, 0), Value::Ipv4([192, 0, 2, 1]));
+        assert_eq!(line(&p, 0), "Address: 192.0.2.1");
+        p.set_text(|t| t.push_str("Address[2]: 192.0.2.1"));
+        p.append_text(|t| t.push_str(" (last)"));
+        p.add(&COUNT, Span::new(0, 0), Value::Uint(3));
+        p.set_text(|t| t.push_str("3 fragments"));
+        assert_eq!(line(&p, 0), "Address[2]: 192.0.2.1 (last)");
+        assert_eq!(line(&p, 1), "[3 fragments]");
+        assert_eq!(p.fields[0].value, Value::Ipv4([192, 0, 2, 1]));
+        p.clear();
+        p.begin_layer(&TEST, Span::new(0, 0));
+        p.add(&ADDR, Span::new(0, 0), Value::Ipv4([192, 0, 2, 1]));
+        assert_eq!(line(&p, 0), "Address: 192.0.2.1", "cleared with the packet");
+    }
+
+    /// On the fast path no tree is kept, so nothing is written.
+    #[test]
+    fn set_text_without_a_tree_keeps_nothing() {
+        let mut p = Packet::new(false);
+        p.begin_layer(&TEST, Span::new(0, 0));
+        p.add(&ADDR, Span::new(0, 0), Value::Ipv4([192, 0, 2, 1]));
+        p.set_text(|t| t.push_str("unused"));
+        assert_eq!(p.replaced_text(0), None);
     }
 }

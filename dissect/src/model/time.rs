@@ -71,9 +71,40 @@ impl fmt::Display for Duration {
     }
 }
 
+impl Duration {
+    /// Seconds with `digits` decimal places (at most 9), cut rather than
+    /// rounded, as tshark prints a time to the precision the capture's
+    /// timestamps have: `0.000036` for a microsecond file.
+    pub fn write_with_digits(self, out: &mut String, digits: u8) {
+        use std::fmt::Write as _;
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let _ = write!(out, "{sign}{}", abs / 1_000_000_000);
+        let digits = digits.min(9) as u32;
+        if digits > 0 {
+            let fraction = (abs % 1_000_000_000) / 10u128.pow(9 - digits);
+            let _ = write!(out, ".{fraction:0width$}", width = digits as usize);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duration_is_written_to_the_digits_asked() {
+        let text = |d: Duration, digits: u8| {
+            let mut s = String::new();
+            d.write_with_digits(&mut s, digits);
+            s
+        };
+        assert_eq!(text(Duration(3_951_000), 6), "0.003951");
+        assert_eq!(text(Duration(3_951_789), 6), "0.003951");
+        assert_eq!(text(Duration(12_000_000_001), 9), "12.000000001");
+        assert_eq!(text(Duration(-36_000), 6), "-0.000036");
+        assert_eq!(text(Duration(1_500_000_000), 0), "1");
+    }
 
     #[test]
     fn carries_oversized_fraction() {

@@ -87,15 +87,22 @@ impl Packet {
             out.push('[');
         }
         let start = out.len();
-        render_tree_label(out, f.def, &f.value, f.span, self.node_data(f, frame));
+        let replaced = self.replaced_text(i);
+        match replaced {
+            Some(text) => out.push_str(text),
+            None => render_tree_label(out, f.def, &f.value, f.span, self.node_data(f, frame)),
+        }
         for text in self.appended_text(i) {
             out.push_str(text);
         }
         let name_end = match (f.def.shown, &f.value) {
+            _ if replaced.is_some() => 0,
             (_, Value::None | Value::Text(_))
-            | (Shown::Line | Shown::Format(_) | Shown::GeneratedFormat(_), _) => 0,
-            _ => f.def.label.len(),
-        } + f.def.bits.map_or(0, |b| b.pattern_len() + " = ".len());
+            | (Shown::Line | Shown::Format(_) | Shown::GeneratedFormat(_), _) => {
+                bits_prefix_len(f.def)
+            }
+            _ => f.def.label.len() + bits_prefix_len(f.def),
+        };
         mark_truncated(out, start, name_end);
         if generated {
             out.push(']');
@@ -124,6 +131,11 @@ impl Packet {
             e.layer == node.layer && e.span == node.span && e.name.is_some_and(|n| n == name)
         })
     }
+}
+
+/// The width of a bit field's `0100 .... = ` before its label.
+fn bits_prefix_len(def: &super::field::FieldDef) -> usize {
+    def.bits.map_or(0, |b| b.pattern_len() + " = ".len())
 }
 
 /// Wireshark keeps tree lines under [`ITEM_LABEL_LENGTH`] bytes: a longer one

@@ -631,17 +631,58 @@ fn host_pair(a: Address, b: Address) -> (Address, Address) {
 }
 
 fn match_echo(cx: &mut Cx<'_>, off: usize, h: &Header) {
-    let Some(ip) = cx.ip else {
-        return;
+    let role = if h.kind == ECHO {
+        // A reply differs from its request only in the type byte (8 -> 0):
+        // its sum is the request's less 0x0800.
+        EchoRole::Request {
+            reply_sum_change: !0x0800,
+        }
+    } else {
+        EchoRole::Reply
     };
-    let hosts = host_pair(ip.src, ip.dst);
     let ident_seq = u32::from_be_bytes(h.rest);
-    if h.kind == ECHO {
-        // A reply differs from its request only in the type byte (8 -> 0), so its
-        // checksum is the request's plus 0x0800 in one's complement arithmetic.
+    if let Some(req) = pair_echo(cx, role, h.checksum, ident_seq) {
+        let span = Span::new(off, 0);
+        cx.pkt.add(&RESP_TO, span, Value::Uint(req.frame));
+        cx.pkt.add(&RESPTIME, span, Value::Float(req.rtt_ms));
+        cx.pkt
+            .append_info_fmt(format_args!(" (request in {})", req.frame));
+    }
+}
+
+/// Which side of an echo exchange a message is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum EchoRole {
+    /// A request; its reply's one's-complement sum differs from its own by
+    /// `reply_sum_change` (the type byte is the only difference).
+    Request {
+        reply_sum_change: u16,
+    },
+    Reply,
+}
+
+/// The request an echo reply answers.
+pub(crate) struct EchoRequest {
+    pub frame: u64,
+    /// Milliseconds from the request, as Wireshark reports the response time.
+    pub rtt_ms: f64,
+}
+
+/// Remembers an echo request, or finds the request a reply answers: between
+/// the same two hosts, with the same identifier and sequence number and the
+/// checksum the request's implies, as Wireshark pairs them (ICMP and ICMPv6).
+pub(crate) fn pair_echo(
+    cx: &mut Cx<'_>,
+    role: EchoRole,
+    checksum: u16,
+    ident_seq: u32,
+) -> Option<EchoRequest> {
+    let ip = cx.ip?;
+    let hosts = host_pair(ip.src, ip.dst);
+    if let EchoRole::Request { reply_sum_change } = role {
         let key = EchoKey {
             hosts,
-            reply_checksum: checksum::finish(!h.checksum as u32 + !0x0800u16 as u32),
+            reply_checksum: checksum::finish(!checksum as u32 + reply_sum_change as u32),
             ident_seq,
         };
         let table = &mut cx.state.icmp.pending;
@@ -654,24 +695,18 @@ fn match_echo(cx: &mut Cx<'_>, off: usize, h: &Header) {
                 },
             );
         }
-        return;
+        return None;
     }
     let key = EchoKey {
         hosts,
-        reply_checksum: if h.checksum == 0xffff { 0 } else { h.checksum },
+        reply_checksum: if checksum == 0xffff { 0 } else { checksum },
         ident_seq,
     };
-    let Some(req) = cx.state.icmp.pending.remove(&key) else {
-        return;
-    };
-    let rtt = cx.meta.ts.since(req.ts);
-    // Wireshark reports the response time in milliseconds.
-    let ms = rtt.0 as f64 / 1e6;
-    let span = Span::new(off, 0);
-    cx.pkt.add(&RESP_TO, span, Value::Uint(req.frame));
-    cx.pkt.add(&RESPTIME, span, Value::Float(ms));
-    cx.pkt
-        .append_info_fmt(format_args!(" (request in {})", req.frame));
+    let req = cx.state.icmp.pending.remove(&key)?;
+    Some(EchoRequest {
+        frame: req.frame,
+        rtt_ms: cx.meta.ts.since(req.ts).0 as f64 / 1e6,
+    })
 }
 
 // ---- Names ---------------------------------------------------------------

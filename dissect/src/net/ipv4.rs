@@ -29,16 +29,16 @@ declare_fields! {
     VERSION = "ip.version", "Version", U8 & 0xf0;
     #[format = hdr_len_text] HDR_LEN = "ip.hdr_len", "Header Length", U8 & 0x0f;
     #[format = dsfield_text] DSFIELD = "ip.dsfield", "Differentiated Services Field", U8, Hex(2);
-    FRAGMENTS = "ip.fragments", "IPv4 Fragments", Bytes;
-    FRAGMENT = "ip.fragment", "IPv4 Fragment", FrameNum;
-    FRAGMENT_ERROR = "ip.fragment.error", "Defragmentation error", FrameNum;
-    FRAGMENT_OVERLAP = "ip.fragment.overlap", "Fragment overlap", Bool;
-    FRAGMENT_OVERLAP_CONFLICT = "ip.fragment.overlap.conflict", "Conflicting data in fragment overlap", Bool;
-    FRAGMENT_MULTIPLETAILS = "ip.fragment.multipletails", "Multiple tail fragments found", Bool;
-    FRAGMENT_TOOLONG = "ip.fragment.toolongfragment", "Fragment too long", Bool;
-    FRAGMENT_COUNT = "ip.fragment.count", "Fragment count", U32;
-    REASSEMBLED_LENGTH = "ip.reassembled.length", "Reassembled IPv4 length", U32;
-    REASSEMBLED_DATA = "ip.reassembled.data", "Reassembled IPv4 data", Bytes;
+    #[generated] FRAGMENTS = "ip.fragments", "IPv4 Fragments", Bytes;
+    #[generated_format = crate::flow::reassembly::piece_frame_text] FRAGMENT = "ip.fragment", "IPv4 Fragment", FrameNum;
+    #[generated_format = crate::flow::reassembly::piece_frame_text] FRAGMENT_ERROR = "ip.fragment.error", "Defragmentation error", FrameNum;
+    #[generated] FRAGMENT_OVERLAP = "ip.fragment.overlap", "Fragment overlap", Bool, Dec, crate::names::true_false;
+    #[generated] FRAGMENT_OVERLAP_CONFLICT = "ip.fragment.overlap.conflict", "Conflicting data in fragment overlap", Bool, Dec, crate::names::true_false;
+    #[generated] FRAGMENT_MULTIPLETAILS = "ip.fragment.multipletails", "Multiple tail fragments found", Bool, Dec, crate::names::true_false;
+    #[generated] FRAGMENT_TOOLONG = "ip.fragment.toolongfragment", "Fragment too long", Bool, Dec, crate::names::true_false;
+    #[generated] FRAGMENT_COUNT = "ip.fragment.count", "Fragment count", U32;
+    #[generated] REASSEMBLED_LENGTH = "ip.reassembled.length", "Reassembled IPv4 length", U32;
+    #[generated] REASSEMBLED_DATA = "ip.reassembled.data", "Reassembled IPv4 data", Bytes;
     DSCP = "ip.dsfield.dscp", "Differentiated Services Codepoint", U8 & 0xfc, Dec, dscp_name;
     ECN = "ip.dsfield.ecn", "Explicit Congestion Notification", U8 & 0x03, Dec, ecn_name;
     LEN = "ip.len", "Total Length", U16;
@@ -47,7 +47,7 @@ declare_fields! {
     FLAG_RB = "ip.flags.rb", "Reserved bit", Bool & 0x80;
     FLAG_DF = "ip.flags.df", "Don't fragment", Bool & 0x40;
     FLAG_MF = "ip.flags.mf", "More fragments", Bool & 0x20;
-    FRAG_OFFSET = "ip.frag_offset", "Fragment Offset", U16 & 0x1fff;
+    #[format = frag_offset_text] FRAG_OFFSET = "ip.frag_offset", "Fragment Offset", U16 & 0x1fff;
     TTL = "ip.ttl", "Time to Live", U8;
     PROTO = "ip.proto", "Protocol", U8, Dec, crate::names::ip_proto;
     CHECKSUM = "ip.checksum", "Header Checksum", U16, Hex(4);
@@ -537,6 +537,12 @@ pub fn reported_len(cap_len: usize, wire_len: usize, off: usize, buf_len: usize)
 fn hdr_len_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
     let len = v.as_u64().unwrap_or(0);
     let _ = write!(out, "{}: {len} bytes ({})", def.label, len >> 2);
+}
+
+/// `Fragment Offset: 48`: the field counts 8-byte units; the tree shows
+/// bytes (the JSON keeps the units, as tshark's does).
+fn frag_offset_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "{}: {}", def.label, v.as_u64().unwrap_or(0) * 8);
 }
 
 /// `Differentiated Services Field: 0x00 (DSCP: CS0, ECN: Not-ECT)`.

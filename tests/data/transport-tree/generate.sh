@@ -1,5 +1,6 @@
 #!/bin/sh
-# Regenerates the Ethernet (II and 802.3), IPv4, IPv6 (its fixed header), UDP and TCP detail trees tshark prints for
+# Regenerates the Ethernet (II and 802.3), IPv4, IPv6 (with its extension
+# headers and fragments), UDP and TCP detail trees tshark prints for
 # corpus captures, which tests/tests/transport_tree_text.rs compares
 # `wirelens print -V` with. Run from the workspace root with tshark 4.0:
 #   sh tests/data/transport-tree/generate.sh
@@ -18,7 +19,18 @@ for cap in \
     tcp/tcp_syn_then_rst.pcap \
     tcp/tcp_retransmit_fast.pcap \
     ip/icmpv6_ping.pcap \
-    ip/icmpv6_neighbor_solicit.pcap
+    ip/icmpv6_neighbor_solicit.pcap \
+    ip/icmpv6_misc.pcap \
+    ip/icmpv6_nd_options.pcap \
+    ip/ipv6_hbh_routing0_dns.pcap \
+    ip/ipv6_vlan_hbh_rt_dst_udp.pcap \
+    ip/ipv6_routing_header.pcap \
+    ip/ipv6_srh.pcap \
+    ip/ipv6_ext_chain_hbh_rt_frag_dst.pcap \
+    ip/ipv6_fragmented_dns.pcap \
+    ip/ipv6_frag_tcp.pcap \
+    ip/ipv4_frags_icmp.pcap \
+    ip/ipv4_frag_vlan_tcp_syn.pcap
 do
     name=$(basename "$cap" | sed 's/\.[^.]*$//')
     tshark -r "../shared/captures/$cap" -V -n \

@@ -99,7 +99,7 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
             s.next_seq[seg.dir] = Some(end);
         }
         let mut half = std::mem::take(&mut s.halves[seg.dir]);
-        let skip = if fresh && !payload.starts_with(&MARKER) {
+        let skip = if fresh && !starts_with_marker(payload) {
             find_marker(payload)
         } else {
             Some(0)
@@ -119,7 +119,7 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
             }
             let chain_before = cx.pkt.protocols.len();
             let rest = &payload[k..];
-            crate::flow::reassembly::dissect_segment(
+            let outcome = crate::flow::reassembly::dissect_segment(
                 cx,
                 &mut half,
                 &mut budget,
@@ -132,6 +132,13 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
                 dissect_pdu,
             );
             name_once(cx, chain_before);
+            if outcome.held && k == 0 {
+                if outcome.offered {
+                    // Wireshark's BGP dissector clears Info before it asks for more.
+                    cx.pkt.summary.info.clear();
+                }
+                crate::flow::reassembly::mark_segment_of_pdu(cx.pkt);
+            }
         }
         None => {
             crate::app::data::dissect(cx, off, payload);
@@ -144,6 +151,13 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
 }
 
 /// Where the first BGP marker of `buf` starts.
+/// Whether `buf` begins with the marker, or is the beginning of one (a
+/// message whose first segment is shorter than the marker).
+fn starts_with_marker(buf: &[u8]) -> bool {
+    let n = buf.len().min(MARKER.len());
+    n > 0 && buf[..n] == MARKER[..n]
+}
+
 fn find_marker(buf: &[u8]) -> Option<usize> {
     buf.windows(MARKER.len()).position(|w| w == MARKER)
 }

@@ -188,6 +188,29 @@ fn a_message_split_across_segments_completes_in_the_second() {
     assert_eq!(values(&pkts[1], "bgp.prefix_length", src), ["128"]);
 }
 
+/// As tshark shows it: the segment that only begins a message is a TCP
+/// segment of a reassembled PDU, its Info cleared by BGP before it asked for
+/// the rest; also when it is shorter than the marker.
+#[test]
+fn a_segment_that_only_begins_a_message_is_marked_as_tshark_marks_it() {
+    let msg = OPEN_LU.bytes();
+    for first in [10, 30] {
+        let (a, b) = msg.split_at(first);
+        let frames = [
+            tcp_frame(true, 1000, a),
+            tcp_frame(true, 1000 + first as u32, b),
+        ];
+        let (pkts, _) = dissect_all(&frames, 0, 1);
+        assert_eq!(
+            pkts[0].summary.info, "[TCP segment of a reassembled PDU]",
+            "first segment of {first} bytes"
+        );
+        assert_eq!(pkts[0].summary.protocol, "TCP");
+        assert_eq!(pkts[1].summary.info, "OPEN Message");
+        assert_eq!(chain(&pkts[1]), "eth:ethertype:ip:tcp:bgp");
+    }
+}
+
 #[test]
 fn every_path_attribute_of_the_aigp_update_is_decoded() {
     let (p, f) = one(&UPDATE_AIGP.bytes());

@@ -212,6 +212,12 @@ pub fn looks_like_http(buf: &[u8]) -> bool {
     })
 }
 
+/// Whether `buf` holds no line end yet, within the length a message head
+/// may have: too little to tell a message from other bytes.
+pub fn first_line_incomplete(buf: &[u8]) -> bool {
+    buf.len() <= MAX_HEADER_SECTION && !buf.contains(&b'\n')
+}
+
 /// How long the HTTP/1.x message at the start of `buf` is.
 pub fn message_len(buf: &[u8]) -> MessageLen {
     if !looks_like_http(buf) {
@@ -295,7 +301,9 @@ fn chunked_len(buf: &[u8]) -> Result<usize, usize> {
         }
         let need = at.saturating_add(size).saturating_add(2);
         if buf.len() < need {
-            return Err(need - buf.len());
+            // As Wireshark: a chunked body is looked at again with every
+            // segment, not skipped to the end of the chunk.
+            return Err(1);
         }
         at = need;
     }
@@ -351,6 +359,16 @@ pub fn status_desc(code: u16) -> &'static str {
         503 => "Service Unavailable",
         _ => "Unknown",
     }
+}
+
+/// The start line of the request or response `buf` begins, line end left
+/// out, once it is whole.
+pub fn start_line(buf: &[u8]) -> Option<&str> {
+    let eol = buf.iter().position(|&b| b == b'\n')?;
+    let line = buf[..eol].strip_suffix(b"\r").unwrap_or(&buf[..eol]);
+    std::str::from_utf8(line)
+        .ok()
+        .filter(|_| looks_like_http(buf))
 }
 
 /// Dissects one HTTP/1.x message (as [`message_len`] cut it) at `off`.

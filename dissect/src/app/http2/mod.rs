@@ -47,6 +47,8 @@ pub struct Framing {
     /// No PDU of the direction has been cut yet (a server's first SETTINGS
     /// is only looked for there).
     pub first: bool,
+    /// The start line of the HTTP/1.x message last found unfinished.
+    pub held_start_line: Option<String>,
 }
 
 impl PduParser for Framing {
@@ -65,12 +67,24 @@ impl PduParser for Framing {
 }
 
 impl Framing {
+    pub fn new(mode: Mode, first: bool) -> Self {
+        Framing {
+            mode,
+            first,
+            held_start_line: None,
+        }
+    }
+
     fn cut(&mut self, buf: &[u8]) -> PduLen {
         match self.mode {
             Mode::Http2 => match frame::pdu_len(buf) {
                 Ok(n) => PduLen::Complete(n),
                 Err(more) => PduLen::NeedMore(more.max(1)),
             },
+            // As Wireshark's HTTP dissector: the first bytes of a direction
+            // wait for a line end before they are called a message or a
+            // continuation (they are shown as TCP segment data meanwhile).
+            Mode::Http1 if self.first && http::first_line_incomplete(buf) => PduLen::NeedMore(1),
             Mode::Http1 => match http::message_len(buf) {
                 http::MessageLen::Complete {
                     len,
@@ -81,7 +95,10 @@ impl Framing {
                     }
                     PduLen::Complete(len)
                 }
-                http::MessageLen::NeedMore(n) => PduLen::NeedMore(n.max(1)),
+                http::MessageLen::NeedMore(n) => {
+                    self.held_start_line = http::start_line(buf).map(str::to_owned);
+                    PduLen::NeedMore(n.max(1))
+                }
             },
         }
     }
@@ -109,12 +126,26 @@ pub fn dissect_tcp(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, buf: &[u8]) {
         // SETTINGS sent before the client's preface): both sides speak it.
         conn.mode = [Mode::Http2; 2];
     }
-    let mut framing = Framing {
-        mode: conn.mode[seg.dir & 1],
-        first: conn.pdus_seen[seg.dir & 1] == 0,
-    };
+    let mut framing = Framing::new(conn.mode[seg.dir & 1], conn.pdus_seen[seg.dir & 1] == 0);
     let experts_before = cx.pkt.experts.len();
-    crate::flow::reassembly::dissect_stream(cx, seg, off, buf, &mut framing, dissect_pdu);
+    let outcome =
+        crate::flow::reassembly::dissect_stream(cx, seg, off, buf, &mut framing, dissect_pdu);
+    if outcome.held {
+        if outcome.offered {
+            // What Wireshark's dissector wrote to Info before it asked for
+            // the rest: HTTP/2 clears it; HTTP/1.x puts a message's start
+            // line there once it is whole.
+            match (framing.mode, &framing.held_start_line) {
+                (Mode::Http2, _) => cx.pkt.summary.info.clear(),
+                (Mode::Http1, Some(line)) => cx.pkt.set_info(|i| {
+                    i.push_str(line);
+                    i.push(' ');
+                }),
+                (Mode::Http1, None) => {}
+            }
+        }
+        crate::flow::reassembly::mark_segment_of_pdu(cx.pkt);
+    }
     // Bytes of this direction went missing: its HPACK table may have missed
     // updates, so later header blocks are reported as undecodable rather than
     // decoded against a wrong table.

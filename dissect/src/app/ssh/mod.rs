@@ -157,8 +157,15 @@ pub fn dissect_segment(cx: &mut Cx<'_>, seg: TcpSegment, off: usize, payload: &[
         at_fin: seg.fin,
         pending: was_pending,
     };
-    let n = dissect_stream(cx, seg, off, payload, &mut parser, dissect_pdu);
-    if n == 0 && !was_pending && parser.pending {
+    let outcome = dissect_stream(cx, seg, off, payload, &mut parser, dissect_pdu);
+    if outcome.held {
+        if outcome.offered {
+            // Wireshark's SSH dissector clears Info before it asks for more.
+            cx.pkt.summary.info.clear();
+        }
+        crate::flow::reassembly::mark_segment_of_pdu(cx.pkt);
+    }
+    if outcome.pdus == 0 && !was_pending && parser.pending {
         // The segment starts a PDU that ends in a later one: SSH is named in
         // the protocol chain (as tshark does), the columns stay TCP's.
         let column = cx.pkt.summary.protocol;

@@ -57,10 +57,7 @@ pub fn dissect(cx: &mut Cx<'_>, s: &mut TlsSession, conn: Conn, proto: AppProto,
         http.mode = [Mode::Http2; 2];
         http.client = s.client_dir;
     }
-    let mut framing = Framing {
-        mode: http.mode[dir],
-        first: http.pdus_seen[dir] == 0,
-    };
+    let mut framing = Framing::new(http.mode[dir], http.pdus_seen[dir] == 0);
     let mut notes = Vec::new();
     let pdus = s.app[dir].push(frame, plain, &mut UntilClose(&mut framing), &mut notes);
     reassembly::report(cx.pkt, Span::new(0, plain.len()), &notes);

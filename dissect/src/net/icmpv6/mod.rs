@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::Cx;
-use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
+use crate::model::{FieldDef, Group, Packet, Protocol, Severity, Span, Value};
+use crate::net::icmp::{pair_echo, EchoRole};
 use crate::net::ipv6;
 use crate::net::ipv6::wire::{addr_at, bytes_at, u16_at, u32_at, u8_at};
 use crate::transport::checksum;
@@ -66,6 +67,8 @@ declare_fields! {
     LENGTH = "icmpv6.length", "Length of original datagram", U8;
     ECHO_ID = "icmpv6.echo.identifier", "Identifier", U16, Hex(4);
     ECHO_SEQ = "icmpv6.echo.sequence_number", "Sequence", U16;
+    #[generated] RESP_TO = "icmpv6.resp_to", "Response To", FrameNum;
+    #[generated_format = resptime_text] RESPTIME = "icmpv6.resptime", "Response Time", Float;
     MLD_MRD = "icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", U16;
     MLD_MCAST = "icmpv6.mld.multicast_address", "Multicast Address", Ipv6;
     MLD_MRC = "icmpv6.mld.maximum_response_code", "Maximum Response Code", U16;
@@ -228,11 +231,49 @@ fn echo(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Option<()> {
     if let Some(hlim) = ipv6::enclosing_hop_limit(cx) {
         cx.pkt.append_info_fmt(format_args!(", hop limit={hlim}"));
     }
+    if !cx.in_icmp_error {
+        match_echo(cx, off, buf, id, seq);
+    }
     let data = &buf[8..];
     if !data.is_empty() {
         crate::app::data::dissect(cx, off + 8, data);
     }
     Some(())
+}
+
+/// Pairs an echo reply with its request: `[Response To: 1]`, the time
+/// between them, and `(request in 1)` in Info.
+fn match_echo(cx: &mut Cx<'_>, off: usize, buf: &[u8], id: u16, seq: u16) {
+    let (Some(ty), Some(stored)) = (u8_at(buf, 0), u16_at(buf, 2)) else {
+        return;
+    };
+    let role = if ty == ECHO_REQUEST {
+        // The reply's type byte is one more (128 -> 129): its sum is the
+        // request's plus 0x0100 (the pseudo-header's addresses swap, which
+        // leaves the sum alone).
+        EchoRole::Request {
+            reply_sum_change: 0x0100,
+        }
+    } else {
+        EchoRole::Reply
+    };
+    let ident_seq = (id as u32) << 16 | seq as u32;
+    if let Some(req) = pair_echo(cx, role, stored, ident_seq) {
+        let span = Span::new(off, 0);
+        cx.pkt.add(&RESP_TO, span, Value::Uint(req.frame));
+        cx.pkt.add(&RESPTIME, span, Value::Float(req.rtt_ms));
+        cx.pkt
+            .append_info_fmt(format_args!(" (request in {})", req.frame));
+    }
+}
+
+/// `Response Time: 35.552 ms`.
+fn resptime_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let ms = match v {
+        Value::Float(ms) => *ms,
+        _ => 0.0,
+    };
+    let _ = write!(out, "{}: {ms:.3} ms", def.label);
 }
 
 /// Dissects the invoking packet quoted in an error message (or a Redirected

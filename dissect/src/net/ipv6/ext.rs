@@ -30,27 +30,27 @@ declare_fields! {
     HOPOPTS_NODE = "ipv6.hopopts", "IPv6 Hop-by-Hop Option", None;
     HOPOPTS_NXT = "ipv6.hopopts.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     HOPOPTS_LEN = "ipv6.hopopts.len", "Length", U8;
-    HOPOPTS_LEN_OCT = "ipv6.hopopts.len_oct", "Length (bytes)", U16;
+    #[generated_format = len_oct_text] HOPOPTS_LEN_OCT = "ipv6.hopopts.len_oct", "Length", U16;
     HOPOPTS_NOT_FIRST = "ipv6.hopopts.not_first", "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header", None;
     DSTOPTS_NODE = "ipv6.dstopts", "Destination Options for IPv6", None;
     DSTOPTS_NXT = "ipv6.dstopts.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     DSTOPTS_LEN = "ipv6.dstopts.len", "Length", U8;
-    DSTOPTS_LEN_OCT = "ipv6.dstopts.len_oct", "Length (bytes)", U16;
-    OPT = "ipv6.opt", "IPv6 Option", None;
-    OPT_TYPE = "ipv6.opt.type", "Type", U8, Hex(2), option_name;
-    OPT_TYPE_ACTION = "ipv6.opt.type.action", "Action", U8, Dec, option_action;
-    OPT_TYPE_CHANGE = "ipv6.opt.type.change", "May Change", Bool;
-    OPT_TYPE_REST = "ipv6.opt.type.rest", "Low-Order Bits", U8, Hex(2);
+    #[generated_format = len_oct_text] DSTOPTS_LEN_OCT = "ipv6.dstopts.len_oct", "Length", U16;
+    #[format = option_title] OPT = "ipv6.opt", "IPv6 Option", None;
+    #[format = option_type_text] OPT_TYPE = "ipv6.opt.type", "Type", U8, Hex(2);
+    OPT_TYPE_ACTION = "ipv6.opt.type.action", "Action", U8 & 0xc0, Dec, option_action;
+    OPT_TYPE_CHANGE = "ipv6.opt.type.change", "May Change", Bool(8) & 0x20, Dec, crate::names::yes_no;
+    OPT_TYPE_REST = "ipv6.opt.type.rest", "Low-Order Bits", U8 & 0x1f, Hex(2);
     OPT_LENGTH = "ipv6.opt.length", "Length", U8;
     OPT_PAD1 = "ipv6.opt.pad1", "Pad1", None;
-    OPT_PADN = "ipv6.opt.padn", "PadN", Bytes;
+    #[format = padn_text] OPT_PADN = "ipv6.opt.padn", "PadN", Bytes;
     OPT_TEL = "ipv6.opt.tel", "Tunnel Encapsulation Limit", U8;
     OPT_RTALERT = "ipv6.opt.router_alert", "Router Alert", U16, Dec, router_alert_name;
     OPT_JUMBO = "ipv6.opt.jumbo", "Payload Length", U32;
     OPT_PMTU_MIN = "ipv6.opt.pmtu.min", "Minimum Reported PMTU", U16;
     OPT_PMTU_RTN = "ipv6.opt.pmtu.rtn", "Return Minimum PMTU", U16;
     OPT_PMTU_RFLAG = "ipv6.opt.pmtu.r_flag", "Return Flag", Bool;
-    OPT_HOME_ADDRESS = "ipv6.opt.mipv6.home_address", "Home Address", Ipv6;
+    OPT_HOME_ADDRESS = "ipv6.opt.mipv6.home_address", "MIPv6 Home Address", Ipv6;
     OPT_RPL_FLAG = "ipv6.opt.rpl.flag", "Flag", U8, Hex(2);
     OPT_RPL_FLAG_O = "ipv6.opt.rpl.flag.o", "Down", Bool;
     OPT_RPL_FLAG_R = "ipv6.opt.rpl.flag.r", "Rank Error", Bool;
@@ -70,7 +70,7 @@ declare_fields! {
     ROUTING_NODE = "ipv6.routing", "Routing Header for IPv6", None;
     ROUTING_NXT = "ipv6.routing.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
     ROUTING_LEN = "ipv6.routing.len", "Length", U8;
-    ROUTING_LEN_OCT = "ipv6.routing.len_oct", "Length (bytes)", U16;
+    #[generated_format = len_oct_text] ROUTING_LEN_OCT = "ipv6.routing.len_oct", "Length", U16;
     ROUTING_TYPE = "ipv6.routing.type", "Type", U8, Dec, routing_type_name;
     ROUTING_SEGLEFT = "ipv6.routing.segleft", "Segments Left", U8;
     ROUTING_UNKNOWN_DATA = "ipv6.routing.unknown_data", "Type-Specific Data", Bytes;
@@ -97,9 +97,9 @@ declare_fields! {
     FRAGHDR_NODE = "ipv6.fraghdr", "Fragment Header for IPv6", None;
     FRAGHDR_NXT = "ipv6.fraghdr.nxt", "Next header", U8, Dec, crate::names::ip_proto;
     FRAGHDR_RESERVED_OCTET = "ipv6.fraghdr.reserved_octet", "Reserved octet", U8, Hex(2);
-    FRAGHDR_OFFSET = "ipv6.fraghdr.offset", "Offset", U16;
-    FRAGHDR_RESERVED_BITS = "ipv6.fraghdr.reserved_bits", "Reserved bits", U16;
-    FRAGHDR_MORE = "ipv6.fraghdr.more", "More Fragments", Bool;
+    #[format = fraghdr_offset_text] FRAGHDR_OFFSET = "ipv6.fraghdr.offset", "Offset", U16 & 0xfff8;
+    FRAGHDR_RESERVED_BITS = "ipv6.fraghdr.reserved_bits", "Reserved bits", U16 & 0x0006;
+    FRAGHDR_MORE = "ipv6.fraghdr.more", "More Fragments", Bool(16) & 0x0001, Dec, crate::names::yes_no;
     FRAGHDR_IDENT = "ipv6.fraghdr.ident", "Identification", U32, Hex(8);
     UNKNOWN_HDR = "ipv6.unknown_hdr", "Unknown Extension Header", None;
     UNKNOWN_HDR_NXT = "ipv6.unknown_hdr.nxt", "Next Header", U8, Dec, crate::names::ip_proto;
@@ -233,7 +233,8 @@ fn append_info_sep(p: &mut Packet, sep: &str, text: &str) {
     p.append_info(text);
 }
 
-/// Adds an expert item and its filterable field at the current position.
+/// Adds an expert item at the current position, as tshark's `_ws.expert`
+/// node named `def`; a malformed one marks the layer too.
 fn expert_field(
     p: &mut Packet,
     def: &'static FieldDef,
@@ -242,12 +243,51 @@ fn expert_field(
     group: Group,
     message: impl Into<std::borrow::Cow<'static, str>>,
 ) {
-    p.add(def, span, Value::None);
     if group == Group::Malformed {
-        p.malformed(span, message);
-    } else {
-        p.expert(severity, group, span, message);
+        p.mark_malformed();
     }
+    p.expert_field(def, severity, group, span, message);
+}
+
+/// `[Length: 8 bytes]`: an extension header's length in bytes, computed
+/// from its 8-octet units.
+fn len_oct_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "{}: {} bytes", def.label, v.as_u64().unwrap_or(0));
+}
+
+/// An option's node reads as its name (`PadN`, `Router Alert`), from its
+/// first byte.
+fn option_title(out: &mut String, _: &FieldDef, _: &Value, bytes: &[u8]) {
+    let ty = bytes.first().copied().unwrap_or(0);
+    match option_name(ty as u64) {
+        Some(name) => out.push_str(name),
+        None => {
+            let _ = write!(out, "Unknown IPv6 Option ({ty})");
+        }
+    }
+}
+
+/// `Type: PadN (0x01)`, `Type: Unknown (0xca)`.
+fn option_type_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let ty = v.as_u64().unwrap_or(0);
+    let name = option_name(ty).unwrap_or("Unknown");
+    let _ = write!(out, "{}: {name} (0x{ty:02x})", def.label);
+}
+
+/// `PadN: 01020000`, or `PadN: <none>` for a two-byte PadN (Wireshark
+/// declares it `BASE_ALLOW_ZERO`).
+fn padn_text(out: &mut String, def: &FieldDef, _: &Value, bytes: &[u8]) {
+    let _ = write!(out, "{}: ", def.label);
+    if bytes.is_empty() {
+        out.push_str("<none>");
+    }
+    crate::model::field::write_tree_bytes(out, bytes);
+}
+
+/// `Offset: 179 (1432 bytes)`: 8-octet units and the bytes they make.
+fn fraghdr_offset_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let units = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: {units} ({} bytes)", def.label, units * 8);
 }
 
 fn truncated(p: &mut Packet, at: usize, what: &str) -> Step {
@@ -656,6 +696,7 @@ fn routing(p: &mut Packet, at: usize, here: &[u8], st: &mut ChainState) -> Step 
     };
     let len_byte = u8_at(here, 1);
     let total = (len_byte.unwrap_or(0) as usize + 1) * 8;
+    let node = p.fields.len();
     p.add(
         &ROUTING_NODE,
         Span::new(at, total.min(here.len())),
@@ -679,6 +720,15 @@ fn routing(p: &mut Packet, at: usize, here: &[u8], st: &mut ChainState) -> Step 
         let Some(ty) = u8_at(here, 2) else {
             return false;
         };
+        // `Routing Header for IPv6 (Source Route)`
+        p.append_text_to(node, |t| match routing_type_name(ty as u64) {
+            Some(name) => {
+                let _ = write!(t, " ({name})");
+            }
+            None => {
+                let _ = write!(t, " (Unknown type {ty})");
+            }
+        });
         // The type-specific part is read within the header's own length.
         let body = &here[..total.min(here.len())];
         let type_span = Span::new(at + 2, 1);
@@ -691,7 +741,7 @@ fn routing(p: &mut Packet, at: usize, here: &[u8], st: &mut ChainState) -> Step 
                     &ROUTING_DEPRECATED,
                     type_span,
                     Severity::Note,
-                    Group::Protocol,
+                    Group::Deprecated,
                     "Routing header type is deprecated",
                 );
             }
@@ -748,6 +798,19 @@ struct RoutingHeader {
     at: usize,
     len: u8,
     segleft: u8,
+}
+
+/// `Address[2]: 2001:db8::1`: a route list numbers its entries (type 0
+/// from 1, the segment list from 0, as Wireshark does).
+fn set_indexed_address(p: &mut Packet, def: &FieldDef, index: usize, a: &[u8; 16]) {
+    p.set_text(|t| {
+        let _ = write!(
+            t,
+            "{}[{index}]: {}",
+            def.label,
+            std::net::Ipv6Addr::from(*a)
+        );
+    });
 }
 
 fn invalid_segleft(p: &mut Packet, rt: &RoutingHeader, message: String) {
@@ -814,6 +877,7 @@ fn routing_type0(p: &mut Packet, rt: &RoutingHeader, body: &[u8], st: &mut Chain
         };
         let span = Span::new(rt.at + pos, 16);
         p.add(&RT0_ADDR, span, Value::Ipv6(a));
+        set_indexed_address(p, &RT0_ADDR, i + 1, &a);
         if is_multicast(&a) {
             multicast_in_route(p, span);
         }
@@ -1010,6 +1074,7 @@ fn routing_srh(p: &mut Packet, rt: &RoutingHeader, body: &[u8], st: &mut ChainSt
             st.dst = a;
         }
         p.add(&SRH_ADDR, Span::new(rt.at + pos, 16), Value::Ipv6(a));
+        set_indexed_address(p, &SRH_ADDR, i, &a);
     }
     true
 }

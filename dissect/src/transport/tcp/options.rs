@@ -23,6 +23,7 @@ declare_fields! {
     #[format = option_text] NOP = "tcp.options.nop", "TCP Option - No-Operation (NOP)", Bytes;
     #[format = option_text] MSS = "tcp.options.mss", "TCP Option - Maximum segment size", Bytes;
     MSS_VAL = "tcp.options.mss_val", "MSS Value", U16;
+    MSS_ABSENT = "tcp.options.mss.absent", "The SYN packet does not contain a MSS option", None;
     #[format = option_text] WSCALE = "tcp.options.wscale", "TCP Option - Window scale", Bytes;
     WSCALE_SHIFT = "tcp.options.wscale.shift", "Shift count", U8;
     #[generated] WSCALE_MULTIPLIER = "tcp.options.wscale.multiplier", "Multiplier", U16;
@@ -316,7 +317,9 @@ pub(super) fn dissect(
         remaining -= len - 2;
     }
     if s.flags & th::SYN != 0 && !mss_seen {
-        p.expert(
+        // Under the options, after the last one, as tshark places it.
+        p.expert_field(
+            &MSS_ABSENT,
             Severity::Note,
             Group::Protocol,
             Span::new(s.base, declared.min(captured.len())),
