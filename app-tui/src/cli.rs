@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use wirelens_dissect::export::time_format::TimeFormat;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -202,6 +203,9 @@ pub struct PrintArgs {
     /// Display filter: only packets that match are printed or written (`-Y "tcp.port == 443"`).
     #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
     pub display_filter: Option<String>,
+    /// The time column, as tshark's `-t`: r (since the first packet), d (since the previous one), dd (since the previous one displayed), e (epoch), a, ad, adoy (local time; with the date; with the day of the year), u, ud, udoy (the same in UTC).
+    #[arg(short = 't', value_name = "FORMAT", default_value = "r", value_parser = parse_time_format)]
+    pub time_format: TimeFormat,
     /// A preference, `name:value`, as tshark's `-o` (e.g. `tcp.check_checksum:FALSE`).
     #[arg(short = 'o', value_name = "PREF")]
     pub prefs: Vec<String>,
@@ -228,4 +232,10 @@ pub enum SaveFormatArg {
 pub struct FieldsArgs {
     /// Only fields whose name starts with this.
     pub prefix: Option<String>,
+}
+
+fn parse_time_format(s: &str) -> Result<TimeFormat, String> {
+    TimeFormat::parse(s).ok_or_else(|| {
+        format!("'{s}' is not a time format: use r, d, dd, e, a, ad, adoy, u, ud or udoy")
+    })
 }

@@ -311,6 +311,7 @@ fn print_matches(rel: &str, filter: &str) -> Vec<u64> {
         write: None,
         save_format: SaveFormatArg::Pcapng,
         display_filter: Some(filter.into()),
+        time_format: Default::default(),
         prefs: Vec::new(),
         tls_keylog: None,
     };

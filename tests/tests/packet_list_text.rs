@@ -77,3 +77,31 @@ fn column_fields_equal_tshark() {
         &theirs,
     );
 }
+
+/// The time column in tshark's other `-t` formats (those in UTC, so that
+/// the test does not depend on the machine's time zone), with a filter so
+/// that the previous captured and the previous displayed frame differ.
+#[test]
+fn time_formats_equal_tshark() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/packet-list");
+    let path = corpus_dir().join("mixed/http_get.pcap");
+    for format in ["ud", "udoy", "e", "d", "dd"] {
+        let args = [
+            "-r",
+            path.to_str().expect("utf-8 path"),
+            "-t",
+            format,
+            "-Y",
+            "frame.number != 2",
+        ];
+        let (_, printed) = wirelens_print(&args).expect("print -t");
+        let truth = data.join(format!("http_get.t-{format}.txt"));
+        let theirs = std::fs::read_to_string(&truth).expect("stored");
+        assert!(theirs.starts_with("    1 "), "{}", truth.display());
+        assert_same_lines(
+            &format!("http_get.pcap -t {format}"),
+            &String::from_utf8_lossy(&printed),
+            &theirs,
+        );
+    }
+}

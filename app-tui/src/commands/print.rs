@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use wirelens_capture::write::{save_with_interfaces, SaveFormat};
 use wirelens_capture::ReadError;
+use wirelens_dissect::export::time_format::{write_time, FrameClock};
 use wirelens_dissect::export::{json::JsonWriter, text};
 use wirelens_dissect::filter::Filter;
 use wirelens_dissect::{registry, Dissector, Packet, Prefs};
@@ -196,7 +197,10 @@ fn print_packets(
     };
     let mut header_pending = args.format == Format::Fields && layout.header;
     let mut first_ts = None;
+    let mut prev_captured = None;
     let mut prev_displayed = None;
+    let mut time = String::new();
+    let local_zone = args.time_format.is_local().then(jiff::tz::TimeZone::system);
     let mut damage = None;
     let pcapng = matches!(file.format(), wirelens_capture::FileFormat::PcapNg);
     let mut packets = file.packets();
@@ -215,14 +219,25 @@ fn print_packets(
         let meta = frame.meta(packets.interfaces(), pcapng);
         dissector.dissect(&meta, frame.data, &mut pkt);
         let first = *first_ts.get_or_insert(meta.ts);
+        let clock = FrameClock {
+            first,
+            prev_captured: prev_captured.unwrap_or(meta.ts),
+            prev_displayed: prev_displayed.unwrap_or(meta.ts),
+            local_offset: local_zone
+                .as_ref()
+                .map_or(0, |zone| local_offset(zone, meta.ts)),
+        };
+        prev_captured = Some(meta.ts);
         if let Some(f) = filter {
             if !f.matches(&pkt, &meta, frame.data) {
                 continue;
             }
-            let since = meta.ts.since(prev_displayed.unwrap_or(meta.ts));
+            let since = meta.ts.since(clock.prev_displayed);
             wirelens_dissect::frame::set_displayed_delta(&mut pkt, since);
-            prev_displayed = Some(meta.ts);
         }
+        prev_displayed = Some(meta.ts);
+        time.clear();
+        write_time(&mut time, args.time_format, &meta, &clock);
         count += 1;
         if args.quiet {
             continue;
@@ -242,12 +257,12 @@ fn print_packets(
                 }
                 let columns = Columns {
                     meta: &meta,
-                    rel_time: meta.ts.since(first),
+                    time: &time,
                 };
                 fields_row(&mut line, args, layout, &pkt, frame.data, &columns);
             }
             Format::Text => {
-                text::summary_line(&mut line, &meta, meta.ts.since(first), &pkt);
+                text::summary_line_with_time(&mut line, &meta, &time, &pkt);
                 line.push('\n');
                 if args.verbose {
                     line.clear();
@@ -337,7 +352,14 @@ fn write_packets(
 /// What the packet-list columns of a `-T fields` row are made from.
 struct Columns<'a> {
     meta: &'a wirelens_dissect::FrameMeta<'a>,
-    rel_time: wirelens_dissect::model::Duration,
+    /// The time column's text.
+    time: &'a str,
+}
+
+/// Seconds east of UTC of time zone `zone` at `ts` (daylight saving time
+/// included), for the local time formats; UTC when `ts` is out of range.
+fn local_offset(zone: &jiff::tz::TimeZone, ts: wirelens_dissect::model::Timestamp) -> i32 {
+    jiff::Timestamp::from_second(ts.secs).map_or(0, |t| zone.to_offset(t).seconds())
 }
 
 fn fields_row(
@@ -354,7 +376,7 @@ fn fields_row(
             line.push_str(&layout.separator);
         }
         // A column is one text, not a list of occurrences.
-        if text::column_text(line, name, columns.meta, columns.rel_time, pkt) {
+        if text::column_text(line, name, columns.meta, columns.time, pkt) {
             continue;
         }
         values.clear();

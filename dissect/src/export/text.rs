@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use crate::frame::FrameMeta;
 use crate::model::{render_value, Packet, Severity, Value};
 
-/// The default one-line summary, laid out as tshark prints it:
+/// The default one-line summary, laid out as tshark prints it, the time
+/// since the first frame in its column:
 /// `    1   0.000000     10.0.0.1 → 10.0.0.2     TCP 78 80 → 443 [SYN] …`.
 pub fn summary_line(
     out: &mut String,
@@ -14,13 +15,19 @@ pub fn summary_line(
     rel_time: crate::model::Duration,
     pkt: &Packet,
 ) {
-    let s = &pkt.summary;
     let mut time = String::new();
     // A record without a time (a pcapng simple packet or custom block) has
     // an empty time column.
     if meta.has_ts {
         rel_time.write_with_digits(&mut time, meta.ts_digits);
     }
+    summary_line_with_time(out, meta, &time, pkt);
+}
+
+/// The one-line summary with the time column's text given (see
+/// [`super::time_format`] for tshark's `-t` formats).
+pub fn summary_line_with_time(out: &mut String, meta: &FrameMeta<'_>, time: &str, pkt: &Packet) {
+    let s = &pkt.summary;
     // tshark's column widths: number, time, source and destination padded
     // to at least 5, 10, 12 and 12 characters; the rest as they are.
     let _ = write!(
@@ -48,23 +55,19 @@ pub const COLUMN_FIELDS: &[&str] = &[
 ];
 
 /// Writes the text of packet-list column `name` (one of [`COLUMN_FIELDS`])
-/// as the summary line shows it, unpadded; false when `name` is no column.
+/// as the summary line shows it, unpadded, `time` being the time column's;
+/// false when `name` is no column.
 pub fn column_text(
     out: &mut String,
     name: &str,
     meta: &FrameMeta<'_>,
-    rel_time: crate::model::Duration,
+    time: &str,
     pkt: &Packet,
 ) -> bool {
     let s = &pkt.summary;
     let _ = match name {
         "_ws.col.No." => write!(out, "{}", meta.number),
-        "_ws.col.Time" => {
-            if meta.has_ts {
-                rel_time.write_with_digits(out, meta.ts_digits);
-            }
-            Ok(())
-        }
+        "_ws.col.Time" => write!(out, "{time}"),
         "_ws.col.Source" => write!(out, "{}", s.src),
         "_ws.col.Destination" => write!(out, "{}", s.dst),
         "_ws.col.Protocol" => write!(out, "{}", s.protocol),

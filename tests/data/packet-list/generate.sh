@@ -28,3 +28,9 @@ done
 tshark -r ../shared/captures/mixed/http_get.pcap -n -T fields \
     -e _ws.col.No. -e _ws.col.Time -e _ws.col.Source -e _ws.col.Destination \
     -e _ws.col.Protocol -e _ws.col.Length -e _ws.col.Info > "$out/http_get.fields.txt"
+# Other time formats (-t), with a filter so that the displayed and the
+# captured previous frames differ; the UTC ones need no time zone.
+for t in ud udoy e d dd; do
+    tshark -r ../shared/captures/mixed/http_get.pcap -n -t "$t" -Y "frame.number != 2" \
+        > "$out/http_get.t-$t.txt"
+done

@@ -295,6 +295,8 @@ impl FrameCx<'_> {
                 cx.in_source("HTTP2 body", &body, |inner| {
                     crate::app::dns::dissect_message(inner, 0, &body);
                 });
+                // Wireshark names DNS carried this way in the Protocol column.
+                cx.pkt.summary.protocol = "DoH";
             }
             (Some(m), Some(body)) if !body.is_empty() => {
                 let lines = text_lines::media_type(m).is_some_and(|media| {
