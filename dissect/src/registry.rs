@@ -27,6 +27,7 @@ const MODULES: &[&[&FieldDef]] = &[
     crate::tunnel::vxlan::FIELDS,
     crate::flow::reassembly::FIELDS,
     crate::app::dns::FIELDS,
+    crate::app::dhcp::FIELDS,
     crate::app::ssh::FIELDS,
     crate::app::bgp::FIELDS,
     crate::link::radiotap::FIELDS,

@@ -168,7 +168,6 @@ const PENDING: &[(&str, &str)] = &[
         "llmnr",
         "LLMNR is dissected by the DNS dissector but named dns",
     ),
-    ("dhcp", "DHCP not dissected"),
     ("ntp", "NTP not dissected"),
     ("rpc", "ONC RPC not dissected"),
     ("portmap", "portmapper not dissected (needs RPC)"),

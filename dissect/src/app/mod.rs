@@ -5,6 +5,7 @@
 pub mod bgp;
 pub mod content_coding;
 pub mod data;
+pub mod dhcp;
 pub mod dns;
 pub mod http;
 pub mod http2;
