@@ -64,6 +64,9 @@ pub enum Base {
     Hex(u8),
     /// Hexadecimal, and decimal after it in the tree: `0xdf8e (57230)`.
     HexDec(u8),
+    /// Decimal, and hexadecimal with this many digits after it in the tree:
+    /// `34844 (0x881c)`; decimal elsewhere.
+    DecHex(u8),
     /// The value's name alone in the tree (`Good`, not `Good (1)`), as
     /// Wireshark's `BASE_NONE` with value strings; decimal elsewhere.
     NameOnly,
@@ -220,6 +223,7 @@ macro_rules! declare_fields {
     (@base Dec) => { $crate::model::Base::Dec };
     (@base Hex($d:literal)) => { $crate::model::Base::Hex($d) };
     (@base HexDec($d:literal)) => { $crate::model::Base::HexDec($d) };
+    (@base DecHex($d:literal)) => { $crate::model::Base::DecHex($d) };
     (@base NameOnly) => { $crate::model::Base::NameOnly };
     (@names) => { None };
     (@names $p:path) => { Some($p) };
@@ -330,7 +334,7 @@ pub fn render_value(out: &mut String, def: &FieldDef, value: &Value, span: Span,
         Value::Text(t) => out.push_str(t),
         Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
         Value::Uint(v) => match def.base {
-            Base::Dec | Base::NameOnly => {
+            Base::Dec | Base::NameOnly | Base::DecHex(_) => {
                 let _ = write!(out, "{v}");
             }
             Base::Hex(d) | Base::HexDec(d) => {
@@ -448,6 +452,10 @@ pub fn render_display(out: &mut String, def: &FieldDef, value: &Value, span: Spa
     if let (Base::HexDec(_), Value::Uint(v)) = (def.base, value) {
         render_value(out, def, value, span, data);
         let _ = write!(out, " ({v})");
+        return;
+    }
+    if let (Base::DecHex(d), Value::Uint(v)) = (def.base, value) {
+        let _ = write!(out, "{v} (0x{v:0width$x})", width = d as usize);
         return;
     }
     match value {

@@ -11,7 +11,7 @@ use nom::Parser;
 
 use crate::declare_fields;
 use crate::dissector::Cx;
-use crate::model::{Address, Group, Packet, Protocol, Severity, Span, Timestamp, Value};
+use crate::model::{Address, FieldDef, Group, Packet, Protocol, Severity, Span, Timestamp, Value};
 use crate::net::ipv4;
 use crate::transport::checksum;
 
@@ -25,12 +25,12 @@ declare_fields! {
     TYPE = "icmp.type", "Type", U8, Dec, type_name;
     CODE = "icmp.code", "Code", U8;
     CHECKSUM = "icmp.checksum", "Checksum", U16, Hex(4);
-    CHECKSUM_STATUS = "icmp.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
+    #[generated] CHECKSUM_STATUS = "icmp.checksum.status", "Checksum Status", U8, NameOnly, crate::names::checksum_status;
     UNUSED = "icmp.unused", "Unused", Bytes;
-    IDENT = "icmp.ident", "Identifier (BE)", U16;
-    IDENT_LE = "icmp.ident_le", "Identifier (LE)", U16;
-    SEQ = "icmp.seq", "Sequence Number (BE)", U16;
-    SEQ_LE = "icmp.seq_le", "Sequence Number (LE)", U16;
+    IDENT = "icmp.ident", "Identifier (BE)", U16, DecHex(4);
+    IDENT_LE = "icmp.ident_le", "Identifier (LE)", U16, DecHex(4);
+    SEQ = "icmp.seq", "Sequence Number (BE)", U16, DecHex(4);
+    SEQ_LE = "icmp.seq_le", "Sequence Number (LE)", U16, DecHex(4);
     MTU = "icmp.mtu", "MTU of next hop", U16;
     LENGTH = "icmp.length", "Length", U8;
     LENGTH_ORIGINAL = "icmp.length.original_datagram", "Length of original datagram", U16;
@@ -45,10 +45,10 @@ declare_fields! {
     RECEIVE_TIMESTAMP = "icmp.receive_timestamp", "Receive Timestamp", U32;
     TRANSMIT_TIMESTAMP = "icmp.transmit_timestamp", "Transmit Timestamp", U32;
     ADDRESS_MASK = "icmp.address_mask", "Address Mask", Ipv4;
-    RESP_TO = "icmp.resp_to", "Request frame", FrameNum;
-    RESPTIME = "icmp.resptime", "Response time", Float;
+    #[generated] RESP_TO = "icmp.resp_to", "Request frame", FrameNum;
+    #[generated_format = resptime_text] RESPTIME = "icmp.resptime", "Response time", Float;
     DATA_TIME = "icmp.data_time", "Timestamp from icmp data", String;
-    DATA_TIME_RELATIVE = "icmp.data_time_relative", "Timestamp from icmp data (relative)", RelTime;
+    #[generated] DATA_TIME_RELATIVE = "icmp.data_time_relative", "Timestamp from icmp data (relative)", RelTime;
     CHECKSUM_BAD = "icmp.checksum_bad", "Bad checksum", None;
     EXT = "icmp.ext", "ICMP Multi-Part Extensions", None;
     EXT_VERSION = "icmp.ext.version", "Version", U8;
@@ -167,11 +167,20 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     });
     cx.pkt
         .add(&TYPE, Span::new(off, 1), Value::Uint(h.kind as u64));
+    // `Type: 8 (Echo (ping) request)`: Wireshark's ICMP puts the number first.
+    cx.pkt.set_text(|t| {
+        let _ = write!(t, "{}: {} ({type_str})", TYPE.label, h.kind);
+    });
     if avail < 2 {
         return truncated(cx.pkt, off, buf.len());
     }
     cx.pkt
         .add(&CODE, Span::new(off + 1, 1), Value::Uint(h.code as u64));
+    if let Some(c) = &code_str {
+        cx.pkt.append_text(|t| {
+            let _ = write!(t, " ({c})");
+        });
+    }
     crate::flow::conntrack::track_icmp(cx, off, buf, false, h.kind, h.code);
     if avail < 4 {
         return truncated(cx.pkt, off, buf.len());
@@ -250,12 +259,15 @@ fn add_checksum(cx: &mut Cx<'_>, off: usize, buf: &[u8], h: &Header) {
     let reported = ipv4::reported_len(cx.data.len(), cx.meta.orig_len as usize, off, buf.len());
     let fragment = cx.ip.is_some_and(|ip| ip.fragment);
     if cx.in_icmp_error || fragment || buf.len() < reported {
+        cx.pkt.append_text(|t| t.push_str(" [unverified]"));
         cx.pkt.add(&CHECKSUM_STATUS, span, Value::Uint(2));
         return;
     }
     let good = checksum::checksum(buf) == 0;
+    let expected = ipv4::checksum_should_be(buf, 2);
+    cx.pkt
+        .append_text(|t| checksum::write_verdict(t, good, expected));
     if !good {
-        let expected = ipv4::checksum_should_be(buf, 2);
         ipv4::expert_field(
             cx.pkt,
             &CHECKSUM_BAD,
@@ -707,6 +719,15 @@ pub(crate) fn pair_echo(
         frame: req.frame,
         rtt_ms: cx.meta.ts.since(req.ts).0 as f64 / 1e6,
     })
+}
+
+/// `Response time: 3.951 ms` (ICMP and ICMPv6).
+pub(crate) fn resptime_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let ms = match v {
+        Value::Float(ms) => *ms,
+        _ => 0.0,
+    };
+    let _ = write!(out, "{}: {ms:.3} ms", def.label);
 }
 
 // ---- Names ---------------------------------------------------------------

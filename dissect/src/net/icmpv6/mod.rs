@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use crate::declare_fields;
 use crate::dispatch;
 use crate::dissector::Cx;
-use crate::model::{FieldDef, Group, Packet, Protocol, Severity, Span, Value};
+use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
 use crate::net::icmp::{pair_echo, EchoRole};
 use crate::net::ipv6;
 use crate::net::ipv6::wire::{addr_at, bytes_at, u16_at, u32_at, u8_at};
@@ -55,7 +55,7 @@ declare_fields! {
     TYPE = "icmpv6.type", "Type", U8, Dec, type_name;
     CODE = "icmpv6.code", "Code", U8;
     CHECKSUM = "icmpv6.checksum", "Checksum", U16, Hex(4);
-    CHECKSUM_STATUS = "icmpv6.checksum.status", "Checksum Status", U8, Dec, crate::names::checksum_status;
+    #[generated] CHECKSUM_STATUS = "icmpv6.checksum.status", "Checksum Status", U8, NameOnly, crate::names::checksum_status;
     CHECKSUM_BAD = "icmpv6.checksum_bad.expert", "Bad checksum", None;
     RESERVED = "icmpv6.reserved", "Reserved", Bytes;
     DATA = "icmpv6.data", "Data", Bytes;
@@ -68,14 +68,14 @@ declare_fields! {
     ECHO_ID = "icmpv6.echo.identifier", "Identifier", U16, Hex(4);
     ECHO_SEQ = "icmpv6.echo.sequence_number", "Sequence", U16;
     #[generated] RESP_TO = "icmpv6.resp_to", "Response To", FrameNum;
-    #[generated_format = resptime_text] RESPTIME = "icmpv6.resptime", "Response Time", Float;
+    #[generated_format = crate::net::icmp::resptime_text] RESPTIME = "icmpv6.resptime", "Response Time", Float;
     MLD_MRD = "icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", U16;
     MLD_MCAST = "icmpv6.mld.multicast_address", "Multicast Address", Ipv6;
     MLD_MRC = "icmpv6.mld.maximum_response_code", "Maximum Response Code", U16;
     MLD_FLAG = "icmpv6.mld.flag", "Flags", U8, Hex(2);
-    MLD_FLAG_S = "icmpv6.mld.flag.s", "Suppress Router-Side Processing", Bool;
-    MLD_FLAG_QRV = "icmpv6.mld.flag.qrv", "QRV (Querier's Robustness Variable)", U8;
-    MLD_FLAG_RSV = "icmpv6.mld.flag.reserved", "Reserved", U8;
+    MLD_FLAG_S = "icmpv6.mld.flag.s", "Suppress Router-Side Processing", Bool(8) & 0x08, Dec, crate::names::true_false;
+    MLD_FLAG_QRV = "icmpv6.mld.flag.qrv", "QRV (Querier's Robustness Variable)", U8 & 0x07;
+    MLD_FLAG_RSV = "icmpv6.mld.flag.reserved", "Reserved", U8 & 0xf0;
     MLD_QQI = "icmpv6.mld.qqi", "QQIC (Querier's Query Interval Code)", U16;
     MLD_NB_SOURCES = "icmpv6.mld.nb_sources", "Number of Sources", U16;
     MLD_SOURCE = "icmpv6.mld.source_address", "Source Address", Ipv6;
@@ -202,6 +202,10 @@ fn add_checksum(cx: &mut Cx<'_>, off: usize, buf: &[u8], stored: u16) {
     });
     let p = &mut *cx.pkt;
     p.add(&CHECKSUM, span, Value::Uint(stored as u64));
+    p.append_text(|t| match verdict {
+        Some((good, expected)) => checksum::write_verdict(t, good, expected),
+        None => t.push_str(" [unverified]"),
+    });
     let status = match verdict {
         Some((true, _)) => checksum::Verdict::Good,
         Some((false, _)) => checksum::Verdict::Bad,
@@ -265,15 +269,6 @@ fn match_echo(cx: &mut Cx<'_>, off: usize, buf: &[u8], id: u16, seq: u16) {
         cx.pkt
             .append_info_fmt(format_args!(" (request in {})", req.frame));
     }
-}
-
-/// `Response Time: 35.552 ms`.
-fn resptime_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let ms = match v {
-        Value::Float(ms) => *ms,
-        _ => 0.0,
-    };
-    let _ = write!(out, "{}: {ms:.3} ms", def.label);
 }
 
 /// Dissects the invoking packet quoted in an error message (or a Redirected
@@ -383,6 +378,13 @@ fn address_record(p: &mut Packet, off: usize, buf: &[u8], pos: usize) -> Option<
         Span::new(off + pos, len.min(buf.len() - pos)),
         Value::None,
     );
+    // `Multicast Address Record Changed to exclude: ff02::2`
+    if let (Some(ty), Some(a)) = (record_type, addr_at(buf, pos + 4)) {
+        p.append_text(|t| {
+            let name = record_type_name(ty as u64).unwrap_or("Unknown");
+            let _ = write!(t, " {name}: {}", std::net::Ipv6Addr::from(a));
+        });
+    }
     p.subtree(|p| {
         p.add(
             &MAR_RECORD_TYPE,

@@ -9,40 +9,40 @@ use crate::declare_fields;
 use crate::dissector::Cx;
 use crate::flow::neighbours;
 use crate::model::field::write_mac;
-use crate::model::{Address, Group, Packet, Severity, Span, Value};
+use crate::model::{Address, FieldDef, Group, Packet, Severity, Span, Value};
 use crate::net::ipv6::wire::{addr_at, array_at, bytes_at, u16_at, u32_at, u8_at};
 
 declare_fields! {
     RA_CUR_HOP_LIMIT = "icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", U8;
     RA_FLAG = "icmpv6.nd.ra.flag", "Flags", U8, Hex(2);
-    RA_FLAG_M = "icmpv6.nd.ra.flag.m", "Managed address configuration", Bool;
-    RA_FLAG_O = "icmpv6.nd.ra.flag.o", "Other configuration", Bool;
-    RA_FLAG_H = "icmpv6.nd.ra.flag.h", "Home Agent", Bool;
-    RA_FLAG_PRF = "icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", U8, Dec, preference_name;
-    RA_FLAG_P = "icmpv6.nd.ra.flag.p", "ND Proxy", Bool;
-    RA_FLAG_RSV = "icmpv6.nd.ra.flag.rsv", "Reserved", U8;
+    RA_FLAG_M = "icmpv6.nd.ra.flag.m", "Managed address configuration", Bool(8) & 0x80;
+    RA_FLAG_O = "icmpv6.nd.ra.flag.o", "Other configuration", Bool(8) & 0x40;
+    RA_FLAG_H = "icmpv6.nd.ra.flag.h", "Home Agent", Bool(8) & 0x20;
+    RA_FLAG_PRF = "icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", U8 & 0x18, Dec, preference_name;
+    RA_FLAG_P = "icmpv6.nd.ra.flag.p", "Proxy", Bool(8) & 0x04;
+    RA_FLAG_RSV = "icmpv6.nd.ra.flag.rsv", "Reserved", U8 & 0x03;
     RA_ROUTER_LIFETIME = "icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", U16;
     RA_REACHABLE_TIME = "icmpv6.nd.ra.reachable_time", "Reachable time (ms)", U32;
     RA_RETRANS_TIMER = "icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", U32;
     NS_TARGET = "icmpv6.nd.ns.target_address", "Target Address", Ipv6;
     NA_FLAG = "icmpv6.nd.na.flag", "Flags", U32, Hex(8);
-    NA_FLAG_R = "icmpv6.nd.na.flag.r", "Router", Bool;
-    NA_FLAG_S = "icmpv6.nd.na.flag.s", "Solicited", Bool;
-    NA_FLAG_O = "icmpv6.nd.na.flag.o", "Override", Bool;
-    NA_FLAG_RSV = "icmpv6.nd.na.flag.rsv", "Reserved", U32;
+    NA_FLAG_R = "icmpv6.nd.na.flag.r", "Router", Bool(32) & 0x8000_0000;
+    NA_FLAG_S = "icmpv6.nd.na.flag.s", "Solicited", Bool(32) & 0x4000_0000;
+    NA_FLAG_O = "icmpv6.nd.na.flag.o", "Override", Bool(32) & 0x2000_0000;
+    NA_FLAG_RSV = "icmpv6.nd.na.flag.rsv", "Reserved", U32 & 0x1fff_ffff;
     NA_TARGET = "icmpv6.nd.na.target_address", "Target Address", Ipv6;
     RD_TARGET = "icmpv6.nd.rd.target_address", "Target Address", Ipv6;
     RD_DESTINATION = "icmpv6.rd.na.destination_address", "Destination Address", Ipv6;
     OPT = "icmpv6.opt", "ICMPv6 Option", None;
     OPT_TYPE = "icmpv6.opt.type", "Type", U8, Dec, option_name;
-    OPT_LENGTH = "icmpv6.opt.length", "Length", U8;
+    #[format = opt_length_text] OPT_LENGTH = "icmpv6.opt.length", "Length", U8;
     OPT_INVALID_LENGTH = "icmpv6.invalid_option_length", "Invalid option length", None;
     OPT_UNDECODED = "icmpv6.undecoded.option", "Undecoded option", None;
     OPT_RESERVED = "icmpv6.opt.reserved", "Reserved", None;
     OPT_PADDING = "icmpv6.opt.padding", "Padding", None;
     OPT_LINKADDR_MAC = "icmpv6.opt.linkaddr", "Link-layer address", Mac;
-    OPT_SRC_LINKADDR_MAC = "icmpv6.opt.src_linkaddr", "Source Link-layer address", Mac;
-    OPT_TARGET_LINKADDR_MAC = "icmpv6.opt.target_linkaddr", "Target Link-layer address", Mac;
+    #[hidden] OPT_SRC_LINKADDR_MAC = "icmpv6.opt.src_linkaddr", "Source Link-layer address", Mac;
+    #[hidden] OPT_TARGET_LINKADDR_MAC = "icmpv6.opt.target_linkaddr", "Target Link-layer address", Mac;
     OPT_LINKADDR = "icmpv6.opt.linkaddr", "Link-layer address", Bytes;
     OPT_SRC_LINKADDR = "icmpv6.opt.src_linkaddr", "Source Link-layer address", Bytes;
     OPT_TARGET_LINKADDR = "icmpv6.opt.target_linkaddr", "Target Link-layer address", Bytes;
@@ -51,10 +51,10 @@ declare_fields! {
     OPT_TARGET_LINKADDR_EUI64 = "icmpv6.opt.target_linkaddr_eui64", "Target Link-layer address", Bytes;
     OPT_PREFIX_LEN = "icmpv6.opt.prefix.length", "Prefix Length", U8;
     OPT_PREFIX_FLAG = "icmpv6.opt.prefix.flag", "Flag", U8, Hex(2);
-    OPT_PREFIX_FLAG_L = "icmpv6.opt.prefix.flag.l", "On-link flag(L)", Bool;
-    OPT_PREFIX_FLAG_A = "icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", Bool;
-    OPT_PREFIX_FLAG_R = "icmpv6.opt.prefix.flag.r", "Router address flag(R)", Bool;
-    OPT_PREFIX_FLAG_RSV = "icmpv6.opt.prefix.flag.reserved", "Reserved", U8;
+    OPT_PREFIX_FLAG_L = "icmpv6.opt.prefix.flag.l", "On-link flag(L)", Bool(8) & 0x80;
+    OPT_PREFIX_FLAG_A = "icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", Bool(8) & 0x40;
+    OPT_PREFIX_FLAG_R = "icmpv6.opt.prefix.flag.r", "Router address flag(R)", Bool(8) & 0x20;
+    OPT_PREFIX_FLAG_RSV = "icmpv6.opt.prefix.flag.reserved", "Reserved", U8 & 0x1f;
     OPT_PREFIX_VALID = "icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", U32, Dec, infinity_name;
     OPT_PREFIX_PREFERRED = "icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime", U32, Dec, infinity_name;
     OPT_PREFIX = "icmpv6.opt.prefix", "Prefix", Ipv6;
@@ -114,7 +114,15 @@ pub(super) fn router_advertisement(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> O
     );
     let flags = u8_at(buf, 5)?;
     let span = Span::new(off + 5, 1);
-    p.add_tree(&RA_FLAG, span, Value::Uint(flags as u64), |p| {
+    p.add(&RA_FLAG, span, Value::Uint(flags as u64));
+    // `Flags: 0x20, Home Agent, Prf (Default Router Preference): Medium`
+    p.append_text(|t| {
+        append_set_flags(t, flags as u32, &[&RA_FLAG_M, &RA_FLAG_O, &RA_FLAG_H]);
+        let prf = preference_name(((flags >> 3) & 3) as u64).unwrap_or("");
+        let _ = write!(t, ", {}: {prf}", RA_FLAG_PRF.label);
+        append_set_flags(t, flags as u32, &[&RA_FLAG_P]);
+    });
+    p.subtree(|p| {
         p.add(&RA_FLAG_M, span, Value::Bool(flags & 0x80 != 0));
         p.add(&RA_FLAG_O, span, Value::Bool(flags & 0x40 != 0));
         p.add(&RA_FLAG_H, span, Value::Bool(flags & 0x20 != 0));
@@ -183,17 +191,20 @@ fn track_neighbour(cx: &mut Cx<'_>, off: usize, msg: neighbours::Message) {
 pub(super) fn neighbor_advertisement(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> Option<()> {
     let flags = u32_at(buf, 4)?;
     let span = Span::new(off + 4, 4);
+    cx.pkt.add(&NA_FLAG, span, Value::Uint(flags as u64));
+    // `Flags: 0xa0000000, Router, Override`
     cx.pkt
-        .add_tree(&NA_FLAG, span, Value::Uint(flags as u64), |p| {
-            p.add(&NA_FLAG_R, span, Value::Bool(flags & 0x8000_0000 != 0));
-            p.add(&NA_FLAG_S, span, Value::Bool(flags & 0x4000_0000 != 0));
-            p.add(&NA_FLAG_O, span, Value::Bool(flags & 0x2000_0000 != 0));
-            p.add(
-                &NA_FLAG_RSV,
-                span,
-                Value::Uint((flags & 0x1fff_ffff) as u64),
-            );
-        });
+        .append_text(|t| append_set_flags(t, flags, &[&NA_FLAG_R, &NA_FLAG_S, &NA_FLAG_O]));
+    cx.pkt.subtree(|p| {
+        p.add(&NA_FLAG_R, span, Value::Bool(flags & 0x8000_0000 != 0));
+        p.add(&NA_FLAG_S, span, Value::Bool(flags & 0x4000_0000 != 0));
+        p.add(&NA_FLAG_O, span, Value::Bool(flags & 0x2000_0000 != 0));
+        p.add(
+            &NA_FLAG_RSV,
+            span,
+            Value::Uint((flags & 0x1fff_ffff) as u64),
+        );
+    });
     let target = addr_at(buf, 8)?;
     cx.pkt
         .add(&NA_TARGET, Span::new(off + 8, 16), Value::Ipv6(target));
@@ -262,12 +273,23 @@ fn options(cx: &mut Cx<'_>, off: usize, buf: &[u8], mut pos: usize) -> Option<()
         };
         let opt_len = len_byte as usize * 8;
         let ty = buf[pos];
+        let node = cx.pkt.fields.len();
         cx.pkt.add(
             &OPT,
             Span::new(off + pos, opt_len.min(buf.len() - pos)),
             Value::None,
         );
-        match cx.pkt.subtree(|p| option(p, off, buf, pos, ty, opt_len)) {
+        // `ICMPv6 Option (MTU : 1500)`: the type, then what the option
+        // says, appended as it is read.
+        cx.pkt.append_text_to(node, |t| {
+            t.push_str(" (");
+            t.push_str(option_name(ty as u64).unwrap_or("Unknown"));
+        });
+        let end = cx
+            .pkt
+            .subtree(|p| option(p, node, off, buf, pos, ty, opt_len));
+        cx.pkt.append_text_to(node, |t| t.push(')'));
+        match end {
             Some(OptionEnd::Next(next)) => pos = next,
             Some(OptionEnd::Redirected(quoted)) => {
                 redirected = Some(quoted);
@@ -295,8 +317,10 @@ enum OptionEnd {
 
 /// One option, under its node: type, length, the type's fields, and what is
 /// left of the option as unknown data.
+#[allow(clippy::too_many_arguments)]
 fn option(
     p: &mut Packet,
+    node: usize,
     off: usize,
     buf: &[u8],
     pos: usize,
@@ -327,7 +351,7 @@ fn option(
         }
         return Some(OptionEnd::Next(next));
     }
-    let end = option_fields(p, off, buf, pos, ty, opt_len)?;
+    let end = option_fields(p, node, off, buf, pos, ty, opt_len)?;
     unknown_data(p, off, buf, end, next)?;
     Some(OptionEnd::Next(next))
 }
@@ -360,6 +384,7 @@ fn claimed_by_quote(packet: &[u8]) -> usize {
 /// option's length but by the message.
 fn option_fields(
     p: &mut Packet,
+    node: usize,
     off: usize,
     buf: &[u8],
     pos: usize,
@@ -370,14 +395,22 @@ fn option_fields(
     let span = |o: usize, n: usize| Span::new(off + o, n);
     match ty {
         ND_SOURCE_LINKADDR | ND_TARGET_LINKADDR => {
-            link_layer_address(p, off, buf, pos, ty, opt_len)
+            link_layer_address(p, node, off, buf, pos, ty, opt_len)
         }
         ND_PREFIX_INFORMATION => {
             let prefix_len = u8_at(buf, at)?;
             p.add(&OPT_PREFIX_LEN, span(at, 1), Value::Uint(prefix_len as u64));
             let flags = u8_at(buf, at + 1)?;
             let fs = span(at + 1, 1);
-            p.add_tree(&OPT_PREFIX_FLAG, fs, Value::Uint(flags as u64), |p| {
+            p.add(&OPT_PREFIX_FLAG, fs, Value::Uint(flags as u64));
+            p.append_text(|t| {
+                append_set_flags(
+                    t,
+                    flags as u32,
+                    &[&OPT_PREFIX_FLAG_L, &OPT_PREFIX_FLAG_A, &OPT_PREFIX_FLAG_R],
+                )
+            });
+            p.subtree(|p| {
                 p.add(&OPT_PREFIX_FLAG_L, fs, Value::Bool(flags & 0x80 != 0));
                 p.add(&OPT_PREFIX_FLAG_A, fs, Value::Bool(flags & 0x40 != 0));
                 p.add(&OPT_PREFIX_FLAG_R, fs, Value::Bool(flags & 0x20 != 0));
@@ -398,12 +431,18 @@ fn option_fields(
             none_field(p, &OPT_RESERVED, buf, off, at + 10, 4)?;
             let prefix = addr_at(buf, at + 14)?;
             p.add(&OPT_PREFIX, span(at + 14, 16), Value::Ipv6(prefix));
+            p.append_text_to(node, |t| {
+                let _ = write!(t, " : {}/{prefix_len}", std::net::Ipv6Addr::from(prefix));
+            });
             Some(at + 30)
         }
         ND_MTU_TYPE => {
             none_field(p, &OPT_RESERVED, buf, off, at, 2)?;
             let mtu = u32_at(buf, at + 2)?;
             p.add(&OPT_MTU, span(at + 2, 4), Value::Uint(mtu as u64));
+            p.append_text_to(node, |t| {
+                let _ = write!(t, " : {mtu}");
+            });
             Some(at + 6)
         }
         ND_NBMA => {
@@ -425,6 +464,9 @@ fn option_fields(
                 span(at + 2, 4),
                 Value::Uint(interval as u64),
             );
+            p.append_text_to(node, |t| {
+                let _ = write!(t, " : {interval}");
+            });
             Some(at + 6)
         }
         ND_HOMEAGENT_INFO => {
@@ -462,7 +504,14 @@ fn option_fields(
                 span(at + 2, 4),
                 Value::Uint(lifetime as u64),
             );
-            address_list(p, off, buf, at + 6, pos + opt_len, &OPT_RDNSS)
+            let end = address_list(p, off, buf, at + 6, pos + opt_len, &OPT_RDNSS)?;
+            // `(Recursive DNS Server abcd::efef 1234:5678::1)`
+            for a in (at + 6..end).step_by(16).filter_map(|i| addr_at(buf, i)) {
+                p.append_text_to(node, |t| {
+                    let _ = write!(t, " {}", std::net::Ipv6Addr::from(a));
+                });
+            }
+            Some(end)
         }
         ND_DNSSL_TYPE => {
             none_field(p, &OPT_RESERVED, buf, off, at, 2)?;
@@ -472,7 +521,7 @@ fn option_fields(
                 span(at + 2, 4),
                 Value::Uint(lifetime as u64),
             );
-            search_list(p, off, buf, at + 6, pos + opt_len)
+            search_list(p, node, off, buf, at + 6, pos + opt_len)
         }
         ND_CAPPORT => {
             let n = opt_len - 2;
@@ -546,6 +595,7 @@ fn none_field(
 /// EUI-64 for a 16-byte one padded with zeros, raw bytes otherwise.
 fn link_layer_address(
     p: &mut Packet,
+    node: usize,
     off: usize,
     buf: &[u8],
     pos: usize,
@@ -568,6 +618,10 @@ fn link_layer_address(
         let mut text = String::with_capacity(17);
         write_mac(&mut text, &mac);
         p.append_info(&text);
+        p.append_text_to(node, |t| {
+            t.push_str(" : ");
+            t.push_str(&text);
+        });
         return Some(at + opt_len);
     }
     let eui64_padding = bytes_at(buf, at + 8, 6);
@@ -681,7 +735,14 @@ fn address_list(
 }
 
 /// DNS Search List (31, RFC 8106): uncompressed names, then zero padding.
-fn search_list(p: &mut Packet, off: usize, buf: &[u8], from: usize, end: usize) -> Option<usize> {
+fn search_list(
+    p: &mut Packet,
+    node: usize,
+    off: usize,
+    buf: &[u8],
+    from: usize,
+    end: usize,
+) -> Option<usize> {
     let mut at = from;
     while at < end {
         if u8_at(buf, at)? == 0 {
@@ -691,6 +752,11 @@ fn search_list(p: &mut Packet, off: usize, buf: &[u8], from: usize, end: usize) 
             return Some(end);
         }
         let (name, used) = dns_name(buf, at)?;
+        // `(DNS Search List Option example.com example.org)`
+        p.append_text_to(node, |t| {
+            t.push(' ');
+            t.push_str(&name);
+        });
         p.add_with(&OPT_DNSSL, Span::new(off + at, used), || {
             Value::Str(name.into())
         });
@@ -784,6 +850,24 @@ fn option_name(v: u64) -> Option<&'static str> {
         254 => "RFC3692-style Experiment 2",
         _ => return None,
     })
+}
+
+/// `, Router, Override`: the names of the flags set, as Wireshark lists
+/// them after a flags field's value.
+fn append_set_flags(t: &mut String, value: u32, flags: &[&FieldDef]) {
+    for f in flags {
+        let mask = f.bits.map_or(0, |b| b.mask) as u32;
+        if value & mask != 0 {
+            t.push_str(", ");
+            t.push_str(f.label);
+        }
+    }
+}
+
+/// `Length: 1 (8 bytes)`: the length in 8-octet units and in bytes.
+fn opt_length_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let units = v.as_u64().unwrap_or(0);
+    let _ = write!(out, "{}: {units} ({} bytes)", def.label, units * 8);
 }
 
 fn preference_name(v: u64) -> Option<&'static str> {
