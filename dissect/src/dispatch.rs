@@ -128,6 +128,9 @@ pub fn udp_payload(cx: &mut Cx<'_>, src_port: u16, dst_port: u16, off: usize, bu
             Some(app::AppProtocol::Dhcp) => {
                 app::dhcp::dissect_udp(cx, off, buf);
             }
+            Some(app::AppProtocol::Ntp) => {
+                app::ntp::dissect_udp(cx, off, buf);
+            }
             // As for TCP: recognised protocols show as data until their dissectors land.
             Some(_) | None => {
                 app::data::dissect(cx, off, buf);

@@ -151,7 +151,6 @@ const PENDING: &[(&str, &str)] = &[
     ("imf", "Internet message format not dissected"),
     ("smtp", "SMTP not dissected"),
     ("mqtt", "MQTT not dissected"),
-    ("stp", "spanning tree not dissected"),
     (
         "_ws.malformed",
         "tshark's malformed-packet node for the protocols above",
@@ -168,7 +167,6 @@ const PENDING: &[(&str, &str)] = &[
         "llmnr",
         "LLMNR is dissected by the DNS dissector but named dns",
     ),
-    ("ntp", "NTP not dissected"),
     ("rpc", "ONC RPC not dissected"),
     ("portmap", "portmapper not dissected (needs RPC)"),
     ("mount", "NFS mount not dissected (needs RPC)"),

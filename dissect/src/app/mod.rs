@@ -9,6 +9,7 @@ pub mod dhcp;
 pub mod dns;
 pub mod http;
 pub mod http2;
+pub mod ntp;
 pub mod ssh;
 pub mod text_lines;
 pub mod tls;

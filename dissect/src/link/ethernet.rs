@@ -130,12 +130,7 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         cx.pkt
             .add(&LEN, type_span, Value::Uint(h.type_or_len as u64));
         let len = (h.type_or_len as usize).min(payload.len());
-        crate::app::data::dissect_as(
-            cx,
-            off + HEADER_LEN,
-            &payload[..len],
-            &crate::app::data::LLC,
-        );
+        crate::link::llc::dissect(cx, off + HEADER_LEN, &payload[..len]);
         len
     } else {
         cx.pkt
@@ -379,7 +374,7 @@ mod tests {
             one(&pkt, "eth.padding", &data).as_deref(),
             Some("00:00:00:00:00:00:00")
         );
-        assert_eq!(pkt.protocols, ["eth", "llc"]);
+        assert_eq!(pkt.protocols, ["eth", "llc", "stp"]);
     }
 
     #[test]

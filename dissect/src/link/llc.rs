@@ -31,6 +31,8 @@ declare_fields! {
 const SAP_SNAP: u8 = 0xaa;
 /// Unnumbered Information, the only control value SNAP uses.
 const CONTROL_UI: u8 = 0x03;
+/// Spanning Tree BPDUs' SAP.
+const SAP_BPDU: u8 = 0x42;
 
 fn sap_name(v: u64) -> Option<&'static str> {
     Some(match v {
@@ -76,7 +78,11 @@ pub fn dissect(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
     if dsap != SAP_SNAP || ssap != SAP_SNAP || ctl != CONTROL_UI {
         cx.pkt.set_title(|t| t.push_str("Logical-Link Control"));
         if buf.len() > 3 {
-            crate::app::data::dissect(cx, off + 3, &buf[3..]);
+            if dsap == SAP_BPDU && ctl == CONTROL_UI {
+                crate::link::stp::dissect(cx, off + 3, &buf[3..]);
+            } else {
+                crate::app::data::dissect(cx, off + 3, &buf[3..]);
+            }
         }
         return buf.len();
     }

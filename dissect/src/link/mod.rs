@@ -10,6 +10,7 @@ pub mod oui;
 pub mod radiotap;
 pub mod raw;
 pub mod sll;
+pub mod stp;
 pub mod vlan;
 pub mod wlan_radio;
 
