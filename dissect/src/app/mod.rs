@@ -13,6 +13,7 @@ pub mod ntp;
 pub mod ssh;
 pub mod text_lines;
 pub mod tls;
+pub(crate) mod udp_message;
 
 /// The transport an application payload arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

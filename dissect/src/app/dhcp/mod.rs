@@ -16,6 +16,7 @@ mod options;
 
 use std::fmt::Write as _;
 
+use super::udp_message::{report_stop, Msg, Stop};
 use crate::dissector::Cx;
 use crate::model::{Group, Packet, Protocol, Severity, Span, Value};
 
@@ -49,143 +50,17 @@ const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
 const OVERLOAD_FILE: u8 = 1;
 const OVERLOAD_SNAME: u8 = 2;
 
-/// Why dissection stopped early, as Wireshark's exceptions tell it; each
-/// carries the absolute offset of the first byte that was missing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stop {
-    /// The bytes were sent but the capture cut them off.
-    Short(usize),
-    /// The message claims bytes beyond its own end.
-    Malformed(usize),
-}
-
-/// A message's bytes as captured, with its length as sent.
-#[derive(Clone, Copy, Debug)]
-struct Msg<'a> {
-    buf: &'a [u8],
-    /// Length on the wire: at least `buf.len()`.
-    reported: usize,
-    /// Absolute offset of `buf[0]`.
-    off: usize,
-}
-
-impl<'a> Msg<'a> {
-    /// A value inside the message, read as a message of its own: reading
-    /// past its end is a malformation, never a short capture.
-    fn part(&self, at: usize, len: usize) -> Result<Msg<'a>, Stop> {
-        let buf = self.bytes(at, len)?;
-        Ok(Msg {
-            buf,
-            reported: buf.len(),
-            off: self.off + at,
-        })
-    }
-
-    fn bytes(&self, at: usize, len: usize) -> Result<&'a [u8], Stop> {
-        let end = at.saturating_add(len);
-        match self.buf.get(at..end) {
-            Some(b) => Ok(b),
-            None if end <= self.reported => Err(Stop::Short(self.off + at.min(self.buf.len()))),
-            None => Err(Stop::Malformed(self.off + at.min(self.buf.len()))),
-        }
-    }
-
-    fn need(&self, at: usize, len: usize) -> Result<(), Stop> {
-        self.bytes(at, len).map(|_| ())
-    }
-
-    fn u8(&self, at: usize) -> Result<u8, Stop> {
-        Ok(self.bytes(at, 1)?[0])
-    }
-
-    fn u16(&self, at: usize) -> Result<u16, Stop> {
-        let b = self.bytes(at, 2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&self, at: usize) -> Result<u32, Stop> {
-        let b = self.bytes(at, 4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn ipv4(&self, at: usize) -> Result<[u8; 4], Stop> {
-        let b = self.bytes(at, 4)?;
-        Ok([b[0], b[1], b[2], b[3]])
-    }
-
-    /// Whether these bytes were captured: Wireshark's `tvb_bytes_exist`,
-    /// which its first pass uses so as not to throw.
-    fn exists(&self, at: usize, len: usize) -> bool {
-        at.checked_add(len).is_some_and(|end| end <= self.buf.len())
-    }
-
-    /// The absolute span of `len` bytes at `at`, cut to what was captured.
-    fn span(&self, at: usize, len: usize) -> Span {
-        let at = at.min(self.buf.len());
-        Span::new(self.off + at, len.min(self.buf.len() - at))
-    }
-
-    fn whole(&self) -> Span {
-        Span::new(self.off, self.buf.len())
-    }
-}
-
 /// Dissects a UDP payload (ports 67 and 68) as one DHCP/BOOTP message. Claims all of it.
 pub fn dissect_udp(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
-    let m = Msg {
-        buf,
-        reported: reported_len(cx, off, buf),
-        off,
-    };
+    let m = Msg::of_udp_payload(cx, off, buf);
     let layer = cx.pkt.begin_layer(&DHCP, m.whole());
     // Plain BOOTP until a DHCP Message Type option says otherwise.
     cx.pkt.summary.protocol = "BOOTP";
     cx.pkt.set_info(|_| {});
     if let Err(stop) = message(cx.pkt, &m, layer) {
-        report(cx.pkt, &m, stop);
+        report_stop(cx.pkt, &m, stop, "DHCP/BOOTP");
     }
     buf.len()
-}
-
-/// The message's length as sent: `buf.len()`, unless the capture cut the
-/// frame short; then what the UDP header in front of it said.
-fn reported_len(cx: &Cx<'_>, off: usize, buf: &[u8]) -> usize {
-    let wire_len = cx.meta.orig_len as usize;
-    if off + buf.len() < cx.data.len() || wire_len <= cx.data.len() {
-        return buf.len();
-    }
-    let on_wire = buf.len() + (wire_len - cx.data.len());
-    let udp_said = off
-        .checked_sub(4)
-        .and_then(|at| cx.data.get(at..at + 2))
-        .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])).saturating_sub(8));
-    udp_said.map_or(on_wire, |n| n.min(on_wire).max(buf.len()))
-}
-
-/// Where the bytes ran out, as Wireshark marks it: Info gets its tag and the
-/// layer an error.
-fn report(p: &mut Packet, m: &Msg<'_>, stop: Stop) {
-    let end = m.off + m.buf.len();
-    match stop {
-        Stop::Short(at) => {
-            p.append_info("[Packet size limited during capture]");
-            p.malformed(
-                Span::new(at, end.saturating_sub(at)),
-                "Packet size limited during capture: DHCP/BOOTP truncated",
-            );
-        }
-        Stop::Malformed(at) => {
-            p.append_info("[Malformed Packet]");
-            p.malformed(
-                Span::new(at, end.saturating_sub(at)),
-                format!(
-                    "Malformed Packet: DHCP/BOOTP needs bytes past the end of its {} bytes (at offset {})",
-                    m.buf.len(),
-                    at - m.off
-                ),
-            );
-        }
-    }
 }
 
 /// The whole message, in Wireshark's order, so that a message cut short

@@ -15,6 +15,7 @@ mod vars;
 
 use std::fmt::Write as _;
 
+use super::udp_message::{report_stop, Msg, Stop};
 use crate::dissector::Cx;
 use crate::model::{FieldDef, Group, Packet, Protocol, Severity, Span, Value};
 
@@ -42,100 +43,9 @@ const MIN_MAC_LEN: usize = 20;
 const EPOCH_1900_TO_1970: i64 = 2_208_988_800;
 const EPOCH_1970_TO_2036: i64 = 2_085_978_496;
 
-/// Why dissection stopped early, as Wireshark's exceptions tell it; each
-/// carries the absolute offset of the first byte that was missing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stop {
-    /// The bytes were sent but the capture cut them off.
-    Short(usize),
-    /// The message claims bytes beyond its own end.
-    Malformed(usize),
-}
-
-/// A message's bytes as captured, with its length as sent.
-#[derive(Clone, Copy, Debug)]
-struct Msg<'a> {
-    buf: &'a [u8],
-    /// Length on the wire: at least `buf.len()`.
-    reported: usize,
-    /// Absolute offset of `buf[0]`.
-    off: usize,
-}
-
-impl<'a> Msg<'a> {
-    fn bytes(&self, at: usize, len: usize) -> Result<&'a [u8], Stop> {
-        let end = at.saturating_add(len);
-        match self.buf.get(at..end) {
-            Some(b) => Ok(b),
-            None if end <= self.reported => Err(Stop::Short(self.off + at.min(self.buf.len()))),
-            None => Err(Stop::Malformed(self.off + at.min(self.buf.len()))),
-        }
-    }
-
-    fn need(&self, at: usize, len: usize) -> Result<(), Stop> {
-        self.bytes(at, len).map(|_| ())
-    }
-
-    fn u8(&self, at: usize) -> Result<u8, Stop> {
-        Ok(self.bytes(at, 1)?[0])
-    }
-
-    fn u16(&self, at: usize) -> Result<u16, Stop> {
-        let b = self.bytes(at, 2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&self, at: usize) -> Result<u32, Stop> {
-        let b = self.bytes(at, 4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u64(&self, at: usize) -> Result<u64, Stop> {
-        let b = self.bytes(at, 8)?;
-        let mut a = [0; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_be_bytes(a))
-    }
-
-    fn ipv4(&self, at: usize) -> Result<[u8; 4], Stop> {
-        let b = self.bytes(at, 4)?;
-        Ok([b[0], b[1], b[2], b[3]])
-    }
-
-    fn ipv6(&self, at: usize) -> Result<[u8; 16], Stop> {
-        let mut a = [0; 16];
-        a.copy_from_slice(self.bytes(at, 16)?);
-        Ok(a)
-    }
-
-    /// Bytes the datagram has from `at` on: Wireshark's
-    /// `tvb_reported_length_remaining`, which says none where `at` is past
-    /// the captured bytes (so a message cut short stops looking for more).
-    fn remaining(&self, at: usize) -> usize {
-        if at > self.buf.len() {
-            return 0;
-        }
-        self.reported.saturating_sub(at)
-    }
-
-    /// The absolute span of `len` bytes at `at`, cut to what was captured.
-    fn span(&self, at: usize, len: usize) -> Span {
-        let at = at.min(self.buf.len());
-        Span::new(self.off + at, len.min(self.buf.len() - at))
-    }
-
-    fn whole(&self) -> Span {
-        Span::new(self.off, self.buf.len())
-    }
-}
-
 /// Dissects a UDP payload (port 123) as one NTP message. Claims all of it.
 pub fn dissect_udp(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
-    let m = Msg {
-        buf,
-        reported: reported_len(cx, off, buf),
-        off,
-    };
+    let m = Msg::of_udp_payload(cx, off, buf);
     cx.pkt.begin_layer(&NTP, m.whole());
     cx.pkt.set_info(|_| {});
     let result = m.u8(0).and_then(|flags| {
@@ -147,24 +57,9 @@ pub fn dissect_udp(cx: &mut Cx<'_>, off: usize, buf: &[u8]) -> usize {
         }
     });
     if let Err(stop) = result {
-        report(cx.pkt, &m, stop);
+        report_stop(cx.pkt, &m, stop, "NTP");
     }
     buf.len()
-}
-
-/// The message's length as sent: `buf.len()`, unless the capture cut the
-/// frame short; then what the UDP header in front of it said.
-fn reported_len(cx: &Cx<'_>, off: usize, buf: &[u8]) -> usize {
-    let wire_len = cx.meta.orig_len as usize;
-    if off + buf.len() < cx.data.len() || wire_len <= cx.data.len() {
-        return buf.len();
-    }
-    let on_wire = buf.len() + (wire_len - cx.data.len());
-    let udp_said = off
-        .checked_sub(4)
-        .and_then(|at| cx.data.get(at..at + 2))
-        .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])).saturating_sub(8));
-    udp_said.map_or(on_wire, |n| n.min(on_wire).max(buf.len()))
 }
 
 /// `NTP Version 4, client` in Info and the layer's title, from the first
@@ -178,32 +73,6 @@ fn version_and_mode(p: &mut Packet, flags: u8) {
     p.set_title(|t| {
         let _ = write!(t, "{} ({version}, {mode})", NTP.label);
     });
-}
-
-/// Where the bytes ran out, as Wireshark marks it: Info gets its tag and the
-/// layer an error.
-fn report(p: &mut Packet, m: &Msg<'_>, stop: Stop) {
-    let end = m.off + m.buf.len();
-    match stop {
-        Stop::Short(at) => {
-            p.append_info("[Packet size limited during capture]");
-            p.malformed(
-                Span::new(at, end.saturating_sub(at)),
-                "Packet size limited during capture: NTP truncated",
-            );
-        }
-        Stop::Malformed(at) => {
-            p.append_info("[Malformed Packet]");
-            p.malformed(
-                Span::new(at, end.saturating_sub(at)),
-                format!(
-                    "Malformed Packet: NTP needs bytes past the end of its {} bytes (at offset {})",
-                    m.reported,
-                    at - m.off
-                ),
-            );
-        }
-    }
 }
 
 /// A word of bit fields as Wireshark's `proto_tree_add_bitmask` shows it:
