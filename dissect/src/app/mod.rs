@@ -142,7 +142,27 @@ fn recognise_by_content(transport: Transport, payload: &[u8]) -> Option<AppProto
     if let [22, 3, 0..=4, _, _, 1 | 2, ..] = payload {
         return Some(AppProtocol::Tls);
     }
+    if starts_with_http_line(payload) {
+        return Some(AppProtocol::Http);
+    }
     None
+}
+
+/// A whole HTTP/1.x request or status line, as Wireshark's HTTP heuristic
+/// over TCP wants before it claims a connection on a port of no protocol:
+/// `GET /page.txt HTTP/1.1` or `HTTP/1.0 200 OK`.
+fn starts_with_http_line(payload: &[u8]) -> bool {
+    let Some(line) = http::start_line(payload) else {
+        return false;
+    };
+    let version = |v: &str| v == "HTTP/1.0" || v == "HTTP/1.1";
+    match line.split(' ').collect::<Vec<_>>().as_slice() {
+        [v, status, ..] if version(v) => {
+            status.len() == 3 && status.bytes().all(|b| b.is_ascii_digit())
+        }
+        [_method, _target, v] => version(v),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -168,5 +188,22 @@ mod tests {
             Some(AppProtocol::Http2)
         );
         assert_eq!(recognise(Transport::Tcp, 1, 2, b"hello"), None);
+    }
+
+    /// HTTP on a port of no protocol is recognised by a whole request or
+    /// status line, not by a word that only starts like one.
+    #[test]
+    fn http_is_recognised_by_its_first_line_on_any_port() {
+        let http = Some(AppProtocol::Http);
+        let on_8000 = |payload: &[u8]| recognise(Transport::Tcp, 33032, 8000, payload);
+        assert_eq!(on_8000(b"GET /page.txt HTTP/1.1\r\nHost: x\r\n"), http);
+        assert_eq!(on_8000(b"HTTP/1.0 200 OK\r\nServer: x\r\n"), http);
+        assert_eq!(on_8000(b"GET /page.txt HTTP/1.1"), None, "no line end yet");
+        assert_eq!(on_8000(b"GETTING started\r\n"), None);
+        assert_eq!(on_8000(b"HTTP/1.1 abc\r\n"), None);
+        assert_eq!(
+            recognise(Transport::Udp, 33032, 8000, b"GET / HTTP/1.1\r\n"),
+            None
+        );
     }
 }
