@@ -299,3 +299,24 @@ pub fn tcp_frame(src: TcpEnd, dst: TcpEnd, seq: u32, flags: u8, payload: &[u8]) 
     f.extend_from_slice(payload);
     f
 }
+
+/// Dissects a corpus frame as an Ethernet frame of its capture (with its
+/// length on the wire); returns the packet and the frame's bytes.
+pub fn dissect_corpus_ethernet(f: CorpusFrame) -> (Packet, Vec<u8>) {
+    let rec = f.record();
+    let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &rec.bytes, rec.wire_len);
+    (pkt, rec.bytes)
+}
+
+/// The layer titled `title` as `print -V` shows it: its title line and the
+/// indented lines under it.
+pub fn layer_text(p: &Packet, data: &[u8], title: &str) -> Vec<String> {
+    let mut out = String::new();
+    crate::export::text::tree(&mut out, p, data);
+    out.lines()
+        .skip_while(|l| !l.starts_with(title))
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || l.starts_with(' '))
+        .map(|(_, l)| l.to_string())
+        .collect()
+}

@@ -198,6 +198,38 @@ pub fn tree_layers(text: &str, titles: &[&str]) -> String {
     out
 }
 
+/// Compares the layers titled `titles` of `wirelens print -V` on corpus
+/// `capture` with tshark's, stored by a `generate.sh` under
+/// `tests/data/<dir>/<capture name>.txt` ("== frame N" lines, then the
+/// layers). `rewrite` turns one of our lines into tshark's wording where the
+/// two are known to differ on purpose; `theirs_has` must be in the stored
+/// text, a check that it holds the layers at all.
+pub fn assert_tree_equals_stored(
+    dir: &str,
+    capture: &str,
+    titles: &[&str],
+    theirs_has: &str,
+    rewrite: impl Fn(&str) -> String,
+) {
+    let path = corpus_dir().join(capture);
+    let (_, printed) = wirelens_print(&["-r", path.to_str().expect("utf-8 path"), "-V"])
+        .unwrap_or_else(|e| panic!("{capture}: {e}"));
+    let ours: String = tree_layers(&String::from_utf8_lossy(&printed), titles)
+        .lines()
+        .map(|l| rewrite(l) + "\n")
+        .collect();
+    let name = Path::new(capture).file_stem().expect("file name");
+    let truth = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(dir)
+        .join(name)
+        .with_extension("txt");
+    let theirs =
+        std::fs::read_to_string(&truth).unwrap_or_else(|e| panic!("{}: {e}", truth.display()));
+    assert!(theirs.contains(theirs_has), "{}", truth.display());
+    assert_same_lines(&format!("{capture}: the {dir} layers"), &ours, &theirs);
+}
+
 /// Panics with the first line where `ours` and `theirs` differ, if they do.
 pub fn assert_same_lines(what: &str, ours: &str, theirs: &str) {
     if ours == theirs {

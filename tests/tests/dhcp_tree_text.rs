@@ -8,9 +8,7 @@
 //! `tests/data/dhcp-tree/` (made by the `generate.sh` there), so the test
 //! needs no tshark.
 
-use std::path::Path;
-
-use wirelens_tests::{assert_same_lines, corpus_dir, tree_layers, wirelens_print};
+use wirelens_tests::assert_tree_equals_stored;
 
 const LAYERS: &[&str] = &["Dynamic Host Configuration Protocol"];
 
@@ -38,25 +36,13 @@ const THEIR_SHORT: &str = "[Packet size limited during capture: DHCP/BOOTP trunc
 
 #[test]
 fn dhcp_trees_equal_tshark_verbose_text() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/dhcp-tree");
     for capture in CAPTURES {
-        let path = corpus_dir().join(capture);
-        let (_, printed) = wirelens_print(&["-r", path.to_str().expect("utf-8 path"), "-V"])
-            .unwrap_or_else(|e| panic!("{capture}: {e}"));
-        let ours: String = tree_layers(&String::from_utf8_lossy(&printed), LAYERS)
-            .lines()
-            .map(|l| if l == OUR_SHORT { THEIR_SHORT } else { l })
-            .flat_map(|l| [l, "\n"])
-            .collect();
-        let name = Path::new(capture).file_stem().expect("file name");
-        let truth = data.join(name).with_extension("txt");
-        let theirs =
-            std::fs::read_to_string(&truth).unwrap_or_else(|e| panic!("{}: {e}", truth.display()));
-        assert!(
-            theirs.contains("\nDynamic Host Configuration Protocol"),
-            "{}",
-            truth.display()
+        assert_tree_equals_stored(
+            "dhcp-tree",
+            capture,
+            LAYERS,
+            "\nDynamic Host Configuration Protocol",
+            |l| if l == OUR_SHORT { THEIR_SHORT } else { l }.to_string(),
         );
-        assert_same_lines(&format!("{capture}: the DHCP layers"), &ours, &theirs);
     }
 }

@@ -9,9 +9,7 @@
 //! there); each layer stops where tshark nests what the message carries,
 //! which wirelens shows as layers of their own after it.
 
-use std::path::Path;
-
-use wirelens_tests::{assert_same_lines, corpus_dir, tree_layers, wirelens_print};
+use wirelens_tests::assert_tree_equals_stored;
 
 const LAYERS: &[&str] = &["Internet Control Message Protocol"];
 
@@ -34,23 +32,12 @@ const THEIR_LIFETIME: &str = "        Home Agent Preference: ";
 
 #[test]
 fn icmp_trees_equal_tshark_verbose_text() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/icmp-tree");
     for capture in CAPTURES {
-        let path = corpus_dir().join(capture);
-        let (_, printed) = wirelens_print(&["-r", path.to_str().expect("utf-8 path"), "-V"])
-            .unwrap_or_else(|e| panic!("{capture}: {e}"));
-        let ours: String = tree_layers(&String::from_utf8_lossy(&printed), LAYERS)
-            .lines()
-            .map(|l| match l.strip_prefix(OUR_LIFETIME) {
-                Some(v) => format!("{THEIR_LIFETIME}{v}\n"),
-                None => format!("{l}\n"),
-            })
-            .collect();
-        let name = Path::new(capture).file_stem().expect("file name");
-        let truth = data.join(name).with_extension("txt");
-        let theirs =
-            std::fs::read_to_string(&truth).unwrap_or_else(|e| panic!("{}: {e}", truth.display()));
-        assert!(theirs.starts_with("== frame "), "{}", truth.display());
-        assert_same_lines(&format!("{capture}: the ICMP layers"), &ours, &theirs);
+        assert_tree_equals_stored("icmp-tree", capture, LAYERS, "== frame ", |l| {
+            match l.strip_prefix(OUR_LIFETIME) {
+                Some(v) => format!("{THEIR_LIFETIME}{v}"),
+                None => l.to_string(),
+            }
+        });
     }
 }

@@ -420,6 +420,25 @@ pub fn push_line_text(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// `Opcode: Unknown (13)`, `Hardware type: Ethernet (0x01)`: the value's
+/// name, or `Unknown`, then the value in the field's base, as Wireshark
+/// writes a value whose table may lack it (a [`Shown::Format`]).
+pub fn named_or_unknown_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let name = v.as_u64().and_then(|n| def.names.and_then(|f| f(n)));
+    let _ = write!(out, "{}: {} (", def.label, name.unwrap_or("Unknown"));
+    render_value(out, def, v, Span::default(), &[]);
+    out.push(')');
+}
+
+/// A string as Wireshark's tree writes it, control characters escaped (a
+/// [`Shown::Format`]).
+pub fn escaped_string_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
+    let _ = write!(out, "{}: ", def.label);
+    if let Value::Str(s) = v {
+        push_line_text(out, s.as_bytes());
+    }
+}
+
 /// How many bytes the tree shows of a byte string before an ellipsis, as Wireshark does.
 const TREE_BYTES_SHOWN: usize = 36;
 

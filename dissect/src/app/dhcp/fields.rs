@@ -5,14 +5,14 @@
 use std::fmt::Write as _;
 
 use crate::declare_fields;
-use crate::model::{render_value, FieldDef, Span, Value};
+use crate::model::{FieldDef, Value};
 
 use super::options::option_name;
 
 declare_fields! {
     #[hidden] BOOTP = "dhcp.bootp", "Frame is BOOTP", Bool;
-    #[format = named_text] TYPE = "dhcp.type", "Message type", U8, Dec, op_name;
-    #[format = named_text] HW_TYPE = "dhcp.hw.type", "Hardware type", U8, Hex(2), crate::net::arp::hardware_type_name;
+    #[format = crate::model::field::named_or_unknown_text] TYPE = "dhcp.type", "Message type", U8, Dec, op_name;
+    #[format = crate::model::field::named_or_unknown_text] HW_TYPE = "dhcp.hw.type", "Hardware type", U8, Hex(2), crate::net::arp::hardware_type_name;
     HW_LEN = "dhcp.hw.len", "Hardware address length", U8;
     HOPS = "dhcp.hops", "Hops", U8;
     ID = "dhcp.id", "Transaction ID", U32, Hex(8);
@@ -29,8 +29,8 @@ declare_fields! {
     HW_ADDR_PADDING = "dhcp.hw.addr_padding", "Client hardware address padding", Bytes;
     HW_MAC_ADDR = "dhcp.hw.mac_addr", "Client MAC address", Mac;
     CLIENT_ADDRESS_NOT_GIVEN = "dhcp.client_address_not_given", "Client address not given", None;
-    #[format = string_text] SERVER = "dhcp.server", "Server host name", String;
-    #[format = string_text] FILE = "dhcp.file", "Boot file name", String;
+    #[format = crate::model::field::escaped_string_text] SERVER = "dhcp.server", "Server host name", String;
+    #[format = crate::model::field::escaped_string_text] FILE = "dhcp.file", "Boot file name", String;
     SERVER_OVERLOADED = "dhcp.server_name_overloaded_by_dhcp", "Server name option overloaded by DHCP", None;
     FILE_OVERLOADED = "dhcp.boot_filename_overloaded_by_dhcp", "Boot file name option overloaded by DHCP", None;
     #[format = cookie_text] COOKIE = "dhcp.cookie", "Magic cookie", Ipv4;
@@ -48,11 +48,11 @@ declare_fields! {
     OPTION_END_OVERLOAD = "dhcp.option.end", "Option End (Overload)", U8;
     STRAY_CHARACTERS = "_ws.string.trailing_stray_characters", "Trailing stray characters", None;
 
-    #[format = named_text] OPT_DHCP = "dhcp.option.dhcp", "DHCP", U8, Dec, message_type_name;
+    #[format = crate::model::field::named_or_unknown_text] OPT_DHCP = "dhcp.option.dhcp", "DHCP", U8, Dec, message_type_name;
     #[format = request_item_text] OPT_REQUEST_LIST_ITEM = "dhcp.option.request_list_item", "Parameter Request List Item", U8;
-    #[format = string_text] OPT_VENDOR_CLASS_ID = "dhcp.option.vendor_class_id", "Vendor class identifier", String;
+    #[format = crate::model::field::escaped_string_text] OPT_VENDOR_CLASS_ID = "dhcp.option.vendor_class_id", "Vendor class identifier", String;
     #[format = bytes_text] OPT_VENDOR_VALUE = "dhcp.option.vendor.value", "Value", Bytes;
-    #[format = named_text] OPT_OVERLOAD = "dhcp.option.option_overload", "Option Overload", U8, Dec, overload_name;
+    #[format = crate::model::field::named_or_unknown_text] OPT_OVERLOAD = "dhcp.option.option_overload", "Option Overload", U8, Dec, overload_name;
     SNAME_OPTIONS = "dhcp_overload_sname", "Server host name option overload", None;
     FILE_OPTIONS = "dhcp_overload_file", "Boot file name option overload", None;
     OVERLOAD_SNAME_END_MISSING = "dhcp.option.option_overload.sname_end_missing", "sname overload end option missing", None;
@@ -65,15 +65,15 @@ declare_fields! {
     CLIENT_HARDWARE_ADDRESS = "dhcp.client_hardware_address", "Client hardware address", String;
     CLIENT_ID_UUID = "dhcp.client_id.uuid", "Client Identifier (UUID)", String;
     CLIENT_ID_IAID = "dhcp.client_id.iaid", "IAID", String;
-    #[format = named_text] CLIENT_ID_DUID_TYPE = "dhcp.client_id.duid_type", "DUID Type", U16, Dec, duid_type_name;
-    #[format = named_text] CLIENT_ID_DUID_LLT_HW_TYPE = "dhcp.client_id.duid_llt_hw_type", "Hardware type", U16, Dec, crate::net::arp::hardware_type_name;
-    #[format = named_text] CLIENT_ID_DUID_LL_HW_TYPE = "dhcp.client_id.duid_ll_hw_type", "Hardware type", U16, Dec, crate::net::arp::hardware_type_name;
+    #[format = crate::model::field::named_or_unknown_text] CLIENT_ID_DUID_TYPE = "dhcp.client_id.duid_type", "DUID Type", U16, Dec, duid_type_name;
+    #[format = crate::model::field::named_or_unknown_text] CLIENT_ID_DUID_LLT_HW_TYPE = "dhcp.client_id.duid_llt_hw_type", "Hardware type", U16, Dec, crate::net::arp::hardware_type_name;
+    #[format = crate::model::field::named_or_unknown_text] CLIENT_ID_DUID_LL_HW_TYPE = "dhcp.client_id.duid_ll_hw_type", "Hardware type", U16, Dec, crate::net::arp::hardware_type_name;
     CLIENT_ID_TIME = "dhcp.client_id.time", "Time", U32;
     CLIENT_ID_LINK_LAYER_ADDRESS = "dhcp.client_id.link_layer_address", "Link layer address", String;
     CLIENT_ID_ENTERPRISE_NUM = "dhcp.client_id.enterprise_num", "Enterprise-number", U32;
     CLIENT_ID = "dhcp.client_id", "Identifier", Bytes;
     CLIENT_ID_TYPE = "dhcp.client_id.type", "Type", U8;
-    #[format = string_text] CLIENT_ID_UNDEF = "dhcp.client_id.undef", "Client Identifier", String;
+    #[format = crate::model::field::escaped_string_text] CLIENT_ID_UNDEF = "dhcp.client_id.undef", "Client Identifier", String;
 
     FQDN_FLAGS = "dhcp.fqdn.flags", "Flags", U8, Hex(2);
     #[format = mbz_text] FQDN_MBZ = "dhcp.fqdn.mbz", "Reserved flags", U8 & 0xf0, Hex(2);
@@ -83,7 +83,7 @@ declare_fields! {
     FQDN_S = "dhcp.fqdn.s", "Server", Bool(8) & 0x01, Dec, fqdn_s_name;
     FQDN_RCODE1 = "dhcp.fqdn.rcode1", "A-RR result", U8;
     FQDN_RCODE2 = "dhcp.fqdn.rcode2", "PTR-RR result", U8;
-    #[format = string_text] FQDN_NAME = "dhcp.fqdn.name", "Client name", String;
+    #[format = crate::model::field::escaped_string_text] FQDN_NAME = "dhcp.fqdn.name", "Client name", String;
 
     OPT_SUBNET_MASK = "dhcp.option.subnet_mask", "Subnet Mask", Ipv4;
     #[format = time_s_text] OPT_TIME_OFFSET = "dhcp.option.time_offset", "Time Offset", I32;
@@ -96,13 +96,13 @@ declare_fields! {
     OPT_LPR_SERVER = "dhcp.option.lpr_server", "LPR Server", Ipv4;
     OPT_IMPRESS_SERVER = "dhcp.option.impress_server", "Impress Server", Ipv4;
     OPT_RESOURCE_LOCATION_SERVER = "dhcp.option.resource_location_server", "Resource Location Server", Ipv4;
-    #[format = string_text] OPT_HOSTNAME = "dhcp.option.hostname", "Host Name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_HOSTNAME = "dhcp.option.hostname", "Host Name", String;
     OPT_BOOT_FILE_SIZE = "dhcp.option.boot_file_size", "Boot File Size", U16;
-    #[format = string_text] OPT_MERIT_DUMP_FILE = "dhcp.option.merit_dump_file", "Merit Dump File", String;
-    #[format = string_text] OPT_DOMAIN_NAME = "dhcp.option.domain_name", "Domain Name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_MERIT_DUMP_FILE = "dhcp.option.merit_dump_file", "Merit Dump File", String;
+    #[format = crate::model::field::escaped_string_text] OPT_DOMAIN_NAME = "dhcp.option.domain_name", "Domain Name", String;
     OPT_SWAP_SERVER = "dhcp.option.swap_server", "Swap Server", Ipv4;
-    #[format = string_text] OPT_ROOT_PATH = "dhcp.option.root_path", "Root Path", String;
-    #[format = string_text] OPT_EXTENSION_PATH = "dhcp.option.extension_path", "Extensions Path", String;
+    #[format = crate::model::field::escaped_string_text] OPT_ROOT_PATH = "dhcp.option.root_path", "Root Path", String;
+    #[format = crate::model::field::escaped_string_text] OPT_EXTENSION_PATH = "dhcp.option.extension_path", "Extensions Path", String;
     OPT_IP_FORWARDING = "dhcp.option.ip_forwarding", "IP Forwarding", Bool, Dec, enabled_disabled;
     OPT_NON_LOCAL_SOURCE_ROUTING = "dhcp.option.non_local_source_routing", "Non-Local Source Routing", Bool, Dec, enabled_disabled;
     OPT_MAX_DATAGRAM_REASSEMBLY_SIZE = "dhcp.option.max_datagram_reassembly_size", "Maximum Datagram Reassembly Size", U16;
@@ -122,26 +122,26 @@ declare_fields! {
     OPT_TCP_DEFAULT_TTL = "dhcp.option.tcp_default_ttl", "TCP Default TTL", U8;
     #[format = time_u_text] OPT_TCP_KEEPALIVE_INTERVAL = "dhcp.option.tcp_keepalive_interval", "TCP Keepalive Interval", U32;
     OPT_TCP_KEEPALIVE_GARBAGE = "dhcp.option.tcp_keepalive_garbage", "TCP Keepalive Garbage", Bool, Dec, enabled_disabled;
-    #[format = string_text] OPT_NIS_DOMAIN = "dhcp.option.nis_domain", "Network Information Service Domain", String;
+    #[format = crate::model::field::escaped_string_text] OPT_NIS_DOMAIN = "dhcp.option.nis_domain", "Network Information Service Domain", String;
     OPT_NIS_SERVER = "dhcp.option.nis_server", "Network Information Service Server", Ipv4;
     OPT_NTP_SERVER = "dhcp.option.ntp_server", "Network Time Protocol Server", Ipv4;
     OPT_NETBIOS_OVER_TCPIP_NAME_SERVER = "dhcp.option.netbios_over_tcpip_name_server", "NetBIOS over TCP/IP Name Server", Ipv4;
     OPT_NETBIOS_OVER_TCPIP_DD_NAME_SERVER = "dhcp.option.netbios_over_tcpip_dd_name_server", "NetBIOS over TCP/IP Datagram Distribution Name Server", Ipv4;
-    #[format = named_text] OPT_NETBIOS_OVER_TCPIP_NODE_TYPE = "dhcp.option.netbios_over_tcpip_node_type", "NetBIOS over TCP/IP Node Type", U8, Dec, node_type_name;
-    #[format = string_text] OPT_NETBIOS_OVER_TCPIP_SCOPE = "dhcp.option.netbios_over_tcpip_scope", "NetBIOS over TCP/IP Scope", String;
+    #[format = crate::model::field::named_or_unknown_text] OPT_NETBIOS_OVER_TCPIP_NODE_TYPE = "dhcp.option.netbios_over_tcpip_node_type", "NetBIOS over TCP/IP Node Type", U8, Dec, node_type_name;
+    #[format = crate::model::field::escaped_string_text] OPT_NETBIOS_OVER_TCPIP_SCOPE = "dhcp.option.netbios_over_tcpip_scope", "NetBIOS over TCP/IP Scope", String;
     OPT_XWINDOWS_SYSTEM_FONT_SERVER = "dhcp.option.xwindows_system_font_server", "X Window System Font Server", Ipv4;
     OPT_XWINDOWS_SYSTEM_DISPLAY_MANAGER = "dhcp.option.xwindows_system_display_manager", "X Window System Display Manager", Ipv4;
     OPT_REQUESTED_IP_ADDRESS = "dhcp.option.requested_ip_address", "Requested IP Address", Ipv4;
     #[format = time_u_text] OPT_IP_ADDRESS_LEASE_TIME = "dhcp.option.ip_address_lease_time", "IP Address Lease Time", U32;
     OPT_DHCP_SERVER_ID = "dhcp.option.dhcp_server_id", "DHCP Server Identifier", Ipv4;
-    #[format = string_text] OPT_MESSAGE = "dhcp.option.message", "Message", String;
+    #[format = crate::model::field::escaped_string_text] OPT_MESSAGE = "dhcp.option.message", "Message", String;
     OPT_DHCP_MAX_MESSAGE_SIZE = "dhcp.option.dhcp_max_message_size", "Maximum DHCP Message Size", U16;
     #[format = time_u_text] OPT_RENEWAL_TIME_VALUE = "dhcp.option.renewal_time_value", "Renewal Time Value", U32;
     #[format = time_u_text] OPT_REBINDING_TIME_VALUE = "dhcp.option.rebinding_time_value", "Rebinding Time Value", U32;
-    #[format = string_text] OPT_NIS_PLUS_DOMAIN = "dhcp.option.nis_plus_domain", "Network Information Service+ Domain", String;
+    #[format = crate::model::field::escaped_string_text] OPT_NIS_PLUS_DOMAIN = "dhcp.option.nis_plus_domain", "Network Information Service+ Domain", String;
     OPT_NIS_PLUS_SERVER = "dhcp.option.nis_plus_server", "Network Information Service+ Server", Ipv4;
-    #[format = string_text] OPT_TFTP_SERVER_NAME = "dhcp.option.tftp_server_name", "TFTP Server Name", String;
-    #[format = string_text] OPT_BOOTFILE_NAME = "dhcp.option.bootfile_name", "Bootfile name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_TFTP_SERVER_NAME = "dhcp.option.tftp_server_name", "TFTP Server Name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_BOOTFILE_NAME = "dhcp.option.bootfile_name", "Bootfile name", String;
     OPT_MOBILE_IP_HOME_AGENT = "dhcp.option.mobile_ip_home_agent", "Mobile IP Home Agent", Ipv4;
     OPT_SMTP_SERVER = "dhcp.option.smtp_server", "SMTP Server", Ipv4;
     OPT_POP3_SERVER = "dhcp.option.pop3_server", "POP3 Server", Ipv4;
@@ -151,44 +151,27 @@ declare_fields! {
     OPT_DEFAULT_IRC_SERVER = "dhcp.option.default_irc_server", "Default IRC Server", Ipv4;
     OPT_STREETTALK_SERVER = "dhcp.option.streettalk_server", "StreetTalk Server", Ipv4;
     OPT_STREETTALK_DA_SERVER = "dhcp.option.streettalk_da_server", "StreetTalk Directory Assistance Server", Ipv4;
-    #[format = string_text] OPT_NOVELL_DS_TREE_NAME = "dhcp.option.novell_ds_tree_name", "Novell Directory Services Tree Name", String;
-    #[format = string_text] OPT_NOVELL_DS_CONTEXT = "dhcp.option.novell_ds_context", "Novell Directory Services Context", String;
+    #[format = crate::model::field::escaped_string_text] OPT_NOVELL_DS_TREE_NAME = "dhcp.option.novell_ds_tree_name", "Novell Directory Services Tree Name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_NOVELL_DS_CONTEXT = "dhcp.option.novell_ds_context", "Novell Directory Services Context", String;
     #[format = time_u_text] OPT_CLIENT_LAST_TRANSACTION_TIME = "dhcp.option.client_last_transaction_time", "Client last transaction time", U32;
     OPT_ASSOCIATED_IP_OPTION = "dhcp.option.associated_ip_option", "Associated IP option", Ipv4;
-    #[format = string_text] OPT_TZ_PCODE = "dhcp.option.tz_pcode", "TZ PCode", String;
-    #[format = string_text] OPT_TZ_TCODE = "dhcp.option.tz_tcode", "TZ TCode", String;
+    #[format = crate::model::field::escaped_string_text] OPT_TZ_PCODE = "dhcp.option.tz_pcode", "TZ PCode", String;
+    #[format = crate::model::field::escaped_string_text] OPT_TZ_TCODE = "dhcp.option.tz_tcode", "TZ TCode", String;
     OPT_NETINFO_PARENT_SERVER_ADDRESS = "dhcp.option.netinfo_parent_server_address", "NetInfo Parent Server Address", Ipv4;
-    #[format = string_text] OPT_NETINFO_PARENT_SERVER_TAG = "dhcp.option.netinfo_parent_server_tag", "NetInfo Parent Server Tag", String;
-    #[format = named_text] OPT_DHCP_AUTO_CONFIGURATION = "dhcp.option.dhcp_auto_configuration", "DHCP Auto-Configuration", U8, Dec, auto_configuration_name;
+    #[format = crate::model::field::escaped_string_text] OPT_NETINFO_PARENT_SERVER_TAG = "dhcp.option.netinfo_parent_server_tag", "NetInfo Parent Server Tag", String;
+    #[format = crate::model::field::named_or_unknown_text] OPT_DHCP_AUTO_CONFIGURATION = "dhcp.option.dhcp_auto_configuration", "DHCP Auto-Configuration", U8, Dec, auto_configuration_name;
     OPT_SUBNET_SELECTION_OPTION = "dhcp.option.subnet_selection_option", "Subnet Selection Option", Ipv4;
-    #[format = string_text] OPT_LOST_SERVER_DOMAIN_NAME = "dhcp.option.lost_server_domain_name", "LoST Server Domain Name", String;
+    #[format = crate::model::field::escaped_string_text] OPT_LOST_SERVER_DOMAIN_NAME = "dhcp.option.lost_server_domain_name", "LoST Server Domain Name", String;
     OPT_CAPWAP_ACCESS_CONTROLLER = "dhcp.option.capwap_access_controller", "CAPWAP Access Controllers", Ipv4;
     OPT_ANDSF_SERVER = "dhcp.option.andsf_server", "ANDSF Server", Ipv4;
     OPT_TFTP_SERVER_ADDRESS = "dhcp.option.tftp_server_address", "TFTP Server Address", Ipv4;
     #[format = time_u_text] OPT_BULK_LEASE_START_TIME_OF_STATE = "dhcp.option.bulk_lease.start_time_of_state", "Start Time Of State", U32;
-    #[format = named_text] OPT_BULK_LEASE_DHCP_STATE = "dhcp.option.bulk_lease.dhcp_state", "Dhcp State", U8, Dec, lease_state_name;
+    #[format = crate::model::field::named_or_unknown_text] OPT_BULK_LEASE_DHCP_STATE = "dhcp.option.bulk_lease.dhcp_state", "Dhcp State", U8, Dec, lease_state_name;
     OPT_BULK_LEASE_DATA_SOURCE = "dhcp.option.bulk_lease.data_source", "Data Source", Bool, Dec, remote_local;
-    #[format = string_text] OPT_MUDURL = "dhcp.option.mudurl", "MUDURL", String;
-    #[format = string_text] OPT_PXE_CONFIG_FILE = "dhcp.option.pxe_config_file", "PXELINUX configuration file", String;
-    #[format = string_text] OPT_PXE_PATH_PREFIX = "dhcp.option.pxe_path_prefix", "PXELINUX path prefix", String;
-    #[format = string_text] OPT_PRIVATE_PROXY_AUTODISCOVERY = "dhcp.option.private_proxy_autodiscovery", "Private/Proxy autodiscovery", String;
-}
-
-/// `Message type: Boot Request (1)`, `Hardware type: Ethernet (0x01)`: the
-/// value's name, or `Unknown`, then the value in the field's base.
-fn named_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let name = v.as_u64().and_then(|n| def.names.and_then(|f| f(n)));
-    let _ = write!(out, "{}: {} (", def.label, name.unwrap_or("Unknown"));
-    render_value(out, def, v, Span::default(), &[]);
-    out.push(')');
-}
-
-/// A string as Wireshark's tree writes it: control characters escaped.
-fn string_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let _ = write!(out, "{}: ", def.label);
-    if let Value::Str(s) = v {
-        crate::model::field::push_line_text(out, s.as_bytes());
-    }
+    #[format = crate::model::field::escaped_string_text] OPT_MUDURL = "dhcp.option.mudurl", "MUDURL", String;
+    #[format = crate::model::field::escaped_string_text] OPT_PXE_CONFIG_FILE = "dhcp.option.pxe_config_file", "PXELINUX configuration file", String;
+    #[format = crate::model::field::escaped_string_text] OPT_PXE_PATH_PREFIX = "dhcp.option.pxe_path_prefix", "PXELINUX path prefix", String;
+    #[format = crate::model::field::escaped_string_text] OPT_PRIVATE_PROXY_AUTODISCOVERY = "dhcp.option.private_proxy_autodiscovery", "Private/Proxy autodiscovery", String;
 }
 
 /// Bytes in hex, or `<MISSING>` for none, as Wireshark writes an empty byte field.

@@ -30,9 +30,7 @@ const HEADERS: usize = 14 + 20 + 8;
 const FIXED: usize = VENDOR_OFFSET + 4;
 
 fn dissect(f: CorpusFrame) -> (Packet, Vec<u8>) {
-    let rec = f.record();
-    let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &rec.bytes, rec.wire_len);
-    (pkt, rec.bytes)
+    crate::testutil::dissect_corpus_ethernet(f)
 }
 
 fn v(p: &Packet, d: &[u8], name: &str) -> Vec<String> {
@@ -41,14 +39,7 @@ fn v(p: &Packet, d: &[u8], name: &str) -> Vec<String> {
 
 /// The DHCP layer as `print -V` shows it: its title and its lines.
 fn layer_text(p: &Packet, d: &[u8]) -> Vec<String> {
-    let mut out = String::new();
-    crate::export::text::tree(&mut out, p, d);
-    out.lines()
-        .skip_while(|l| !l.starts_with(DHCP.label))
-        .enumerate()
-        .take_while(|(i, l)| *i == 0 || l.starts_with(' '))
-        .map(|(_, l)| l.to_string())
-        .collect()
+    crate::testutil::layer_text(p, d, DHCP.label)
 }
 
 /// The lines from the first option on.

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::declare_fields;
-use crate::model::{render_value, FieldDef, Span, Value};
+use crate::model::{FieldDef, Value};
 
 declare_fields! {
     FLAGS = "ntp.flags", "Flags", U8, Hex(2);
@@ -31,7 +31,7 @@ declare_fields! {
     AUTHENTICATOR = "ntp_authenticator", "Authenticator", None;
 
     EXT = "ntp.ext", "Extension", None;
-    #[format = named_text] EXT_TYPE = "ntp.ext.type", "Field Type", U16, Hex(4), ext_type_name;
+    #[format = crate::model::field::named_or_unknown_text] EXT_TYPE = "ntp.ext.type", "Field Type", U16, Hex(4), ext_type_name;
     EXT_LENGTH = "ntp.ext.length", "Length", U16;
     EXT_VALUE = "ntp.ext.value", "Value", Bytes;
     EXT_INVALID_LENGTH = "ntp.ext.invalid_length", "Extension invalid length", None;
@@ -40,12 +40,12 @@ declare_fields! {
     CTRL_R = "ntp.ctrl.flags2.r", "Response bit", U8 & 0x80, Dec, response_name;
     CTRL_ERROR = "ntp.ctrl.flags2.error", "Error bit", U8 & 0x40;
     CTRL_MORE = "ntp.ctrl.flags2.more", "More bit", U8 & 0x20;
-    #[format = named_text] CTRL_OPCODE = "ntp.ctrl.flags2.opcode", "Opcode", U8 & 0x1f, Dec, ctrl_opcode_name;
+    #[format = crate::model::field::named_or_unknown_text] CTRL_OPCODE = "ntp.ctrl.flags2.opcode", "Opcode", U8 & 0x1f, Dec, ctrl_opcode_name;
     CTRL_SEQUENCE = "ntp.ctrl.sequence", "Sequence", U16;
     CTRL_STATUS = "ntp.ctrl.status", "Status", U16, Hex(4);
-    #[format = named_text] CTRL_ERR_STATUS = "ntp.ctrl.err_status", "Error Status Word", U16 & 0xff00, Dec, ctrl_error_name;
+    #[format = crate::model::field::named_or_unknown_text] CTRL_ERR_STATUS = "ntp.ctrl.err_status", "Error Status Word", U16 & 0xff00, Dec, ctrl_error_name;
     SYS_LI = "ntp.ctrl.sys_status.li", "Leap Indicator", U16 & 0xc000, Dec, li_name;
-    #[format = named_text] SYS_CLKSRC = "ntp.ctrl.sys_status.clksrc", "Clock Source", U16 & 0x3f00, Dec, clock_source_name;
+    #[format = crate::model::field::named_or_unknown_text] SYS_CLKSRC = "ntp.ctrl.sys_status.clksrc", "Clock Source", U16 & 0x3f00, Dec, clock_source_name;
     SYS_COUNT = "ntp.ctrl.sys_status.count", "System Event Counter", U16 & 0x00f0;
     SYS_CODE = "ntp.ctrl.sys_status.code", "System Event Code", U16 & 0x000f, Dec, system_event_name;
     PEER_CONFIG = "ntp.ctrl.peer_status.config", "Peer Status", Bool(16) & 0x8000, Dec, peer_config_name;
@@ -56,18 +56,18 @@ declare_fields! {
     PEER_SELECTION = "ntp.ctrl.peer_status.selection", "Peer Selection", U16 & 0x0700, Dec, peer_selection_name;
     PEER_COUNT = "ntp.ctrl.peer_status.count", "Peer Event Counter", U16 & 0x00f0;
     PEER_CODE = "ntp.ctrl.peer_status.code", "Peer Event Code", U16 & 0x000f, Dec, peer_event_name;
-    #[format = named_text] CLK_STATUS = "ntp.ctrl.clock_status.status", "Clock Status", U16 & 0xff00, Dec, clock_status_name;
+    #[format = crate::model::field::named_or_unknown_text] CLK_STATUS = "ntp.ctrl.clock_status.status", "Clock Status", U16 & 0xff00, Dec, clock_status_name;
     CLK_CODE = "ntp.ctrl.clock_status.code", "Clock Event Code", U16 & 0x00ff;
     CTRL_DATA = "ntp.ctrl.data", "Data", None;
     CTRL_ITEM = "ntp.ctrl.item", "Item", None;
     CTRL_ASSOCID = "ntp.ctrl.associd", "AssociationID", U16;
     CTRL_OFFSET = "ntp.ctrl.offset", "Offset", U16;
     CTRL_COUNT = "ntp.ctrl.count", "Count", U16;
-    #[format = string_text] CTRL_TRAPMSG = "ntp.ctrl.trapmsg", "Trap message", String;
-    #[format = string_text] CTRL_CONFIGURATION = "ntp.ctrl.configuration", "Configuration", String;
-    #[format = string_text] CTRL_MRU = "ntp.ctrl.mru", "MRU", String;
-    #[format = string_text] CTRL_ORDLIST = "ntp.ctrl.ordlist", "Ordered List", String;
-    #[format = string_text] CTRL_NONCE = "ntp.ctrl.nonce", "Nonce", String;
+    #[format = crate::model::field::escaped_string_text] CTRL_TRAPMSG = "ntp.ctrl.trapmsg", "Trap message", String;
+    #[format = crate::model::field::escaped_string_text] CTRL_CONFIGURATION = "ntp.ctrl.configuration", "Configuration", String;
+    #[format = crate::model::field::escaped_string_text] CTRL_MRU = "ntp.ctrl.mru", "MRU", String;
+    #[format = crate::model::field::escaped_string_text] CTRL_ORDLIST = "ntp.ctrl.ordlist", "Ordered List", String;
+    #[format = crate::model::field::escaped_string_text] CTRL_NONCE = "ntp.ctrl.nonce", "Nonce", String;
     CTRL_TEXT = "ntp_ctrl_text", "Variable", None;
 
     PRIV_R = "ntp.priv.flags.r", "Response bit", U8 & 0x80, Dec, response_name;
@@ -75,8 +75,8 @@ declare_fields! {
     PRIV_AUTH_SEQ = "ntp.priv.auth_seq", "Auth, sequence", U8;
     PRIV_AUTH = "ntp.priv.auth", "Auth bit", U8 & 0x80;
     PRIV_SEQ = "ntp.priv.seq", "Sequence number", U8 & 0x7f;
-    #[format = named_text] PRIV_IMPL = "ntp.priv.impl", "Implementation", U8, Dec, implementation_name;
-    #[format = named_text] PRIV_REQCODE = "ntp.priv.reqcode", "Request code", U8, Dec, request_code_name;
+    #[format = crate::model::field::named_or_unknown_text] PRIV_IMPL = "ntp.priv.impl", "Implementation", U8, Dec, implementation_name;
+    #[format = crate::model::field::named_or_unknown_text] PRIV_REQCODE = "ntp.priv.reqcode", "Request code", U8, Dec, request_code_name;
     #[format = err_text] PRIV_ERR = "ntp.priv.err", "Err", U8, Hex(2), priv_error_name;
     #[format = numitems_text] PRIV_NUMITEMS = "ntp.priv.numitems", "Number of data items", U16;
     #[format = reserved_text] PRIV_RESERVED = "ntp.priv.reserved", "Reserved", U8, Hex(2);
@@ -101,7 +101,7 @@ declare_fields! {
 
     M7_ADDRESS = "ntp.priv.mode7.address", "Address", Ipv4;
     M7_PORT = "ntp.priv.mode7.port", "Port", U16;
-    #[format = named_text] M7_HMODE = "ntp.priv.mode7.hmode", "HMode", U8, Dec, mode_name;
+    #[format = crate::model::field::named_or_unknown_text] M7_HMODE = "ntp.priv.mode7.hmode", "HMode", U8, Dec, mode_name;
     M7_PEER_FLAGS = "ntp.priv.mode7.peer.flags", "Flags", U8 & 0xff, Hex(2);
     M7_PEER_CONFIG = "ntp.priv.mode7.peer.flags.config", "Config", Bool(8) & 0x01;
     M7_PEER_SYSPEER = "ntp.priv.mode7.peer.flags.syspeer", "Syspeer", Bool(8) & 0x02;
@@ -135,23 +135,6 @@ declare_fields! {
     M7_SYS_CAL = "ntp.priv.mode7.sys.flags.cal", "Cal", Bool(8) & 0x80;
     // Mode 7 items add the standard header's fields with their plain text.
     ITEM_PPOLL = "ntp.ppoll", "Peer Polling Interval", U8;
-}
-
-/// `Opcode: Unknown (13)`: the value's name, or `Unknown`, then the value
-/// in the field's base, as Wireshark writes a value its table lacks.
-fn named_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let name = v.as_u64().and_then(|n| def.names.and_then(|f| f(n)));
-    let _ = write!(out, "{}: {} (", def.label, name.unwrap_or("Unknown"));
-    render_value(out, def, v, Span::default(), &[]);
-    out.push(')');
-}
-
-/// A string as Wireshark's tree writes it: control characters escaped.
-fn string_text(out: &mut String, def: &FieldDef, v: &Value, _: &[u8]) {
-    let _ = write!(out, "{}: ", def.label);
-    if let Value::Str(s) = v {
-        crate::model::field::push_line_text(out, s.as_bytes());
-    }
 }
 
 /// A 32-bit field masked to its low byte shows as many hex digits as the

@@ -27,9 +27,7 @@ const FRAGMENTED: &str = "ip/ipv4_fragmented_ntp.pcap";
 const HEADERS: usize = 14 + 20 + 8;
 
 fn dissect(f: CorpusFrame) -> (Packet, Vec<u8>) {
-    let rec = f.record();
-    let pkt = dissect_frame_with_orig_len(LinkType::ETHERNET, &rec.bytes, rec.wire_len);
-    (pkt, rec.bytes)
+    crate::testutil::dissect_corpus_ethernet(f)
 }
 
 fn v(p: &Packet, d: &[u8], name: &str) -> Vec<String> {
@@ -38,14 +36,7 @@ fn v(p: &Packet, d: &[u8], name: &str) -> Vec<String> {
 
 /// The NTP layer as `print -V` shows it: its title and its lines.
 fn layer_text(p: &Packet, d: &[u8]) -> Vec<String> {
-    let mut out = String::new();
-    crate::export::text::tree(&mut out, p, d);
-    out.lines()
-        .skip_while(|l| !l.starts_with(NTP.label))
-        .enumerate()
-        .take_while(|(i, l)| *i == 0 || l.starts_with(' '))
-        .map(|(_, l)| l.to_string())
-        .collect()
+    crate::testutil::layer_text(p, d, NTP.label)
 }
 
 fn lines(text: &str) -> Vec<String> {
